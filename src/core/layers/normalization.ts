@@ -1,0 +1,100 @@
+/**
+ * Normalization layers (keras/layers/normalization; tfjs-layers src/layers/normalization.ts).
+ * BatchNormalization weights, in Keras' build order: gamma (if scale), beta (if center), then the
+ * non-trainable moving_mean and moving_variance. LayerNormalization: gamma, beta.
+ */
+import type { Json, JsonObject, Shape } from '../types';
+import { defineLayer } from './define';
+import { f, field } from './fields';
+import { formatShape, normAxis } from './shapeMath';
+import { ShapeError, type WeightSpec } from './spec';
+
+const checkAxis = (v: Json): string | null =>
+  (typeof v === 'number' && Number.isInteger(v)) || (Array.isArray(v) && v.length > 0 && v.every((a) => typeof a === 'number' && Number.isInteger(a)))
+    ? null
+    : 'must be an integer or a list of integers';
+
+/** The normalized axes (non-negative) with their sizes, which must be known. */
+function axesOf(x: Shape, c: JsonObject): { axes: number[]; dims: number[] } {
+  const raw = c.axis;
+  const list = Array.isArray(raw) ? (raw as number[]) : [raw as number];
+  const axes = list.map((a) => normAxis(a, x.length));
+  if (axes.includes(0)) throw new ShapeError('cannot normalize over the batch axis (0)', 'use axis -1 (the features/channels axis)', 'axis');
+  const dims = axes.map((a) => {
+    const d = x[a];
+    if (d === null) {
+      throw new ShapeError(`axis ${a} of input ${formatShape(x)} must have a known size`, 'give that axis a fixed size in the Input', 'axis');
+    }
+    return d;
+  });
+  return { axes, dims };
+}
+
+const BatchNormalization = defineLayer({
+  className: 'BatchNormalization',
+  category: 'Normalization',
+  doc: 'Normalizes each channel with batch statistics during training and moving averages at inference',
+  fields: [
+    field('axis', 'axis', -1, 'The features/channels axis (1 for channels_first images)', { check: checkAxis }),
+    f.float('momentum', 0.99, 'Momentum of the moving averages', { min: 0, max: 1 }),
+    f.float('epsilon', 0.001, 'Small value added to the variance', { min: 0 }),
+    f.bool('center', true, 'Learn an offset beta'),
+    f.bool('scale', true, 'Learn a scale gamma'),
+    f.initializer('beta_initializer', 'zeros', 'How beta starts'),
+    f.initializer('gamma_initializer', 'ones', 'How gamma starts'),
+    f.initializer('moving_mean_initializer', 'zeros', 'How the moving mean starts'),
+    f.initializer('moving_variance_initializer', 'ones', 'How the moving variance starts'),
+    f.regularizer('beta_regularizer'),
+    f.regularizer('gamma_regularizer'),
+    f.constraint('beta_constraint'),
+    f.constraint('gamma_constraint'),
+  ],
+  inputs: { min: 1, max: 1 },
+  outputShape([x], c) {
+    axesOf(x, c);
+    return [...x];
+  },
+  weights([x], c) {
+    const { axes, dims } = axesOf(x, c);
+    // Keras 2: one axis gives a vector; several give a broadcastable full-rank shape.
+    const shape = axes.length === 1 ? [dims[0]] : x.map((_, i) => (axes.includes(i) ? dims[axes.indexOf(i)] : 1));
+    const w: WeightSpec[] = [];
+    if (c.scale !== false) w.push({ name: 'gamma', shape, trainable: true });
+    if (c.center !== false) w.push({ name: 'beta', shape, trainable: true });
+    w.push({ name: 'moving_mean', shape, trainable: false }, { name: 'moving_variance', shape, trainable: false });
+    return w;
+  },
+});
+
+const LayerNormalization = defineLayer({
+  className: 'LayerNormalization',
+  category: 'Normalization',
+  doc: 'Normalizes each sample over its feature axes',
+  fields: [
+    field('axis', 'axis', -1, 'Axis or axes to normalize over', { check: checkAxis }),
+    f.float('epsilon', 0.001, 'Small value added to the variance', { min: 0 }),
+    f.bool('center', true, 'Learn an offset beta'),
+    f.bool('scale', true, 'Learn a scale gamma'),
+    f.initializer('beta_initializer', 'zeros', 'How beta starts'),
+    f.initializer('gamma_initializer', 'ones', 'How gamma starts'),
+    f.regularizer('beta_regularizer'),
+    f.regularizer('gamma_regularizer'),
+    f.constraint('beta_constraint'),
+    f.constraint('gamma_constraint'),
+  ],
+  inputs: { min: 1, max: 1 },
+  outputShape([x], c) {
+    axesOf(x, c);
+    return [...x];
+  },
+  weights([x], c) {
+    const { dims } = axesOf(x, c);
+    const w: WeightSpec[] = [];
+    // tf.keras LayerNormalization.build creates gamma before beta.
+    if (c.scale !== false) w.push({ name: 'gamma', shape: dims, trainable: true });
+    if (c.center !== false) w.push({ name: 'beta', shape: dims, trainable: true });
+    return w;
+  },
+});
+
+export const normalizationLayers = [BatchNormalization, LayerNormalization];

@@ -1,0 +1,85 @@
+/**
+ * The training configuration saved with a model. Keras' own part (optimizer, loss, metrics) is written to
+ * the file the way Keras does (`training_config` / TF.js `trainingConfig`); dataset and fit settings, which
+ * Keras does not store, live in `userDefinedMetadata.modelStudio.training`.
+ */
+import type { JsonObject } from './types';
+
+export type OptimizerName = 'sgd' | 'adagrad' | 'adadelta' | 'rmsprop' | 'adam' | 'adamax';
+
+export interface OptimizerConfig {
+  /** Keras' lower-case identifier. */
+  name: OptimizerName;
+  /** Hyper-parameters as Keras names them (learning_rate, momentum, nesterov, beta_1, ...). */
+  params: { [key: string]: number | boolean };
+}
+
+export interface TrainingConfig {
+  /** A data spec: `xor`, `linear`, `mnist`, `fashion-mnist`, `csv:PATH`, `npz:PATH`, `images:DIR`, `text:PATH`. */
+  dataset: string | null;
+  /** How targets are made from the dataset: its labels, or the input itself (autoencoders). */
+  target?: 'labels' | 'input';
+  optimizer: OptimizerConfig;
+  loss: string;
+  /** Keras metric names: accuracy, mae, mse, ... */
+  metrics: string[];
+  epochs: number;
+  batchSize: number;
+  validationSplit: number;
+  shuffle: boolean;
+  initialEpoch?: number;
+  /** Callbacks, by Keras name, with their Keras arguments. */
+  callbacks?: JsonObject[];
+}
+
+/** Keras' defaults for each optimizer (keras/src/optimizers/*.py). */
+export const OPTIMIZER_DEFAULTS: Record<OptimizerName, { [key: string]: number | boolean }> = {
+  sgd: { learning_rate: 0.01, momentum: 0.0, nesterov: false },
+  adagrad: { learning_rate: 0.001, initial_accumulator_value: 0.1, epsilon: 1e-7 },
+  adadelta: { learning_rate: 0.001, rho: 0.95, epsilon: 1e-7 },
+  rmsprop: { learning_rate: 0.001, rho: 0.9, momentum: 0.0, epsilon: 1e-7, centered: false },
+  adam: { learning_rate: 0.001, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7, amsgrad: false },
+  adamax: { learning_rate: 0.001, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7 },
+};
+
+export function defaultTrainingConfig(over: Partial<TrainingConfig> = {}): TrainingConfig {
+  return {
+    dataset: null,
+    target: 'labels',
+    optimizer: { name: 'adam', params: { ...OPTIMIZER_DEFAULTS.adam } },
+    loss: 'mean_squared_error',
+    metrics: [],
+    epochs: 10,
+    batchSize: 32,
+    validationSplit: 0,
+    shuffle: true,
+    ...over,
+  };
+}
+
+export function optimizer(name: OptimizerName, params: { [key: string]: number | boolean } = {}): OptimizerConfig {
+  return { name, params: { ...OPTIMIZER_DEFAULTS[name], ...params } };
+}
+
+/** Read our training config from a model's metadata, if it has one. */
+export function trainingConfigOf(meta: JsonObject | undefined): TrainingConfig | undefined {
+  const ms = meta?.modelStudio;
+  if (!ms || typeof ms !== 'object' || Array.isArray(ms)) return undefined;
+  const t = (ms as JsonObject).training;
+  if (!t || typeof t !== 'object' || Array.isArray(t)) return undefined;
+  return defaultTrainingConfig(t as unknown as Partial<TrainingConfig>);
+}
+
+/** Keras' `training_config` for a model file (keras/src/saving/legacy/saving_utils.py `model_metadata`). */
+export function kerasTrainingConfig(t: TrainingConfig): JsonObject {
+  const className = { sgd: 'SGD', adagrad: 'Adagrad', adadelta: 'Adadelta', rmsprop: 'RMSprop', adam: 'Adam', adamax: 'Adamax' }[
+    t.optimizer.name
+  ];
+  return {
+    loss: t.loss,
+    metrics: t.metrics,
+    weighted_metrics: null,
+    loss_weights: null,
+    optimizer_config: { class_name: className, config: { ...t.optimizer.params } },
+  };
+}
