@@ -1,0 +1,238 @@
+/**
+ * The contract every file format implements: bytes <-> ModelFile. One module per format
+ * (tfjs.ts, keras-json.ts, keras-h5.ts, keras-zip.ts, onnx.ts); registry.ts picks between them.
+ */
+import { UserError, type Json, type JsonObject, type ModelFile, type ModelGraph } from '../core/types';
+
+export type FormatId = 'tfjs' | 'keras-json' | 'keras-h5' | 'keras-zip' | 'keras-weights-h5' | 'onnx';
+
+/** What a reader may look at besides the main file: other files in the same folder, and nothing else. */
+export interface ReadContext {
+  /** The main file's name (no folder), for messages. */
+  fileName: string;
+  /**
+   * Bytes of a file named relative to the main file's folder (e.g. a weights shard).
+   * Throws UserError for `../` escapes, absolute paths, symlinks leading outside, and missing files.
+   */
+  readSibling(relPath: string): Promise<Uint8Array>;
+}
+
+/** One file a writer produces, relative to the folder of the main file. */
+export interface OutputFile {
+  relPath: string;
+  bytes: Uint8Array;
+}
+
+/** Format-specific write options; each format reads the ones it knows and ignores the rest. */
+export interface WriteOptions {
+  /** ONNX opset version (13+). */
+  opset?: number;
+  [option: string]: unknown;
+}
+
+export interface ModelFormat {
+  id: FormatId;
+  /** Shown to users, e.g. "TensorFlow.js Layers (model.json + .bin)". */
+  label: string;
+  /** Lower-case file name endings this format claims, with the dot, e.g. `['.json']`. */
+  extensions: readonly string[];
+  /** True when `bytes` (the whole file, or at least its start) look like this format. Must not throw. */
+  sniff(bytes: Uint8Array, fileName: string): boolean;
+  read(main: Uint8Array, ctx: ReadContext): Promise<ModelFile>;
+  /**
+   * The files that make up `model`. `files[0]` is the main file (the registry writes it at the path the user
+   * chose); the others are siblings named from `baseName`, the main file's name without its extension.
+   */
+  write(model: ModelFile, baseName: string, opts?: WriteOptions): Promise<OutputFile[]>;
+}
+
+/** The `generatedBy` / producer string we put in files we write. */
+export const GENERATED_BY = 'Model Studio 0.1.0';
+
+const utf8Decoder = new TextDecoder('utf-8', { fatal: false });
+const utf8Encoder = new TextEncoder();
+
+export function decodeUtf8(bytes: Uint8Array): string {
+  return utf8Decoder.decode(bytes);
+}
+
+export function encodeUtf8(text: string): Uint8Array {
+  return utf8Encoder.encode(text);
+}
+
+/** The first non-whitespace byte (skipping a UTF-8 BOM), or -1. Cheap content sniffing for JSON files. */
+export function firstSignificantByte(bytes: Uint8Array): number {
+  let i = 0;
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) i = 3;
+  for (; i < bytes.length && i < 4096; i++) {
+    const b = bytes[i]!;
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return b;
+  }
+  return -1;
+}
+
+/**
+ * Canvas positions travel in the file's metadata (`userDefinedMetadata.modelStudio.layout`, `{layer: {x, y}}`)
+ * so a manual layout survives a save. These two helpers move them between the graph and the metadata.
+ */
+export function metadataWithLayout(g: ModelGraph, meta: JsonObject | undefined): JsonObject | undefined {
+  const layout: JsonObject = {};
+  for (const l of g.layers) if (l.position) layout[l.name] = { x: l.position.x, y: l.position.y };
+  if (Object.keys(layout).length === 0) return meta;
+  const out: JsonObject = structuredClone(meta ?? {});
+  const ms = out.modelStudio;
+  out.modelStudio = { ...(typeof ms === 'object' && ms !== null && !Array.isArray(ms) ? ms : {}), layout };
+  return out;
+}
+
+/** Applies `modelStudio.layout` to `g` (in place) and returns the metadata without it. */
+export function takeLayoutFromMetadata(g: ModelGraph, meta: JsonObject | undefined): JsonObject | undefined {
+  const ms = meta?.modelStudio;
+  if (!meta || typeof ms !== 'object' || ms === null || Array.isArray(ms) || !('layout' in ms)) return meta;
+  const layout = ms.layout;
+  if (typeof layout === 'object' && layout !== null && !Array.isArray(layout)) {
+    for (const l of g.layers) {
+      const p = layout[l.name];
+      if (typeof p === 'object' && p !== null && !Array.isArray(p) && typeof p.x === 'number' && typeof p.y === 'number') {
+        l.position = { x: p.x, y: p.y };
+      }
+    }
+  }
+  const { layout: _dropped, ...restMs } = ms;
+  void _dropped;
+  const out: JsonObject = { ...meta };
+  if (Object.keys(restMs).length) out.modelStudio = restMs;
+  else delete out.modelStudio;
+  return out;
+}
+
+/** Parses JSON bytes; a syntax error becomes a UserError with line and column. */
+export function parseJsonFile(bytes: Uint8Array, fileName: string): Json {
+  const text = decodeUtf8(bytes).replace(/^\uFEFF/, '');
+  try {
+    return JSON.parse(text) as Json;
+  } catch (e) {
+    // V8 gives a position for some syntax errors only ("Unexpected token" has none in Node 20), so find it ourselves.
+    const pos = jsonErrorOffset(text);
+    const before = text.slice(0, pos);
+    const line = before.split('\n').length;
+    const column = pos - before.lastIndexOf('\n');
+    const found = pos < text.length ? `unexpected ${JSON.stringify(text[pos])}` : 'unexpected end of file';
+    throw new UserError(
+      `${fileName} is not valid JSON at line ${line}, column ${column}: ${found}`,
+      'fix the file in a text editor, or save it again from the tool that made it',
+      'invalid-json',
+    );
+  }
+}
+
+/** Offset of the first JSON syntax error in `text` (text.length when it ends too early). */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  class Stop {
+    constructor(readonly at: number) {}
+  }
+  const fail = (): never => {
+    throw new Stop(i);
+  };
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const lit = (word: string) => {
+    for (const ch of word) {
+      if (text[i] !== ch) fail();
+      i++;
+    }
+  };
+  const str = () => {
+    i++; // opening quote
+    while (i < text.length) {
+      const c = text[i]!;
+      if (c === '"') {
+        i++;
+        return;
+      }
+      if (c === '\\') {
+        i++;
+        const e = text[i];
+        if (e === 'u') {
+          i++;
+          for (let k = 0; k < 4; k++, i++) if (!/[0-9a-fA-F]/.test(text[i] ?? '')) fail();
+        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i++;
+        else fail();
+      } else if (c < ' ') fail();
+      else i++;
+    }
+    fail();
+  };
+  const num = () => {
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!m || m[0].length === 0) fail();
+    i += m![0].length;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        str();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          return;
+        }
+        fail();
+      }
+    } else if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') {
+          i++;
+          return;
+        }
+        fail();
+      }
+    } else if (c === '"') str();
+    else if (c === 't') lit('true');
+    else if (c === 'f') lit('false');
+    else if (c === 'n') lit('null');
+    else if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) num();
+    else fail();
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail();
+  } catch (e) {
+    if (e instanceof Stop) return Math.min(e.at, text.length);
+    throw e;
+  }
+  return text.length;
+}

@@ -1,0 +1,201 @@
+/**
+ * The one place that decides which format a file is, and the entry points everything else uses:
+ * `readModel(absPath)` and `writeModel(absPath, model, formatId?)`.
+ *
+ * Detection: by content first (HDF5 and zip signatures, JSON keys, otherwise ONNX protobuf), with the
+ * file's extension breaking ties; a `.json` is a TF.js model when it has `modelTopology`, a Keras
+ * `to_json` when it has `class_name` + `config`.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { expectedWeights } from '../core/analysis';
+import { UserError, isUserError, type ModelFile, type NamedTensor } from '../core/types';
+import { writeFilesAtomic } from './atomic';
+import { firstSignificantByte, type FormatId, type ModelFormat, type WriteOptions } from './format';
+import { parseJsonFile } from './keras-json';
+import { folderContext } from './paths';
+
+const formats: ModelFormat[] = [];
+
+/** Adds a format (or replaces the one with the same id). Registration order is the detection order. */
+export function registerFormat(f: ModelFormat): void {
+  const i = formats.findIndex((x) => x.id === f.id);
+  if (i >= 0) formats[i] = f;
+  else formats.push(f);
+}
+
+export function allFormats(): readonly ModelFormat[] {
+  return formats;
+}
+
+export function getFormat(id: FormatId): ModelFormat | undefined {
+  return formats.find((f) => f.id === id);
+}
+
+export const HDF5_MAGIC = Uint8Array.of(0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a);
+export const ZIP_MAGIC = Uint8Array.of(0x50, 0x4b, 0x03, 0x04);
+
+export function startsWith(bytes: Uint8Array, magic: Uint8Array): boolean {
+  if (bytes.length < magic.length) return false;
+  for (let i = 0; i < magic.length; i++) if (bytes[i] !== magic[i]) return false;
+  return true;
+}
+
+/** Length of the longest extension of `f` that `fileName` ends with (0 for none): `.weights.h5` beats `.h5`. */
+function extensionMatch(f: ModelFormat, fileName: string): number {
+  const lower = fileName.toLowerCase();
+  return Math.max(0, ...f.extensions.filter((e) => lower.endsWith(e)).map((e) => e.length));
+}
+
+/** The format claiming the longest matching extension among `candidates`, or undefined. */
+function byExtension(candidates: readonly ModelFormat[], fileName: string): ModelFormat | undefined {
+  let best: ModelFormat | undefined;
+  let bestLen = 0;
+  for (const f of candidates) {
+    const n = extensionMatch(f, fileName);
+    if (n > bestLen) [best, bestLen] = [f, n];
+  }
+  return best;
+}
+
+/** The format whose sniff accepts the bytes, preferring one that also claims the file's extension. */
+export function detectFormat(fileName: string, bytes: Uint8Array): ModelFormat | undefined {
+  const matches = formats.filter((f) => {
+    try {
+      return f.sniff(bytes, fileName);
+    } catch {
+      return false;
+    }
+  });
+  return byExtension(matches, fileName) ?? matches[0];
+}
+
+function supportedList(): string {
+  return formats.map((f) => `${f.label}`).join('; ');
+}
+
+/** Reads a model file. Every problem a user can cause comes back as one UserError. */
+export async function readModel(absPath: string): Promise<ModelFile> {
+  const fileName = path.basename(absPath);
+  let bytes: Uint8Array;
+  try {
+    const st = await fs.stat(absPath);
+    if (st.isDirectory()) throw new UserError(`${absPath} is a folder, not a model file`, 'open the model file inside it (e.g. model.json)', 'not-a-file');
+    bytes = new Uint8Array(await fs.readFile(absPath));
+  } catch (e) {
+    if (isUserError(e)) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new UserError(`File not found: ${absPath}`, 'check the path; it is relative to the current folder', 'file-missing');
+    }
+    throw new UserError(`Cannot read ${absPath}: ${(e as Error).message}`, undefined, 'read-failed');
+  }
+  // JSON files are parsed once up front so that a syntax error is reported as such (with line and column),
+  // not as "unknown format".
+  if (firstSignificantByte(bytes) === 0x7b || fileName.toLowerCase().endsWith('.json')) parseJsonFile(bytes, fileName);
+  const format = detectFormat(fileName, bytes);
+  if (!format) {
+    throw new UserError(`Unknown model format: ${fileName}`, `Model Studio reads: ${supportedList()}`, 'unknown-format');
+  }
+  let model: ModelFile;
+  try {
+    model = await format.read(bytes, folderContext(absPath));
+  } catch (e) {
+    if (isUserError(e)) throw e;
+    // A damaged file can trip a reader in ways nobody listed; it is still the file's fault, not a crash.
+    throw new UserError(
+      `Could not read ${fileName} as ${format.label}: ${(e as Error).message}`,
+      'the file may be damaged or written by a tool Model Studio does not know',
+      'read-failed',
+    );
+  }
+  checkWeightsMatchGraph(model, fileName);
+  return model;
+}
+
+/**
+ * Weights must fit the architecture: a weight whose `<layer>/<weight>` name the model expects must have the
+ * expected shape, and a layer that has weights must find some in the file. Names Model Studio does not
+ * derive itself (e.g. TF.js' names for the cells inside a Bidirectional) are left to the engine's loader.
+ * Architecture-only files (no weights) are fine.
+ */
+export function checkWeightsMatchGraph(model: ModelFile, fileName: string): void {
+  if (model.weights.length === 0) return;
+  const layerNames = new Set(model.graph.layers.map((l) => l.name));
+  const byName = new Map<string, NamedTensor>(model.weights.map((w) => [w.name, w]));
+  const fileLayers = new Set(model.weights.map((w) => w.name.split('/')[0]!));
+  for (const w of model.weights) {
+    const layer = w.name.split('/')[0]!;
+    if (!layerNames.has(layer)) {
+      throw new UserError(
+        `${fileName} has a weight '${w.name}' for a layer '${layer}' that the model does not have`,
+        'the weights belong to a different model; save the model and its weights together again',
+        'weights-mismatch',
+      );
+    }
+  }
+  for (const e of expectedWeights(model.graph)) {
+    const w = byName.get(e.name);
+    if (w) {
+      if (w.shape.length !== e.shape.length || w.shape.some((d, i) => d !== e.shape[i])) {
+        throw new UserError(
+          `Weight '${e.name}' has shape [${w.shape.join(', ')}] in ${fileName}, but the layer needs [${e.shape.join(', ')}]`,
+          'the weights do not match the architecture; save the model and its weights together again',
+          'weights-mismatch',
+        );
+      }
+    } else if (!fileLayers.has(e.name.split('/')[0]!)) {
+      throw new UserError(
+        `${fileName} has no weights for layer '${e.name.split('/')[0]}' (expected '${e.name}')`,
+        'the weights do not match the architecture; save the model and its weights together again',
+        'weights-mismatch',
+      );
+    }
+  }
+}
+
+/** The format a path is written in when none is named: by extension (`.json` is TF.js, the canonical format). */
+export function formatForPath(absPath: string): ModelFormat | undefined {
+  const name = path.basename(absPath);
+  if (name.toLowerCase().endsWith('.json')) return getFormat('tfjs');
+  return byExtension(formats, name);
+}
+
+/**
+ * Writes `model` at `absPath` (plus sibling files such as weights) atomically: on any error nothing is
+ * changed. Returns the absolute paths written, main file first.
+ */
+export async function writeModel(absPath: string, model: ModelFile, formatId?: FormatId, opts?: WriteOptions): Promise<string[]> {
+  const format = formatId ? getFormat(formatId) : formatForPath(absPath);
+  if (!format) {
+    throw new UserError(
+      formatId ? `The format '${formatId}' is not available` : `Model Studio cannot tell which format to write for ${path.basename(absPath)}`,
+      `use one of these extensions: ${[...new Set(formats.flatMap((f) => f.extensions))].join(', ')}`,
+      'unknown-format',
+    );
+  }
+  const fileName = path.basename(absPath);
+  const ext = [...format.extensions].sort((a, b) => b.length - a.length).find((e) => fileName.toLowerCase().endsWith(e));
+  const baseName = ext ? fileName.slice(0, fileName.length - ext.length) : fileName.replace(/\.[^.]*$/, '');
+  const files = await format.write(model, baseName, opts);
+  if (files.length === 0) throw new Error(`format ${format.id} wrote no files`);
+  // The main file goes exactly where the user asked, whatever case its extension has.
+  const placed = [{ relPath: fileName, bytes: files[0]!.bytes }, ...files.slice(1)];
+  return writeFilesAtomic(path.dirname(path.resolve(absPath)), placed);
+}
+
+// ---------------------------------------------------------------------------------------------- formats
+// Registration order is detection order. To add a format: import it here and add one registerFormat line.
+import { tfjsFormat } from './tfjs';
+import { kerasJsonFormat } from './keras-json';
+
+registerFormat(tfjsFormat);
+registerFormat(kerasJsonFormat);
+// keras-h5, keras-weights-h5, keras-zip and onnx register below this line.
+import { kerasH5Format } from './keras-h5';
+import { kerasWeightsH5Format } from './keras-weights-h5';
+import { kerasZipFormat } from './keras-zip';
+
+registerFormat(kerasWeightsH5Format);
+registerFormat(kerasH5Format);
+registerFormat(kerasZipFormat);
