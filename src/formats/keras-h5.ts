@@ -1,0 +1,79 @@
+/**
+ * Keras legacy HDF5 full models (`model.save('m.h5')`): root attributes `model_config`, `training_config`,
+ * `keras_version`, `backend` (variable-length ASCII strings, as h5py stores the `bytes` Keras 2 assigns),
+ * and the weights in a `model_weights` group in the legacy layout (see keras-weights-h5.ts).
+ *
+ * Reads what Keras 2 (standalone and tf.keras) and Keras 3's legacy writer produce; writes what tf.keras 2.x
+ * writes (keras/saving/legacy/hdf5_format.py `save_model_to_hdf5`), minus `optimizer_weights`, which a model
+ * without a live optimizer does not have. A `.h5` holding only weights (`save_weights`) is read together with
+ * the architecture JSON next to it.
+ */
+import { UserError, type Json, type JsonObject, type ModelFile } from '../core/types';
+import { type ModelFormat, type ReadContext } from './format';
+import { attr, attrString, getGroup, group, isHdf5, readHdf5, writeHdf5 } from './hdf5';
+import { graphFromKerasConfig, isJsonObject, kerasConfigFromGraph, WRITTEN_BACKEND, WRITTEN_KERAS_VERSION } from './keras-json';
+import { pythonJson } from './keras-common';
+import { readLegacyWeights, readWeightsWithSiblingJson, weightsLayout, writeLegacyWeights } from './keras-weights-h5';
+
+function parseAttrJson(text: string, what: string, label: string): Json {
+  try {
+    return JSON.parse(text) as Json;
+  } catch (e) {
+    throw new UserError(`${label}: the ${what} attribute is not valid JSON (${(e as Error).message})`, 'the file is damaged; save it again with Keras', 'h5-damaged');
+  }
+}
+
+export async function readKerasH5(main: Uint8Array, ctx: ReadContext): Promise<ModelFile> {
+  const label = ctx.fileName;
+  const root = await readHdf5(main, label);
+  const modelConfigText = attrString(root.attrs.get('model_config'));
+  if (modelConfigText === undefined) {
+    // `save_weights` output: the architecture lives in a separate JSON file.
+    if (weightsLayout(root)) return readWeightsWithSiblingJson(main, ctx, root);
+    throw new UserError(`${label} is an HDF5 file but not a Keras model (no "model_config" attribute)`, 'expected a file written by Keras model.save("m.h5")', 'h5-not-keras');
+  }
+  const modelConfig = parseAttrJson(modelConfigText, 'model_config', label);
+  const graph = graphFromKerasConfig(modelConfig);
+  const trainingText = attrString(root.attrs.get('training_config'));
+  const training = trainingText !== undefined ? parseAttrJson(trainingText, 'training_config', label) : null;
+  const weightsGroup = getGroup(root, 'model_weights');
+  const weights = weightsGroup ? readLegacyWeights(weightsGroup, graph, label) : [];
+  const file: ModelFile = {
+    graph,
+    weights,
+    trainingConfig: isJsonObject(training) ? training : null,
+    producer: {
+      format: 'keras-h5',
+      kerasVersion: attrString(root.attrs.get('keras_version')),
+      backend: attrString(root.attrs.get('backend')),
+    },
+  };
+  return file;
+}
+
+/** The bytes of `model.save('m.h5')` for this model, tf.keras 2.x layout. */
+export async function writeKerasH5(model: ModelFile): Promise<Uint8Array> {
+  const root = group({
+    backend: attr.vlenString(WRITTEN_BACKEND),
+    keras_version: attr.vlenString(WRITTEN_KERAS_VERSION),
+    model_config: attr.vlenString(pythonJson(kerasConfigFromGraph(model.graph))),
+  });
+  if (model.trainingConfig) root.attrs.set('training_config', attr.vlenString(pythonJson(model.trainingConfig as JsonObject)));
+  const mw = group();
+  root.children.set('model_weights', mw);
+  writeLegacyWeights(mw, model);
+  return writeHdf5(root);
+}
+
+export const kerasH5Format: ModelFormat = {
+  id: 'keras-h5',
+  label: 'Keras HDF5 model (.h5)',
+  extensions: ['.h5', '.hdf5'],
+  sniff(bytes, fileName) {
+    return isHdf5(bytes) && !/\.weights\.h5$/i.test(fileName);
+  },
+  read: readKerasH5,
+  async write(model, baseName) {
+    return [{ relPath: `${baseName}.h5`, bytes: await writeKerasH5(model) }];
+  },
+};

@@ -1,0 +1,134 @@
+/**
+ * Keras 3 `.keras` archives (keras/src/saving/saving_lib.py `save_model` / `load_model`): a zip holding
+ * `metadata.json` (`keras_version`, `date_saved`), `config.json` (the Keras 3 serialized model) and
+ * `model.weights.h5` (Keras 3 weights layout, see keras-weights-h5.ts). Keras writes the entries uncompressed
+ * (ZIP_STORED) in that order; so do we.
+ *
+ * Nothing in an archive is executed: subclassed models, custom layers and Lambda layers are refused by
+ * graphFromKerasConfig, naming the class. Entry names are checked before anything is extracted: an archive
+ * whose names would escape a folder (`../`, absolute paths) is refused as a whole.
+ */
+import { unzipSync, zipSync } from 'fflate';
+import { UserError, type ModelFile } from '../core/types';
+import { decodeUtf8, encodeUtf8, type ModelFormat, type ReadContext } from './format';
+import { readHdf5, writeHdf5 } from './hdf5';
+import { graphFromKerasConfig, isJsonObject, parseJsonFile } from './keras-json';
+import { pythonJson } from './keras-common';
+import { keras3WeightsTree, readKeras3Weights } from './keras-weights-h5';
+import { keras3ModelConfig } from './keras3-config';
+
+/** The Keras version whose `.keras` layout we write (3.1-3.x share it). */
+export const WRITTEN_KERAS3_VERSION = '3.1.1';
+
+/** Archives whose entries add up to more than this are refused before inflating (zip bombs). */
+const MAX_UNPACKED_BYTES = 4 * 1024 ** 3;
+
+/** Why a zip entry name is unsafe to honour, or undefined when it is fine. */
+export function unsafeEntryReason(name: string): string | undefined {
+  if (name.includes('\0')) return 'contains a NUL character';
+  const p = name.replace(/\\/g, '/');
+  if (p.startsWith('/')) return 'is an absolute path';
+  if (/^[A-Za-z]:/.test(p)) return 'is an absolute Windows path';
+  if (p.split('/').some((s) => s === '..')) return 'climbs out of the archive folder with ".."';
+  return undefined;
+}
+
+export function unzipKeras(bytes: Uint8Array, label: string): Map<string, Uint8Array> {
+  if (!(bytes[0] === 0x50 && bytes[1] === 0x4b)) {
+    throw new UserError(`${label} is not a .keras archive (not a zip file)`, 'a .keras file is the zip archive Keras 3 model.save("m.keras") writes', 'keras-not-zip');
+  }
+  const bad: string[] = [];
+  let total = 0;
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(bytes, {
+      filter(f) {
+        const why = unsafeEntryReason(f.name);
+        if (why) bad.push(`"${f.name}" ${why}`);
+        total += f.originalSize;
+        // Names are all checked first; nothing is inflated when one is unsafe or the total is absurd.
+        return false;
+      },
+    });
+    if (bad.length) {
+      throw new UserError(
+        `${label} contains entries whose names escape the archive: ${bad.slice(0, 5).join('; ')}`,
+        'a genuine .keras archive only holds config.json, metadata.json and model.weights.h5; this file was not written by Keras and was not opened',
+        'zip-unsafe-entry',
+      );
+    }
+    if (total > MAX_UNPACKED_BYTES) {
+      throw new UserError(`${label} would unpack to ${(total / 1024 ** 3).toFixed(1)} GiB`, 'this is not a plausible Keras model archive', 'zip-too-large');
+    }
+    const wanted = new Set(['config.json', 'metadata.json', 'model.weights.h5']);
+    files = unzipSync(bytes, { filter: (f) => wanted.has(f.name) });
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`${label} is not a readable zip archive (${(e as Error).message})`, 'the file is probably truncated or damaged; save it again', 'zip-unreadable');
+  }
+  return new Map(Object.entries(files));
+}
+
+export async function readKerasZip(main: Uint8Array, ctx: ReadContext): Promise<ModelFile> {
+  const label = ctx.fileName;
+  const entries = unzipKeras(main, label);
+  const configBytes = entries.get('config.json');
+  if (!configBytes) throw new UserError(`${label} has no config.json`, 'expected an archive written by Keras 3 model.save("m.keras")', 'keras-no-config');
+  const config = parseJsonFile(configBytes, `${label}/config.json`);
+  const graph = graphFromKerasConfig(config);
+  let kerasVersion: string | undefined;
+  const meta = entries.get('metadata.json');
+  if (meta) {
+    try {
+      const m = JSON.parse(decodeUtf8(meta)) as unknown;
+      if (isJsonObject(m) && typeof m.keras_version === 'string') kerasVersion = m.keras_version;
+    } catch {
+      // metadata is informational only
+    }
+  }
+  const weightsBytes = entries.get('model.weights.h5');
+  let weights: ModelFile['weights'] = [];
+  if (weightsBytes) {
+    const root = await readHdf5(weightsBytes, `${label}/model.weights.h5`);
+    weights = readKeras3Weights(root, graph, `${label}/model.weights.h5`);
+  } else if (entries.size > 0 && [...entries.keys()].some((k) => k.startsWith('model.weights'))) {
+    throw new UserError(`${label} stores its weights as .npz, which Model Studio does not read`, 'save the model again with the default weights format (h5)', 'keras-npz');
+  }
+  const compile = isJsonObject(config) && isJsonObject(config.compile_config) ? config.compile_config : null;
+  return { graph, weights, trainingConfig: compile, producer: { format: 'keras-zip', kerasVersion, backend: 'tensorflow' } };
+}
+
+function kerasDate(d: Date): string {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}@${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/** The bytes of `model.save('m.keras')` for this model. */
+export async function writeKerasZip(model: ModelFile, now = new Date()): Promise<Uint8Array> {
+  const weights = await writeHdf5(keras3WeightsTree(model));
+  const metadata = pythonJson({ keras_version: WRITTEN_KERAS3_VERSION, date_saved: kerasDate(now) });
+  const config = pythonJson(keras3ModelConfig(model.graph));
+  // zipfile's ZipFile.open('w') stamps 1980-01-01; level 0 = ZIP_STORED, as Keras writes.
+  const mtime = new Date(1980, 0, 1, 0, 0, 0);
+  return zipSync(
+    {
+      'metadata.json': [encodeUtf8(metadata), { level: 0, mtime }],
+      'config.json': [encodeUtf8(config), { level: 0, mtime }],
+      'model.weights.h5': [weights, { level: 0, mtime }],
+    },
+    { level: 0 },
+  );
+}
+
+export const kerasZipFormat: ModelFormat = {
+  id: 'keras-zip',
+  label: 'Keras 3 model (.keras)',
+  extensions: ['.keras'],
+  sniff(bytes, fileName) {
+    return bytes[0] === 0x50 && bytes[1] === 0x4b && /\.keras$/i.test(fileName);
+  },
+  read: readKerasZip,
+  async write(model, baseName) {
+    return [{ relPath: `${baseName}.keras`, bytes: await writeKerasZip(model) }];
+  },
+};
