@@ -1,0 +1,37 @@
+/** Shared plumbing for CLI commands: argument parsing and turning errors into one clear line. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isUserError, UserError } from '../core/types';
+
+export type CommandModule = { run(args: string[]): Promise<number> };
+
+/** node:util parseArgs with our error style: an unknown flag is a UserError that names the usage. */
+export function parse<T extends ParseArgsConfig['options']>(args: string[], options: T, usage: string, positionals: [number, number] = [0, Infinity]) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UserError((e as Error).message.replace(/\. To specify.*$/s, ''), `usage: model-studio ${usage}`, 'usage');
+  }
+  const n = parsed.positionals.length;
+  if (n < positionals[0] || n > positionals[1]) {
+    throw new UserError(n < positionals[0] ? 'Missing argument' : `Unexpected argument "${parsed.positionals[positionals[1]]}"`, `usage: model-studio ${usage}`, 'usage');
+  }
+  return parsed;
+}
+
+/** Print an error the way users should see it: message and hint, no stack unless MODEL_STUDIO_DEBUG is set. */
+export function reportError(e: unknown): number {
+  if (isUserError(e)) {
+    process.stderr.write(`error: ${e.message}\n`);
+    if ((e as UserError).hint) process.stderr.write(`  hint: ${(e as UserError).hint}\n`);
+    return 1;
+  }
+  const err = e as Error;
+  process.stderr.write(`error: ${err?.message ?? String(e)}\n  hint: this looks like a bug in Model Studio; rerun with MODEL_STUDIO_DEBUG=1 for details\n`);
+  if (process.env.MODEL_STUDIO_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
+  return 2;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}

@@ -1,0 +1,22 @@
+/** `model-studio summary FILE`: Keras' model.summary() for any model file we read. */
+import { resolve } from 'node:path';
+import { analyze } from '../core/analysis';
+import { summaryText } from '../core/summary';
+import { readModel } from '../formats/registry';
+import { parse } from './io';
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' } }, 'summary [--json] FILE', [1, 1]);
+  const file = await readModel(resolve(positionals[0]));
+  const a = analyze(file.graph);
+  if (values.json) {
+    const layers = a.order.map((n) => {
+      const l = a.layers.get(n)!;
+      return { name: n, className: l.className, outputShape: l.outputShape, params: l.trainableParams + l.nonTrainableParams };
+    });
+    process.stdout.write(`${JSON.stringify({ name: file.graph.name, totals: a.totals, layers, diagnostics: a.diagnostics })}\n`);
+  } else {
+    process.stdout.write(`${summaryText(file.graph, a)}\n`);
+  }
+  return 0;
+}
