@@ -1,0 +1,194 @@
+/**
+ * The graph editor: a CustomEditorProvider for `modelStudio.modelEditor`. Each panel is a view of its
+ * ModelDocument: it is sent the full state after every change (so two panels on one file stay in sync) and
+ * posts edit intents back, which the document applies. The Problems panel gets the same diagnostics.
+ */
+import * as vscode from 'vscode';
+import { UserError } from '../core/types';
+import { parseClipboardText, parseWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol/editor';
+import { errorText, registryIo, type ModelIo } from './documentModel';
+import { editorHtml, makeNonce } from './editorHtml';
+import { ModelDiagnostics } from './diagnostics';
+import { ModelDocument } from './modelDocument';
+
+export const MODEL_EDITOR_VIEW_TYPE = 'modelStudio.modelEditor';
+
+class ModelEditorProvider implements vscode.CustomEditorProvider<ModelDocument> {
+  private readonly _onDidChangeCustomDocument = new vscode.EventEmitter<vscode.CustomDocumentEditEvent<ModelDocument>>();
+  readonly onDidChangeCustomDocument = this._onDidChangeCustomDocument.event;
+  private readonly panels = new Map<ModelDocument, Set<vscode.WebviewPanel>>();
+  private active: { doc: ModelDocument; panel: vscode.WebviewPanel } | undefined;
+  private ioPromise: Promise<ModelIo> | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly diagnostics: ModelDiagnostics,
+  ) {}
+
+  private io(): Promise<ModelIo> {
+    this.ioPromise ??= registryIo();
+    return this.ioPromise;
+  }
+
+  async openCustomDocument(
+    uri: vscode.Uri,
+    openContext: vscode.CustomDocumentOpenContext,
+    _token: vscode.CancellationToken,
+  ): Promise<ModelDocument> {
+    const doc = await ModelDocument.open(uri, openContext.backupId, await this.io());
+    doc.onDidChangeDocument((e) => this._onDidChangeCustomDocument.fire(e));
+    doc.onDidChangeState(() => this.publish(doc));
+    doc.onDidDispose(() => {
+      this.diagnostics.delete(uri);
+      this.panels.delete(doc);
+    });
+    await this.diagnostics.refreshText(uri);
+    this.publishDiagnostics(doc);
+    return doc;
+  }
+
+  async resolveCustomEditor(doc: ModelDocument, panel: vscode.WebviewPanel, _token: vscode.CancellationToken): Promise<void> {
+    const distWebview = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview');
+    panel.webview.options = { enableScripts: true, localResourceRoots: [distWebview] };
+    const res = (f: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(distWebview, f)).toString();
+    panel.webview.html = editorHtml({
+      cspSource: panel.webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: res('editor.js'),
+      styleUris: [res('codicon.css'), res('editor.css')],
+      title: doc.fileName,
+    });
+    let set = this.panels.get(doc);
+    if (!set) this.panels.set(doc, (set = new Set()));
+    set.add(panel);
+    this.active = { doc, panel };
+    panel.onDidChangeViewState(() => {
+      if (panel.active) this.active = { doc, panel };
+    });
+    panel.onDidDispose(() => {
+      set?.delete(panel);
+      if (this.active?.panel === panel) this.active = undefined;
+    });
+    panel.webview.onDidReceiveMessage((raw: unknown) => {
+      const msg = parseWebviewMessage(raw);
+      if (msg) void this.onMessage(doc, panel, msg);
+    });
+  }
+
+  private async onMessage(doc: ModelDocument, panel: vscode.WebviewPanel, msg: WebviewMessage): Promise<void> {
+    const reject = (e: unknown) => {
+      const { message, hint } = errorText(e);
+      void post(panel, { type: 'editRejected', message, hint });
+    };
+    switch (msg.type) {
+      case 'ready':
+        void post(panel, this.stateMessage(doc));
+        return;
+      case 'edit':
+        try {
+          doc.applyEdit(msg.edit);
+        } catch (e) {
+          reject(e);
+        }
+        return;
+      case 'copy':
+        if (doc.model && msg.names.length > 0) {
+          await vscode.env.clipboard.writeText(JSON.stringify(doc.model.copyPayload(msg.names)));
+        }
+        return;
+      case 'paste': {
+        const payload = parseClipboardText(await vscode.env.clipboard.readText());
+        if (!payload) {
+          reject(new UserError('The clipboard holds no Model Studio layers', 'copy layers in a Model Studio editor first'));
+          return;
+        }
+        try {
+          doc.applyEdit({ op: 'paste', payload, at: msg.at });
+        } catch (e) {
+          reject(e);
+        }
+        return;
+      }
+      case 'openAsText':
+        await vscode.commands.executeCommand('vscode.openWith', doc.uri, 'default');
+        return;
+      case 'retry':
+        await doc.load();
+        await this.diagnostics.refreshText(doc.uri);
+        return;
+    }
+  }
+
+  private stateMessage(doc: ModelDocument): HostMessage {
+    if (!doc.model) {
+      const err = doc.loadError ?? { message: 'The model is not loaded' };
+      return { type: 'loadError', fileName: doc.fileName, message: err.message, hint: err.hint };
+    }
+    return { type: 'state', state: doc.model.state(doc.fileName) };
+  }
+
+  /** Sends the state to every panel of `doc` and refreshes its Problems entries. */
+  private publish(doc: ModelDocument): void {
+    const msg = this.stateMessage(doc);
+    for (const p of this.panels.get(doc) ?? []) void post(p, msg);
+    this.publishDiagnostics(doc);
+  }
+
+  private publishDiagnostics(doc: ModelDocument): void {
+    if (doc.model) this.diagnostics.set(doc.uri, doc.model.analysis().diagnostics);
+    else if (doc.loadError) {
+      this.diagnostics.set(doc.uri, [{ severity: 'error', code: 'load-failed', message: doc.loadError.message, hint: doc.loadError.hint }]);
+    }
+  }
+
+  saveCustomDocument(doc: ModelDocument, token: vscode.CancellationToken): Thenable<void> {
+    return doc.save(token).then(() => this.diagnostics.refreshText(doc.uri)).then(() => this.publish(doc));
+  }
+
+  saveCustomDocumentAs(doc: ModelDocument, target: vscode.Uri, token: vscode.CancellationToken): Thenable<void> {
+    return doc.saveAs(target, token);
+  }
+
+  revertCustomDocument(doc: ModelDocument, token: vscode.CancellationToken): Thenable<void> {
+    return doc.revert(token);
+  }
+
+  backupCustomDocument(
+    doc: ModelDocument,
+    context: vscode.CustomDocumentBackupContext,
+    token: vscode.CancellationToken,
+  ): Thenable<vscode.CustomDocumentBackup> {
+    return doc.backup(context.destination, token);
+  }
+
+  /** The panel the "Re-layout Graph" / "Show Model Summary" commands act on. */
+  postToActive(msg: HostMessage): boolean {
+    if (!this.active) return false;
+    void post(this.active.panel, msg);
+    return true;
+  }
+}
+
+function post(panel: vscode.WebviewPanel, msg: HostMessage): Thenable<boolean> {
+  return panel.webview.postMessage(msg);
+}
+
+export function registerModelEditor(context: vscode.ExtensionContext): vscode.Disposable[] {
+  const diagnostics = new ModelDiagnostics();
+  const provider = new ModelEditorProvider(context, diagnostics);
+  const noEditor = () => void vscode.window.showInformationMessage('Open a model in the Model Studio editor first.');
+  return [
+    diagnostics,
+    vscode.window.registerCustomEditorProvider(MODEL_EDITOR_VIEW_TYPE, provider, {
+      // State lives in the host and is re-sent on `ready`, so hidden panels need not be kept alive.
+      webviewOptions: { retainContextWhenHidden: false },
+      supportsMultipleEditorsPerDocument: true,
+    }),
+    vscode.commands.registerCommand('modelStudio.relayout', () => {
+      if (!provider.postToActive({ type: 'relayout' })) noEditor();
+    }),
+    vscode.commands.registerCommand('modelStudio.showSummary', () => {
+      if (!provider.postToActive({ type: 'showSummary' })) noEditor();
+    }),
+  ];
+}

@@ -1,0 +1,268 @@
+/**
+ * The graph editor in real headless Chromium: the production bundle and HTML shell (with its CSP), a stub
+ * acquireVsCodeApi, and a Node-side host running the real DocumentModel + analysis. A missing browser or
+ * bundle fails these tests; they never skip.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { emptyGraph, findLayer } from '../../../src/core/graph';
+import { launch, openEditor, pageErrors, repoRoot, setTheme, until, type TestHost } from './harness';
+
+const artifacts = join(repoRoot, 'test-artifacts');
+
+let browser: Browser;
+let page: Page;
+let host: TestHost;
+
+const node = (name: string) => page.locator(`.react-flow__node[data-id="${name}"]`);
+const nodeText = async (name: string, testId: string) => (await node(name).locator(`[data-testid="${testId}"]`).textContent())?.trim();
+
+/** Types into a properties-panel textfield and commits with Enter, as a user does. */
+async function setField(field: string, text: string): Promise<void> {
+  const input = page.locator(`.ms-props vscode-textfield[data-field="${field}"] input`);
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+async function selectNode(name: string): Promise<void> {
+  await page.locator('button[aria-label="Fit to view"]').click();
+  await page.waitForTimeout(100);
+  await node(name).click();
+  await until(async () => (await page.locator('.ms-props vscode-textfield[data-field="name"]').count()) === 1 &&
+    (await page.locator('.ms-props vscode-textfield[data-field="name"]').evaluate((el) => (el as HTMLElement & { value: string }).value)) === name, `properties of ${name}`);
+}
+
+async function paletteShowAll(): Promise<void> {
+  await page.locator('.ms-palette-search input').fill('');
+}
+
+async function paletteEnter(className: string): Promise<void> {
+  const search = page.locator('.ms-palette-search input');
+  await search.fill(className);
+  await search.press('Enter');
+}
+
+/** Drags from one layer's output handle to another's input handle. */
+async function connectNodes(from: string, to: string): Promise<void> {
+  const src = await node(from).locator('.react-flow__handle.source').boundingBox();
+  const dst = await node(to).locator('.react-flow__handle.target').boundingBox();
+  assert.ok(src && dst, 'handles are on screen');
+  await page.mouse.move(src.x + src.width / 2, src.y + src.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((src.x + dst.x) / 2, (src.y + dst.y) / 2, { steps: 5 });
+  await page.mouse.move(dst.x + dst.width / 2, dst.y + dst.height / 2, { steps: 5 });
+  await page.mouse.up();
+}
+
+/** Sets a dropdown field the way the element reports a user's choice. */
+async function chooseOption(field: string, value: string): Promise<void> {
+  await page.locator(`.ms-props vscode-single-select[data-field="${field}"]`).evaluate((el, v) => {
+    (el as HTMLElement & { value: string }).value = v;
+    el.dispatchEvent(new Event('change'));
+  }, value);
+}
+
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  browser = await launch();
+  ({ page, host } = await openEditor(browser, { graph: emptyGraph('xor'), weights: [] }, 'dark'));
+  await page.waitForSelector('.ms-empty-canvas');
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+describe('graph editor webview', () => {
+  test('builds XOR from an empty model through the palette and connections', async () => {
+    await paletteEnter('InputLayer');
+    await node('input_layer').waitFor();
+    await selectNode('input_layer');
+    await setField('batch_input_shape', '[null, 2]');
+    await until(async () => (await nodeText('input_layer', 'node-shape')) === '(None, 2)', 'input shape (None, 2)');
+
+    // Drag Dense from the palette onto an empty spot of the canvas: added, not connected.
+    await paletteShowAll();
+    const canvas = await page.locator('.react-flow__pane').boundingBox();
+    assert.ok(canvas);
+    await page.locator('.ms-palette-item[data-class="Dense"]').dragTo(page.locator('.react-flow__pane'), {
+      targetPosition: { x: canvas.width / 2 + 250, y: canvas.height / 2 },
+    });
+    await node('dense').waitFor();
+    assert.deepEqual(findLayer(host.model.graph, 'dense')?.inbound, []);
+
+    await connectNodes('input_layer', 'dense');
+    await until(() => findLayer(host.model.graph, 'dense')?.inbound[0] === 'input_layer', 'input_layer -> dense');
+
+    await selectNode('dense');
+    await setField('units', '2');
+    await chooseOption('activation', 'sigmoid');
+    await until(() => findLayer(host.model.graph, 'dense')?.config.activation === 'sigmoid', 'sigmoid on dense');
+
+    // Enter in the palette appends after the selected layer.
+    await paletteEnter('Dense');
+    await node('dense_1').waitFor();
+    await selectNode('dense_1');
+    await setField('units', '1');
+    await chooseOption('activation', 'sigmoid');
+    await until(() => findLayer(host.model.graph, 'dense_1')?.config.activation === 'sigmoid', 'sigmoid on dense_1');
+
+    const g = host.model.graph;
+    assert.deepEqual(g.inputs, ['input_layer']);
+    assert.deepEqual(g.outputs, ['dense_1']);
+    assert.deepEqual(findLayer(g, 'dense_1')?.inbound, ['dense']);
+    assert.equal(findLayer(g, 'dense')?.config.units, 2);
+    assert.equal(findLayer(g, 'dense_1')?.config.units, 1);
+    assert.deepEqual(host.model.analysis().diagnostics.filter((d) => d.severity === 'error'), []);
+    // 2-2-1: (2*2+2) + (2*1+1) = 9 parameters, shown on the nodes and in the summary.
+    await until(async () => (await nodeText('dense', 'node-params')) === '6' && (await nodeText('dense_1', 'node-params')) === '3', 'param counts 6 and 3');
+    await page.locator('button[aria-label="Summary"]').click();
+    assert.equal(await page.locator('[data-testid="total-params"]').textContent(), '9');
+    assert.equal(await page.locator('[data-testid="error-count"]').textContent().then((t) => t?.trim()), '0');
+  });
+
+  test('changing Dense units updates the shape and parameter count; invalid values are never sent', async () => {
+    await selectNode('dense');
+    await setField('units', '4');
+    await until(async () => (await nodeText('dense', 'node-shape')) === '(None, 4)', 'dense shape (None, 4)');
+    assert.equal(await nodeText('dense', 'node-params'), '12');
+    assert.equal(await nodeText('dense_1', 'node-params'), '5');
+    assert.equal(await page.locator('[data-testid="props-params"]').textContent(), '12');
+    assert.equal(await page.locator('[data-testid="props-output-shape"]').textContent(), '(None, 4)');
+    assert.equal(await page.locator('[data-testid="total-params"]').textContent(), '17');
+
+    const editsBefore = host.edits().length;
+    await setField('units', '-1');
+    await page.locator('.ms-props [data-testid="field-error"]').waitFor();
+    assert.match((await page.locator('.ms-props [data-testid="field-error"]').textContent()) ?? '', /at least 1/);
+    await page.waitForTimeout(200);
+    assert.equal(host.edits().length, editsBefore, 'an invalid value is not posted');
+    assert.equal(findLayer(host.model.graph, 'dense')?.config.units, 4);
+  });
+
+  test('connecting an incompatible Concatenate shows the diagnostic on the node', async () => {
+    await page.locator('button[aria-label="Summary"]').click(); // hide the summary: more room on the canvas
+    await page.locator('[data-testid="canvas"]').focus();
+    await page.keyboard.press('Escape');
+    await paletteEnter('InputLayer');
+    await node('input_layer_1').waitFor();
+    await selectNode('input_layer_1');
+    await setField('batch_input_shape', '[null, 3, 4]');
+    await until(async () => (await nodeText('input_layer_1', 'node-shape')) === '(None, 3, 4)', 'second input shape');
+
+    const canvas = await page.locator('.react-flow__pane').boundingBox();
+    assert.ok(canvas);
+    await paletteShowAll();
+    try {
+      await page.locator('.ms-palette-item[data-class="Concatenate"]').dragTo(page.locator('.react-flow__pane'), {
+        targetPosition: { x: canvas.width - 330, y: canvas.height - 120 },
+      });
+    } catch (e) {
+      await page.screenshot({ path: join(artifacts, 'editor-failure.png') });
+      throw e;
+    }
+    await node('concatenate').waitFor();
+    // Re-layout (one undoable edit that saves every position), so no layer hides another's handle.
+    const editsBefore = host.edits().length;
+    await page.locator('button[aria-label="Re-layout"]').click();
+    await until(() => host.edits().length === editsBefore + 1, 'relayout edit');
+    const relayout = host.edits().at(-1);
+    assert.equal(relayout?.op, 'relayout');
+    assert.ok(host.model.graph.layers.every((l) => l.position), 'every layer has a saved position');
+    await page.waitForTimeout(300);
+    await connectNodes('dense', 'concatenate');
+    await until(() => findLayer(host.model.graph, 'concatenate')?.inbound.length === 1, 'dense -> concatenate');
+    await connectNodes('input_layer_1', 'concatenate');
+    await until(() => findLayer(host.model.graph, 'concatenate')?.inbound.length === 2, 'input_layer_1 -> concatenate');
+
+    const diag = host.model.analysis().diagnostics.find((d) => d.layer === 'concatenate' && d.severity === 'error');
+    assert.ok(diag, 'analysis reports the incompatible Concatenate');
+    await node('concatenate').locator('[data-testid="node-badge"]').waitFor();
+    assert.equal(await nodeText('concatenate', 'node-problem'), diag.message);
+    assert.ok(await node('concatenate').locator('.ms-node.has-error').count());
+    await selectNode('concatenate');
+    assert.match((await page.locator('[data-testid="props-diagnostic"]').first().textContent()) ?? '', new RegExp(escapeRe(diag.message)));
+  });
+
+  test('undo and redo (VS Code calls the edit stack) re-render the canvas', async () => {
+    assert.equal(findLayer(host.model.graph, 'concatenate')?.inbound.length, 2);
+    const incompatible = await nodeText('concatenate', 'node-problem');
+    assert.ok(host.model.undo());
+    assert.equal(findLayer(host.model.graph, 'concatenate')?.inbound.length, 1);
+    await until(async () => (await page.locator('.react-flow__edge').count()) === 3, 'edge gone after undo');
+    await until(async () => (await nodeText('concatenate', 'node-problem')) !== incompatible, 'shape diagnostic gone after undo');
+    assert.ok(host.model.redo());
+    await until(async () => (await page.locator('.react-flow__edge').count()) === 4, 'edge back after redo');
+    await until(async () => (await nodeText('concatenate', 'node-problem')) === incompatible, 'diagnostic back after redo');
+
+    // Undo reaches back to the units change: the shape follows.
+    while (findLayer(host.model.graph, 'dense')?.config.units === 4) assert.ok(host.model.undo());
+    await until(async () => (await nodeText('dense', 'node-shape')) === '(None, 2)', 'units back to 2');
+    while (host.model.canRedo) host.model.redo();
+    await until(async () => (await nodeText('dense', 'node-shape')) === '(None, 4)', 'units 4 again');
+  });
+
+  test('keyboard: Tab walks the layers, F2 renames, Delete removes, copy/paste duplicates', async () => {
+    await page.locator('[data-testid="canvas"]').focus();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Tab');
+    await until(async () => (await page.locator('.react-flow__node.selected').getAttribute('data-id')) === host.model.analysis().order[0], 'first layer selected');
+    await page.keyboard.press('ArrowDown');
+    await until(async () => (await page.locator('.react-flow__node.selected').getAttribute('data-id')) === 'dense', 'arrow down follows the connection');
+    await page.keyboard.press('F2');
+    await page.locator('.ms-rename').fill('hidden');
+    await page.locator('.ms-rename').press('Enter');
+    await until(() => findLayer(host.model.graph, 'hidden'), 'rename to hidden');
+    await node('hidden').waitFor();
+
+    await selectNode('concatenate');
+    await page.locator('[data-testid="canvas"]').focus();
+    await page.keyboard.press('Control+c');
+    await until(() => host.clipboard.includes('concatenate'), 'copy reaches the host clipboard');
+    await page.keyboard.press('Control+v');
+    await node('concatenate_1').waitFor();
+    await page.keyboard.press('Delete');
+    await until(() => !findLayer(host.model.graph, 'concatenate_1'), 'pasted layer deleted');
+    assert.equal(await node('concatenate_1').count(), 0);
+  });
+
+  test('screenshots of the light and dark themes', async () => {
+    await page.locator('button[aria-label="Re-layout"]').click();
+    await until(() => host.edits().at(-1)?.op === 'relayout', 'relayout');
+    await page.waitForTimeout(200);
+    await selectNode('hidden');
+    await page.locator('button[aria-label="Summary"]').click();
+    await page.locator('button[aria-label="Fit to view"]').click();
+    await page.waitForTimeout(300);
+    await setTheme(page, 'light');
+    await page.screenshot({ path: join(artifacts, 'editor-light.png') });
+    const lightBg = await page.evaluate(() => getComputedStyle(document.querySelector('.ms-node') as Element).backgroundColor);
+    await setTheme(page, 'dark');
+    await page.screenshot({ path: join(artifacts, 'editor-dark.png') });
+    const darkBg = await page.evaluate(() => getComputedStyle(document.querySelector('.ms-node') as Element).backgroundColor);
+    assert.equal(lightBg, 'rgb(248, 248, 248)');
+    assert.equal(darkBg, 'rgb(32, 32, 32)');
+    assert.deepEqual(pageErrors(page), [], 'no script errors and no CSP violations');
+    assert.equal(await page.locator('[data-testid="notice"]').count(), 0, 'no edit was rejected along the way');
+  });
+
+  test('a file that fails to load shows the error view with Open as Text and Retry', async () => {
+    await host.send({ type: 'loadError', fileName: 'broken.h5', message: 'broken.h5 is not an HDF5 file', hint: 'check the file' });
+    await page.locator('[data-testid="load-error"]').waitFor();
+    assert.equal(await page.locator('[data-testid="load-error"]').textContent(), 'broken.h5 is not an HDF5 file');
+    await page.locator('vscode-button', { hasText: 'Retry' }).click();
+    await until(() => host.received.some((m) => m.type === 'retry'), 'retry posted');
+    await page.locator('vscode-button', { hasText: 'Open as Text' }).click();
+    await until(() => host.received.some((m) => m.type === 'openAsText'), 'openAsText posted');
+    await host.pushState();
+    await node('hidden').waitFor();
+    assert.deepEqual(host.dropped, [], 'the webview posts only valid messages');
+  });
+});
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

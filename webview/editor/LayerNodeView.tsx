@@ -1,0 +1,100 @@
+/** One layer on the canvas: name, type, output shape, parameter count, input/output marks, error badge. */
+import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { Diagnostic, LayerNode } from '../../src/core/types';
+import type { LayerInfoDto } from '../../src/protocol/editor';
+import { categoryIcon, formatCount, shapeText } from './format';
+
+export interface LayerNodeData extends Record<string, unknown> {
+  layer: LayerNode;
+  info: LayerInfoDto | undefined;
+  diagnostics: Diagnostic[];
+  isInput: boolean;
+  isOutput: boolean;
+  renaming: boolean;
+  onRename(to: string | null): void;
+}
+
+export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
+
+export function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
+  const { layer, info, diagnostics } = data;
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  const warnings = diagnostics.filter((d) => d.severity !== 'error');
+  const first = errors[0] ?? warnings[0];
+  const params = info ? info.trainableParams + info.nonTrainableParams : 0;
+  const isInputLayer = layer.className === 'InputLayer';
+  const classes = ['ms-node'];
+  if (selected) classes.push('selected');
+  if (errors.length) classes.push('has-error');
+  else if (warnings.length) classes.push('has-warning');
+  const title = [
+    `${layer.name} (${layer.className})`,
+    info ? `output ${shapeText(info.outputShape)}, ${formatCount(params)} params` : '',
+    ...diagnostics.map((d) => `${d.severity}: ${d.message}${d.hint ? ` (${d.hint})` : ''}`),
+  ]
+    .filter(Boolean)
+    .join('\n');
+  return (
+    <div className={classes.join(' ')} title={title} data-layer={layer.name} aria-label={title}>
+      <Handle type="target" position={Position.Top} isConnectable={!isInputLayer} className={isInputLayer ? 'ms-handle-hidden' : ''} />
+      <div className="ms-node-head">
+        <span className={`codicon codicon-${categoryIcon(layer.className)}`} aria-hidden="true" />
+        {data.renaming ? (
+          <RenameBox name={layer.name} onDone={data.onRename} />
+        ) : (
+          <span className="ms-node-name">{layer.name}</span>
+        )}
+        {data.isInput && <span className="ms-tag ms-tag-input" title="Model input">in</span>}
+        {data.isOutput && <span className="ms-tag ms-tag-output" title="Model output">out</span>}
+        {first && (
+          <span className={`ms-badge ${errors.length ? 'ms-badge-error' : 'ms-badge-warning'}`} data-testid="node-badge">
+            <span className={`codicon codicon-${errors.length ? 'error' : 'warning'}`} aria-hidden="true" />
+            {diagnostics.length > 1 ? diagnostics.length : ''}
+          </span>
+        )}
+      </div>
+      <div className="ms-node-meta">
+        <span className="ms-node-type">{layer.className}</span>
+        <span className="ms-node-params">
+          <span data-testid="node-params">{formatCount(params)}</span> params
+        </span>
+      </div>
+      <div className="ms-node-shape" data-testid="node-shape">{info ? shapeText(info.outputShape) : '?'}</div>
+      {first && <div className={`ms-node-problem ${errors.length ? 'error' : 'warning'}`} data-testid="node-problem">{first.message}</div>}
+      <Handle type="source" position={Position.Bottom} />
+    </div>
+  );
+}
+
+function RenameBox({ name, onDone }: { name: string; onDone(to: string | null): void }) {
+  const [text, setText] = useState(name);
+  const ref = useRef<HTMLInputElement>(null);
+  // Enter, Escape and blur all end the rename; only the first may report (blur follows Enter's refocus).
+  const finished = useRef(false);
+  const finish = (to: string | null) => {
+    if (finished.current) return;
+    finished.current = true;
+    onDone(to);
+  };
+  useEffect(() => {
+    ref.current?.focus();
+    ref.current?.select();
+  }, []);
+  const key = (e: KeyboardEvent<HTMLInputElement>) => {
+    e.stopPropagation();
+    if (e.key === 'Enter') finish(text.trim() && text.trim() !== name ? text.trim() : null);
+    else if (e.key === 'Escape') finish(null);
+  };
+  return (
+    <input
+      ref={ref}
+      className="ms-rename nodrag"
+      aria-label="New layer name"
+      value={text}
+      onChange={(e) => setText(e.target.value)}
+      onKeyDown={key}
+      onBlur={() => finish(text.trim() && text.trim() !== name ? text.trim() : null)}
+    />
+  );
+}
