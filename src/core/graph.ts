@@ -31,10 +31,10 @@ export function consumers(g: ModelGraph, name: string): string[] {
 
 /** Keras' automatic naming: snake_case of the class name, then `_1`, `_2`... until unused. */
 export function snakeCase(className: string): string {
+  // keras/utils/generic_utils.py to_snake_case: Conv2D -> conv2d, MaxPooling2D -> max_pooling2d, PReLU -> p_re_lu.
   return className
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .replace(/([a-z\d])([A-Z])/g, '$1_$2')
-    .replace(/(\d)D\b/g, '$1d')
+    .replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
     .toLowerCase();
 }
 
@@ -178,6 +178,9 @@ export function insertBetween(
   const target = getLayer(g, to);
   const idx = target.inbound.indexOf(from);
   if (idx < 0) throw new UserError(`"${from}" is not connected to "${to}"`, 'insert on an existing connection', 'no-edge');
+  if (className === 'InputLayer') {
+    throw new UserError('An InputLayer cannot be inserted on a connection', 'add it on its own and connect it to the layer it feeds', 'input-has-inbound');
+  }
   const added = addLayer(g, className, { ...opts, inbound: [from] });
   const next = added.graph;
   getLayer(next, to).inbound[idx] = added.name;
@@ -185,7 +188,9 @@ export function insertBetween(
   const layers = next.layers;
   const newNode = layers.pop() as LayerNode;
   layers.splice(layers.findIndex((l) => l.name === to), 0, newNode);
-  return { graph: next, name: added.name };
+  // addLayer saw `from` feeding two layers for a moment; after the rewiring the shape is what it was.
+  next.kind = g.kind;
+  return { graph: withKind(next), name: added.name };
 }
 
 /**

@@ -211,3 +211,10 @@ describe('edit operations', () => {
     assert.deepEqual(t.cyclic.sort(), ['add', 'dense', 'dense_1']);
   });
 });
+
+test('insertBetween refuses an InputLayer, which takes no inputs', async () => {
+  const { insertBetween, addLayer } = await import('../../../src/core/graph');
+  let g = addLayer({ name: 'm', kind: 'Sequential', layers: [], inputs: [], outputs: [] }, 'InputLayer', { name: 'in' }).graph;
+  g = addLayer(g, 'Dense', { name: 'd', inbound: ['in'] }).graph;
+  assert.throws(() => insertBetween(g, 'in', 'd', 'InputLayer'), /cannot be inserted/);
+});
