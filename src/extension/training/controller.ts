@@ -1,0 +1,266 @@
+/**
+ * The host's training state, without vscode: the sessions started from the editor, each one's metric history
+ * (so the training view can be re-sent a snapshot when it is shown or reloaded), the status bar model, and the
+ * actions the status bar, the view and the commands share (stop, pause/resume, focus). The vscode layer
+ * (index.ts, statusBar.ts, trainingPanel.ts) only wires these to VS Code objects.
+ */
+import type { SessionManager, SessionResult, StartRequest, TrainingSession } from '../../engine/sessions';
+import type { BatchPoint, EpochPoint, HistogramItem, HostToTraining, SessionInfo, SessionState, TrainingSnapshot, TryInfo, RunInfo, Evaluation } from '../../protocol/training';
+import type { WorkerToHost } from '../../protocol/worker';
+import { initialStatus, isActive, reduceStatus, statusView, type StatusEvent, type StatusState, type StatusView } from './statusModel';
+
+/** History kept per session: enough for 100k+ batch points; beyond it older points are thinned 2:1. */
+export const MAX_BATCH_POINTS = 200_000;
+
+export interface SessionRecord {
+  session: TrainingSession;
+  /** The model file the session trains (a path or URI string), so Try/Export find their model. */
+  modelKey: string;
+  info: SessionInfo;
+  batches: BatchPoint[];
+  epochs: EpochPoint[];
+  histograms: HistogramItem[];
+  result?: SessionResult;
+}
+
+type Listener<T> = (v: T) => void;
+
+export class TrainingController {
+  private readonly records = new Map<string, SessionRecord>();
+  private status: StatusState = initialStatus();
+  private focusedId: string | undefined;
+  private readonly statusListeners = new Set<Listener<StatusView>>();
+  private readonly viewListeners = new Set<Listener<HostToTraining>>();
+  private readonly logListeners = new Set<Listener<string>>();
+  private readonly endListeners = new Set<Listener<SessionRecord>>();
+
+  constructor(readonly manager: SessionManager) {}
+
+  // -------------------------------------------------------------------------------------------------------
+  // Listeners
+
+  onStatus(f: Listener<StatusView>): { dispose(): void } {
+    this.statusListeners.add(f);
+    return { dispose: () => this.statusListeners.delete(f) };
+  }
+
+  /** Messages for the training view (live events of the focused session, session changes). */
+  onView(f: Listener<HostToTraining>): { dispose(): void } {
+    this.viewListeners.add(f);
+    return { dispose: () => this.viewListeners.delete(f) };
+  }
+
+  onLog(f: Listener<string>): { dispose(): void } {
+    this.logListeners.add(f);
+    return { dispose: () => this.logListeners.delete(f) };
+  }
+
+  onSessionEnd(f: Listener<SessionRecord>): { dispose(): void } {
+    this.endListeners.add(f);
+    return { dispose: () => this.endListeners.delete(f) };
+  }
+
+  private dispatch(ev: StatusEvent): void {
+    this.status = reduceStatus(this.status, ev);
+    const view = statusView(this.status);
+    for (const f of this.statusListeners) f(view);
+  }
+
+  private toView(m: HostToTraining): void {
+    for (const f of this.viewListeners) f(m);
+  }
+
+  private log(line: string): void {
+    for (const f of this.logListeners) f(line);
+  }
+
+  get statusState(): StatusState {
+    return this.status;
+  }
+
+  get view(): StatusView {
+    return statusView(this.status);
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Sessions
+
+  /** Start a session with the real SessionManager and follow its events. */
+  start(req: StartRequest, modelKey: string): SessionRecord {
+    const session = this.manager.start(req);
+    const rec: SessionRecord = {
+      session,
+      modelKey,
+      info: { id: session.id, model: session.modelName, runId: session.runId, state: 'starting', epochs: req.training.epochs },
+      batches: [],
+      epochs: [],
+      histograms: [],
+    };
+    this.records.set(session.id, rec);
+    this.focusedId = session.id;
+    this.log(`[${session.modelName}] starting run ${session.runId} (engine: ${req.engine})`);
+    this.dispatch({ type: 'started', id: session.id, model: session.modelName, epochs: req.training.epochs });
+    session.on('message', (m) => this.onWorker(rec, m));
+    session.on('state', (s) => this.setState(rec, s));
+    session.on('stderr', (t) => this.log(`[${session.modelName}] ${t.trimEnd()}`));
+    session.on('end', (r) => this.onEnd(rec, r));
+    this.toView({ type: 'session', session: rec.info });
+    return rec;
+  }
+
+  private setState(rec: SessionRecord, s: SessionState): void {
+    rec.info = { ...rec.info, state: s };
+    if (s === 'paused') this.dispatch({ type: 'paused', id: rec.info.id });
+    else if (s === 'running') this.dispatch({ type: 'resumed', id: rec.info.id });
+    else if (s === 'stopping') this.dispatch({ type: 'stopping', id: rec.info.id });
+    this.toView({ type: 'session', session: rec.info });
+  }
+
+  private onWorker(rec: SessionRecord, m: WorkerToHost): void {
+    const id = rec.info.id;
+    switch (m.type) {
+      case 'engine':
+        rec.info = { ...rec.info, engine: m.engine, device: m.device };
+        this.dispatch({ type: 'device', id, engine: m.engine, device: m.device });
+        this.dispatch({ type: 'engine', engine: m.engine, device: m.device });
+        for (const s of m.skipped) this.log(`[${rec.info.model}] skipped ${s.engine}: ${s.reason}`);
+        this.log(`[${rec.info.model}] engine: ${m.device}`);
+        this.toView({ type: 'session', session: rec.info });
+        break;
+      case 'batch': {
+        const { etaSeconds: _eta, ...point } = m.point;
+        this.pushBatch(rec, point);
+        this.dispatch({ type: 'progress', id, epoch: point.epoch + 1, batch: point.batch, metrics: point.metrics });
+        this.toView({ type: 'batches', sessionId: id, points: [point] });
+        break;
+      }
+      case 'epoch': {
+        const { seconds, etaSeconds: _e, memory: _m, ...point } = m.point;
+        rec.epochs.push(point);
+        this.dispatch({ type: 'progress', id, epoch: point.epoch + 1, metrics: point.metrics });
+        this.toView({ type: 'epoch', sessionId: id, point });
+        const parts = Object.entries(point.metrics).map(([k, v]) => `${k} ${Number.isFinite(v) ? v.toFixed(4) : v}`);
+        this.log(`[${rec.info.model}] epoch ${point.epoch + 1}/${rec.info.epochs} (${seconds.toFixed(1)} s): ${parts.join(', ')}`);
+        break;
+      }
+      case 'histograms':
+        rec.histograms.push(...m.items);
+        this.toView({ type: 'histograms', sessionId: id, items: m.items });
+        break;
+      case 'log':
+        this.log(`[${rec.info.model}] ${m.line}`);
+        break;
+      case 'data':
+        this.log(`[${rec.info.model}] data: ${[m.train, m.validation, m.test].filter(Boolean).join('; ')}`);
+        break;
+      case 'checkpoint':
+        this.log(`[${rec.info.model}] checkpoint (${m.kinds.join(', ')}) after epoch ${m.epoch + 1}`);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private pushBatch(rec: SessionRecord, p: BatchPoint): void {
+    rec.batches.push(p);
+    if (rec.batches.length > MAX_BATCH_POINTS) {
+      // Thin the older half 2:1: recent detail stays, the whole run still fits (the chart decimates anyway).
+      const half = rec.batches.length >> 1;
+      rec.batches = [...rec.batches.slice(0, half).filter((_, i) => i % 2 === 0), ...rec.batches.slice(half)];
+    }
+  }
+
+  private onEnd(rec: SessionRecord, r: SessionResult): void {
+    rec.result = r;
+    const state = r.status === 'failed' ? 'failed' : r.status === 'stopped' ? 'stopped' : 'done';
+    const reason = r.status === 'failed' ? [r.message, r.hint].filter(Boolean).join(' ') : r.message;
+    rec.info = { ...rec.info, state, error: r.status === 'failed' ? reason : undefined };
+    this.log(`[${rec.info.model}] ${state}${reason ? `: ${reason}` : ''}${r.test ? ` · test ${JSON.stringify(r.test)}` : ''}`);
+    this.dispatch({ type: 'ended', id: rec.info.id, state, reason });
+    this.toView({ type: 'session', session: rec.info });
+    for (const f of this.endListeners) f(rec);
+  }
+
+  record(id: string): SessionRecord | undefined {
+    return this.records.get(id);
+  }
+
+  /** The session the view and the commands act on: the focused one, else the newest active one. */
+  focused(): SessionRecord | undefined {
+    const f = this.focusedId ? this.records.get(this.focusedId) : undefined;
+    if (f) return f;
+    const all = [...this.records.values()];
+    return all.reverse().find((r) => isActiveInfo(r.info)) ?? all[0];
+  }
+
+  active(): SessionRecord[] {
+    return [...this.records.values()].filter((r) => isActiveInfo(r.info));
+  }
+
+  focus(id: string): boolean {
+    if (!this.records.has(id)) return false;
+    this.focusedId = id;
+    this.dispatch({ type: 'focus', id });
+    return true;
+  }
+
+  /** Stop a session (the given one, else the focused one). Resolves when the worker has ended. */
+  async stop(id?: string): Promise<SessionResult | undefined> {
+    const rec = id ? this.records.get(id) : this.focused();
+    if (!rec || rec.session.isEnded) return rec?.result;
+    this.log(`[${rec.info.model}] stop requested`);
+    return rec.session.stop();
+  }
+
+  pauseResume(id?: string): void {
+    const rec = id ? this.records.get(id) : this.focused();
+    if (!rec || rec.session.isEnded) return;
+    if (rec.session.state === 'paused') rec.session.resume();
+    else rec.session.pause();
+  }
+
+  /** The failure was looked at (the log opened): the status bar goes back to normal. */
+  acknowledge(): void {
+    if (this.status.sessions.some((s) => s.phase === 'failed')) this.dispatch({ type: 'acknowledge' });
+  }
+
+  setEngine(engine: string, device: string): void {
+    this.dispatch({ type: 'engine', engine, device });
+  }
+
+  /** Everything the view needs after a (re)load. */
+  snapshot(extra: { runs: RunInfo[]; tryInfo: TryInfo; evaluation?: Evaluation }): TrainingSnapshot {
+    const f = this.focused();
+    return {
+      session: f?.info ?? null,
+      sessions: [...this.records.values()].map((r) => r.info),
+      batches: f?.batches ?? [],
+      epochs: f?.epochs ?? [],
+      histograms: f?.histograms ?? [],
+      runs: extra.runs,
+      tryInfo: extra.tryInfo,
+      evaluation: extra.evaluation,
+    };
+  }
+
+  dispose(): void {
+    for (const r of this.records.values()) if (!r.session.isEnded) r.session.kill('The editor closed while training.');
+    this.statusListeners.clear();
+    this.viewListeners.clear();
+    this.logListeners.clear();
+    this.endListeners.clear();
+  }
+}
+
+const isActiveInfo = (i: SessionInfo) => isActive({ phase: i.state } as Parameters<typeof isActive>[0]);
+
+/**
+ * The commands the status bar's links and the view's buttons run, by command id, with the same handlers the
+ * vscode layer registers, so a test can follow "Stop from the status bar" to the worker.
+ */
+export function statusActionHandlers(c: TrainingController): Record<'modelStudio.stop' | 'modelStudio.pauseResume', (id?: string) => unknown> {
+  return {
+    'modelStudio.stop': (id?: string) => c.stop(id),
+    'modelStudio.pauseResume': (id?: string) => c.pauseResume(id),
+  };
+}

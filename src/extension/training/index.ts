@@ -1,0 +1,449 @@
+/**
+ * Training in the editor, the vscode side: commands (Train, Stop, Pause/Resume, Select Engine, Configure
+ * Training, Show Runs, Compare Runs, Export, Show Training Log, Install TensorFlow Engine), the training status
+ * bar item, the training view panel and the "Model Studio Training" log. The logic lives in vscode-free
+ * modules (controller.ts, statusModel.ts, runStore.ts, predictClient.ts); this file wires them to VS Code.
+ * The lead calls `registerTraining(context)` from extension.ts.
+ */
+import * as vscode from 'vscode';
+import { dirname, join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { defaultTrainingConfig, trainingConfigOf, kerasTrainingConfig, type TrainingConfig } from '../../core/training';
+import { isUserError, type JsonObject, type ModelFile } from '../../core/types';
+import { SessionManager } from '../../engine/sessions';
+import type { Evaluation, RunInfo, TrainingTab, TrainingToHost, TryInfo } from '../../protocol/training';
+import { configureTraining } from './configure';
+import { TrainingController, type SessionRecord } from './controller';
+import { PredictClient } from './predictClient';
+import { deleteRun, listRunInfos, renameRun } from './runStore';
+import { TrainingStatusBar } from './statusBar';
+import { TrainingPanel } from './trainingPanel';
+
+const EDITOR_VIEW_TYPE = 'modelStudio.modelEditor';
+const ENGINES = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+type Engine = (typeof ENGINES)[number];
+
+/** Format modules load on demand: activation stays light (h5wasm, protobuf load only when a file needs them). */
+const registry = () => import('../../formats/registry');
+
+function settings() {
+  const c = vscode.workspace.getConfiguration('modelStudio');
+  return {
+    engine: c.get<Engine>('training.engine', 'auto'),
+    runsFolder: c.get<string>('runs.folder', '.modelstudio/runs'),
+    cacheDir: c.get<string>('datasets.cacheDir', '') || undefined,
+    batchSize: c.get<number>('training.batchSize', 32),
+    epochs: c.get<number>('training.epochs', 10),
+  };
+}
+
+function errorMessage(e: unknown): string {
+  if (isUserError(e)) return e.hint ? `${e.message} ${e.hint}` : e.message;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The model file of the active Model Studio editor (or the URI a title-bar/context-menu command passes). */
+function activeModelUri(arg?: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+  if (tab?.input instanceof vscode.TabInputCustom && tab.input.viewType === EDITOR_VIEW_TYPE) return tab.input.uri;
+  for (const g of vscode.window.tabGroups.all) {
+    const t = g.activeTab;
+    if (t?.input instanceof vscode.TabInputCustom && t.input.viewType === EDITOR_VIEW_TYPE) return t.input.uri;
+  }
+  return undefined;
+}
+
+function isDirty(uri: vscode.Uri): boolean {
+  return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.isDirty && t.input instanceof vscode.TabInputCustom && t.input.uri.toString() === uri.toString()));
+}
+
+function workspaceDirOf(uri: vscode.Uri): string {
+  return vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? dirname(uri.fsPath);
+}
+
+function trainingOf(file: ModelFile): TrainingConfig {
+  const s = settings();
+  return trainingConfigOf(file.userDefinedMetadata) ?? defaultTrainingConfig({ batchSize: s.batchSize, epochs: s.epochs });
+}
+
+export function registerTraining(context: vscode.ExtensionContext): vscode.Disposable[] {
+  const log = vscode.window.createOutputChannel('Model Studio Training', { log: true });
+  const controller = new TrainingController(new SessionManager());
+  const predictor = new PredictClient();
+  const statusBar = new TrainingStatusBar(controller);
+  const engineDirs = [join(context.globalStorageUri.fsPath, 'engines')];
+  const extensionUri = context.extensionUri;
+  /** The model "try the model" and the run list refer to: the focused session's, else the active editor's. */
+  let viewModel: { uri: vscode.Uri; finalPath?: string } | undefined;
+  let tryInfo: TryInfo = { kind: 'none', reason: 'Open a model in the Model Studio editor, or train one, to try it here.' };
+  let tryLoadedFor = '';
+  let evaluation: Evaluation | undefined;
+
+  controller.onLog((l) => log.info(l));
+
+  // ---------------------------------------------------------------------------------------------------------
+  // The view
+
+  const runsFor = (uri: vscode.Uri | undefined): RunInfo[] => {
+    if (!uri) return [];
+    const s = settings();
+    try {
+      return listRunInfos(workspaceDirOf(uri), { runsFolder: s.runsFolder });
+    } catch (e) {
+      log.warn(`could not list runs: ${errorMessage(e)}`);
+      return [];
+    }
+  };
+
+  const post = (m: Parameters<TrainingPanel['post']>[0]) => {
+    const p = TrainingPanel.instance;
+    if (p?.visible) void p.post(m);
+  };
+  const viewSub = controller.onView((m) => post(m));
+
+  const sendSnapshot = (panel: TrainingPanel) => {
+    void panel.post({ type: 'snapshot', snapshot: controller.snapshot({ runs: runsFor(viewModel?.uri), tryInfo, evaluation }) });
+    void loadTryModel();
+  };
+
+  /** (Re)load the model into the predict worker when the model or its trained weights changed. */
+  async function loadTryModel(): Promise<void> {
+    const vm = viewModel;
+    if (!vm) return;
+    const key = `${vm.uri.toString()}|${vm.finalPath ?? ''}`;
+    if (key === tryLoadedFor) return;
+    tryLoadedFor = key;
+    try {
+      const { readModel } = await registry();
+      const original = await readModel(vm.uri.fsPath);
+      const file = vm.finalPath ? { ...original, weights: (await readModel(vm.finalPath)).weights } : original;
+      const s = settings();
+      const r = await predictor.load({ model: file, training: trainingOf(original), baseDir: dirname(vm.uri.fsPath), cacheDir: s.cacheDir, engineDirs });
+      tryInfo = r.info;
+      evaluation = undefined;
+      log.info(`try the model: ${vm.uri.fsPath}${vm.finalPath ? ` with the weights of ${vm.finalPath}` : ''} on ${r.engine}`);
+    } catch (e) {
+      tryInfo = { kind: 'none', reason: errorMessage(e) };
+    }
+    post({ type: 'tryInfo', info: tryInfo });
+  }
+
+  async function onViewMessage(m: TrainingToHost, panel: TrainingPanel): Promise<void> {
+    const s = settings();
+    const ws = viewModel ? workspaceDirOf(viewModel.uri) : undefined;
+    try {
+      switch (m.type) {
+        case 'ready':
+          sendSnapshot(panel);
+          break;
+        case 'command': {
+          const ids = { train: 'modelStudio.train', stop: 'modelStudio.stop', pauseResume: 'modelStudio.pauseResume', configure: 'modelStudio.configureTraining', showLog: 'modelStudio.showTrainingLog' };
+          await vscode.commands.executeCommand(ids[m.command], viewModel?.uri);
+          break;
+        }
+        case 'focusSession': {
+          if (controller.focus(m.sessionId)) {
+            const rec = controller.record(m.sessionId);
+            if (rec) viewModel = { uri: vscode.Uri.file(rec.modelKey), finalPath: rec.result?.finalPath };
+          }
+          sendSnapshot(panel);
+          break;
+        }
+        case 'compare': {
+          const runs = runsFor(viewModel?.uri).filter((r) => m.runIds.includes(r.id));
+          void panel.post({ type: 'compare', runs });
+          break;
+        }
+        case 'renameRun':
+          if (!ws) return;
+          renameRun(ws, m.runId, m.name, s.runsFolder);
+          void panel.post({ type: 'runs', runs: runsFor(viewModel?.uri) });
+          break;
+        case 'deleteRun': {
+          if (!ws) return;
+          const ok = await vscode.window.showWarningMessage(`Delete run ${m.runId}? Its metrics, checkpoints and weights are removed.`, { modal: true }, 'Delete');
+          if (ok !== 'Delete') return;
+          deleteRun(ws, m.runId, s.runsFolder);
+          void panel.post({ type: 'runs', runs: runsFor(viewModel?.uri) });
+          break;
+        }
+        case 'exportCsv':
+        case 'exportPng': {
+          const base = viewModel ? vscode.Uri.file(dirname(viewModel.uri.fsPath)) : vscode.workspace.workspaceFolders?.[0]?.uri;
+          const target = await vscode.window.showSaveDialog({
+            defaultUri: base ? vscode.Uri.joinPath(base, m.fileName) : undefined,
+            filters: m.type === 'exportCsv' ? { CSV: ['csv'] } : { PNG: ['png'] },
+          });
+          if (!target) return;
+          const bytes = m.type === 'exportCsv' ? Buffer.from(m.csv, 'utf8') : Buffer.from(m.dataUrl.slice(m.dataUrl.indexOf(',') + 1), 'base64');
+          await writeFile(target.fsPath, bytes);
+          void vscode.window.showInformationMessage(`Saved ${target.fsPath}`);
+          break;
+        }
+        case 'predict':
+          try {
+            await loadTryModel();
+            void panel.post({ type: 'prediction', requestId: m.requestId, output: await predictor.predict(m.input) });
+          } catch (e) {
+            void panel.post({ type: 'error', requestId: m.requestId, message: isUserError(e) ? e.message : errorMessage(e), hint: isUserError(e) ? e.hint : undefined });
+          }
+          break;
+        case 'evaluate':
+          await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Evaluating on the test set...' }, async () => {
+            await loadTryModel();
+            evaluation = await predictor.evaluate();
+            void panel.post({ type: 'evaluation', evaluation });
+          });
+          break;
+      }
+    } catch (e) {
+      void panel.post({ type: 'error', message: isUserError(e) ? e.message : errorMessage(e), hint: isUserError(e) ? e.hint : undefined });
+    }
+  }
+
+  const showView = (tab?: TrainingTab) => TrainingPanel.show(extensionUri, (m, p) => void onViewMessage(m, p), tab);
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Commands
+
+  async function train(arg?: unknown): Promise<void> {
+    const uri = activeModelUri(arg);
+    if (!uri) {
+      void vscode.window.showInformationMessage('Open a model in the Model Studio editor to train it.');
+      return;
+    }
+    if (isDirty(uri)) {
+      const choice = await vscode.window.showWarningMessage('The model has unsaved changes. Training uses the saved file.', 'Save and Train', 'Train Saved Version');
+      if (!choice) return;
+      if (choice === 'Save and Train') await vscode.commands.executeCommand('workbench.action.files.save');
+    }
+    try {
+      const { readModel } = await registry();
+      const model = await readModel(uri.fsPath);
+      let training = trainingOf(model);
+      if (!training.dataset) {
+        const configured = await configureAndSave(uri, model);
+        if (!configured) return;
+        training = configured;
+      }
+      const s = settings();
+      const rec = controller.start(
+        {
+          model,
+          training,
+          engine: s.engine,
+          engineDirs,
+          baseDir: dirname(uri.fsPath),
+          cacheDir: s.cacheDir,
+          workspaceDir: workspaceDirOf(uri),
+          runsFolder: s.runsFolder,
+          runLabel: training.optimizer.name,
+        },
+        uri.fsPath,
+      );
+      viewModel = { uri };
+      void vscode.commands.executeCommand('setContext', 'modelStudio.training', true);
+      showView('charts');
+      const panel = TrainingPanel.instance;
+      if (panel) sendSnapshot(panel);
+      log.info(`started ${rec.info.id}`);
+    } catch (e) {
+      void vscode.window.showErrorMessage(errorMessage(e));
+    }
+  }
+
+  controller.onSessionEnd((rec: SessionRecord) => {
+    void vscode.commands.executeCommand('setContext', 'modelStudio.training', controller.active().length > 0);
+    const r = rec.result;
+    if (!r) return;
+    if (viewModel && viewModel.uri.fsPath === rec.modelKey && r.finalPath) viewModel = { uri: viewModel.uri, finalPath: r.finalPath };
+    post({ type: 'runs', runs: runsFor(vscode.Uri.file(rec.modelKey)) });
+    if (r.status === 'failed') {
+      void vscode.window.showErrorMessage(`${rec.info.model}: ${[r.message, r.hint].filter(Boolean).join(' ')}`, 'Show Log').then((c) => {
+        if (c) void vscode.commands.executeCommand('modelStudio.showTrainingLog');
+      });
+      return;
+    }
+    const test = r.test ? ` Test: ${Object.entries(r.test).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}.` : '';
+    void vscode.window.showInformationMessage(`${rec.info.model}: training ${r.status} after ${r.epochs ?? '?'} epochs.${test}`, 'Open Trained Model', 'Try It').then((c) => {
+      if (c === 'Open Trained Model' && r.finalPath) void vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(r.finalPath), EDITOR_VIEW_TYPE);
+      if (c === 'Try It') showView('try');
+    });
+  });
+
+  /** Configure Training and save the result into the model file's metadata (and Keras' training_config). */
+  async function configureAndSave(uri: vscode.Uri, model?: ModelFile): Promise<TrainingConfig | undefined> {
+    if (isDirty(uri)) {
+      void vscode.window.showWarningMessage('Save the model first: the training configuration is saved into the model file.');
+      return undefined;
+    }
+    const { readModel, writeModel } = await registry();
+    const file = model ?? (await readModel(uri.fsPath));
+    const next = await configureTraining(trainingOf(file));
+    if (!next) return undefined;
+    const meta = { ...(file.userDefinedMetadata ?? {}) };
+    const ms = meta.modelStudio && typeof meta.modelStudio === 'object' && !Array.isArray(meta.modelStudio) ? (meta.modelStudio as JsonObject) : {};
+    meta.modelStudio = { ...ms, training: next as unknown as JsonObject };
+    await writeModel(uri.fsPath, { ...file, userDefinedMetadata: meta, trainingConfig: kerasTrainingConfig(next) });
+    // The open editor re-reads the file so it shows (and later saves) the new configuration.
+    const active = activeModelUri();
+    if (active?.toString() === uri.toString()) await vscode.commands.executeCommand('workbench.action.files.revert');
+    log.info(`training configuration saved to ${uri.fsPath}`);
+    return next;
+  }
+
+  async function selectEngine(): Promise<void> {
+    const current = settings().engine;
+    const items = ENGINES.map((e) => ({ label: e, description: e === current ? 'current' : undefined, detail: ENGINE_DETAIL[e] }));
+    const chosen = await vscode.window.showQuickPick(items, { title: 'Training engine' });
+    if (!chosen) return;
+    await vscode.workspace.getConfiguration('modelStudio').update('training.engine', chosen.label, vscode.ConfigurationTarget.Global);
+    await probeEngine(chosen.label as Engine, true);
+  }
+
+  async function probeEngine(engine: Engine, tell: boolean): Promise<void> {
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Checking the ${engine} engine...` }, async () => {
+      try {
+        const r = await predictor.probe(engine, engineDirs);
+        controller.setEngine(r.engine, r.device);
+        for (const s of r.skipped) log.info(`engine ${s.engine} skipped: ${s.reason}`);
+        log.info(`engine: ${r.device}`);
+        if (tell) void vscode.window.showInformationMessage(`Training will use ${r.device}.`);
+      } catch (e) {
+        log.warn(`engine ${engine}: ${errorMessage(e)}`);
+        if (tell) void vscode.window.showWarningMessage(errorMessage(e), 'Show Log').then((c) => c && log.show());
+      }
+    });
+  }
+
+  async function exportModel(arg?: unknown): Promise<void> {
+    const uri = activeModelUri(arg);
+    if (!uri) {
+      void vscode.window.showInformationMessage('Open a model in the Model Studio editor to export it.');
+      return;
+    }
+    const { allFormats, readModel, writeModel } = await registry();
+    const formats = allFormats().filter((f) => typeof f.write === 'function');
+    const chosen = await vscode.window.showQuickPick(
+      formats.map((f) => ({ label: f.label, description: f.extensions.join(', '), format: f })),
+      { title: 'Export model as' },
+    );
+    if (!chosen) return;
+    const base = uri.fsPath.replace(/(\.model)?\.(json|h5|keras|onnx)$/i, '');
+    const ext = chosen.format.extensions[0] ?? '';
+    const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(`${base}${ext.startsWith('.') ? ext : `.${ext}`}`), filters: { [chosen.format.label]: chosen.format.extensions.map((e) => e.replace(/^\./, '')) } });
+    if (!target) return;
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Exporting to ${chosen.format.label}...`, cancellable: true }, async (_p, token) => {
+      try {
+        const file = await readModel(uri.fsPath);
+        if (token.isCancellationRequested) return;
+        const written = await writeModel(target.fsPath, file, chosen.format.id);
+        log.info(`exported ${uri.fsPath} → ${written.join(', ')}`);
+        void vscode.window.showInformationMessage(`Exported ${written.length} file${written.length > 1 ? 's' : ''}: ${written[0]}`);
+      } catch (e) {
+        void vscode.window.showErrorMessage(errorMessage(e));
+      }
+    });
+  }
+
+  async function installTfEngine(): Promise<void> {
+    const pkg = await vscode.window.showQuickPick(
+      [
+        { label: '@tensorflow/tfjs-node-gpu' as const, detail: 'CUDA GPUs (needs CUDA 11.2 and cuDNN 8.1); downloads libtensorflow' },
+        { label: '@tensorflow/tfjs-node' as const, detail: 'CPU with libtensorflow; downloads libtensorflow' },
+      ],
+      { title: 'Install TensorFlow Engine' },
+    );
+    if (!pkg) return;
+    const { installEngine } = await import('../../engine/install');
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Installing ${pkg.label}`, cancellable: false }, async (progress) => {
+      try {
+        await installEngine(pkg.label, engineDirs[0], (p) => {
+          progress.report({ message: p.message });
+          if (p.line) log.info(p.line);
+        });
+        void vscode.window.showInformationMessage(`${pkg.label} is installed. Choose it with "Select Training Engine".`);
+        await probeEngine(settings().engine, false);
+      } catch (e) {
+        log.error(errorMessage(e));
+        void vscode.window.showErrorMessage(errorMessage(e), 'Show Log').then((c) => c && log.show());
+      }
+    });
+  }
+
+  async function compareRuns(arg?: unknown): Promise<void> {
+    const uri = activeModelUri(arg) ?? viewModel?.uri;
+    const runs = runsFor(uri);
+    if (runs.length === 0) {
+      void vscode.window.showInformationMessage('No saved runs yet: train the model first.');
+      return;
+    }
+    const picked = await vscode.window.showQuickPick(
+      runs.map((r) => ({ label: r.name, description: `${r.model} · ${r.state ?? ''}`, detail: Object.entries(r.final).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(' · '), run: r })),
+      { title: 'Compare runs', canPickMany: true },
+    );
+    if (!picked?.length) return;
+    if (uri) viewModel = { uri, finalPath: viewModel?.uri.toString() === uri.toString() ? viewModel.finalPath : undefined };
+    const panel = showView('compare');
+    void panel.post({ type: 'compare', runs: picked.map((p) => p.run) });
+  }
+
+  const withModel = (f: (uri: vscode.Uri) => unknown) => (arg?: unknown) => {
+    const uri = activeModelUri(arg);
+    if (!uri) return void vscode.window.showInformationMessage('Open a model in the Model Studio editor first.');
+    return f(uri);
+  };
+
+  const disposables: vscode.Disposable[] = [
+    log,
+    statusBar,
+    new vscode.Disposable(() => viewSub.dispose()),
+    new vscode.Disposable(() => controller.dispose()),
+    new vscode.Disposable(() => predictor.dispose()),
+    new vscode.Disposable(() => TrainingPanel.instance?.panel.dispose()),
+    vscode.commands.registerCommand('modelStudio.train', (arg?: unknown) => train(arg)),
+    // Arguments: a session id (status bar links, the view) or a model URI (editor title bar): act on the focused session.
+    vscode.commands.registerCommand('modelStudio.stop', (id?: unknown) => controller.stop(typeof id === 'string' ? id : undefined)),
+    vscode.commands.registerCommand('modelStudio.pauseResume', (id?: unknown) => controller.pauseResume(typeof id === 'string' ? id : undefined)),
+    vscode.commands.registerCommand('modelStudio.selectEngine', () => selectEngine()),
+    vscode.commands.registerCommand('modelStudio.configureTraining', withModel((uri) => configureAndSave(uri).catch((e) => vscode.window.showErrorMessage(errorMessage(e))))),
+    vscode.commands.registerCommand('modelStudio.showRuns', (arg?: unknown) => {
+      const uri = activeModelUri(arg);
+      if (uri) viewModel = { uri };
+      showView('compare');
+    }),
+    vscode.commands.registerCommand('modelStudio.compareRuns', (arg?: unknown) => compareRuns(arg)),
+    vscode.commands.registerCommand('modelStudio.export', (arg?: unknown) => exportModel(arg)),
+    vscode.commands.registerCommand('modelStudio.showTrainingLog', () => {
+      log.show(true);
+      controller.acknowledge();
+    }),
+    vscode.commands.registerCommand('modelStudio.installEngine', () => installTfEngine()),
+    vscode.commands.registerCommand('modelStudio.showTraining', (id?: unknown) => {
+      if (typeof id === 'string' && controller.focus(id)) {
+        const rec = controller.record(id);
+        if (rec) viewModel = { uri: vscode.Uri.file(rec.modelKey), finalPath: rec.result?.finalPath };
+      } else if (!viewModel) {
+        const uri = activeModelUri();
+        if (uri) viewModel = { uri };
+      }
+      const panel = showView();
+      sendSnapshot(panel);
+    }),
+  ];
+  // The idle status bar shows the engine that would be used; probing loads tfjs, so it runs in the worker,
+  // a few seconds after activation so it does not compete with opening the editor.
+  const probeTimer = setTimeout(() => void probeEngine(settings().engine, false), 5000);
+  disposables.push(new vscode.Disposable(() => clearTimeout(probeTimer)));
+  return disposables;
+}
+
+const ENGINE_DETAIL: Record<Engine, string> = {
+  auto: 'The fastest engine that loads: tensorflow-gpu, tensorflow, webgpu, wasm, cpu',
+  'tensorflow-gpu': 'TensorFlow with CUDA (install it with "Install TensorFlow Engine")',
+  tensorflow: 'TensorFlow on the CPU (install it with "Install TensorFlow Engine")',
+  webgpu: 'Any Vulkan, Metal or Direct3D 12 GPU through Dawn',
+  wasm: 'WebAssembly on the CPU',
+  cpu: 'Plain JavaScript (slowest, always there)',
+};

@@ -1,0 +1,122 @@
+/**
+ * The host side of the "try the model" worker: forks predictWorker, sends requests and matches answers by
+ * id. No vscode here, so tests drive it from Node. The worker is short-lived: it exits when idle.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { UserError } from '../../core/types';
+import type { Evaluation, TryInfo, TryInput, TryOutput } from '../../protocol/training';
+import { parseFromPredictWorker, type FromPredictWorker, type LoadRequest, type ToPredictWorker } from './predictProtocol';
+
+/** The bundle `dist/predictWorker.js` next to the bundled host, or the TypeScript source through tsx. */
+export function predictWorkerLaunch(): { modulePath: string; execArgv: string[] } {
+  if (!__filename.endsWith('.ts')) {
+    const bundled = join(__dirname, 'predictWorker.js');
+    if (existsSync(bundled)) return { modulePath: bundled, execArgv: [] };
+  }
+  const source = existsSync(join(__dirname, 'predictWorker.ts')) ? join(__dirname, 'predictWorker.ts') : resolve(__dirname, '..', 'src', 'extension', 'training', 'predictWorker.ts');
+  return { modulePath: source, execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href] };
+}
+
+/** Omit over each member of a union (plain Omit merges the union first). */
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
+type Pending = { resolve: (m: FromPredictWorker) => void; reject: (e: Error) => void };
+
+export class PredictClient {
+  private child: ChildProcess | undefined;
+  private ready: Promise<void> | undefined;
+  private nextId = 1;
+  private pending = new Map<number, Pending>();
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly opts: { launch?: { modulePath: string; execArgv: string[] }; idleMs?: number } = {},
+  ) {}
+
+  private start(): Promise<void> {
+    if (this.ready && this.child && this.child.connected) return this.ready;
+    const launch = this.opts.launch ?? predictWorkerLaunch();
+    const child = fork(launch.modulePath, [], { execArgv: launch.execArgv, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    this.child = child;
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+    this.ready = new Promise((res, rej) => {
+      child.on('message', (raw) => {
+        const m = parseFromPredictWorker(raw);
+        if (!m) return;
+        if (m.type === 'ready') return res();
+        const p = this.pending.get(m.id);
+        if (!p) return;
+        this.pending.delete(m.id);
+        p.resolve(m);
+      });
+      child.on('exit', (code, signal) => {
+        const err = new UserError(`The model worker ended (${signal ?? `code ${code}`}).${stderr ? ` ${stderr.trim().split('\n').pop()}` : ''}`, 'Try again; it restarts on the next request.', 'predict-worker');
+        rej(err);
+        for (const p of this.pending.values()) p.reject(err);
+        this.pending.clear();
+        if (this.child === child) {
+          this.child = undefined;
+          this.ready = undefined;
+        }
+      });
+    });
+    this.ready.catch(() => undefined);
+    return this.ready;
+  }
+
+  private async request(m: DistributiveOmit<ToPredictWorker, 'id'>): Promise<FromPredictWorker> {
+    await this.start();
+    const id = this.nextId++;
+    this.touch();
+    const answer = new Promise<FromPredictWorker>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    this.child?.send({ ...m, id } as ToPredictWorker);
+    const r = await answer;
+    this.touch();
+    if (r.type === 'error') throw new UserError(r.message, r.hint, 'predict');
+    return r;
+  }
+
+  /** Stop the worker after a while without requests (it holds a model and maybe a dataset in memory). */
+  private touch(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.dispose(), this.opts.idleMs ?? 10 * 60_000);
+    this.idleTimer.unref();
+  }
+
+  async load(request: LoadRequest): Promise<{ info: TryInfo; engine: string }> {
+    const r = await this.request({ type: 'load', request });
+    if (r.type !== 'loaded') throw new Error(`unexpected answer ${r.type}`);
+    return { info: r.info, engine: r.engine };
+  }
+
+  async predict(input: TryInput): Promise<TryOutput> {
+    const r = await this.request({ type: 'predict', input });
+    if (r.type !== 'result') throw new Error(`unexpected answer ${r.type}`);
+    return r.output;
+  }
+
+  async evaluate(limit?: number): Promise<Evaluation> {
+    const r = await this.request({ type: 'evaluate', limit });
+    if (r.type !== 'evaluation') throw new Error(`unexpected answer ${r.type}`);
+    return r.evaluation;
+  }
+
+  /** Load and smoke-test an engine (in the worker): what a training session would get. */
+  async probe(engine: LoadRequest['engine'], engineDirs?: string[]): Promise<{ engine: string; device: string; skipped: { engine: string; reason: string }[] }> {
+    const r = await this.request({ type: 'probe', engine, engineDirs });
+    if (r.type !== 'probed') throw new Error(`unexpected answer ${r.type}`);
+    return { engine: r.engine, device: r.device, skipped: r.skipped };
+  }
+
+  dispose(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    const c = this.child;
+    this.child = undefined;
+    this.ready = undefined;
+    if (c && c.exitCode === null) c.kill();
+  }
+}
