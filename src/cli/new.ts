@@ -22,7 +22,7 @@ export async function run(args: string[]): Promise<number> {
     throw new UserError(`${target} already exists`, 'pick another folder, or pass --force to overwrite it');
   }
   const seed = values.seed === undefined ? Date.now() : Number(values.seed);
-  if (!Number.isInteger(seed)) throw new UserError(`--seed must be an integer, not "${values.seed}"`);
+  if (!Number.isInteger(seed)) throw new UserError(`--seed must be an integer, not "${values.seed}"`, `usage: model-studio ${USAGE}`, 'usage');
   const file = template.build();
   file.weights = reconcileWeights(file.graph, [], seed);
   const written = await writeModel(target, file, 'tfjs');

@@ -60,6 +60,18 @@ const conv = (filters: number, k: number, activation: string, padding = 'valid')
   activation,
 });
 
+/** How both MNIST classifiers (MLP and CNN) train: Adam on integer labels, 5 epochs, 10% held out. */
+const mnistClassifierTraining = (): TrainingConfig =>
+  defaultTrainingConfig({
+    dataset: 'mnist',
+    optimizer: optimizer('adam'),
+    loss: 'sparse_categorical_crossentropy',
+    metrics: ['accuracy'],
+    epochs: 5,
+    batchSize: 128,
+    validationSplit: 0.1,
+  });
+
 export const templates: readonly Template[] = [
   {
     id: 'xor',
@@ -105,18 +117,7 @@ export const templates: readonly Template[] = [
         .add('Dense', 'dense_1', dense(256, 'relu'))
         .add('Dropout', 'dropout_1', { rate: 0.2 })
         .add('Dense', 'digits', dense(10, 'softmax'));
-      return modelFile(
-        b.graph('Sequential'),
-        defaultTrainingConfig({
-          dataset: 'mnist',
-          optimizer: optimizer('adam'),
-          loss: 'sparse_categorical_crossentropy',
-          metrics: ['accuracy'],
-          epochs: 5,
-          batchSize: 128,
-          validationSplit: 0.1,
-        }),
-      );
+      return modelFile(b.graph('Sequential'), mnistClassifierTraining());
     },
   },
   {
@@ -133,18 +134,7 @@ export const templates: readonly Template[] = [
         .add('Flatten', 'flatten')
         .add('Dense', 'dense', dense(128, 'relu'))
         .add('Dense', 'digits', dense(10, 'softmax'));
-      return modelFile(
-        b.graph('Sequential'),
-        defaultTrainingConfig({
-          dataset: 'mnist',
-          optimizer: optimizer('adam'),
-          loss: 'sparse_categorical_crossentropy',
-          metrics: ['accuracy'],
-          epochs: 5,
-          batchSize: 128,
-          validationSplit: 0.1,
-        }),
-      );
+      return modelFile(b.graph('Sequential'), mnistClassifierTraining());
     },
   },
   {

@@ -23,7 +23,7 @@ import {
 import { reconcileWeights } from '../core/initializers';
 import { getSpec, newLayerConfig } from '../core/layers';
 import { summaryText } from '../core/summary';
-import { UserError, isUserError, type JsonObject, type LayerNode, type ModelFile, type ModelGraph, type NamedTensor } from '../core/types';
+import { UserError, isUserError, type LayerNode, type ModelFile, type ModelGraph, type NamedTensor } from '../core/types';
 import { validateField } from '../core/validate';
 import { CLIPBOARD_KIND, type ClipboardPayload, type EditIntent, type EditorState, type LayerInfoDto, type Point } from '../protocol/editor';
 
@@ -88,7 +88,7 @@ export class DocumentModel {
     /** True for a document restored from a hot-exit backup: it has unsaved changes. */
     restored = false,
   ) {
-    this.current = snapshot(graphWithPositions(file), file.weights);
+    this.current = snapshot(cloneGraph(file.graph), file.weights);
     this.meta = metadataOf(file);
     this.savedId = restored ? -1 : this.current.id;
   }
@@ -169,24 +169,19 @@ export class DocumentModel {
     return this.cachedAnalysis.analysis;
   }
 
-  /** The model as it would be saved: positions in the metadata, weights matched to the current graph. */
+  /**
+   * The model as it would be saved: weights matched to the current graph. Canvas positions stay on the graph's
+   * layers; the formats that can carry them put them in the file (format.ts `metadataWithLayout`).
+   */
   toFile(): ModelFile {
     const graph = cloneGraph(this.current.graph);
-    const positions: JsonObject = {};
-    for (const l of graph.layers) if (l.position) positions[l.name] = { x: round(l.position.x), y: round(l.position.y) };
-    const udm: JsonObject = { ...(this.meta.userDefinedMetadata ?? {}) };
-    const ms = udm.modelStudio;
-    const msObj: JsonObject = ms && typeof ms === 'object' && !Array.isArray(ms) ? { ...ms } : {};
-    if (Object.keys(positions).length > 0) msObj.positions = positions;
-    else delete msObj.positions;
-    if (Object.keys(msObj).length > 0) udm.modelStudio = msObj;
-    else delete udm.modelStudio;
     // An architecture-only file stays one; otherwise weights that still fit are kept and new layers get
     // Keras' initial values, so the saved file loads in tf.loadLayersModel / Keras.
     const weights = this.current.weights.length === 0 ? [] : reconcileWeights(graph, this.current.weights, this.options.seed ?? Date.now());
     const file: ModelFile = { graph, weights };
     if (this.meta.trainingConfig !== undefined) file.trainingConfig = this.meta.trainingConfig;
-    if (Object.keys(udm).length > 0) file.userDefinedMetadata = udm;
+    const udm = this.meta.userDefinedMetadata;
+    if (udm && Object.keys(udm).length > 0) file.userDefinedMetadata = structuredClone(udm);
     if (this.meta.producer) file.producer = { ...this.meta.producer };
     return file;
   }
@@ -209,7 +204,7 @@ export class DocumentModel {
 
   /** Revert: the state on disk becomes current; history is dropped. */
   reset(file: ModelFile): void {
-    this.current = snapshot(graphWithPositions(file), file.weights);
+    this.current = snapshot(cloneGraph(file.graph), file.weights);
     this.meta = metadataOf(file);
     this.savedId = this.current.id;
     this.lastCreated = [];
@@ -328,30 +323,12 @@ function safeAnalyze(g: ModelGraph): Analysis {
   }
 }
 
-const round = (v: number) => Math.round(v * 10) / 10;
-
 function metadataOf(file: ModelFile): Metadata {
   const m: Metadata = {};
   if (file.trainingConfig !== undefined) m.trainingConfig = structuredClone(file.trainingConfig);
   if (file.userDefinedMetadata) m.userDefinedMetadata = structuredClone(file.userDefinedMetadata);
   if (file.producer) m.producer = { ...file.producer };
   return m;
-}
-
-/** The graph with positions from `userDefinedMetadata.modelStudio.positions` filled in where layers lack one. */
-function graphWithPositions(file: ModelFile): ModelGraph {
-  const g = cloneGraph(file.graph);
-  const ms = file.userDefinedMetadata?.modelStudio;
-  const pos = ms && typeof ms === 'object' && !Array.isArray(ms) ? ms.positions : undefined;
-  if (pos && typeof pos === 'object' && !Array.isArray(pos)) {
-    for (const l of g.layers) {
-      const p = pos[l.name];
-      if (!l.position && p && typeof p === 'object' && !Array.isArray(p) && typeof p.x === 'number' && typeof p.y === 'number') {
-        l.position = { x: p.x, y: p.y };
-      }
-    }
-  }
-  return g;
 }
 
 function renameWeights(weights: readonly NamedTensor[], renamed: { from: string; to: string }): NamedTensor[] {

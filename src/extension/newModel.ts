@@ -3,9 +3,7 @@ import * as vscode from 'vscode';
 import { templates } from '../core/templates';
 import { reconcileWeights } from '../core/initializers';
 import { isUserError } from '../core/types';
-import { writeModel } from '../formats/registry';
-
-export const EDITOR_VIEW_TYPE = 'modelStudio.modelEditor';
+import { MODEL_EDITOR_VIEW_TYPE } from './modelEditor';
 
 export async function newModel(templateId?: string, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
   let template = templates.find((t) => t.id === templateId);
@@ -32,12 +30,14 @@ export async function newModel(templateId?: string, target?: vscode.Uri): Promis
   file.weights = reconcileWeights(file.graph, []);
   try {
     await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(target, '..'));
+    // Loaded here, not at activation: the format modules pull in h5wasm and protobufjs.
+    const { writeModel } = await import('../formats/registry');
     await writeModel(target.fsPath, file);
   } catch (e) {
     const msg = isUserError(e) ? e.text : `Could not create the model: ${(e as Error).message}`;
     void vscode.window.showErrorMessage(msg);
     return undefined;
   }
-  await vscode.commands.executeCommand('vscode.openWith', target, EDITOR_VIEW_TYPE);
+  await vscode.commands.executeCommand('vscode.openWith', target, MODEL_EDITOR_VIEW_TYPE);
   return target;
 }

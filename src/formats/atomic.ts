@@ -39,7 +39,7 @@ export async function writeFilesAtomic(
   const seen = new Set<string>();
   for (const f of files) {
     const target = resolveInside(folder, f.relPath, 'output file');
-    if (seen.has(target)) throw new UserError(`Two output files are both named "${f.relPath}"`);
+    if (seen.has(target)) throw new UserError(`Two output files are both named "${f.relPath}"`, 'choose a file name that differs from the weights file the format writes next to it', 'duplicate-output');
     seen.add(target);
     const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
     const dir = path.dirname(target);

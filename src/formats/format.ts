@@ -60,6 +60,16 @@ export function encodeUtf8(text: string): Uint8Array {
   return utf8Encoder.encode(text);
 }
 
+/** File signatures the sniffers look for (HDF5: Keras .h5 / .weights.h5; zip: .keras). */
+export const HDF5_MAGIC = Uint8Array.of(0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a);
+export const ZIP_MAGIC = Uint8Array.of(0x50, 0x4b, 0x03, 0x04);
+
+export function startsWith(bytes: Uint8Array, magic: Uint8Array): boolean {
+  if (bytes.length < magic.length) return false;
+  for (let i = 0; i < magic.length; i++) if (bytes[i] !== magic[i]) return false;
+  return true;
+}
+
 /** The first non-whitespace byte (skipping a UTF-8 BOM), or -1. Cheap content sniffing for JSON files. */
 export function firstSignificantByte(bytes: Uint8Array): number {
   let i = 0;
@@ -77,7 +87,9 @@ export function firstSignificantByte(bytes: Uint8Array): number {
  */
 export function metadataWithLayout(g: ModelGraph, meta: JsonObject | undefined): JsonObject | undefined {
   const layout: JsonObject = {};
-  for (const l of g.layers) if (l.position) layout[l.name] = { x: l.position.x, y: l.position.y };
+  // A tenth of a pixel is finer than anyone drags; it keeps the numbers short in the file.
+  const round = (v: number) => Math.round(v * 10) / 10;
+  for (const l of g.layers) if (l.position) layout[l.name] = { x: round(l.position.x), y: round(l.position.y) };
   if (Object.keys(layout).length === 0) return meta;
   const out: JsonObject = structuredClone(meta ?? {});
   const ms = out.modelStudio;

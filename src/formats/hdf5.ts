@@ -7,6 +7,7 @@
  * path, opened, and unlinked again — nothing touches the real disk.
  */
 import { UserError } from '../core/types';
+import { HDF5_MAGIC, startsWith } from './format';
 
 type H5Lib = typeof import('h5wasm');
 type H5Group = InstanceType<H5Lib['Group']>;
@@ -102,8 +103,7 @@ function memPath(): string {
 
 /** True when the bytes start with the HDF5 signature (at offset 0; Keras files never use a user block). */
 export function isHdf5(bytes: Uint8Array): boolean {
-  const sig = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
-  return bytes.length >= 8 && sig.every((b, i) => bytes[i] === b);
+  return startsWith(bytes, HDF5_MAGIC);
 }
 
 /** Reads a whole HDF5 file into a tree. Unreadable files (truncated, not HDF5) are a UserError naming `label`. */

@@ -19,7 +19,7 @@
  * `readKerasJsonWithWeights(jsonBytes, weightsBytes, names)`. Writing produces both files: `<base>.weights.h5`
  * (Keras 3 layout, or the legacy layout with `{layout: 'keras2'}`, then named `<base>.h5`) and `<base>.json`.
  */
-import { UserError, type JsonObject, type ModelFile, type ModelGraph, type NamedTensor } from '../core/types';
+import { UserError, isUserError, type JsonObject, type ModelFile, type ModelGraph, type NamedTensor } from '../core/types';
 import { expectedWeights } from '../core/analysis';
 import { encodeUtf8, type ModelFormat, type OutputFile, type ReadContext, type WriteOptions } from './format';
 import {
@@ -336,8 +336,10 @@ export async function readWeightsWithSiblingJson(main: Uint8Array, ctx: ReadCont
     let bytes: Uint8Array;
     try {
       bytes = await ctx.readSibling(c);
-    } catch {
-      continue;
+    } catch (e) {
+      // Absent: try the next name. Present but refused (a link out of the folder, unreadable): say so.
+      if (isUserError(e) && e.code === 'file-missing') continue;
+      throw e;
     }
     const { graph, kerasVersion, backend } = parseArchitectureJson(bytes, c);
     return { graph, weights: weightsFromTree(tree, graph, ctx.fileName), producer: { format: 'keras-weights-h5', kerasVersion, backend } };

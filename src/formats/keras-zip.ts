@@ -33,8 +33,13 @@ export function unsafeEntryReason(name: string): string | undefined {
   return undefined;
 }
 
+/** A zip archive starts with a `PK` record. */
+function isZip(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x50 && bytes[1] === 0x4b;
+}
+
 export function unzipKeras(bytes: Uint8Array, label: string): Map<string, Uint8Array> {
-  if (!(bytes[0] === 0x50 && bytes[1] === 0x4b)) {
+  if (!isZip(bytes)) {
     throw new UserError(`${label} is not a .keras archive (not a zip file)`, 'a .keras file is the zip archive Keras 3 model.save("m.keras") writes', 'keras-not-zip');
   }
   const bad: string[] = [];
@@ -125,7 +130,7 @@ export const kerasZipFormat: ModelFormat = {
   label: 'Keras 3 model (.keras)',
   extensions: ['.keras'],
   sniff(bytes, fileName) {
-    return bytes[0] === 0x50 && bytes[1] === 0x4b && /\.keras$/i.test(fileName);
+    return isZip(bytes) && /\.keras$/i.test(fileName);
   },
   read: readKerasZip,
   async write(model, baseName) {

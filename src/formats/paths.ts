@@ -55,7 +55,7 @@ export async function readInside(folder: string, relPath: string, what = 'file')
         'file-missing',
       );
     }
-    throw new UserError(`Cannot open the ${what} "${relPath}": ${(e as Error).message}`);
+    throw new UserError(`Cannot open the ${what} "${relPath}": ${(e as Error).message}`, 'check that the file is readable by you', 'read-failed');
   }
   const realRoot = await fs.realpath(path.resolve(folder));
   if (!isInside(realRoot, real)) {
@@ -66,7 +66,9 @@ export async function readInside(folder: string, relPath: string, what = 'file')
     );
   }
   const stat = await fs.stat(real);
-  if (!stat.isFile()) throw new UserError(`The ${what} "${relPath}" named by the model is not a file`);
+  if (!stat.isFile()) {
+    throw new UserError(`The ${what} "${relPath}" named by the model is not a file`, `put the file "${relPath}" itself next to the model`, 'not-a-file');
+  }
   return new Uint8Array(await fs.readFile(real));
 }
 

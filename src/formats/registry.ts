@@ -11,9 +11,11 @@ import * as path from 'node:path';
 import { expectedWeights } from '../core/analysis';
 import { UserError, isUserError, type ModelFile, type NamedTensor } from '../core/types';
 import { writeFilesAtomic } from './atomic';
-import { firstSignificantByte, type FormatId, type ModelFormat, type WriteOptions } from './format';
-import { parseJsonFile } from './keras-json';
+import { firstSignificantByte, parseJsonFile, type FormatId, type ModelFormat, type WriteOptions } from './format';
 import { folderContext } from './paths';
+
+// The signatures live in format.ts (no import cycle with the format modules); re-exported for existing users.
+export { HDF5_MAGIC, ZIP_MAGIC, startsWith } from './format';
 
 const formats: ModelFormat[] = [];
 
@@ -30,15 +32,6 @@ export function allFormats(): readonly ModelFormat[] {
 
 export function getFormat(id: FormatId): ModelFormat | undefined {
   return formats.find((f) => f.id === id);
-}
-
-export const HDF5_MAGIC = Uint8Array.of(0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a);
-export const ZIP_MAGIC = Uint8Array.of(0x50, 0x4b, 0x03, 0x04);
-
-export function startsWith(bytes: Uint8Array, magic: Uint8Array): boolean {
-  if (bytes.length < magic.length) return false;
-  for (let i = 0; i < magic.length; i++) if (bytes[i] !== magic[i]) return false;
-  return true;
 }
 
 /** Length of the longest extension of `f` that `fileName` ends with (0 for none): `.weights.h5` beats `.h5`. */
@@ -88,7 +81,7 @@ export async function readModel(absPath: string): Promise<ModelFile> {
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       throw new UserError(`File not found: ${absPath}`, 'check the path; it is relative to the current folder', 'file-missing');
     }
-    throw new UserError(`Cannot read ${absPath}: ${(e as Error).message}`, undefined, 'read-failed');
+    throw new UserError(`Cannot read ${absPath}: ${(e as Error).message}`, 'check that the file is readable by you', 'read-failed');
   }
   // JSON files are parsed once up front so that a syntax error is reported as such (with line and column),
   // not as "unknown format".
@@ -170,7 +163,9 @@ export async function writeModel(absPath: string, model: ModelFile, formatId?: F
   if (!format) {
     throw new UserError(
       formatId ? `The format '${formatId}' is not available` : `Model Studio cannot tell which format to write for ${path.basename(absPath)}`,
-      `use one of these extensions: ${[...new Set(formats.flatMap((f) => f.extensions))].join(', ')}`,
+      formatId
+        ? `available formats: ${formats.map((f) => f.id).join(', ')}`
+        : `use one of these extensions: ${[...new Set(formats.flatMap((f) => f.extensions))].join(', ')}`,
       'unknown-format',
     );
   }
@@ -199,3 +194,6 @@ import { kerasZipFormat } from './keras-zip';
 registerFormat(kerasWeightsH5Format);
 registerFormat(kerasH5Format);
 registerFormat(kerasZipFormat);
+import { onnxFormat } from './onnx';
+
+registerFormat(onnxFormat);

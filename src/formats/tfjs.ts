@@ -175,7 +175,11 @@ export function weightsFileName(baseName: string): string {
 function weightBytes(t: NamedTensor): Uint8Array {
   const count = t.shape.reduce((a, b) => a * b, 1);
   if (t.data.length !== count) {
-    throw new UserError(`Weight '${t.name}' has ${t.data.length} values but its shape [${t.shape.join(', ')}] needs ${count}`, undefined, 'weights-size');
+    throw new UserError(
+      `Weight '${t.name}' has ${t.data.length} values but its shape [${t.shape.join(', ')}] needs ${count}`,
+      'the weights do not match the architecture; reopen the model from a file that holds both together',
+      'weights-size',
+    );
   }
   const out = new Uint8Array(count * 4);
   const view = new DataView(out.buffer);
@@ -197,7 +201,11 @@ export const tfjsFormat: ModelFormat = {
   async read(main: Uint8Array, ctx: ReadContext): Promise<ModelFile> {
     const doc = parseJsonFile(main, ctx.fileName);
     if (!isJsonObject(doc) || !isJsonObject(doc.modelTopology)) {
-      throw new UserError(`${ctx.fileName} is not a TensorFlow.js model: it has no "modelTopology"`, undefined, 'not-tfjs');
+      throw new UserError(
+        `${ctx.fileName} is not a TensorFlow.js model: it has no "modelTopology"`,
+        'a TF.js layers model.json holds "modelTopology" and "weightsManifest"; open the file that tf.io / tensorflowjs_converter wrote',
+        'not-tfjs',
+      );
     }
     if (doc.format === 'graph-model' || Array.isArray(doc.modelTopology.node)) {
       throw new UserError(
@@ -239,7 +247,7 @@ export const tfjsFormat: ModelFormat = {
       const bin = weightsFileName(baseName);
       const names = new Set<string>();
       for (const w of model.weights) {
-        if (names.has(w.name)) throw new UserError(`Two weights are both named '${w.name}'`, undefined, 'duplicate-weight');
+        if (names.has(w.name)) throw new UserError(`Two weights are both named '${w.name}'`, 'each weight name must be unique; rename one of the layers', 'duplicate-weight');
         names.add(w.name);
       }
       doc.weightsManifest = [

@@ -8,11 +8,16 @@ import { serializeVocab } from './vocab';
 
 type Check = (value: Json) => string | null;
 
-/** Extra value checks for fields whose FieldType cannot say enough (nested tuples, batch shapes). */
+/**
+ * Extra value checks for fields whose FieldType cannot say enough (nested tuples, batch shapes). Keyed by
+ * identity, and by content for a FieldSpec that was copied (e.g. sent to the webview in a message).
+ */
 const customChecks = new WeakMap<FieldSpec, Check>();
+const checksByContent = new Map<string, Check>();
+const contentKey = (f: Pick<FieldSpec, 'name' | 'type' | 'doc'>) => `${f.type}|${f.name}|${f.doc}`;
 
 export function customCheck(f: FieldSpec): Check | undefined {
-  return customChecks.get(f);
+  return customChecks.get(f) ?? checksByContent.get(contentKey(f));
 }
 
 export function field(
@@ -24,7 +29,10 @@ export function field(
 ): FieldSpec {
   const { check, ...rest } = extra;
   const f: FieldSpec = { name, type, default: def, doc, ...rest };
-  if (check) customChecks.set(f, check);
+  if (check) {
+    customChecks.set(f, check);
+    checksByContent.set(contentKey(f), check);
+  }
   return f;
 }
 

@@ -7,7 +7,7 @@ import type { Json, JsonObject, Shape } from '../types';
 import { defineLayer } from './define';
 import { f, field } from './fields';
 import { formatShape, normAxis } from './shapeMath';
-import { ShapeError, type WeightSpec } from './spec';
+import { ShapeError, type FieldSpec, type WeightSpec } from './spec';
 
 const checkAxis = (v: Json): string | null =>
   (typeof v === 'number' && Number.isInteger(v)) || (Array.isArray(v) && v.length > 0 && v.every((a) => typeof a === 'number' && Number.isInteger(a)))
@@ -30,6 +30,32 @@ function axesOf(x: Shape, c: JsonObject): { axes: number[]; dims: number[] } {
   return { axes, dims };
 }
 
+/**
+ * center/scale and the beta/gamma initializer, regularizer and constraint fields both layers share, in their
+ * constructors' order; `moreInitializers` go after gamma's (BatchNormalization's moving statistics).
+ */
+function affineFields(...moreInitializers: FieldSpec[]): FieldSpec[] {
+  return [
+    f.bool('center', true, 'Learn an offset beta'),
+    f.bool('scale', true, 'Learn a scale gamma'),
+    f.initializer('beta_initializer', 'zeros', 'How beta starts'),
+    f.initializer('gamma_initializer', 'ones', 'How gamma starts'),
+    ...moreInitializers,
+    f.regularizer('beta_regularizer'),
+    f.regularizer('gamma_regularizer'),
+    f.constraint('beta_constraint'),
+    f.constraint('gamma_constraint'),
+  ];
+}
+
+/** gamma (if scale) then beta (if center), the order both layers' build() creates them in. */
+function affineWeights(shape: number[], c: JsonObject): WeightSpec[] {
+  const w: WeightSpec[] = [];
+  if (c.scale !== false) w.push({ name: 'gamma', shape, trainable: true });
+  if (c.center !== false) w.push({ name: 'beta', shape, trainable: true });
+  return w;
+}
+
 const BatchNormalization = defineLayer({
   className: 'BatchNormalization',
   category: 'Normalization',
@@ -38,16 +64,10 @@ const BatchNormalization = defineLayer({
     field('axis', 'axis', -1, 'The features/channels axis (1 for channels_first images)', { check: checkAxis }),
     f.float('momentum', 0.99, 'Momentum of the moving averages', { min: 0, max: 1 }),
     f.float('epsilon', 0.001, 'Small value added to the variance', { min: 0 }),
-    f.bool('center', true, 'Learn an offset beta'),
-    f.bool('scale', true, 'Learn a scale gamma'),
-    f.initializer('beta_initializer', 'zeros', 'How beta starts'),
-    f.initializer('gamma_initializer', 'ones', 'How gamma starts'),
-    f.initializer('moving_mean_initializer', 'zeros', 'How the moving mean starts'),
-    f.initializer('moving_variance_initializer', 'ones', 'How the moving variance starts'),
-    f.regularizer('beta_regularizer'),
-    f.regularizer('gamma_regularizer'),
-    f.constraint('beta_constraint'),
-    f.constraint('gamma_constraint'),
+    ...affineFields(
+      f.initializer('moving_mean_initializer', 'zeros', 'How the moving mean starts'),
+      f.initializer('moving_variance_initializer', 'ones', 'How the moving variance starts'),
+    ),
   ],
   inputs: { min: 1, max: 1 },
   outputShape([x], c) {
@@ -58,11 +78,11 @@ const BatchNormalization = defineLayer({
     const { axes, dims } = axesOf(x, c);
     // Keras 2: one axis gives a vector; several give a broadcastable full-rank shape.
     const shape = axes.length === 1 ? [dims[0]] : x.map((_, i) => (axes.includes(i) ? dims[axes.indexOf(i)] : 1));
-    const w: WeightSpec[] = [];
-    if (c.scale !== false) w.push({ name: 'gamma', shape, trainable: true });
-    if (c.center !== false) w.push({ name: 'beta', shape, trainable: true });
-    w.push({ name: 'moving_mean', shape, trainable: false }, { name: 'moving_variance', shape, trainable: false });
-    return w;
+    return [
+      ...affineWeights(shape, c),
+      { name: 'moving_mean', shape, trainable: false },
+      { name: 'moving_variance', shape, trainable: false },
+    ];
   },
 });
 
@@ -73,14 +93,7 @@ const LayerNormalization = defineLayer({
   fields: [
     field('axis', 'axis', -1, 'Axis or axes to normalize over', { check: checkAxis }),
     f.float('epsilon', 0.001, 'Small value added to the variance', { min: 0 }),
-    f.bool('center', true, 'Learn an offset beta'),
-    f.bool('scale', true, 'Learn a scale gamma'),
-    f.initializer('beta_initializer', 'zeros', 'How beta starts'),
-    f.initializer('gamma_initializer', 'ones', 'How gamma starts'),
-    f.regularizer('beta_regularizer'),
-    f.regularizer('gamma_regularizer'),
-    f.constraint('beta_constraint'),
-    f.constraint('gamma_constraint'),
+    ...affineFields(),
   ],
   inputs: { min: 1, max: 1 },
   outputShape([x], c) {
@@ -89,11 +102,7 @@ const LayerNormalization = defineLayer({
   },
   weights([x], c) {
     const { dims } = axesOf(x, c);
-    const w: WeightSpec[] = [];
-    // tf.keras LayerNormalization.build creates gamma before beta.
-    if (c.scale !== false) w.push({ name: 'gamma', shape: dims, trainable: true });
-    if (c.center !== false) w.push({ name: 'beta', shape: dims, trainable: true });
-    return w;
+    return affineWeights(dims, c);
   },
 });
 

@@ -207,6 +207,14 @@ describe('diagnostics', () => {
     assert.match(byLayer('d')!.message, /takes 1 input but has 2/);
     assert.match(byLayer('add')!.message, /takes at least 2 inputs but has 1/);
     assert.match(byLayer('sub')!.message, /takes 2 inputs but has 3/);
+    const odd = graph([
+      ['in', 'InputLayer', { batch_input_shape: [null, 4] }, []],
+      ['in2', 'InputLayer', { batch_input_shape: [null, 4] }, ['in']],
+      ['d', 'Dense', { units: 4 }, ['in', 'ghost']],
+    ], ['d']);
+    const c = codes(odd);
+    assert.ok(c.includes('input-has-inbound:in2'));
+    assert.ok(c.includes('missing-inbound:d'));
   });
 
   test('invalid config values are diagnostics with the field', () => {

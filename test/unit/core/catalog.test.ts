@@ -125,6 +125,9 @@ describe('validateField / validateConfig', () => {
     assert.match(validateField(field('Reshape', 'target_shape'), [-1, -1]) ?? '', /only one/);
     assert.equal(validateField(field('ZeroPadding2D', 'padding'), [[1, 2], [3, 4]]), null);
     assert.match(validateField(field('ZeroPadding2D', 'padding'), [[1, 2, 3]]) ?? '', /\[\[top, bottom\]/);
+    // A copied spec (as the webview receives it) keeps its checks.
+    const copy = JSON.parse(JSON.stringify(field('ZeroPadding1D', 'padding')));
+    assert.match(validateField(copy, [[1, 2], [3, 4]]) ?? '', /\[before, after\]/);
     assert.match(validateField(field('Bidirectional', 'layer'), { class_name: 'Foo', config: {} }) ?? '', /unknown layer class/);
     const inner = validateConfig('Bidirectional', { layer: { class_name: 'LSTM', config: { units: -1 } } });
     assert.equal(inner.length, 1);

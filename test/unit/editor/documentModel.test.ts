@@ -4,14 +4,14 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendLayer, emptyGraph, findLayer, setConfigField } from '../../../src/core/graph';
 import { reconcileWeights } from '../../../src/core/initializers';
 import { newLayerConfig } from '../../../src/core/layers';
 import { getTemplate } from '../../../src/core/templates';
-import type { ModelFile } from '../../../src/core/types';
+import { isUserError, type ModelFile } from '../../../src/core/types';
 import { DocumentModel, registryIo, type ModelIo } from '../../../src/extension/documentModel';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'ms-doc-'));
@@ -44,11 +44,8 @@ function expectedXor(): ModelFile {
   g = setConfigField(setConfigField(r.graph, 'dense', 'units', 2), 'dense', 'activation', 'sigmoid');
   r = appendLayer(g, 'Dense', 'dense', { config: newLayerConfig('Dense'), position: { x: 0, y: 220 } });
   g = setConfigField(setConfigField(r.graph, 'dense_1', 'units', 1), 'dense_1', 'activation', 'sigmoid');
-  return {
-    graph: g,
-    weights: [],
-    userDefinedMetadata: { modelStudio: { positions: { input_layer: { x: 0, y: 0 }, dense: { x: 0, y: 110 }, dense_1: { x: 0, y: 220 } } } },
-  };
+  // Positions are on the layers; the format writes them to userDefinedMetadata.modelStudio.layout.
+  return { graph: g, weights: [] };
 }
 
 describe('DocumentModel', () => {
@@ -110,7 +107,7 @@ describe('DocumentModel', () => {
     await io.write(join(b, 'model.json'), expectedXor());
     assert.deepEqual(filesOf(a), filesOf(b));
     const json = JSON.parse(readFileSync(join(a, 'model.json'), 'utf8'));
-    assert.deepEqual(json.userDefinedMetadata.modelStudio.positions.dense, { x: 0, y: 110 });
+    assert.deepEqual(json.userDefinedMetadata.modelStudio.layout, { input_layer: { x: 0, y: 0 }, dense: { x: 0, y: 110 }, dense_1: { x: 0, y: 220 } });
 
     // Reopening restores the positions into the graph.
     const reopened = new DocumentModel(await io.read(join(a, 'model.json')));
@@ -137,6 +134,37 @@ describe('DocumentModel', () => {
     assert.deepEqual(Array.from(saved.data), Array.from(kernel.data));
     const back = await io.read(join(dir, 'model.json'));
     assert.deepEqual(Array.from(back.weights.find((w) => w.name === 'hidden/kernel')!.data), Array.from(kernel.data));
+  });
+
+  test('a save that fails leaves the old files intact and the document dirty', async () => {
+    const io = await registryIo();
+    const dir = tmp();
+    const target = join(dir, 'model.json');
+    const file = getTemplate('xor')!.build();
+    file.weights = reconcileWeights(file.graph, [], 1);
+    await io.write(target, file);
+    const oldJson = readFileSync(target);
+    const doc = new DocumentModel(await io.read(target), { seed: 2 });
+    const dense = doc.graph.layers.find((l) => l.className === 'Dense')!.name;
+    doc.apply({ op: 'setField', layer: dense, field: 'activation', value: 'relu' });
+    // The weights file cannot be replaced: a folder stands where it goes. (A read-only folder would not
+    // stop root, whom these tests may run as.)
+    rmSync(join(dir, 'weights.bin'));
+    mkdirSync(join(dir, 'weights.bin'));
+    await assert.rejects(doc.saveTo(io, target, doc.sourceFormat), (e: unknown) => {
+      assert.ok(isUserError(e), String(e));
+      assert.match(e.message, /Could not save model\.json/);
+      assert.match(e.hint ?? '', /nothing was changed on disk/);
+      return true;
+    });
+    assert.deepEqual(readFileSync(target), oldJson, 'the old model.json is intact');
+    assert.deepEqual(readdirSync(dir).sort(), ['model.json', 'weights.bin'], 'no temp or backup file is left');
+    assert.equal(doc.isDirty, true, 'the unsaved edit is still unsaved');
+    // Once the obstacle is gone, the same document saves and is clean.
+    rmSync(join(dir, 'weights.bin'), { recursive: true });
+    await doc.saveTo(io, target, doc.sourceFormat);
+    assert.equal(doc.isDirty, false);
+    assert.equal((await io.read(target)).graph.layers.find((l) => l.name === dense)?.config.activation, 'relu');
   });
 
   test('revert brings back the file on disk and clears dirty state and history', async () => {

@@ -226,7 +226,8 @@ describe('graph editor webview', () => {
     await node('concatenate_1').waitFor();
     await page.keyboard.press('Delete');
     await until(() => !findLayer(host.model.graph, 'concatenate_1'), 'pasted layer deleted');
-    assert.equal(await node('concatenate_1').count(), 0);
+    // The host's new state reaches the page a message later.
+    await until(async () => (await node('concatenate_1').count()) === 0, 'pasted layer gone from the canvas');
   });
 
   test('screenshots of the light and dark themes', async () => {
