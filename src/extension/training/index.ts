@@ -19,7 +19,7 @@ import { deleteRun, listRunInfos, renameRun } from './runStore';
 import { TrainingStatusBar } from './statusBar';
 import { TrainingPanel } from './trainingPanel';
 
-const EDITOR_VIEW_TYPE = 'modelStudio.modelEditor';
+import { MODEL_EDITOR_VIEW_TYPE as EDITOR_VIEW_TYPE } from '../modelEditor';
 const ENGINES = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 type Engine = (typeof ENGINES)[number];
 

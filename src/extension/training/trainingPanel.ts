@@ -4,7 +4,7 @@
  * retainContextWhenHidden.
  */
 import * as vscode from 'vscode';
-import { makeNonce } from '../editorHtml';
+import { makeNonce } from '../webviewHtml';
 import { parseTrainingToHost, type HostToTraining, type TrainingTab, type TrainingToHost } from '../../protocol/training';
 import { trainingHtml } from './trainingHtml';
 
