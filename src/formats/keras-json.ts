@@ -422,11 +422,27 @@ function sequentialChain(g: ModelGraph): LayerNode[] | null {
   return chain;
 }
 
+/**
+ * Where TF.js' constructor default differs from Keras', the Keras default is written out so that Keras and
+ * TF.js build the same model from the file: LSTM/GRU `recurrent_activation` is `hardSigmoid` in tfjs-layers
+ * (src/layers/recurrent.ts LSTMCell/GRUCell) but `sigmoid` in Keras 2 and 3. Wrappers carry the inner layer.
+ */
+function withKerasDefaults(className: string, config: JsonObject): JsonObject {
+  if ((className === 'LSTM' || className === 'GRU') && config.recurrent_activation === undefined) {
+    return { ...config, recurrent_activation: 'sigmoid' };
+  }
+  const inner = config.layer;
+  if ((className === 'Bidirectional' || className === 'TimeDistributed') && isJsonObject(inner) && typeof inner.class_name === 'string' && isJsonObject(inner.config)) {
+    return { ...config, layer: { ...inner, config: withKerasDefaults(inner.class_name, inner.config) } };
+  }
+  return config;
+}
+
 /** `{name, ...config}`: Keras writes the name first. */
 function layerConfig(l: LayerNode): JsonObject {
   const { name: _ignored, ...rest } = l.config;
   void _ignored;
-  return { name: l.name, ...structuredClone(rest) };
+  return { name: l.name, ...withKerasDefaults(l.className, structuredClone(rest)) };
 }
 
 /**

@@ -289,3 +289,26 @@ describe('keras-json: writing Keras 2 style', () => {
   });
 });
 
+
+test('LSTM/GRU without recurrent_activation are written with Keras\' sigmoid, not tfjs\' hardSigmoid', async () => {
+  const { kerasConfigFromGraph } = await import('../../../src/formats/keras-json');
+  const g = {
+    name: 'rnn',
+    kind: 'Functional' as const,
+    layers: [
+      { name: 'in', className: 'InputLayer', config: { batch_input_shape: [null, 5, 3] }, inbound: [] },
+      { name: 'lstm', className: 'LSTM', config: { units: 4, return_sequences: true }, inbound: ['in'] },
+      { name: 'bi', className: 'Bidirectional', config: { layer: { class_name: 'GRU', config: { units: 2 } } }, inbound: ['lstm'] },
+      { name: 'gru', className: 'GRU', config: { units: 2, recurrent_activation: 'tanh' }, inbound: ['lstm'] },
+    ],
+    inputs: ['in'],
+    outputs: ['bi', 'gru'],
+  };
+  const text = JSON.stringify(kerasConfigFromGraph(g));
+  const layers = JSON.parse(text).config.layers as { name: string; config: Record<string, any> }[];
+  const by = (n: string) => layers.find((l) => l.name === n)!.config;
+  assert.equal(by('lstm').recurrent_activation, 'sigmoid');
+  assert.equal(by('bi').layer.config.recurrent_activation, 'sigmoid');
+  assert.equal(by('gru').recurrent_activation, 'tanh');
+  assert.equal(g.layers[1].config.recurrent_activation, undefined, 'the graph itself is not changed');
+});
