@@ -7,6 +7,8 @@
  * - wasm: the missing Conv2DBackpropFilter (without it CNNs cannot train on wasm at all), Conv2DBackpropInput
  *   (stock: a naive loop, 163 ms) and MaxPoolGrad (65 ms) on XNNPACK matmul + flat loops, and BatchMatMul /
  *   _FusedMatMul with transposed operands (stock: a slow loop 10-20x behind XNNPACK).
+ * - webgpu: Conv2DBackpropFilter as a split-K implicit GEMM (stock: one thread per filter element looping
+ *   over batch x H x W), see webgpu/index.ts.
  * Configurations the fast paths do not cover (channels_first, dilation, non-float32) go to the stock kernel.
  */
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
@@ -16,6 +18,7 @@ import { conv2dBackpropFilterKernel, conv2dBackpropInputKernel, conv2dKernel } f
 import { maxPoolGradKernel } from './pool_kernels';
 import { cpuAccess, wasmAccess, type TensorAccess } from './tensor_access';
 import { untransposingMatMul } from './wasm_matmul';
+import { webgpuKernels } from './webgpu';
 
 /** Stock configs of replaced kernels, per backend, so they can be restored (and used as fallbacks). */
 const stockConfigs = new Map<string, Map<string, KernelConfig | null>>();
@@ -62,11 +65,12 @@ function plan(tf: Tf, backendName: string): Map<string, KernelFunc> | null {
     if (fused) kernels.set('_FusedMatMul', untransposingMatMul(fused.kernelFunc, transpose));
     return kernels;
   }
+  if (backendName === 'webgpu') return webgpuKernels(tf, stockFunc);
   return null;
 }
 
 /**
- * Replace the slow kernels of `backendName` ('cpu' or 'wasm'; others are left alone) and return the names of the
+ * Replace the slow kernels of `backendName` ('cpu', 'wasm' or 'webgpu'; others are left alone) and return the names of the
  * kernels replaced. Call after the backend is initialised (tf.setBackend + tf.ready). Idempotent.
  */
 export function registerFastKernels(tf: Tf, backendName: string): string[] {

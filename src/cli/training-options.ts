@@ -1,0 +1,74 @@
+/** Options shared by train / evaluate / demo: the training config from the model file plus CLI overrides. */
+import { defaultTrainingConfig, optimizer as optimizerConfig, trainingConfigOf, type TrainingConfig } from '../core/training';
+import { UserError, type ModelFile } from '../core/types';
+import { optimizerId } from '../engine/training/optimizers';
+import type { EngineChoice } from '../protocol/worker';
+
+const ENGINES: EngineChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
+
+export function engineOption(v: string | undefined): EngineChoice {
+  const e = (v ?? process.env.MODEL_STUDIO_ENGINE ?? 'auto') as EngineChoice;
+  if (!ENGINES.includes(e)) throw new UserError(`Unknown engine "${v}".`, `Use one of: ${ENGINES.join(', ')}.`, 'unknown-engine');
+  return e;
+}
+
+function positiveInt(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`--${name} must be a positive integer (got "${v}").`, undefined, 'usage');
+  return n;
+}
+
+export interface TrainingOverrides {
+  data?: string;
+  epochs?: string;
+  'batch-size'?: string;
+  optimizer?: string;
+  lr?: string;
+  loss?: string;
+  metrics?: string;
+  'validation-split'?: string;
+}
+
+export function trainingFor(file: ModelFile, o: TrainingOverrides): TrainingConfig {
+  const base = trainingConfigOf(file.userDefinedMetadata) ?? defaultTrainingConfig();
+  const t: TrainingConfig = { ...base };
+  if (o.data) t.dataset = o.data;
+  t.epochs = positiveInt(o.epochs, 'epochs') ?? t.epochs;
+  t.batchSize = positiveInt(o['batch-size'], 'batch-size') ?? t.batchSize;
+  if (o.optimizer) t.optimizer = optimizerConfig(optimizerId(o.optimizer), {});
+  if (o.lr !== undefined) {
+    const lr = Number(o.lr);
+    if (!(lr > 0)) throw new UserError(`--lr must be a positive number (got "${o.lr}").`, undefined, 'usage');
+    t.optimizer = { ...t.optimizer, params: { ...t.optimizer.params, learning_rate: lr } };
+  }
+  if (o.loss) t.loss = o.loss;
+  if (o.metrics !== undefined) t.metrics = o.metrics.split(',').map((m) => m.trim()).filter(Boolean);
+  if (o['validation-split'] !== undefined) {
+    const v = Number(o['validation-split']);
+    if (!(v >= 0 && v < 1)) throw new UserError(`--validation-split must be in [0, 1) (got "${o['validation-split']}").`, undefined, 'usage');
+    t.validationSplit = v;
+  }
+  if (!t.dataset) throw new UserError('No dataset: the model has no training dataset set.', 'Pass --data SPEC, e.g. --data mnist or --data csv:data.csv?label=y.', 'no-dataset');
+  return t;
+}
+
+export const trainingFlags = {
+  data: { type: 'string' },
+  epochs: { type: 'string' },
+  'batch-size': { type: 'string' },
+  optimizer: { type: 'string' },
+  lr: { type: 'string' },
+  loss: { type: 'string' },
+  metrics: { type: 'string' },
+  'validation-split': { type: 'string' },
+  engine: { type: 'string' },
+} as const;
+
+/** "loss: 0.1234 - accuracy: 0.9712" in Keras' order (train metrics, then val_). */
+export function formatLogs(m: Record<string, number>): string {
+  return Object.entries(m)
+    .sort(([a], [b]) => Number(a.startsWith('val_')) - Number(b.startsWith('val_')))
+    .map(([k, v]) => `${k}: ${v === null || v === undefined ? 'nan' : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4)}`)
+    .join(' - ');
+}

@@ -1,0 +1,119 @@
+/**
+ * An image folder dataset, the layout of Keras' `image_dataset_from_directory`: one subfolder per class
+ * (sorted names are the class indices). Images are decoded per batch, not up front, so big folders stream.
+ * PNG is decoded by our own decoder; JPEG needs a decoder this product does not ship (see the error).
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { UserError } from '../../core/types';
+import { decodePng, type DecodedImage } from './png';
+import type { DataSource } from './source';
+
+const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg']);
+
+export interface ImageFolderOptions {
+  /** Target [height, width, channels]; default: the first image's size, channels 1 for gray images else 3. */
+  shape?: [number, number, number];
+}
+
+export interface ImageFolder {
+  source: DataSource;
+  classNames: string[];
+  files: { path: string; label: number }[];
+}
+
+export function listImageFolder(dir: string): { classNames: string[]; files: { path: string; label: number }[] } {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).sort();
+  } catch {
+    throw new UserError(`Folder not found: ${dir}`, 'Check the path in the data spec (images:DIR).', 'missing-file');
+  }
+  const classNames = entries.filter((e) => statSync(join(dir, e)).isDirectory());
+  if (classNames.length === 0) {
+    throw new UserError(`${dir} has no class subfolders.`, 'Put the images of each class in their own subfolder, e.g. cats/ and dogs/.', 'images-layout');
+  }
+  const files: { path: string; label: number }[] = [];
+  classNames.forEach((c, label) => {
+    for (const f of readdirSync(join(dir, c)).sort()) {
+      if (IMAGE_EXT.has(extname(f).toLowerCase())) files.push({ path: join(dir, c, f), label });
+    }
+  });
+  if (files.length === 0) throw new UserError(`${dir} has no .png or .jpg images in its class subfolders.`, undefined, 'images-empty');
+  return { classNames, files };
+}
+
+export async function decodeImageFile(path: string): Promise<DecodedImage> {
+  const bytes = await readFile(path);
+  const ext = extname(path).toLowerCase();
+  if (ext === '.jpg' || ext === '.jpeg' || (bytes[0] === 0xff && bytes[1] === 0xd8)) {
+    throw new UserError(
+      `${basename(path)} is a JPEG image; JPEG decoding is not available in this version.`,
+      'Convert the images to PNG (e.g. `mogrify -format png *.jpg`) and remove the .jpg files.',
+      'jpeg-unsupported',
+    );
+  }
+  return decodePng(bytes, basename(path));
+}
+
+/** Convert decoded pixels to `channels` and resize (bilinear) to height×width, scaled to [0, 1]. */
+export function toFloatPixels(img: DecodedImage, height: number, width: number, channels: number, out: Float32Array, at: number): void {
+  const sample = (x: number, y: number, c: number): number => {
+    const p = (y * img.width + x) * img.channels;
+    const ch = img.channels;
+    const gray = ch <= 2;
+    if (channels === 1) {
+      return gray ? img.data[p] : 0.299 * img.data[p] + 0.587 * img.data[p + 1] + 0.114 * img.data[p + 2];
+    }
+    if (c === 3) return ch === 4 ? img.data[p + 3] : ch === 2 ? img.data[p + 1] : 255;
+    return gray ? img.data[p] : img.data[p + c];
+  };
+  const sy = img.height / height;
+  const sx = img.width / width;
+  for (let y = 0; y < height; y++) {
+    const fy = Math.min(img.height - 1, Math.max(0, (y + 0.5) * sy - 0.5));
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(img.height - 1, y0 + 1);
+    const wy = fy - y0;
+    for (let x = 0; x < width; x++) {
+      const fx = Math.min(img.width - 1, Math.max(0, (x + 0.5) * sx - 0.5));
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(img.width - 1, x0 + 1);
+      const wx = fx - x0;
+      for (let c = 0; c < channels; c++) {
+        const v =
+          (1 - wy) * ((1 - wx) * sample(x0, y0, c) + wx * sample(x1, y0, c)) + wy * ((1 - wx) * sample(x0, y1, c) + wx * sample(x1, y1, c));
+        out[at + (y * width + x) * channels + c] = v / 255;
+      }
+    }
+  }
+}
+
+export async function loadImageFolder(dir: string, opts: ImageFolderOptions = {}): Promise<ImageFolder> {
+  const { classNames, files } = listImageFolder(dir);
+  let shape = opts.shape;
+  if (!shape) {
+    const first = await decodeImageFile(files[0].path);
+    shape = [first.height, first.width, first.channels <= 2 ? 1 : 3];
+  }
+  const [h, w, c] = shape;
+  const source: DataSource = {
+    description: `images:${basename(dir)}`,
+    xShape: [h, w, c],
+    xDType: 'float32',
+    labels: { kind: 'class', numClasses: classNames.length, classNames },
+    size: files.length,
+    async read(indices) {
+      const x = new Float32Array(indices.length * h * w * c);
+      const y = new Int32Array(indices.length);
+      const decoded = await Promise.all(indices.map((i) => decodeImageFile(files[i].path)));
+      decoded.forEach((img, k) => {
+        toFloatPixels(img, h, w, c, x, k * h * w * c);
+        y[k] = files[indices[k]].label;
+      });
+      return { x, y, size: indices.length };
+    },
+  };
+  return { source, classNames, files };
+}

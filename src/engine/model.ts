@@ -1,0 +1,139 @@
+/**
+ * ModelFile <-> tf.LayersModel. The architecture goes through the Keras JSON writer (one serializer for the
+ * whole product) and `tf.models.modelFromJSON`; weights are then assigned by name, never by position alone,
+ * so a graph edited in the editor keeps the weights of the layers it still has.
+ */
+import { UserError, type ModelFile, type NamedTensor } from '../core/types';
+import { kerasConfigFromGraph } from '../formats/keras-json';
+import type { LayersModel, Tf } from './tf';
+
+type LayerVariable = LayersModel['weights'][number];
+type Layer = LayersModel['layers'][number];
+
+export interface BuildOptions {
+  /**
+   * When the file has weights but not for every layer (a layer was added in the editor), the missing ones keep
+   * their fresh initialisation; `strict` turns that into an error instead (evaluate/predict want trained weights).
+   */
+  strict?: boolean;
+}
+
+/** The `<layer>/<weight>` name of a tfjs weight: the layer's name plus the weight's own (possibly nested) name. */
+export function weightName(layer: Layer, w: LayerVariable): string {
+  // tfjs keeps the name from the file in `originalName` (`name` is uniquified when a process builds the
+  // same model twice). Nested names (`bidirectional/forward_lstm/kernel`) keep everything after the layer.
+  const original = w.originalName ?? w.name;
+  const prefix = `${layer.name}/`;
+  const own = original.startsWith(prefix) ? original.slice(prefix.length) : original.slice(original.indexOf('/') + 1);
+  return `${layer.name}/${own}`;
+}
+
+/** Build a tf.LayersModel from a ModelFile: architecture, then the file's weights by name. */
+export async function buildTfModel(tf: Tf, file: ModelFile, opts: BuildOptions = {}): Promise<LayersModel> {
+  const config = kerasConfigFromGraph(file.graph);
+  let model: LayersModel;
+  try {
+    model = await tf.models.modelFromJSON(config as never);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    const unknown = /Unknown (?:layer|initializer|regularizer|constraint|activation)[^:]*: (\w+)/.exec(msg);
+    throw new UserError(
+      unknown
+        ? `TensorFlow.js cannot build this model: it does not support "${unknown[1]}".`
+        : `TensorFlow.js cannot build this model: ${msg}`,
+      'Replace or remove the unsupported layer to train or run the model here.',
+      'tf-build',
+    );
+  }
+  try {
+    assignWeights(tf, model, file.weights, opts);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return model;
+}
+
+function assignWeights(tf: Tf, model: LayersModel, weights: NamedTensor[], opts: BuildOptions): void {
+  if (weights.length === 0) {
+    if (opts.strict) throw new UserError('The model has no weights.', 'Train it first, or open a file that has weights.', 'no-weights');
+    return;
+  }
+  const byName = new Map(weights.map((w) => [w.name, w]));
+  const missing: string[] = [];
+  for (const layer of model.layers) {
+    if (layer.weights.length === 0) continue;
+    // Fallback for files whose weight names differ only in their own part (e.g. a nested cell name): the
+    // layer's weights from the file, in file order, when they are exactly as many as the layer has.
+    const ofLayer = weights.filter((w) => w.name.startsWith(`${layer.name}/`));
+    const values = layer.weights.map((w, i) => {
+      const name = weightName(layer, w);
+      const found = byName.get(name) ?? (ofLayer.length === layer.weights.length ? ofLayer[i] : undefined);
+      if (!found) {
+        missing.push(name);
+        return null;
+      }
+      const expected = w.shape;
+      if (expected.length !== found.shape.length || expected.some((d, k) => d !== found.shape[k])) {
+        throw new UserError(
+          `Weight "${name}" has shape [${found.shape.join(', ')}] in the file but the layer needs [${expected.join(', ')}].`,
+          'The layer configuration changed since the weights were saved; re-initialise the layer or undo the change.',
+          'weight-shape',
+        );
+      }
+      return found;
+    });
+    if (values.every((v) => v === null)) continue;
+    // getWeights() hands out the variables themselves: only the tensors made here are disposed.
+    const current = layer.getWeights();
+    const made = values.map((v) => (v ? tf.tensor(v.data, v.shape, v.dtype) : null));
+    try {
+      layer.setWeights(made.map((t, i) => t ?? current[i]));
+    } finally {
+      tf.dispose(made.filter((t): t is NonNullable<typeof t> => t !== null));
+    }
+  }
+  if (missing.length > 0 && opts.strict) {
+    throw new UserError(
+      `The file has no values for ${missing.length === 1 ? 'weight' : 'weights'} ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}.`,
+      'Train the model (or the new layers) before using it.',
+      'missing-weights',
+    );
+  }
+}
+
+/** The model's weights as NamedTensor[] in Keras order (layer by layer, each layer trainable first). */
+export function readTfWeights(model: LayersModel): NamedTensor[] {
+  const out: NamedTensor[] = [];
+  for (const layer of model.layers) {
+    for (const w of layer.weights) {
+      const v = w.read();
+      const data = v.dataSync();
+      out.push({
+        name: weightName(layer, w),
+        shape: [...v.shape],
+        dtype: v.dtype === 'int32' ? 'int32' : 'float32',
+        data: v.dtype === 'int32' ? Int32Array.from(data) : Float32Array.from(data),
+      });
+    }
+  }
+  return out;
+}
+
+/** Same as readTfWeights but without blocking the thread on a GPU engine (`data()` instead of `dataSync()`). */
+export async function readTfWeightsAsync(model: LayersModel): Promise<NamedTensor[]> {
+  const out: NamedTensor[] = [];
+  for (const layer of model.layers) {
+    for (const w of layer.weights) {
+      const v = w.read();
+      const data = await v.data();
+      out.push({
+        name: weightName(layer, w),
+        shape: [...v.shape],
+        dtype: v.dtype === 'int32' ? 'int32' : 'float32',
+        data: v.dtype === 'int32' ? Int32Array.from(data as ArrayLike<number>) : Float32Array.from(data as ArrayLike<number>),
+      });
+    }
+  }
+  return out;
+}

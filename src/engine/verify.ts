@@ -1,0 +1,218 @@
+/**
+ * ONNX verification: run a model in ONNX Runtime and in TensorFlow.js on the same seeded random inputs and
+ * compare. Used after every `.onnx` export (`model-studio convert`) and by `model-studio verify FILE`.
+ */
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { analyze, expectedWeights } from '../core/analysis';
+import { rng } from '../core/initializers';
+import { withDefaults } from '../core/layers';
+import { UserError, type Json, type JsonObject, type ModelFile } from '../core/types';
+import { exportOnnx, isNchwInput } from '../formats/onnx/export';
+import { toFirstPerm, transposeData } from '../formats/onnx/emitter';
+import { decodeModel, DT } from '../formats/onnx/proto';
+import { readModel } from '../formats/registry';
+import { buildTfModel } from './model';
+import type { Tf } from './tf';
+
+export interface VerifyOptions {
+  /** Batch size of the random inputs (default 3). */
+  batch?: number;
+  /** Seed of the random inputs (default 1234). */
+  seed?: number;
+  /** Largest relative error accepted (default 1e-4): max |onnx - tfjs| / max |tfjs|, per output. */
+  tolerance?: number;
+  /** Size used for unknown non-batch dimensions (default 5). */
+  unknownDim?: number;
+  /**
+   * The ONNX file was exported with `inputsNchw`: its image inputs are fed channels-first (the same random
+   * data, transposed), as a PyTorch user would, while TF.js gets them channels-last.
+   */
+  inputsNchw?: boolean;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  maxAbs: number;
+  maxRel: number;
+  text: string;
+}
+
+interface Feed {
+  shape: number[];
+  data: Float32Array;
+  int: boolean;
+}
+
+/** Random inputs for the model's inputs: floats in [-1, 1), or integers in [0, input_dim) for Embedding inputs. */
+function randomInputs(model: ModelFile, o: Required<VerifyOptions>): Feed[] {
+  const g = model.graph;
+  const a = analyze(g);
+  const rand = rng(o.seed);
+  return g.inputs.map((name) => {
+    const layer = g.layers.find((l) => l.name === name)!;
+    const shape = (a.layers.get(name)?.outputShape ?? []).map((d, i) => (i === 0 ? o.batch : (d ?? o.unknownDim)));
+    const consumers = g.layers.filter((l) => l.inbound.includes(name));
+    const emb = consumers.find((l) => l.className === 'Embedding');
+    const dtype = layer.config.dtype;
+    const int = emb !== undefined || dtype === 'int32' || dtype === 'int64';
+    const n = shape.reduce((p, q) => p * q, 1);
+    const data = new Float32Array(n);
+    const high = emb ? Number(withDefaults('Embedding', emb.config).input_dim) : 10;
+    for (let i = 0; i < n; i++) data[i] = int ? Math.floor(rand() * high) : rand() * 2 - 1;
+    return { shape, data, int };
+  });
+}
+
+/**
+ * The same model with every initializer set to Zeros: the file's weights replace the initial values
+ * (buildTfModel runs strict), and tfjs' Orthogonal initializer takes about a minute for an LSTM kernel on the
+ * cpu backend.
+ */
+const ZEROS: JsonObject = { class_name: 'Zeros', config: {} };
+
+function withZeroInitializers(file: ModelFile): ModelFile {
+  const zero = (v: Json): Json => {
+    if (Array.isArray(v)) return v.map(zero);
+    if (v === null || typeof v !== 'object') return v;
+    const out: JsonObject = {};
+    for (const [k, x] of Object.entries(v)) out[k] = k.endsWith('_initializer') && x !== null ? ZEROS : zero(x);
+    return out;
+  };
+  // Recurrent layers default to Orthogonal without naming it in the config: name the initializers explicitly.
+  const rnn = (cls: unknown, c: JsonObject): JsonObject => {
+    if (!['SimpleRNN', 'LSTM', 'GRU'].includes(String(cls))) return c;
+    return { ...c, kernel_initializer: ZEROS, recurrent_initializer: ZEROS, bias_initializer: ZEROS };
+  };
+  const cheap = (className: string, config: JsonObject): JsonObject => {
+    const z = rnn(className, zero(config) as JsonObject);
+    const inner = z.layer;
+    if (inner && typeof inner === 'object' && !Array.isArray(inner) && inner.config && typeof inner.config === 'object' && !Array.isArray(inner.config)) {
+      return { ...z, layer: { ...inner, config: rnn(inner.class_name, inner.config) } };
+    }
+    return z;
+  };
+  return { ...file, graph: { ...file.graph, layers: file.graph.layers.map((l) => ({ ...l, config: cheap(l.className, l.config) })) } };
+}
+
+let cpu: Promise<Tf> | undefined;
+/** TF.js on its pure-JS cpu backend: float32 everywhere, the reference ONNX Runtime is compared with. */
+function cpuTf(): Promise<Tf> {
+  cpu ??= (async () => {
+    const tf = await import('@tensorflow/tfjs');
+    if (tf.getBackend() !== 'cpu') await tf.setBackend('cpu');
+    await tf.ready();
+    return tf;
+  })();
+  return cpu;
+}
+
+async function tfjsPredict(model: ModelFile, feeds: Feed[]): Promise<Float32Array[]> {
+  const tf = await cpuTf();
+  // Strict: every weight must come from the file (a model without weights, e.g. only pooling, has none to miss).
+  const m = await buildTfModel(tf, withZeroInitializers(model), { strict: expectedWeights(model.graph).length > 0 });
+  try {
+    const xs = feeds.map((f) => tf.tensor(f.data, f.shape, f.int ? 'int32' : 'float32'));
+    const y = m.predict(xs.length === 1 ? xs[0]! : xs);
+    const ys = Array.isArray(y) ? y : [y];
+    const out = await Promise.all(ys.map(async (t) => Float32Array.from((await t.data()) as Float32Array)));
+    tf.dispose([...xs, ...ys]);
+    return out;
+  } finally {
+    m.dispose();
+  }
+}
+
+async function onnxPredict(onnxBytes: Uint8Array, feeds: Feed[]): Promise<Float32Array[]> {
+  const ort = await import('onnxruntime-node');
+  const proto = decodeModel(onnxBytes, 'the ONNX model');
+  const initNames = new Set((proto.graph!.initializer ?? []).map((t) => t.name));
+  const inputs = (proto.graph!.input ?? []).filter((i) => !initNames.has(i.name));
+  if (inputs.length !== feeds.length) {
+    throw new UserError(`The ONNX model has ${inputs.length} inputs but the model has ${feeds.length}`, 'the two models do not match', 'verify-mismatch');
+  }
+  const session = await ort.InferenceSession.create(onnxBytes);
+  try {
+    const feed: Record<string, InstanceType<typeof ort.Tensor>> = {};
+    inputs.forEach((info, i) => {
+      const f = feeds[i]!;
+      const elem = info.type?.tensorType?.elemType ?? DT.FLOAT;
+      feed[info.name!] =
+        elem === DT.INT64
+          ? new ort.Tensor('int64', BigInt64Array.from(f.data, (v) => BigInt(v)), f.shape)
+          : elem === DT.INT32
+            ? new ort.Tensor('int32', Int32Array.from(f.data), f.shape)
+            : new ort.Tensor('float32', f.data, f.shape);
+    });
+    const result = await session.run(feed);
+    return session.outputNames.map((n) => Float32Array.from(result[n]!.data as Float32Array));
+  } finally {
+    await session.release();
+  }
+}
+
+function compare(label: string, ours: Float32Array[], ref: Float32Array[], tolerance: number, feeds: Feed[], seed: number): VerifyReport {
+  if (ours.length !== ref.length) {
+    return { ok: false, maxAbs: Infinity, maxRel: Infinity, text: `ONNX check failed: ${ref.length} outputs from ONNX Runtime, ${ours.length} from TensorFlow.js` };
+  }
+  let maxAbs = 0;
+  let maxRel = 0;
+  const lines: string[] = [];
+  for (let k = 0; k < ours.length; k++) {
+    const a = ours[k]!;
+    const b = ref[k]!;
+    if (a.length !== b.length) {
+      return { ok: false, maxAbs: Infinity, maxRel: Infinity, text: `ONNX check failed: output ${k} has ${b.length} values in TensorFlow.js but ${a.length} in ONNX Runtime` };
+    }
+    let abs = 0;
+    let scale = 0;
+    for (let i = 0; i < a.length; i++) {
+      const d = Math.abs(a[i]! - b[i]!);
+      abs = Number.isNaN(d) ? Infinity : Math.max(abs, d);
+      scale = Math.max(scale, Math.abs(b[i]!));
+    }
+    const rel = abs / Math.max(scale, 1e-12);
+    maxAbs = Math.max(maxAbs, abs);
+    maxRel = Math.max(maxRel, rel);
+    lines.push(`  output ${k}: ${b.length} values, max abs error ${abs.toExponential(2)}, max rel error ${rel.toExponential(2)}`);
+  }
+  const ok = maxRel <= tolerance;
+  const shapes = feeds.map((f) => `[${f.shape.join(', ')}]${f.int ? ' int' : ''}`).join(', ');
+  const head = `${label}: ${ok ? 'OK' : 'FAILED'} on random inputs ${shapes} (seed ${seed}): max abs error ${maxAbs.toExponential(2)}, max rel error ${maxRel.toExponential(2)} (limit ${tolerance.toExponential(0)})`;
+  return { ok, maxAbs, maxRel, text: [head, ...lines].join('\n') };
+}
+
+function options(opts: VerifyOptions): Required<VerifyOptions> {
+  return { batch: opts.batch ?? 3, seed: opts.seed ?? 1234, tolerance: opts.tolerance ?? 1e-4, unknownDim: opts.unknownDim ?? 5, inputsNchw: opts.inputsNchw ?? false };
+}
+
+/** Runs `onnxBytes` (an export of `model`) in ONNX Runtime and compares with the tfjs prediction of `model`. */
+export async function verifyOnnxExport(model: ModelFile, onnxBytes: Uint8Array, opts: VerifyOptions = {}): Promise<VerifyReport> {
+  const o = options(opts);
+  const feeds = randomInputs(model, o);
+  const ref = await tfjsPredict(model, feeds);
+  let onnxFeeds = feeds;
+  if (o.inputsNchw) {
+    onnxFeeds = feeds.map((f, i) => {
+      if (f.int || !isNchwInput(model, model.graph.inputs[i]!, f.shape)) return f;
+      const perm = toFirstPerm(f.shape.length);
+      return { ...f, shape: perm.map((p) => f.shape[p]!), data: transposeData(f.data, f.shape, perm).data };
+    });
+  }
+  const ours = await onnxPredict(onnxBytes, onnxFeeds);
+  const label = o.inputsNchw ? 'ONNX Runtime vs TensorFlow.js (ONNX image inputs fed NCHW)' : 'ONNX Runtime vs TensorFlow.js';
+  return compare(label, ours, ref, o.tolerance, feeds, o.seed);
+}
+
+/**
+ * `model-studio verify FILE`: an `.onnx` file is imported and our TF.js model compared with ONNX Runtime on
+ * the original; any other model is exported to ONNX in memory and the export compared with TF.js.
+ */
+export async function verifyModelFile(file: string, opts: VerifyOptions = {}): Promise<VerifyReport> {
+  const model = await readModel(file);
+  const isOnnx = path.extname(file).toLowerCase() === '.onnx';
+  const onnxBytes = isOnnx ? new Uint8Array(await readFile(file)) : exportOnnx(model);
+  const report = await verifyOnnxExport(model, onnxBytes, opts);
+  const what = isOnnx ? `${path.basename(file)} in ONNX Runtime vs its import in TensorFlow.js` : `${path.basename(file)} exported to ONNX, ONNX Runtime vs TensorFlow.js`;
+  return { ...report, text: report.text.replace(/^ONNX Runtime vs TensorFlow\.js/, what) };
+}
