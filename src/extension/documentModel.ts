@@ -4,7 +4,7 @@
  * wrapper (modelDocument.ts) turns each applied edit into one CustomDocumentEditEvent; tests drive this
  * class directly.
  */
-import { analyze, type Analysis } from '../core/analysis';
+import { analyze, expectedWeights, type Analysis } from '../core/analysis';
 import {
   addLayer,
   appendLayer,
@@ -23,9 +23,11 @@ import {
 import { reconcileWeights } from '../core/initializers';
 import { getSpec, newLayerConfig } from '../core/layers';
 import { summaryText } from '../core/summary';
-import { UserError, isUserError, type LayerNode, type ModelFile, type ModelGraph, type NamedTensor } from '../core/types';
+import { kerasTrainingConfig, trainingConfigOf, type TrainingConfig } from '../core/training';
+import { UserError, isUserError, type JsonObject, type LayerNode, type ModelFile, type ModelGraph, type NamedTensor } from '../core/types';
 import { validateField } from '../core/validate';
 import { CLIPBOARD_KIND, type ClipboardPayload, type EditIntent, type EditorState, type LayerInfoDto, type Point } from '../protocol/editor';
+import { firstProblem, parseTrainingConfig } from '../protocol/training';
 
 /** Reads and writes model files; the registry in production, a fake in tests that want one. */
 export interface ModelIo {
@@ -47,7 +49,15 @@ export interface Snapshot {
   readonly id: number;
   readonly graph: ModelGraph;
   readonly weights: readonly NamedTensor[];
+  /** Training configuration and other file metadata: part of the snapshot so its edits undo like graph edits. */
+  readonly meta: Metadata;
 }
+
+/**
+ * An edit of the document: a webview's intent, or one only the host makes (`setWeights`: a run's trained
+ * weights, which never pass through a webview).
+ */
+export type DocumentEdit = EditIntent | { op: 'setWeights'; weights: readonly NamedTensor[]; label?: string };
 
 export interface AppliedEdit {
   label: string;
@@ -62,8 +72,8 @@ const APPEND_STEP = 110;
 const PASTE_OFFSET = 40;
 
 let nextSnapshotId = 1;
-function snapshot(graph: ModelGraph, weights: readonly NamedTensor[]): Snapshot {
-  return Object.freeze({ id: nextSnapshotId++, graph, weights });
+function snapshot(graph: ModelGraph, weights: readonly NamedTensor[], meta: Metadata): Snapshot {
+  return Object.freeze({ id: nextSnapshotId++, graph, weights, meta });
 }
 
 type Metadata = Pick<ModelFile, 'trainingConfig' | 'userDefinedMetadata' | 'producer'>;
@@ -72,7 +82,6 @@ const BACKUP_KIND = 'model-studio-backup';
 
 export class DocumentModel {
   private current: Snapshot;
-  private meta: Metadata;
   private savedId: number;
   private readonly undoStack: AppliedEdit[] = [];
   private readonly redoStack: AppliedEdit[] = [];
@@ -88,8 +97,7 @@ export class DocumentModel {
     /** True for a document restored from a hot-exit backup: it has unsaved changes. */
     restored = false,
   ) {
-    this.current = snapshot(cloneGraph(file.graph), file.weights);
-    this.meta = metadataOf(file);
+    this.current = snapshot(cloneGraph(file.graph), file.weights, metadataOf(file));
     this.savedId = restored ? -1 : this.current.id;
   }
 
@@ -123,15 +131,33 @@ export class DocumentModel {
     for (const l of [...this.listeners]) l();
   }
 
-  /** Applies an edit intent. Throws UserError (and changes nothing) when it cannot apply. */
-  apply(intent: EditIntent): AppliedEdit {
+  /** The training configuration saved with the model, if it has one. */
+  get trainingConfig(): TrainingConfig | undefined {
+    return trainingConfigOf(this.current.meta.userDefinedMetadata);
+  }
+
+  /** Applies an edit. Throws UserError (and changes nothing) when it cannot apply. */
+  apply(intent: DocumentEdit): AppliedEdit {
     const before = this.current;
-    const r = applyIntent(before.graph, intent);
-    const weights = r.renamed ? renameWeights(before.weights, r.renamed) : before.weights;
-    const after = snapshot(r.graph, weights);
-    const edit: AppliedEdit = { label: r.label, before, after, created: r.created };
+    let after: Snapshot;
+    let label: string;
+    let created: string[] = [];
+    if (intent.op === 'setTrainingConfig') {
+      after = snapshot(before.graph, before.weights, withTraining(before.meta, intent.training));
+      label = 'Configure training';
+    } else if (intent.op === 'setWeights') {
+      after = snapshot(before.graph, checkedWeights(before.graph, intent.weights), before.meta);
+      label = intent.label ?? 'Set weights';
+    } else {
+      const r = applyIntent(before.graph, intent);
+      const weights = r.renamed ? renameWeights(before.weights, r.renamed) : before.weights;
+      after = snapshot(r.graph, weights, before.meta);
+      label = r.label;
+      created = r.created;
+    }
+    const edit: AppliedEdit = { label, before, after, created };
     this.current = after;
-    this.lastCreated = r.created;
+    this.lastCreated = created;
     this.undoStack.push(edit);
     this.redoStack.length = 0;
     this.fire();
@@ -179,10 +205,11 @@ export class DocumentModel {
     // Keras' initial values, so the saved file loads in tf.loadLayersModel / Keras.
     const weights = this.current.weights.length === 0 ? [] : reconcileWeights(graph, this.current.weights, this.options.seed ?? Date.now());
     const file: ModelFile = { graph, weights };
-    if (this.meta.trainingConfig !== undefined) file.trainingConfig = this.meta.trainingConfig;
-    const udm = this.meta.userDefinedMetadata;
+    const meta = this.current.meta;
+    if (meta.trainingConfig !== undefined) file.trainingConfig = structuredClone(meta.trainingConfig);
+    const udm = meta.userDefinedMetadata;
     if (udm && Object.keys(udm).length > 0) file.userDefinedMetadata = structuredClone(udm);
-    if (this.meta.producer) file.producer = { ...this.meta.producer };
+    if (meta.producer) file.producer = { ...meta.producer };
     return file;
   }
 
@@ -199,13 +226,12 @@ export class DocumentModel {
 
   /** Format to save in place with: the one the file was read in (when known). */
   get sourceFormat(): string | undefined {
-    return this.meta.producer?.format;
+    return this.current.meta.producer?.format;
   }
 
   /** Revert: the state on disk becomes current; history is dropped. */
   reset(file: ModelFile): void {
-    this.current = snapshot(cloneGraph(file.graph), file.weights);
-    this.meta = metadataOf(file);
+    this.current = snapshot(cloneGraph(file.graph), file.weights, metadataOf(file));
     this.savedId = this.current.id;
     this.lastCreated = [];
     this.undoStack.length = 0;
@@ -220,7 +246,7 @@ export class DocumentModel {
       kind: BACKUP_KIND,
       version: 1,
       graph: c.graph,
-      meta: this.meta,
+      meta: c.meta,
       weights: c.weights.map((w) => ({
         name: w.name,
         shape: w.shape,
@@ -293,6 +319,7 @@ export class DocumentModel {
       summaryText: text,
       weightCount: this.current.weights.length,
       created: this.lastCreated,
+      training: this.trainingConfig ?? null,
     };
   }
 }
@@ -329,6 +356,54 @@ function metadataOf(file: ModelFile): Metadata {
   if (file.userDefinedMetadata) m.userDefinedMetadata = structuredClone(file.userDefinedMetadata);
   if (file.producer) m.producer = { ...file.producer };
   return m;
+}
+
+/**
+ * Metadata with a new training configuration: ours in `userDefinedMetadata.modelStudio.training` (other
+ * modelStudio keys, such as the layout, kept) and Keras' `training_config` beside it. Refuses a config that
+ * does not pass the checks the Training panel shows.
+ */
+function withTraining(meta: Metadata, raw: unknown): Metadata {
+  const parsed = parseTrainingConfig(raw);
+  if (!parsed.config) {
+    throw new UserError(`The training configuration is not valid: ${firstProblem(parsed.errors)}`, 'correct the value in the Training panel', 'invalid-training-config');
+  }
+  const t = parsed.config;
+  const udm: JsonObject = structuredClone(meta.userDefinedMetadata ?? {});
+  const ms = udm.modelStudio;
+  const prev = ms && typeof ms === 'object' && !Array.isArray(ms) ? ms : {};
+  udm.modelStudio = { ...prev, training: t as unknown as JsonObject };
+  return { ...meta, userDefinedMetadata: udm, trainingConfig: kerasTrainingConfig(t) };
+}
+
+/**
+ * Weights for `graph`: exactly the tensors Keras expects (names `<layer>/<weight>`, shapes), in Keras order.
+ * Anything missing, extra or of another shape refuses the edit: the graph may have changed since the run.
+ */
+function checkedWeights(graph: ModelGraph, weights: readonly NamedTensor[]): NamedTensor[] {
+  const expected = expectedWeights(graph);
+  const byName = new Map(weights.map((w) => [w.name, w]));
+  const problems: string[] = [];
+  const out: NamedTensor[] = [];
+  for (const x of expected) {
+    const w = byName.get(x.name);
+    if (!w) problems.push(`${x.name} is missing`);
+    else if (w.shape.length !== x.shape.length || w.shape.some((d, i) => d !== x.shape[i])) {
+      problems.push(`${x.name} has shape [${w.shape.join(', ')}], the model needs [${x.shape.join(', ')}]`);
+    } else if (w.data.length !== x.shape.reduce((a, b) => a * b, 1)) problems.push(`${x.name} holds ${w.data.length} values`);
+    else out.push(w);
+    byName.delete(x.name);
+  }
+  for (const name of byName.keys()) problems.push(`${name} is not a weight of this model`);
+  if (problems.length > 0) {
+    const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : '';
+    throw new UserError(
+      `These weights do not fit the model: ${problems.slice(0, 3).join('; ')}${more}`,
+      'the graph changed since the run started; undo the graph edits or train again',
+      'weights-mismatch',
+    );
+  }
+  return out;
 }
 
 function renameWeights(weights: readonly NamedTensor[], renamed: { from: string; to: string }): NamedTensor[] {
@@ -374,7 +449,7 @@ interface IntentResult {
 }
 
 /** Applies one intent with the pure graph operations of src/core/graph.ts. */
-export function applyIntent(g: ModelGraph, e: EditIntent): IntentResult {
+export function applyIntent(g: ModelGraph, e: Exclude<EditIntent, { op: 'setTrainingConfig' }>): IntentResult {
   switch (e.op) {
     case 'add': {
       requireSpec(e.className);

@@ -4,8 +4,7 @@
  * the graph snapshots before/after it. Save, Save As, Revert and backups use host state only.
  */
 import * as vscode from 'vscode';
-import type { EditIntent } from '../protocol/editor';
-import { DocumentModel, errorText, type AppliedEdit, type ModelIo } from './documentModel';
+import { DocumentModel, errorText, type AppliedEdit, type DocumentEdit, type ModelIo } from './documentModel';
 
 export interface LoadError {
   message: string;
@@ -74,8 +73,12 @@ export class ModelDocument implements vscode.CustomDocument {
     this.modelListener = model.onDidChange(() => this._onDidChangeState.fire());
   }
 
-  /** Applies an intent and reports it to VS Code as one undoable edit. Throws UserError when it cannot apply. */
-  applyEdit(intent: EditIntent): AppliedEdit {
+  /**
+   * Applies an edit (a webview's intent, a training configuration, a run's weights) and reports it to VS Code
+   * as one undoable edit, so Undo, the dirty dot, Save, Revert and backups cover it. Throws UserError (and
+   * changes nothing) when it cannot apply.
+   */
+  applyEdit(intent: DocumentEdit): AppliedEdit {
     const model = this.model;
     if (!model) throw new Error('the model is not loaded');
     const edit = model.apply(intent);

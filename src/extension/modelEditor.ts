@@ -4,6 +4,7 @@
  * posts edit intents back, which the document applies. The Problems panel gets the same diagnostics.
  */
 import * as vscode from 'vscode';
+import { dirname, isAbsolute, relative, sep } from 'node:path';
 import { UserError } from '../core/types';
 import { parseClipboardText, parseWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol/editor';
 import { errorText, registryIo, type ModelIo } from './documentModel';
@@ -19,6 +20,8 @@ class ModelEditorProvider implements vscode.CustomEditorProvider<ModelDocument> 
   private readonly panels = new Map<ModelDocument, Set<vscode.WebviewPanel>>();
   private active: { doc: ModelDocument; panel: vscode.WebviewPanel } | undefined;
   private ioPromise: Promise<ModelIo> | undefined;
+  /** Panels that should show the Training panel once their webview is ready (opened by Configure Training). */
+  private readonly trainingFocusPending = new Set<string>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -83,6 +86,26 @@ class ModelEditorProvider implements vscode.CustomEditorProvider<ModelDocument> 
     switch (msg.type) {
       case 'ready':
         void post(panel, this.stateMessage(doc));
+        if (this.trainingFocusPending.delete(doc.uri.toString())) void post(panel, { type: 'showTraining' });
+        return;
+      case 'browseDataset': {
+        const folder = msg.kind === 'images';
+        const picked = await vscode.window.showOpenDialog({
+          title: folder ? 'Image folder (one sub-folder per class)' : `Dataset file (${msg.kind})`,
+          defaultUri: vscode.Uri.file(dirname(doc.uri.fsPath)),
+          canSelectFiles: !folder,
+          canSelectFolders: folder,
+          canSelectMany: msg.kind === 'npy',
+          filters: folder ? undefined : DATASET_FILTERS[msg.kind],
+        });
+        if (!picked?.length) return;
+        // Relative to the model's folder, which is where a run resolves data paths (the file can move with its data).
+        const paths = picked.map((u) => datasetPath(doc.uri.fsPath, u.fsPath));
+        void post(panel, { type: 'datasetPicked', kind: msg.kind, path: paths.join(',') });
+        return;
+      }
+      case 'train':
+        await vscode.commands.executeCommand('modelStudio.train', doc.uri);
         return;
       case 'edit':
         try {
@@ -167,28 +190,93 @@ class ModelEditorProvider implements vscode.CustomEditorProvider<ModelDocument> 
     void post(this.active.panel, msg);
     return true;
   }
+
+  /** The document of the editor last focused, while it is open. */
+  activeDocument(): ModelDocument | undefined {
+    return this.active?.doc;
+  }
+
+  /** The open document of `uri`, if an editor shows it. */
+  documentFor(uri: vscode.Uri): ModelDocument | undefined {
+    const key = uri.toString();
+    for (const doc of this.panels.keys()) if (doc.uri.toString() === key) return doc;
+    return undefined;
+  }
+
+  /** Reveals an editor of `uri` and its Training panel, opening the model in the editor when none shows it. */
+  async focusTraining(uri: vscode.Uri): Promise<void> {
+    const doc = this.documentFor(uri);
+    const panel = doc ? (this.active?.doc === doc ? this.active.panel : [...(this.panels.get(doc) ?? [])][0]) : undefined;
+    if (panel) {
+      panel.reveal(undefined, false);
+      void post(panel, { type: 'showTraining' });
+      return;
+    }
+    // The new panel's webview is not listening yet: it gets the message after its `ready`.
+    this.trainingFocusPending.add(uri.toString());
+    await vscode.commands.executeCommand('vscode.openWith', uri, MODEL_EDITOR_VIEW_TYPE);
+  }
+}
+
+const DATASET_FILTERS: Record<string, Record<string, string[]>> = {
+  csv: { CSV: ['csv', 'tsv', 'txt'] },
+  npz: { 'NumPy archive': ['npz'] },
+  npy: { 'NumPy arrays (X and Y)': ['npy'] },
+  text: { Text: ['txt', 'md', 'csv'], 'All files': ['*'] },
+};
+
+/** A dataset path as the data spec writes it: relative to the model's folder when inside it, with `/`. */
+export function datasetPath(modelPath: string, picked: string): string {
+  const rel = relative(dirname(modelPath), picked);
+  const usable = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  return (usable ? rel : picked).split(sep).join('/');
 }
 
 function post(panel: vscode.WebviewPanel, msg: HostMessage): Thenable<boolean> {
   return panel.webview.postMessage(msg);
 }
 
+let provider: ModelEditorProvider | undefined;
+
+/**
+ * The document of the Model Studio editor the user last focused (undefined when none is open). Train and
+ * Apply Trained Weights use it: its in-memory state, saved or not, is what the user sees.
+ */
+export function activeModelDocument(): ModelDocument | undefined {
+  return provider?.activeDocument();
+}
+
+/** The open document of a model file, if a Model Studio editor shows it. */
+export function modelDocumentFor(uri: vscode.Uri): ModelDocument | undefined {
+  return provider?.documentFor(uri);
+}
+
+/** "Configure Training...": focus the Training panel of the model's editor (opening the editor if needed). */
+export function focusTrainingPanel(uri: vscode.Uri): Promise<void> {
+  if (!provider) return Promise.resolve();
+  return provider.focusTraining(uri);
+}
+
 export function registerModelEditor(context: vscode.ExtensionContext): vscode.Disposable[] {
   const diagnostics = new ModelDiagnostics();
-  const provider = new ModelEditorProvider(context, diagnostics);
+  const p = new ModelEditorProvider(context, diagnostics);
+  provider = p;
   const noEditor = () => void vscode.window.showInformationMessage('Open a model in the Model Studio editor first.');
   return [
     diagnostics,
-    vscode.window.registerCustomEditorProvider(MODEL_EDITOR_VIEW_TYPE, provider, {
+    vscode.window.registerCustomEditorProvider(MODEL_EDITOR_VIEW_TYPE, p, {
       // State lives in the host and is re-sent on `ready`, so hidden panels need not be kept alive.
       webviewOptions: { retainContextWhenHidden: false },
       supportsMultipleEditorsPerDocument: true,
     }),
     vscode.commands.registerCommand('modelStudio.relayout', () => {
-      if (!provider.postToActive({ type: 'relayout' })) noEditor();
+      if (!p.postToActive({ type: 'relayout' })) noEditor();
     }),
     vscode.commands.registerCommand('modelStudio.showSummary', () => {
-      if (!provider.postToActive({ type: 'showSummary' })) noEditor();
+      if (!p.postToActive({ type: 'showSummary' })) noEditor();
+    }),
+    new vscode.Disposable(() => {
+      if (provider === p) provider = undefined;
     }),
   ];
 }

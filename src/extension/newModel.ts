@@ -1,6 +1,6 @@
 /** "Model Studio: New Model...": pick a template, choose where to save, open it in the graph editor. */
 import * as vscode from 'vscode';
-import { templates } from '../core/templates';
+import { templates, TEMPLATE_SEED } from '../core/templates';
 import { reconcileWeights } from '../core/initializers';
 import { isUserError } from '../core/types';
 import { MODEL_EDITOR_VIEW_TYPE } from './modelEditor';
@@ -27,7 +27,7 @@ export async function newModel(templateId?: string, target?: vscode.Uri): Promis
     if (!target) return undefined;
   }
   const file = template.build();
-  file.weights = reconcileWeights(file.graph, []);
+  file.weights = reconcileWeights(file.graph, [], TEMPLATE_SEED);
   try {
     await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(target, '..'));
     // Loaded here, not at activation: the format modules pull in h5wasm and protobufjs.

@@ -3,7 +3,9 @@
  * sides. The host owns the model: the webview renders the state it is sent and posts edit intents back.
  * Anything that does not validate is dropped (a webview is untrusted input, and so is the clipboard).
  */
+import type { TrainingConfig } from '../core/training';
 import type { Diagnostic, Json, LayerNode, ModelGraph, Shape } from '../core/types';
+import { DATASET_PATH_KINDS, type DatasetKind } from './training';
 
 export type Point = { x: number; y: number };
 
@@ -35,6 +37,8 @@ export interface EditorState {
   weightCount: number;
   /** Layers the last edit created: the webview selects them (so Enter in the palette builds a chain). */
   created: string[];
+  /** The training configuration saved with the model (`userDefinedMetadata.modelStudio.training`), if any. */
+  training: TrainingConfig | null;
 }
 
 /** A graph change the user asked for. The host applies it with src/core/graph.ts as one undoable edit. */
@@ -55,7 +59,12 @@ export type EditIntent =
   | { op: 'relayout'; positions: Record<string, Point> }
   | { op: 'duplicate'; names: string[] }
   | { op: 'paste'; payload: ClipboardPayload; at?: Point }
-  | { op: 'setOutput'; layer: string; output: boolean };
+  | { op: 'setOutput'; layer: string; output: boolean }
+  /**
+   * The Training panel's Apply: the whole training configuration, checked with `checkTrainingConfig`, saved to
+   * `userDefinedMetadata.modelStudio.training` and Keras' `trainingConfig` as one undoable edit.
+   */
+  | { op: 'setTrainingConfig'; training: TrainingConfig };
 
 export type EditOp = EditIntent['op'];
 
@@ -74,7 +83,11 @@ export type HostMessage =
   /** The "Re-layout Graph" command: the webview computes a fresh layout and posts a `relayout` edit. */
   | { type: 'relayout' }
   /** The "Show Model Summary" command. */
-  | { type: 'showSummary' };
+  | { type: 'showSummary' }
+  /** The "Configure Training..." command: show and focus the Training panel. */
+  | { type: 'showTraining' }
+  /** A path the host's file picker returned for the Training panel's dataset (relative to the model's folder). */
+  | { type: 'datasetPicked'; kind: DatasetKind; path: string };
 
 export type WebviewMessage =
   | { type: 'ready' }
@@ -82,7 +95,11 @@ export type WebviewMessage =
   | { type: 'copy'; names: string[] }
   | { type: 'paste'; at?: Point }
   | { type: 'openAsText' }
-  | { type: 'retry' };
+  | { type: 'retry' }
+  /** The Training panel's browse button: the host shows a file (or, for images, folder) picker. */
+  | { type: 'browseDataset'; kind: DatasetKind }
+  /** The Training panel's Train button: runs "Model Studio: Train" on this document. */
+  | { type: 'train' };
 
 // ---- validation --------------------------------------------------------------------------------------
 
@@ -165,6 +182,9 @@ export function isEditIntent(v: unknown): v is EditIntent {
       return isClipboardPayload(v.payload) && optPoint(v.at);
     case 'setOutput':
       return isStr(v.layer) && typeof v.output === 'boolean';
+    case 'setTrainingConfig':
+      // Only the shape here; the host checks the values (and refuses the edit with the problems).
+      return isObj(v.training) && isJson(v.training);
     default:
       return false;
   }
@@ -177,7 +197,10 @@ export function parseWebviewMessage(v: unknown): WebviewMessage | undefined {
     case 'ready':
     case 'openAsText':
     case 'retry':
+    case 'train':
       return { type: v.type };
+    case 'browseDataset':
+      return DATASET_PATH_KINDS.includes(v.kind as DatasetKind) ? { type: 'browseDataset', kind: v.kind as DatasetKind } : undefined;
     case 'edit':
       return isEditIntent(v.edit) ? { type: 'edit', edit: v.edit } : undefined;
     case 'copy':
@@ -215,7 +238,8 @@ function isState(v: unknown): v is EditorState {
     v.diagnostics.every((d) => isObj(d) && typeof d.message === 'string') &&
     isObj(v.totals) &&
     typeof v.summaryText === 'string' &&
-    isStrArray(v.created)
+    isStrArray(v.created) &&
+    (v.training === null || isObj(v.training))
   );
 }
 
@@ -235,7 +259,12 @@ export function parseHostMessage(v: unknown): HostMessage | undefined {
         : undefined;
     case 'relayout':
     case 'showSummary':
+    case 'showTraining':
       return { type: v.type };
+    case 'datasetPicked':
+      return DATASET_PATH_KINDS.includes(v.kind as DatasetKind) && typeof v.path === 'string' && v.path.length < 4096
+        ? { type: 'datasetPicked', kind: v.kind as DatasetKind, path: v.path }
+        : undefined;
     default:
       return undefined;
   }

@@ -5,6 +5,7 @@
  */
 import { ReactFlowProvider, type Viewport } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { DatasetKind } from '../../src/protocol/training';
 import type { ModelGraph } from '../../src/core/types';
 import { parseHostMessage, type EditIntent, type EditorState, type Point } from '../../src/protocol/editor';
 import { Canvas, type EdgeRef } from './Canvas';
@@ -14,6 +15,7 @@ import { layoutGraph, NODE_HEIGHT, NODE_WIDTH } from './layout';
 import { Palette } from './Palette';
 import { Properties } from './Properties';
 import { SummaryView } from './SummaryView';
+import { TrainingPanel } from './TrainingPanel';
 import { loadViewState, post, saveViewState } from './vscodeApi';
 
 const edit = (e: EditIntent) => post({ type: 'edit', edit: e });
@@ -54,6 +56,9 @@ export function App() {
   const [query, setQuery] = useState(initial.paletteQuery ?? '');
   const [elkPos, setElkPos] = useState<Record<string, Point> | null>(null);
   const [fitSignal, setFitSignal] = useState(0);
+  const [sideTab, setSideTab] = useState<'properties' | 'training'>(initial.sideTab ?? 'properties');
+  const [trainingFocus, setTrainingFocus] = useState(0);
+  const [picked, setPicked] = useState<{ kind: DatasetKind; path: string; n: number } | null>(null);
   const canvasBox = useRef<HTMLDivElement>(null);
   const stateRef = useRef(state);
   stateRef.current = state;
@@ -92,6 +97,13 @@ export function App() {
         case 'showSummary':
           setShowSummary(true);
           break;
+        case 'showTraining':
+          setSideTab('training');
+          setTrainingFocus((n) => n + 1);
+          break;
+        case 'datasetPicked':
+          setPicked((prev) => ({ kind: msg.kind, path: msg.path, n: (prev?.n ?? 0) + 1 }));
+          break;
       }
     };
     window.addEventListener('message', onMessage);
@@ -102,6 +114,7 @@ export function App() {
   useEffect(() => saveViewState({ selection: [...selected] }), [selected]);
   useEffect(() => saveViewState({ showSummary }), [showSummary]);
   useEffect(() => saveViewState({ paletteQuery: query }), [query]);
+  useEffect(() => saveViewState({ sideTab }), [sideTab]);
   useEffect(() => {
     if (!notice) return;
     const t = setTimeout(() => setNotice(null), 8000);
@@ -311,7 +324,21 @@ export function App() {
         </div>
         {showSummary && <SummaryView state={state} onSelect={selectOnly} />}
       </div>
-      <aside className="ms-side" aria-label="Properties">
+      <aside className="ms-side" aria-label="Side panel">
+        <SideTabs tab={sideTab} onTab={setSideTab} />
+        {sideTab === 'training' ? (
+          <div role="tabpanel" id="ms-tabpanel-training" aria-labelledby="ms-tab-training">
+            <TrainingPanel
+              saved={state.training}
+              picked={picked}
+              focusSignal={trainingFocus}
+              onApply={(training) => edit({ op: 'setTrainingConfig', training })}
+              onBrowse={(kind) => post({ type: 'browseDataset', kind })}
+              onTrain={() => post({ type: 'train' })}
+            />
+          </div>
+        ) : (
+          <div role="tabpanel" id="ms-tabpanel-properties" aria-labelledby="ms-tab-properties">
         {single ? (
           <Properties
             layer={single}
@@ -368,7 +395,42 @@ export function App() {
             </p>
           </section>
         )}
+          </div>
+        )}
       </aside>
+    </div>
+  );
+}
+
+/** Properties | Training, as an ARIA tab list (arrow keys move between the tabs). */
+function SideTabs({ tab, onTab }: { tab: 'properties' | 'training'; onTab(t: 'properties' | 'training'): void }) {
+  const tabs = [
+    { id: 'properties' as const, label: 'Properties', icon: 'symbol-property' },
+    { id: 'training' as const, label: 'Training', icon: 'pulse' },
+  ];
+  const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+    e.preventDefault();
+    const next = tabs[(tabs.findIndex((t) => t.id === tab) + 1) % tabs.length].id;
+    onTab(next);
+    document.getElementById(`ms-tab-${next}`)?.focus();
+  };
+  return (
+    <div className="ms-tabs" role="tablist" aria-label="Side panel" onKeyDown={onKey}>
+      {tabs.map((t) => (
+        <button
+          key={t.id}
+          id={`ms-tab-${t.id}`}
+          role="tab"
+          className={`ms-tab${tab === t.id ? ' active' : ''}`}
+          aria-selected={tab === t.id}
+          aria-controls={`ms-tabpanel-${t.id}`}
+          tabIndex={tab === t.id ? 0 : -1}
+          onClick={() => onTab(t.id)}
+        >
+          <span className={`codicon codicon-${t.icon}`} aria-hidden="true" /> {t.label}
+        </button>
+      ))}
     </div>
   );
 }

@@ -8,6 +8,8 @@ export interface ViewState {
   viewport?: { x: number; y: number; zoom: number };
   showSummary?: boolean;
   paletteQuery?: string;
+  /** The side panel's tab. */
+  sideTab?: 'properties' | 'training';
 }
 
 export const { post, loadViewState, saveViewState } = vscodeApi<WebviewMessage, ViewState>();

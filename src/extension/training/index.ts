@@ -1,6 +1,7 @@
 /**
  * Training in the editor, the vscode side: commands (Train, Stop, Pause/Resume, Select Engine, Configure
- * Training, Show Runs, Compare Runs, Export, Show Training Log, Install TensorFlow Engine), the training status
+ * Training, Apply Trained Weights, Show Runs, Compare Runs, Export, Show Training Log, Install TensorFlow
+ * Engine), the training status
  * bar item, the training view panel and the "Model Studio Training" log. The logic lives in vscode-free
  * modules (controller.ts, statusModel.ts, runStore.ts, predictClient.ts); this file wires them to VS Code.
  * The lead calls `registerTraining(context)` from extension.ts.
@@ -8,18 +9,19 @@
 import * as vscode from 'vscode';
 import { dirname, join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
-import { defaultTrainingConfig, trainingConfigOf, kerasTrainingConfig, type TrainingConfig } from '../../core/training';
-import { isUserError, type JsonObject, type ModelFile } from '../../core/types';
+import { defaultTrainingConfig, trainingConfigOf, type TrainingConfig } from '../../core/training';
+import { isUserError, type ModelFile } from '../../core/types';
 import { SessionManager } from '../../engine/sessions';
 import type { Evaluation, RunInfo, TrainingTab, TrainingToHost, TryInfo } from '../../protocol/training';
-import { configureTraining } from './configure';
 import { TrainingController, type SessionRecord } from './controller';
+import { applyRunWeights, documentTrainingInput } from './documentTraining';
 import { PredictClient } from './predictClient';
 import { deleteRun, listRunInfos, renameRun } from './runStore';
 import { TrainingStatusBar } from './statusBar';
 import { TrainingPanel } from './trainingPanel';
 
-import { MODEL_EDITOR_VIEW_TYPE as EDITOR_VIEW_TYPE } from '../modelEditor';
+import { focusTrainingPanel, modelDocumentFor, MODEL_EDITOR_VIEW_TYPE as EDITOR_VIEW_TYPE } from '../modelEditor';
+import type { ModelDocument } from '../modelDocument';
 const ENGINES = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 type Engine = (typeof ENGINES)[number];
 
@@ -52,10 +54,6 @@ function activeModelUri(arg?: unknown): vscode.Uri | undefined {
     if (t?.input instanceof vscode.TabInputCustom && t.input.viewType === EDITOR_VIEW_TYPE) return t.input.uri;
   }
   return undefined;
-}
-
-function isDirty(uri: vscode.Uri): boolean {
-  return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.isDirty && t.input instanceof vscode.TabInputCustom && t.input.uri.toString() === uri.toString()));
 }
 
 function workspaceDirOf(uri: vscode.Uri): string {
@@ -207,26 +205,36 @@ export function registerTraining(context: vscode.ExtensionContext): vscode.Dispo
   // ---------------------------------------------------------------------------------------------------------
   // Commands
 
+  /**
+   * The model to train: the open editor's document as it is now (unsaved edits, weights and training
+   * configuration included), else the file on disk.
+   */
+  async function modelToTrain(uri: vscode.Uri): Promise<{ model: ModelFile; training: TrainingConfig; unsaved: boolean }> {
+    const doc = modelDocumentFor(uri)?.model;
+    if (doc) {
+      const s = settings();
+      return documentTrainingInput(doc, { batchSize: s.batchSize, epochs: s.epochs });
+    }
+    const { readModel } = await registry();
+    const model = await readModel(uri.fsPath);
+    return { model, training: trainingOf(model), unsaved: false };
+  }
+
   async function train(arg?: unknown): Promise<void> {
     const uri = activeModelUri(arg);
     if (!uri) {
       void vscode.window.showInformationMessage('Open a model in the Model Studio editor to train it.');
       return;
     }
-    if (isDirty(uri)) {
-      const choice = await vscode.window.showWarningMessage('The model has unsaved changes. Training uses the saved file.', 'Save and Train', 'Train Saved Version');
-      if (!choice) return;
-      if (choice === 'Save and Train') await vscode.commands.executeCommand('workbench.action.files.save');
-    }
     try {
-      const { readModel } = await registry();
-      const model = await readModel(uri.fsPath);
-      let training = trainingOf(model);
+      const { model, training, unsaved } = await modelToTrain(uri);
       if (!training.dataset) {
-        const configured = await configureAndSave(uri, model);
-        if (!configured) return;
-        training = configured;
+        // The configuration is a form in the editor: show it, and let the user Apply, then Train.
+        await focusTrainingPanel(uri);
+        void vscode.window.showInformationMessage('Choose a dataset in the Training panel, click Apply, then Train.');
+        return;
       }
+      if (unsaved) log.info(`training the editor's unsaved state of ${uri.fsPath}`);
       const s = settings();
       const rec = controller.start(
         {
@@ -266,31 +274,44 @@ export function registerTraining(context: vscode.ExtensionContext): vscode.Dispo
       return;
     }
     const test = r.test ? ` Test: ${Object.entries(r.test).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}.` : '';
-    void vscode.window.showInformationMessage(`${rec.info.model}: training ${r.status} after ${r.epochs ?? '?'} epochs.${test}`, 'Open Trained Model', 'Try It').then((c) => {
-      if (c === 'Open Trained Model' && r.finalPath) void vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(r.finalPath), EDITOR_VIEW_TYPE);
-      if (c === 'Try It') showView('try');
-    });
+    void vscode.window
+      .showInformationMessage(`${rec.info.model}: training ${r.status} after ${r.epochs ?? '?'} epochs.${test}`, 'Apply Trained Weights', 'Open Trained Model', 'Try It')
+      .then((c) => {
+        if (c === 'Apply Trained Weights') void applyTrainedWeights(rec.info.id);
+        if (c === 'Open Trained Model' && r.finalPath) void vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(r.finalPath), EDITOR_VIEW_TYPE);
+        if (c === 'Try It') showView('try');
+      });
   });
 
-  /** Configure Training and save the result into the model file's metadata (and Keras' training_config). */
-  async function configureAndSave(uri: vscode.Uri, model?: ModelFile): Promise<TrainingConfig | undefined> {
-    if (isDirty(uri)) {
-      void vscode.window.showWarningMessage('Save the model first: the training configuration is saved into the model file.');
-      return undefined;
+  /**
+   * Puts a finished run's final weights into the model's open document as one undoable edit: the user then
+   * Saves them, or Undoes. The document refuses weights that no longer fit its graph.
+   */
+  async function applyTrainedWeights(sessionId?: string): Promise<void> {
+    // Without an id (the palette): the focused session, as Stop and Pause use.
+    const rec = sessionId ? controller.record(sessionId) : controller.focused();
+    const finalPath = rec?.result?.finalPath;
+    if (!rec || !finalPath) {
+      void vscode.window.showInformationMessage('No finished run to take weights from: train the model first.');
+      return;
     }
-    const { readModel, writeModel } = await registry();
-    const file = model ?? (await readModel(uri.fsPath));
-    const next = await configureTraining(trainingOf(file));
-    if (!next) return undefined;
-    const meta = { ...(file.userDefinedMetadata ?? {}) };
-    const ms = meta.modelStudio && typeof meta.modelStudio === 'object' && !Array.isArray(meta.modelStudio) ? (meta.modelStudio as JsonObject) : {};
-    meta.modelStudio = { ...ms, training: next as unknown as JsonObject };
-    await writeModel(uri.fsPath, { ...file, userDefinedMetadata: meta, trainingConfig: kerasTrainingConfig(next) });
-    // The open editor re-reads the file so it shows (and later saves) the new configuration.
-    const active = activeModelUri();
-    if (active?.toString() === uri.toString()) await vscode.commands.executeCommand('workbench.action.files.revert');
-    log.info(`training configuration saved to ${uri.fsPath}`);
-    return next;
+    try {
+      const uri = vscode.Uri.file(rec.modelKey);
+      let doc: ModelDocument | undefined = modelDocumentFor(uri);
+      if (!doc) {
+        await vscode.commands.executeCommand('vscode.openWith', uri, EDITOR_VIEW_TYPE);
+        doc = modelDocumentFor(uri);
+      }
+      const target = doc;
+      if (!target?.model) throw new Error(`${uri.fsPath} is not open in the Model Studio editor`);
+      const { readModel } = await registry();
+      const runId = rec.info.runId ?? rec.info.id;
+      await applyRunWeights((e) => target.applyEdit(e), finalPath, runId, readModel);
+      log.info(`applied the weights of ${finalPath} to ${uri.fsPath} (unsaved: Save keeps them, Undo removes them)`);
+      void vscode.window.showInformationMessage(`Applied the trained weights of run ${runId}. Save the model to keep them, or Undo.`);
+    } catch (e) {
+      void vscode.window.showErrorMessage(errorMessage(e));
+    }
   }
 
   async function selectEngine(): Promise<void> {
@@ -407,7 +428,8 @@ export function registerTraining(context: vscode.ExtensionContext): vscode.Dispo
     vscode.commands.registerCommand('modelStudio.stop', (id?: unknown) => controller.stop(typeof id === 'string' ? id : undefined)),
     vscode.commands.registerCommand('modelStudio.pauseResume', (id?: unknown) => controller.pauseResume(typeof id === 'string' ? id : undefined)),
     vscode.commands.registerCommand('modelStudio.selectEngine', () => selectEngine()),
-    vscode.commands.registerCommand('modelStudio.configureTraining', withModel((uri) => configureAndSave(uri).catch((e) => vscode.window.showErrorMessage(errorMessage(e))))),
+    vscode.commands.registerCommand('modelStudio.configureTraining', withModel((uri) => focusTrainingPanel(uri).catch((e) => vscode.window.showErrorMessage(errorMessage(e))))),
+    vscode.commands.registerCommand('modelStudio.applyTrainedWeights', (id?: unknown) => applyTrainedWeights(typeof id === 'string' ? id : undefined)),
     vscode.commands.registerCommand('modelStudio.showRuns', (arg?: unknown) => {
       const uri = activeModelUri(arg);
       if (uri) viewModel = { uri };
