@@ -11,7 +11,7 @@ import { analyze } from '../../core/analysis';
 import { withDefaults } from '../../core/layers';
 import { UserError, type Json, type JsonObject, type LayerNode, type ModelFile, type NamedTensor, type Shape } from '../../core/types';
 import { version } from '../../../package.json';
-import { Emitter, reorderGates, transposeData, type Val } from './emitter';
+import { Emitter, reorderGates, toFirstPerm, transposeData, type Val } from './emitter';
 import { DT, onnx } from './proto';
 
 export const DEFAULT_OPSET = 17;
@@ -21,6 +21,28 @@ export const MAX_OPSET = 21;
 export interface OnnxExportOptions {
   opset?: number;
   docString?: string;
+  /**
+   * Image inputs (see `isNchwInput`) are declared channels-first, (N, C, H, W), the layout PyTorch users feed;
+   * the leading Transpose disappears. Outputs keep the Keras layout.
+   */
+  inputsNchw?: boolean;
+}
+
+/** Layers that consume channels-first data in ONNX: a rank-3 input feeding only these counts as an image input. */
+const SPATIAL_CONSUMERS = /^(Conv|SeparableConv|DepthwiseConv|MaxPooling|AveragePooling|GlobalMaxPooling|GlobalAveragePooling|ZeroPadding|Cropping|UpSampling)/;
+
+/**
+ * The inputs `inputsNchw` moves to channels-first: float inputs of rank 4 or more (images), and rank-3 ones
+ * (1-D signals) whose every consumer is a convolution, pooling, padding or upsampling layer. A rank-3 input
+ * into an RNN or a Dense stays (batch, steps, features), which is also PyTorch's batch_first layout.
+ */
+export function isNchwInput(model: ModelFile, input: string, shape: Shape): boolean {
+  const layer = model.graph.layers.find((l) => l.name === input);
+  if (!layer || layer.config.dtype === 'int32' || layer.config.dtype === 'int64') return false;
+  if (shape.length >= 4) return true;
+  if (shape.length !== 3) return false;
+  const consumers = model.graph.layers.filter((l) => l.inbound.includes(input));
+  return consumers.length > 0 && consumers.every((l) => SPATIAL_CONSUMERS.test(l.className));
 }
 
 const ACTIVATIONS = new Set([
@@ -240,13 +262,22 @@ export function exportOnnx(model: ModelFile, opts: OnnxExportOptions = {}): Uint
     if (layer.className === 'InputLayer') {
       const shape = info.outputShape!;
       const int = c.dtype === 'int32' || c.dtype === 'int64';
-      inputs.push(valueInfo(n, shape, int ? DT.INT32 : DT.FLOAT));
-      vals.set(n, { rank: shape.length, last: n });
+      if (opts.inputsNchw && isNchwInput(model, n, shape)) {
+        inputs.push(valueInfo(n, toFirstPerm(shape.length).map((i) => shape[i]!), DT.FLOAT));
+        vals.set(n, { rank: shape.length, first: n });
+      } else {
+        inputs.push(valueInfo(n, shape, int ? DT.INT32 : DT.FLOAT));
+        vals.set(n, { rank: shape.length, last: n });
+      }
       continue;
     }
     const ins = layer.inbound.map((s) => vals.get(s)!);
     const ctx = new LayerContext(e, layer, c, info.inputShapes, info.outputShape!, weights);
+    const before = e.nodes.length;
     vals.set(n, emitLayer(ctx, ins));
+    // Names the Keras layer class on its nodes: import uses it to choose between spellings of the same
+    // computation (a ReLU layer or Activation('relu'); a Softmax layer or an activation), never to compute.
+    for (const node of e.nodes.slice(before)) node.docString = `Keras ${layer.className} layer ${n}`;
   }
 
   const outputs: onnx.IValueInfoProto[] = [];

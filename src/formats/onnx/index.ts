@@ -24,6 +24,6 @@ export const onnxFormat: ModelFormat = {
     return importOnnx(main, ctx.fileName);
   },
   async write(model, _baseName, opts) {
-    return [{ relPath: `${_baseName}.onnx`, bytes: exportOnnx(model, { opset: opts?.opset }) }];
+    return [{ relPath: `${_baseName}.onnx`, bytes: exportOnnx(model, { opset: opts?.opset, inputsNchw: opts?.inputsNchw === true }) }];
   },
 };

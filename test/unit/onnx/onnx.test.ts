@@ -88,21 +88,85 @@ describe('ONNX export of every template', () => {
   });
 });
 
-describe('ONNX export of layer-coverage models', () => {
+describe('ONNX export of layer-coverage models, and back', () => {
   for (const [label, file] of coverageModels()) {
     test(label, async () => {
       const bytes = exportOnnx(file);
       const r = await verifyOnnxExport(file, bytes);
       assert.ok(r.ok, r.text);
+      // Read back: the same layer classes (Dropout gone), the same parameter count, the same predictions.
+      const back = importOnnx(bytes, 'x.onnx');
+      assert.equal(classes(back), classes(file).replace(/,Dropout/g, ''));
+      assert.equal(analyze(back.graph).totals.total, analyze(file.graph).totals.total);
+      const r2 = await verifyOnnxExport(back, bytes);
+      assert.ok(r2.ok, `${label} read back: ${r2.text}`);
     });
   }
 
-  test('convolutional, pooling, merge and recurrent exports read back', async () => {
-    for (const [label, file] of coverageModels().filter(([l]) => /^(conv|pooling|embedding)/.test(l))) {
-      const bytes = exportOnnx(file);
-      const back = importOnnx(bytes, 'x.onnx');
-      const r = await verifyOnnxExport(back, bytes);
-      assert.ok(r.ok, `${label}: ${r.text}`);
+  test('SeparableConv1D, ZeroPadding1D, Cropping1D, UpSampling1D (which TF.js cannot run) read back as themselves; re-exported, same ONNX Runtime output', async () => {
+    const file = chain('sep1d', [10, 3], [
+      ['ZeroPadding1D', { padding: [1, 2] }],
+      ['SeparableConv1D', { filters: 4, kernel_size: [3], depth_multiplier: 2, activation: 'relu' }],
+      ['Cropping1D', { cropping: [1, 2] }],
+      ['UpSampling1D', { size: 3 }],
+    ]);
+    const bytes = exportOnnx(file);
+    const back = importOnnx(bytes, 'sep1d.onnx');
+    assert.equal(classes(back), 'InputLayer,ZeroPadding1D,SeparableConv1D,Cropping1D,UpSampling1D');
+    assert.deepEqual([back.graph.layers[1]!.config.padding, back.graph.layers[3]!.config.cropping], [[1, 2], [1, 2]]);
+    const byName = (m: ModelFile) => m.weights.map((w) => [w.name.split('/')[1], w.shape, Array.from(w.data)]);
+    assert.deepEqual(byName(back), byName(file));
+    const ort = await import('onnxruntime-node');
+    const x = new ort.Tensor('float32', Float32Array.from({ length: 2 * 10 * 3 }, (_, i) => Math.sin(i)), [2, 10, 3]);
+    const run = async (b: Uint8Array) => {
+      const s = await ort.InferenceSession.create(b);
+      const y = (await s.run({ x }))[s.outputNames[0]!]!;
+      await s.release();
+      return Array.from(y.data as Float32Array);
+    };
+    const [a, b] = [await run(bytes), await run(exportOnnx(back))];
+    assert.equal(a.length, 2 * 24 * 4);
+    assert.deepEqual(b, a);
+  });
+
+  test('opset 13: the decomposed LayerNormalization reads back as one LayerNormalization layer', async () => {
+    const file = chain('ln', [4, 6], [['Dense', { units: 5, activation: 'relu' }], ['LayerNormalization', { epsilon: 0.01 }]]);
+    const bytes = exportOnnx(file, { opset: 13 });
+    const back = importOnnx(bytes, 'ln.onnx');
+    assert.equal(classes(back), 'InputLayer,Dense,LayerNormalization');
+    assert.ok(Math.abs(Number(back.graph.layers[2]!.config.epsilon) - 0.01) < 1e-7);
+    const r = await verifyOnnxExport(back, bytes);
+    assert.ok(r.ok, r.text);
+  });
+});
+
+describe('ONNX export with NCHW inputs', () => {
+  test('mnist-cnn: the image input is (batch, 1, 28, 28), no leading Transpose; ONNX Runtime fed NCHW matches TF.js', async () => {
+    const file = templates.find((t) => t.id === 'mnist-cnn')!.build();
+    file.weights = reconcileWeights(file.graph, [], 5);
+    const bytes = exportOnnx(file, { inputsNchw: true });
+    const g = onnx.ModelProto.decode(bytes).graph!;
+    assert.deepEqual(g.input![0]!.type!.tensorType!.shape!.dim!.map((d) => (d.dimParam ? d.dimParam : Number(d.dimValue))), ['batch', 1, 28, 28]);
+    assert.notEqual(g.node![0]!.opType, 'Transpose');
+    assert.equal(g.node!.filter((n) => n.opType === 'Transpose').length, 1);
+    const r = await verifyOnnxExport(file, bytes, { inputsNchw: true });
+    assert.ok(r.ok, r.text);
+    assert.match(r.text, /fed NCHW\): OK/);
+    // Read back, the model takes NCHW input: a Permute to channels-last follows the input.
+    const back = importOnnx(bytes, 'nchw.onnx');
+    assert.equal(classes(back), `InputLayer,Permute,${classes(file).replace(/^InputLayer,/, '').replace(/,Dropout/g, '')}`);
+  });
+
+  test('a 1-D conv input becomes (batch, channels, steps); Dense and RNN inputs stay as they are', async () => {
+    const conv1d = coverageModels().find(([l]) => l.startsWith('conv1d'))![1];
+    const bytes = exportOnnx(conv1d, { inputsNchw: true });
+    const dims = onnx.ModelProto.decode(bytes).graph!.input![0]!.type!.tensorType!.shape!.dim!.map((d) => (d.dimParam ? d.dimParam : Number(d.dimValue)));
+    assert.deepEqual(dims, ['batch', 3, 12]);
+    const r = await verifyOnnxExport(conv1d, bytes, { inputsNchw: true });
+    assert.ok(r.ok, r.text);
+    for (const [label, file] of coverageModels().filter(([l]) => /^(LSTM|dense on rank 3)/.test(l))) {
+      const shape = onnx.ModelProto.decode(exportOnnx(file, { inputsNchw: true })).graph!.input![0]!.type!.tensorType!.shape!.dim!.slice(1).map((d) => Number(d.dimValue));
+      assert.deepEqual(shape, (file.graph.layers[0]!.config.batch_input_shape as number[]).slice(1), label);
     }
   });
 });
@@ -170,6 +234,18 @@ describe('CLI', () => {
     const j = await runCli(['verify', '--batch', '2', path.join(dir, 'x', 'model.json')]);
     assert.equal(j.code, 0, j.stderr);
     assert.match(j.stdout, /model\.json exported to ONNX, ONNX Runtime vs TensorFlow\.js: OK on random inputs \[2, 4\]/);
+    const cnn = templates.find((t) => t.id === 'mnist-cnn')!.build();
+    cnn.weights = reconcileWeights(cnn.graph, [], 4);
+    await writeModel(path.join(dir, 'cnn', 'model.json'), cnn);
+    const nchw = await runCli(['convert', '--nchw', path.join(dir, 'cnn', 'model.json'), path.join(dir, 'cnn.onnx')]);
+    assert.equal(nchw.code, 0, nchw.stderr);
+    assert.match(nchw.stdout, /ONNX Runtime vs TensorFlow\.js \(ONNX image inputs fed NCHW\): OK/);
+    const dims = onnx.ModelProto.decode(readFileSync(path.join(dir, 'cnn.onnx'))).graph!.input![0]!.type!.tensorType!.shape!.dim!;
+    assert.equal(Number(dims[1]!.dimValue), 1);
+    const notOnnx = await runCli(['convert', '--nchw', path.join(dir, 'cnn', 'model.json'), path.join(dir, 'cnn.h5')]);
+    assert.equal(notOnnx.code, 1);
+    assert.match(notOnnx.stderr, /--nchw applies to ONNX output only/);
+    assert.ok(!existsSync(path.join(dir, 'cnn.h5')));
     const bad = await runCli(['verify', '--batch', 'x', out]);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /--batch must be a positive integer/);
