@@ -1,7 +1,7 @@
 /** `model-studio new --template T DIR`: a new model from a built-in template, with initial weights. */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { getTemplate, templates } from '../core/templates';
+import { getTemplate, templates, TEMPLATE_SEED } from '../core/templates';
 import { reconcileWeights } from '../core/initializers';
 import { analyze } from '../core/analysis';
 import { UserError } from '../core/types';
@@ -21,7 +21,7 @@ export async function run(args: string[]): Promise<number> {
   if (existsSync(target) && !values.force) {
     throw new UserError(`${target} already exists`, 'pick another folder, or pass --force to overwrite it');
   }
-  const seed = values.seed === undefined ? Date.now() : Number(values.seed);
+  const seed = values.seed === undefined ? TEMPLATE_SEED : Number(values.seed);
   if (!Number.isInteger(seed)) throw new UserError(`--seed must be an integer, not "${values.seed}"`, `usage: model-studio ${USAGE}`, 'usage');
   const file = template.build();
   file.weights = reconcileWeights(file.graph, [], seed);

@@ -3,8 +3,9 @@
  * whole product) and `tf.models.modelFromJSON`; weights are then assigned by name, never by position alone,
  * so a graph edited in the editor keeps the weights of the layers it still has.
  */
-import { UserError, type ModelFile, type NamedTensor } from '../core/types';
-import { kerasConfigFromGraph } from '../formats/keras-json';
+import { expectedWeights } from '../core/analysis';
+import { UserError, type Json, type JsonObject, type ModelFile, type NamedTensor } from '../core/types';
+import { kerasConfigFromGraph, toTfjsSpelling } from '../formats/keras-json';
 import type { LayersModel, Tf } from './tf';
 
 type LayerVariable = LayersModel['weights'][number];
@@ -30,7 +31,12 @@ export function weightName(layer: Layer, w: LayerVariable): string {
 
 /** Build a tf.LayersModel from a ModelFile: architecture, then the file's weights by name. */
 export async function buildTfModel(tf: Tf, file: ModelFile, opts: BuildOptions = {}): Promise<LayersModel> {
-  const config = kerasConfigFromGraph(file.graph);
+  const keras = kerasConfigFromGraph(file.graph);
+  // When the file's weights replace every initial value, initialising is wasted work, and tfjs' Orthogonal
+  // initializer (the recurrent default) takes about a minute for an LSTM kernel on the cpu backend.
+  const have = new Set(file.weights.map((w) => w.name));
+  const covered = file.weights.length > 0 && expectedWeights(file.graph).every((w) => have.has(w.name));
+  const config = toTfjsSpelling(covered ? withZeroInitializers(keras) : keras);
   let model: LayersModel;
   try {
     model = await tf.models.modelFromJSON(config as never);
@@ -52,6 +58,22 @@ export async function buildTfModel(tf: Tf, file: ModelFile, opts: BuildOptions =
     throw e;
   }
   return model;
+}
+
+const ZEROS: JsonObject = { class_name: 'Zeros', config: {} };
+const RECURRENT = new Set(['SimpleRNN', 'LSTM', 'GRU']);
+
+/** A Keras config with every initializer set to Zeros; recurrent layers get theirs named explicitly. */
+function withZeroInitializers<T extends Json>(v: T): T {
+  if (Array.isArray(v)) return v.map((x) => withZeroInitializers(x)) as T;
+  if (v === null || typeof v !== 'object') return v;
+  const out: JsonObject = {};
+  for (const [k, x] of Object.entries(v)) out[k] = k.endsWith('_initializer') && x !== null ? ZEROS : withZeroInitializers(x);
+  const cfg = out.config;
+  if (typeof out.class_name === 'string' && RECURRENT.has(out.class_name) && cfg && typeof cfg === 'object' && !Array.isArray(cfg)) {
+    out.config = { ...cfg, kernel_initializer: ZEROS, recurrent_initializer: ZEROS, bias_initializer: ZEROS };
+  }
+  return out as T;
 }
 
 function assignWeights(tf: Tf, model: LayersModel, weights: NamedTensor[], opts: BuildOptions): void {

@@ -292,9 +292,9 @@ describe('keras-json: writing Keras 2 style', () => {
 
 test('LSTM/GRU without recurrent_activation are written with Keras\' sigmoid, not tfjs\' hardSigmoid', async () => {
   const { kerasConfigFromGraph } = await import('../../../src/formats/keras-json');
-  const g = {
+  const g: import('../../../src/core/types').ModelGraph = {
     name: 'rnn',
-    kind: 'Functional' as const,
+    kind: 'Functional',
     layers: [
       { name: 'in', className: 'InputLayer', config: { batch_input_shape: [null, 5, 3] }, inbound: [] },
       { name: 'lstm', className: 'LSTM', config: { units: 4, return_sequences: true }, inbound: ['in'] },
