@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { analyze, expectedWeights } from '../core/analysis';
 import { rng } from '../core/initializers';
 import { withDefaults } from '../core/layers';
-import { UserError, type Json, type JsonObject, type ModelFile } from '../core/types';
+import { UserError, type ModelFile } from '../core/types';
 import { exportOnnx, isNchwInput } from '../formats/onnx/export';
 import { toFirstPerm, transposeData } from '../formats/onnx/emitter';
 import { decodeModel, DT } from '../formats/onnx/proto';
@@ -64,37 +64,6 @@ function randomInputs(model: ModelFile, o: Required<VerifyOptions>): Feed[] {
   });
 }
 
-/**
- * The same model with every initializer set to Zeros: the file's weights replace the initial values
- * (buildTfModel runs strict), and tfjs' Orthogonal initializer takes about a minute for an LSTM kernel on the
- * cpu backend.
- */
-const ZEROS: JsonObject = { class_name: 'Zeros', config: {} };
-
-function withZeroInitializers(file: ModelFile): ModelFile {
-  const zero = (v: Json): Json => {
-    if (Array.isArray(v)) return v.map(zero);
-    if (v === null || typeof v !== 'object') return v;
-    const out: JsonObject = {};
-    for (const [k, x] of Object.entries(v)) out[k] = k.endsWith('_initializer') && x !== null ? ZEROS : zero(x);
-    return out;
-  };
-  // Recurrent layers default to Orthogonal without naming it in the config: name the initializers explicitly.
-  const rnn = (cls: unknown, c: JsonObject): JsonObject => {
-    if (!['SimpleRNN', 'LSTM', 'GRU'].includes(String(cls))) return c;
-    return { ...c, kernel_initializer: ZEROS, recurrent_initializer: ZEROS, bias_initializer: ZEROS };
-  };
-  const cheap = (className: string, config: JsonObject): JsonObject => {
-    const z = rnn(className, zero(config) as JsonObject);
-    const inner = z.layer;
-    if (inner && typeof inner === 'object' && !Array.isArray(inner) && inner.config && typeof inner.config === 'object' && !Array.isArray(inner.config)) {
-      return { ...z, layer: { ...inner, config: rnn(inner.class_name, inner.config) } };
-    }
-    return z;
-  };
-  return { ...file, graph: { ...file.graph, layers: file.graph.layers.map((l) => ({ ...l, config: cheap(l.className, l.config) })) } };
-}
-
 let cpu: Promise<Tf> | undefined;
 /** TF.js on its pure-JS cpu backend: float32 everywhere, the reference ONNX Runtime is compared with. */
 function cpuTf(): Promise<Tf> {
@@ -110,7 +79,7 @@ function cpuTf(): Promise<Tf> {
 async function tfjsPredict(model: ModelFile, feeds: Feed[]): Promise<Float32Array[]> {
   const tf = await cpuTf();
   // Strict: every weight must come from the file (a model without weights, e.g. only pooling, has none to miss).
-  const m = await buildTfModel(tf, withZeroInitializers(model), { strict: expectedWeights(model.graph).length > 0 });
+  const m = await buildTfModel(tf, model, { strict: expectedWeights(model.graph).length > 0 });
   try {
     const xs = feeds.map((f) => tf.tensor(f.data, f.shape, f.int ? 'int32' : 'float32'));
     const y = m.predict(xs.length === 1 ? xs[0]! : xs);

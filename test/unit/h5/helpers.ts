@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import type { Json, JsonObject, ModelFile, NamedTensor } from '../../../src/core/types';
+import type { ModelFile, NamedTensor } from '../../../src/core/types';
 import { expectedWeights } from '../../../src/core/analysis';
 import type { H5GroupNode, H5Node } from '../../../src/formats/hdf5';
 import { buildTfModel } from '../../../src/engine/model';
@@ -61,36 +61,10 @@ export function seededData(n: number, seed: number, scale = 1): Float32Array {
   return out;
 }
 
-/**
- * The same model with every initializer set to Zeros. The file's weights replace the initial values anyway,
- * and tfjs' Orthogonal initializer (a QR decomposition) takes about a minute for a 256x256 kernel on the cpu
- * backend, so predictions are unchanged and the tests stay fast.
- */
-function cheapInitializers(file: ModelFile): ModelFile {
-  const zero = (v: Json): Json => {
-    if (Array.isArray(v)) return v.map(zero);
-    if (v === null || typeof v !== 'object') return v;
-    const out: JsonObject = {};
-    for (const [k, x] of Object.entries(v)) out[k] = k.endsWith('_initializer') && x !== null ? { class_name: 'Zeros', config: {} } : zero(x);
-    return out;
-  };
-  const recurrent = (c: JsonObject): JsonObject => ({ ...c, recurrent_initializer: { class_name: 'Zeros', config: {} } });
-  const cheap = (className: string, c: JsonObject): JsonObject => {
-    const z = zero(c) as JsonObject;
-    if (['LSTM', 'GRU', 'SimpleRNN'].includes(className)) return recurrent(z);
-    const inner = z.layer as JsonObject | undefined;
-    if (inner && typeof inner.class_name === 'string' && ['LSTM', 'GRU', 'SimpleRNN'].includes(inner.class_name)) {
-      return { ...z, layer: { ...inner, config: recurrent(inner.config as JsonObject) } };
-    }
-    return z;
-  };
-  return { ...file, graph: { ...file.graph, layers: file.graph.layers.map((l) => ({ ...l, config: cheap(l.className, l.config) })) } };
-}
-
 /** Predicts with tfjs on the given input batches (one array per model input). */
 export async function predict(file: ModelFile, inputs: { shape: number[]; data: Float32Array }[]): Promise<Float32Array[]> {
   const t = await cpuTf();
-  const m = await buildTfModel(t, cheapInitializers(file), { strict: true });
+  const m = await buildTfModel(t, file, { strict: true });
   try {
     const xs = inputs.map((i) => t.tensor(i.data, i.shape));
     const y = m.predict(xs.length === 1 ? xs[0]! : xs);
