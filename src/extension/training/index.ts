@@ -15,6 +15,7 @@ import { SessionManager } from '../../engine/sessions';
 import type { Evaluation, RunInfo, TrainingTab, TrainingToHost, TryInfo } from '../../protocol/training';
 import { TrainingController, type SessionRecord } from './controller';
 import { applyRunWeights, documentTrainingInput } from './documentTraining';
+import { verifyInChildProcess } from '../verifyModel';
 import { PredictClient } from './predictClient';
 import { deleteRun, listRunInfos, renameRun } from './runStore';
 import { TrainingStatusBar } from './statusBar';
@@ -357,14 +358,39 @@ export function registerTraining(context: vscode.ExtensionContext): vscode.Dispo
     if (!target) return;
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Exporting to ${chosen.format.label}...`, cancellable: true }, async (_p, token) => {
       try {
-        const file = await readModel(uri.fsPath);
+        // The open document as it is now (unsaved edits included), else the file on disk.
+        const file = modelDocumentFor(uri)?.model?.toFile() ?? (await readModel(uri.fsPath));
         if (token.isCancellationRequested) return;
         const written = await writeModel(target.fsPath, file, chosen.format.id);
         log.info(`exported ${uri.fsPath} → ${written.join(', ')}`);
-        void vscode.window.showInformationMessage(`Exported ${written.length} file${written.length > 1 ? 's' : ''}: ${written[0]}`);
+        const summary = `Exported ${written.length} file${written.length > 1 ? 's' : ''}: ${written[0]}`;
+        if (chosen.format.id !== 'onnx') {
+          void vscode.window.showInformationMessage(summary);
+          return;
+        }
+        _p.report({ message: 'checking it against ONNX Runtime...' });
+        const v = await verifyInChildProcess(target.fsPath, (kill) => token.onCancellationRequested(kill));
+        log.info(v.text);
+        if (v.ok) void vscode.window.showInformationMessage(`${summary} — verified against ONNX Runtime.`);
+        else void vscode.window.showWarningMessage(`${summary}, but verification failed: ${v.text.split('\n').pop()}`, 'Show Log').then((c) => c && log.show());
       } catch (e) {
         void vscode.window.showErrorMessage(errorMessage(e));
       }
+    });
+  }
+
+  async function verifyModel(arg?: unknown): Promise<void> {
+    const uri = activeModelUri(arg);
+    if (!uri) {
+      void vscode.window.showInformationMessage('Open a model in the Model Studio editor to verify it.');
+      return;
+    }
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Comparing TF.js and ONNX Runtime...', cancellable: true }, async (_p, token) => {
+      const v = await verifyInChildProcess(uri.fsPath, (kill) => token.onCancellationRequested(kill));
+      log.info(v.text);
+      const last = v.text.split('\n').pop() ?? '';
+      if (v.ok) void vscode.window.showInformationMessage(last);
+      else void vscode.window.showWarningMessage(last, 'Show Log').then((c) => c && log.show());
     });
   }
 
@@ -437,6 +463,7 @@ export function registerTraining(context: vscode.ExtensionContext): vscode.Dispo
     }),
     vscode.commands.registerCommand('modelStudio.compareRuns', (arg?: unknown) => compareRuns(arg)),
     vscode.commands.registerCommand('modelStudio.export', (arg?: unknown) => exportModel(arg)),
+    vscode.commands.registerCommand('modelStudio.verify', (arg?: unknown) => verifyModel(arg)),
     vscode.commands.registerCommand('modelStudio.showTrainingLog', () => {
       log.show(true);
       controller.acknowledge();
