@@ -8,7 +8,7 @@
  *   (stock: a naive loop, 163 ms) and MaxPoolGrad (65 ms) on XNNPACK matmul + flat loops, and BatchMatMul /
  *   _FusedMatMul with transposed operands (stock: a slow loop 10-20x behind XNNPACK).
  * - webgpu: Conv2DBackpropFilter as a split-K implicit GEMM (stock: one thread per filter element looping
- *   over batch x H x W), see webgpu/index.ts.
+ *   over batch x H x W) and Conv2DBackpropInput on the backend's tiled matmul program, see webgpu/index.ts.
  * Configurations the fast paths do not cover (channels_first, dilation, non-float32) go to the stock kernel.
  */
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
