@@ -28,6 +28,7 @@ export interface TrainingOverrides {
   loss?: string;
   metrics?: string;
   'validation-split'?: string;
+  'from-logits'?: boolean;
 }
 
 export function trainingFor(file: ModelFile, o: TrainingOverrides): TrainingConfig {
@@ -43,6 +44,7 @@ export function trainingFor(file: ModelFile, o: TrainingOverrides): TrainingConf
     t.optimizer = { ...t.optimizer, params: { ...t.optimizer.params, learning_rate: lr } };
   }
   if (o.loss) t.loss = o.loss;
+  if (o['from-logits']) t.lossOptions = { ...t.lossOptions, from_logits: true };
   if (o.metrics !== undefined) t.metrics = o.metrics.split(',').map((m) => m.trim()).filter(Boolean);
   if (o['validation-split'] !== undefined) {
     const v = Number(o['validation-split']);
@@ -62,6 +64,7 @@ export const trainingFlags = {
   loss: { type: 'string' },
   metrics: { type: 'string' },
   'validation-split': { type: 'string' },
+  'from-logits': { type: 'boolean' },
   engine: { type: 'string' },
 } as const;
 

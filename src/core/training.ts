@@ -3,7 +3,7 @@
  * the file the way Keras does (`training_config` / TF.js `trainingConfig`); dataset and fit settings, which
  * Keras does not store, live in `userDefinedMetadata.modelStudio.training`.
  */
-import type { JsonObject } from './types';
+import type { Json, JsonObject } from './types';
 
 export type OptimizerName = 'sgd' | 'adagrad' | 'adadelta' | 'rmsprop' | 'adam' | 'adamax';
 
@@ -21,6 +21,8 @@ export interface TrainingConfig {
   target?: 'labels' | 'input';
   optimizer: OptimizerConfig;
   loss: string;
+  /** Keras loss arguments: `from_logits` for the crossentropies, `delta` for huber. */
+  lossOptions?: { from_logits?: boolean; delta?: number };
   /** Keras metric names: accuracy, mae, mse, ... */
   metrics: string[];
   epochs: number;
@@ -76,10 +78,24 @@ export function kerasTrainingConfig(t: TrainingConfig): JsonObject {
     t.optimizer.name
   ];
   return {
-    loss: t.loss,
+    loss: kerasLoss(t),
     metrics: t.metrics,
     weighted_metrics: null,
     loss_weights: null,
     optimizer_config: { class_name: className, config: { ...t.optimizer.params } },
   };
+}
+
+/**
+ * A loss as Keras writes it in `training_config`: its name, or, with arguments, the serialized loss object
+ * (`{class_name: "SparseCategoricalCrossentropy", config: {name, reduction, from_logits}}`).
+ */
+function kerasLoss(t: TrainingConfig): Json {
+  const opts = t.lossOptions ?? {};
+  if (opts.from_logits === undefined && opts.delta === undefined) return t.loss;
+  const className = t.loss.replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase());
+  const config: JsonObject = { name: t.loss, reduction: 'sum_over_batch_size' };
+  if (opts.from_logits !== undefined) config.from_logits = opts.from_logits;
+  if (opts.delta !== undefined) config.delta = opts.delta;
+  return { class_name: className, config };
 }

@@ -36,7 +36,7 @@ export function fitOptionsOf(job: StartJob): FitOptions {
   return {
     optimizer: t.optimizer,
     loss: t.loss,
-    lossOptions: job.lossOptions,
+    lossOptions: job.lossOptions ?? t.lossOptions,
     metrics: t.metrics,
     epochs: t.epochs,
     batchSize: t.batchSize,
@@ -117,7 +117,7 @@ export async function runJob(job: StartJob, send: Send, control: TrainingControl
           engine,
           device,
           training: t,
-          lossOptions: job.lossOptions ?? null,
+          lossOptions: job.lossOptions ?? t.lossOptions ?? null,
           validationData: job.validationData ?? null,
           seed: job.seed ?? null,
           data: { train: describeSource(train), validation: validation ? describeSource(validation) : null, test: test ? describeSource(test) : null, info: data.info },

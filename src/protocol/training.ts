@@ -466,6 +466,21 @@ export function checkTrainingConfig(t: TrainingConfigLike): ConfigErrors {
     if (params.amsgrad === true) e['optimizer.amsgrad'] = 'AMSGrad is not available in TensorFlow.js';
   }
   if (!LOSSES.includes(t.loss as (typeof LOSSES)[number])) e.loss = `choose one of ${LOSSES.join(', ')}`;
+  const lo = t.lossOptions;
+  if (lo !== undefined) {
+    if (!isObj(lo)) e.lossOptions = 'must be an object';
+    else {
+      if (lo.from_logits !== undefined && typeof lo.from_logits !== 'boolean') e['lossOptions.from_logits'] = 'must be true or false';
+      else if (lo.from_logits !== undefined && !String(t.loss).endsWith('crossentropy')) e['lossOptions.from_logits'] = 'only the crossentropy losses take from_logits';
+      if (lo.delta !== undefined) {
+        if (t.loss !== 'huber') e['lossOptions.delta'] = 'only the huber loss takes delta';
+        else {
+          const p = checkNumber(lo.delta, { min: 0, minExclusive: true });
+          if (p) e['lossOptions.delta'] = p;
+        }
+      }
+    }
+  }
   const metrics = Array.isArray(t.metrics) ? t.metrics : [];
   if (!Array.isArray(t.metrics) || metrics.some((m) => !METRICS.includes(m as (typeof METRICS)[number]))) e.metrics = `use ${METRICS.join(', ')}`;
   else if (new Set(metrics).size !== metrics.length) e.metrics = 'each metric once';

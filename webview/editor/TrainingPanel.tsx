@@ -207,6 +207,27 @@ export function TrainingPanel(p: Props) {
 
       <div className="ms-panel-subtitle">Loss and metrics</div>
       <Select k="loss" label="loss" value={draft.loss} options={[...LOSSES]} error={err('loss')} onChange={(v) => set('loss', (d) => ({ ...d, loss: v }))} />
+      {draft.loss.endsWith('crossentropy') && (
+        <Check
+          k="lossOptions.from_logits"
+          label="from_logits"
+          help="The model outputs raw scores (no softmax/sigmoid on the last layer)"
+          checked={draft.fromLogits}
+          error={err('lossOptions.from_logits')}
+          onChange={(c) => set('lossOptions.from_logits', (d) => ({ ...d, fromLogits: c }))}
+        />
+      )}
+      {draft.loss === 'huber' && (
+        <Text
+          k="lossOptions.delta"
+          label="delta"
+          help="Where the huber loss turns from quadratic to linear (Keras default 1)"
+          value={draft.huberDelta}
+          numeric
+          error={err('lossOptions.delta')}
+          onInput={(t) => set('lossOptions.delta', (d) => ({ ...d, huberDelta: t }))}
+        />
+      )}
       <div className="ms-field" role="group" aria-label="metrics">
         <span className="ms-field-label">metrics</span>
         <div className="ms-row ms-wrap">

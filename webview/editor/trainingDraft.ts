@@ -26,6 +26,9 @@ export interface Draft {
   /** The optimizer's hyper-parameters; numbers as typed. */
   params: Args;
   loss: string;
+  /** Keras loss arguments: from_logits (crossentropies) and delta (huber, typed). */
+  fromLogits: boolean;
+  huberDelta: string;
   metrics: string[];
   epochs: string;
   batchSize: string;
@@ -84,6 +87,8 @@ export function draftFrom(config: TrainingConfig | null): Draft {
     optimizer: t.optimizer.name in OPTIMIZER_DEFAULTS ? t.optimizer.name : 'adam',
     params,
     loss: t.loss,
+    fromLogits: t.lossOptions?.from_logits === true,
+    huberDelta: String(t.lossOptions?.delta ?? 1),
     metrics: [...t.metrics],
     epochs: String(t.epochs),
     batchSize: String(t.batchSize),
@@ -188,6 +193,9 @@ export function configFrom(d: Draft): { config?: TrainingConfig; errors: ConfigE
     callbacks,
   };
   if (d.keep.initialEpoch !== undefined) config.initialEpoch = d.keep.initialEpoch;
+  // Only the arguments the chosen loss takes are written (Keras' defaults: from_logits false, delta 1).
+  if (d.loss.endsWith('crossentropy') && d.fromLogits) config.lossOptions = { from_logits: true };
+  if (d.loss === 'huber' && d.huberDelta.trim() !== '1') config.lossOptions = { delta: num(d.huberDelta, 'lossOptions.delta', typing) };
   const errors = { ...checkTrainingConfig(config), ...typing };
   return Object.keys(errors).length === 0 ? { config, errors } : { errors };
 }

@@ -105,3 +105,12 @@ test('npx model-studio runs from the checkout', () => {
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^xor\s+/m);
 });
+
+test('train options: --from-logits sets the loss argument; bad numbers are usage errors', async () => {
+  const { trainingFor } = await import('../../../src/cli/training-options');
+  const { getTemplate } = await import('../../../src/core/templates');
+  const file = getTemplate('mnist-mlp')!.build();
+  assert.deepEqual(trainingFor(file, { 'from-logits': true }).lossOptions, { from_logits: true });
+  assert.equal(trainingFor(file, {}).lossOptions, undefined);
+  assert.throws(() => trainingFor(file, { epochs: '0' }), /--epochs must be a positive integer/);
+});

@@ -5,8 +5,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getTemplate } from '../../../src/core/templates';
-import { OPTIMIZER_DEFAULTS, trainingConfigOf, type TrainingConfig } from '../../../src/core/training';
-import { joinDataSpec, splitDataSpec } from '../../../src/protocol/training';
+import { kerasTrainingConfig, OPTIMIZER_DEFAULTS, trainingConfigOf, type TrainingConfig } from '../../../src/core/training';
+import { checkTrainingConfig, joinDataSpec, splitDataSpec } from '../../../src/protocol/training';
 import { configFrom, draftFrom, withOptimizer, withSchedule } from '../../../webview/editor/trainingDraft';
 
 const withCallbacks: TrainingConfig = {
@@ -78,5 +78,22 @@ describe('training form draft', () => {
     const s = configFrom(withSchedule(d, 'ReduceLROnPlateau')).config?.callbacks?.find((c) => c.class_name === 'ReduceLROnPlateau');
     assert.deepEqual(s, { class_name: 'ReduceLROnPlateau', config: { monitor: 'val_loss', factor: 0.1, patience: 10, min_delta: 0.0001, cooldown: 0, min_lr: 0 } });
     assert.equal(configFrom(withSchedule(d, 'none')).config?.callbacks?.some((c) => c.class_name === 'StepDecay'), false);
+  });
+});
+
+test('loss arguments: from_logits for crossentropies, delta for huber, each only where Keras takes it', () => {
+  const base = trainingConfigOf(getTemplate('mnist-mlp')!.build().userDefinedMetadata)!;
+  const logits = draftFrom({ ...base, lossOptions: { from_logits: true } });
+  assert.equal(logits.fromLogits, true);
+  assert.deepEqual(configFrom(logits).config?.lossOptions, { from_logits: true });
+  // Switching to a loss without the argument drops it rather than writing an invalid config.
+  assert.equal(configFrom({ ...logits, loss: 'mean_squared_error' }).config?.lossOptions, undefined);
+  const huber = configFrom({ ...draftFrom(base), loss: 'huber', huberDelta: '0.5' });
+  assert.deepEqual(huber.config?.lossOptions, { delta: 0.5 });
+  assert.ok(configFrom({ ...draftFrom(base), loss: 'huber', huberDelta: '-1' }).errors['lossOptions.delta']);
+  assert.match(checkTrainingConfig({ ...base, loss: 'mean_squared_error', lossOptions: { from_logits: true } })['lossOptions.from_logits'] ?? '', /only the crossentropy/);
+  assert.deepEqual(kerasTrainingConfig({ ...base, lossOptions: { from_logits: true } }).loss, {
+    class_name: 'SparseCategoricalCrossentropy',
+    config: { name: 'sparse_categorical_crossentropy', reduction: 'sum_over_batch_size', from_logits: true },
   });
 });
