@@ -3,7 +3,7 @@
  * for CI, remote machines and scripts. Each command lives in src/cli/<command>.ts and is loaded on demand,
  * so `summary` never pays for loading tfjs.
  */
-import { reportError, type CommandModule } from './cli/io';
+import { reportError, type CommandModule, out } from './cli/io';
 
 const commands: Record<string, { usage: string; what: string; load: () => Promise<CommandModule> }> = {
   new: { usage: 'new --template <id> DIR', what: 'create a model from a template', load: () => import('./cli/new') },
@@ -27,16 +27,16 @@ function help(): string {
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(`${help()}\n`);
+    out.stdout.write(`${help()}\n`);
     return name ? 0 : 1;
   }
   if (name === '--version') {
-    process.stdout.write(`${require('../package.json').version}\n`);
+    out.stdout.write(`${require('../package.json').version}\n`);
     return 0;
   }
   const cmd = commands[name];
   if (!cmd) {
-    process.stderr.write(`error: unknown command "${name}"\n\n${help()}\n`);
+    out.stderr.write(`error: unknown command "${name}"\n\n${help()}\n`);
     return 1;
   }
   try {

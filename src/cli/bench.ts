@@ -13,7 +13,7 @@ import { rng } from '../engine/datasets/source';
 import { lossFn, lossId } from '../engine/training/losses';
 import { makeOptimizer } from '../engine/training/optimizers';
 import type { Tensor, Tf } from '../engine/tf';
-import { parse } from './io';
+import { parse, out } from './io';
 
 const USAGE = 'bench [--models mnist-mlp,mnist-cnn,autoencoder,char-rnn] [--batches 128,512] [--engines wasm,cpu] [--seconds 3]';
 const DEFAULT_MODELS = ['mnist-mlp', 'mnist-cnn', 'autoencoder', 'char-rnn'];
@@ -42,7 +42,7 @@ export async function run(args: string[]): Promise<number> {
     try {
       loaded = await loadEngine(engine);
     } catch (e) {
-      process.stderr.write(`bench: skipping ${engine}: ${(e as UserError).message}\n`);
+      out.stderr.write(`bench: skipping ${engine}: ${(e as UserError).message}\n`);
       continue;
     }
     for (const id of models) {
@@ -55,7 +55,7 @@ export async function run(args: string[]): Promise<number> {
           const reason = (e as Error).message.split('\n')[0];
           line = { bench: 'train', engine, device: loaded.device, model: id, batch, samples_per_s: null, ms_per_step: null, steps: 0, loss_decreased: null, skipped: reason };
         }
-        process.stdout.write(`${JSON.stringify(line)}\n`);
+        out.stdout.write(`${JSON.stringify(line)}\n`);
         measured++;
       }
     }

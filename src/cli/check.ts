@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { analyze } from '../core/analysis';
 import { readModel } from '../formats/registry';
-import { parse } from './io';
+import { parse, out } from './io';
 
 export async function run(args: string[]): Promise<number> {
   const { positionals } = parse(args, {}, 'check FILE', [1, 1]);
@@ -11,10 +11,10 @@ export async function run(args: string[]): Promise<number> {
   const { diagnostics } = analyze(file.graph);
   for (const d of diagnostics) {
     const where = d.layer ? `${positionals[0]}: ${d.layer}` : positionals[0];
-    process.stdout.write(`${where}: ${d.severity}: ${d.message}${d.hint ? ` (${d.hint})` : ''}\n`);
+    out.stdout.write(`${where}: ${d.severity}: ${d.message}${d.hint ? ` (${d.hint})` : ''}\n`);
   }
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
-  process.stdout.write(`${errors} error(s), ${warnings} warning(s)\n`);
+  out.stdout.write(`${errors} error(s), ${warnings} warning(s)\n`);
   return errors > 0 ? 1 : 0;
 }

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { readModel, writeModel } from '../formats/registry';
 import { UserError } from '../core/types';
-import { parse } from './io';
+import { parse, out } from './io';
 
 const USAGE = 'convert [--format ID] [--no-verify] [--nchw] IN OUT';
 
@@ -19,12 +19,12 @@ export async function run(args: string[]): Promise<number> {
   if (values.nchw && !toOnnx) throw new UserError('--nchw applies to ONNX output only', 'write to a .onnx file, or leave out --nchw', 'usage');
   const model = await readModel(input);
   const written = await writeModel(output, model, values.format as never, { inputsNchw: values.nchw === true });
-  process.stdout.write(`Wrote ${written.join(', ')}\n`);
+  out.stdout.write(`Wrote ${written.join(', ')}\n`);
   if (output.toLowerCase().endsWith('.onnx') && !values['no-verify']) {
     // Loaded lazily: verification needs tfjs and onnxruntime, which the other commands never load.
     const { verifyOnnxExport } = await import('../engine/verify');
     const report = await verifyOnnxExport(model, new Uint8Array(readFileSync(output)), { inputsNchw: values.nchw === true });
-    process.stdout.write(`${report.text}\n`);
+    out.stdout.write(`${report.text}\n`);
     return report.ok ? 0 : 1;
   }
   return 0;

@@ -11,7 +11,7 @@ import { writeModel } from '../formats/registry';
 import { trainedModel } from '../engine/sessions';
 import { trainInWorker } from './train';
 import { engineOption } from './training-options';
-import { parse } from './io';
+import { parse, out } from './io';
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parse(args, { engine: { type: 'string' }, epochs: { type: 'string' }, out: { type: 'string' } }, 'demo [--engine E] [--epochs N] [--out DIR]', [0, 0]);
@@ -22,13 +22,13 @@ export async function run(args: string[]): Promise<number> {
   if (!base) throw new UserError('The mnist-mlp template has no training configuration.', undefined, 'internal');
   const training = { ...base, dataset: 'mnist', epochs: values.epochs ? Number(values.epochs) : base.epochs };
   const outDir = resolve(values.out ?? 'demo-output');
-  process.stdout.write(`Training mnist-mlp on MNIST for ${training.epochs} epochs (batch ${training.batchSize}, ${training.optimizer.name})...\n`);
+  out.stdout.write(`Training mnist-mlp on MNIST for ${training.epochs} epochs (batch ${training.batchSize}, ${training.optimizer.name})...\n`);
   const t0 = Date.now();
   const r = await trainInWorker({ file, training, engine: engineOption(values.engine), baseDir: process.cwd(), workspaceDir: outDir, seed: 1 });
   if (r.status === 'failed' || !r.finalPath) throw new UserError(r.message ?? 'Training failed.', r.hint, 'training-failed');
   const written = await writeModel(join(outDir, 'mnist-mlp', 'model.json'), await trainedModel(file, r.finalPath));
   const acc = r.test?.accuracy;
-  process.stdout.write(`Saved to ${written[0]}\n`);
-  process.stdout.write(`Test accuracy: ${acc !== undefined ? (acc * 100).toFixed(2) + '%' : 'n/a'} (${((Date.now() - t0) / 1000).toFixed(0)} s in all)\n`);
+  out.stdout.write(`Saved to ${written[0]}\n`);
+  out.stdout.write(`Test accuracy: ${acc !== undefined ? (acc * 100).toFixed(2) + '%' : 'n/a'} (${((Date.now() - t0) / 1000).toFixed(0)} s in all)\n`);
   return 0;
 }

@@ -8,7 +8,7 @@ import { loadDataset } from '../engine/datasets/spec';
 import { evaluate } from '../engine/training/fit';
 import { modelIOShapes } from '../engine/training/adapter';
 import { engineOption, formatLogs, trainingFlags, trainingFor } from './training-options';
-import { parse } from './io';
+import { parse, out } from './io';
 
 const USAGE = 'evaluate MODEL --data SPEC [--batch-size B] [--engine E] [--json]';
 
@@ -25,8 +25,8 @@ export async function run(args: string[]): Promise<number> {
     const t0 = Date.now();
     const logs = await evaluate(tf, model, source, { loss: training.loss, metrics: training.metrics, batchSize: training.batchSize });
     const seconds = (Date.now() - t0) / 1000;
-    if (values.json) process.stdout.write(`${JSON.stringify({ data: source.description, samples: source.size, engine: device, ...logs })}\n`);
-    else process.stdout.write(`${source.description}: ${source.size} samples on ${device} in ${seconds.toFixed(1)}s\n${formatLogs(logs)}\n`);
+    if (values.json) out.stdout.write(`${JSON.stringify({ data: source.description, samples: source.size, engine: device, ...logs })}\n`);
+    else out.stdout.write(`${source.description}: ${source.size} samples on ${device} in ${seconds.toFixed(1)}s\n${formatLogs(logs)}\n`);
     return 0;
   } finally {
     model.dispose();

@@ -4,6 +4,14 @@ import { isUserError, UserError } from '../core/types';
 
 export type CommandModule = { run(args: string[]): Promise<number> };
 
+type Printer = { write(text: string): unknown; isTTY?: boolean; columns?: number };
+
+/**
+ * Where commands print. Tests capture output by swapping these; patching process.stdout itself would also
+ * swallow the Node test runner's reports, which travel through the same stream.
+ */
+export const out: { stdout: Printer; stderr: Printer } = { stdout: process.stdout, stderr: process.stderr };
+
 /** node:util parseArgs with our error style: an unknown flag is a UserError that names the usage. */
 export function parse<T extends ParseArgsConfig['options']>(args: string[], options: T, usage: string, positionals: [number, number] = [0, Infinity]) {
   let parsed;
@@ -22,13 +30,13 @@ export function parse<T extends ParseArgsConfig['options']>(args: string[], opti
 /** Print an error the way users should see it: message and hint, no stack unless MODEL_STUDIO_DEBUG is set. */
 export function reportError(e: unknown): number {
   if (isUserError(e)) {
-    process.stderr.write(`error: ${e.message}\n`);
-    if ((e as UserError).hint) process.stderr.write(`  hint: ${(e as UserError).hint}\n`);
+    out.stderr.write(`error: ${e.message}\n`);
+    if ((e as UserError).hint) out.stderr.write(`  hint: ${(e as UserError).hint}\n`);
     return 1;
   }
   const err = e as Error;
-  process.stderr.write(`error: ${err?.message ?? String(e)}\n  hint: this looks like a bug in Model Studio; rerun with MODEL_STUDIO_DEBUG=1 for details\n`);
-  if (process.env.MODEL_STUDIO_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
+  out.stderr.write(`error: ${err?.message ?? String(e)}\n  hint: this looks like a bug in Model Studio; rerun with MODEL_STUDIO_DEBUG=1 for details\n`);
+  if (process.env.MODEL_STUDIO_DEBUG) out.stderr.write(`${err?.stack ?? ''}\n`);
   return 2;
 }
 

@@ -6,7 +6,7 @@ import { reconcileWeights } from '../core/initializers';
 import { analyze } from '../core/analysis';
 import { UserError } from '../core/types';
 import { writeModel } from '../formats/registry';
-import { formatCount, parse } from './io';
+import { formatCount, parse, out } from './io';
 
 const USAGE = 'new --template <id> [--force] [--seed N] DIR';
 
@@ -27,6 +27,6 @@ export async function run(args: string[]): Promise<number> {
   file.weights = reconcileWeights(file.graph, [], seed);
   const written = await writeModel(target, file, 'tfjs');
   const a = analyze(file.graph);
-  process.stdout.write(`Created ${template.title} (${formatCount(a.totals.total)} params):\n${written.map((p) => `  ${p}`).join('\n')}\n`);
+  out.stdout.write(`Created ${template.title} (${formatCount(a.totals.total)} params):\n${written.map((p) => `  ${p}`).join('\n')}\n`);
   return 0;
 }

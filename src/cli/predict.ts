@@ -13,7 +13,7 @@ import { elementCount } from '../engine/datasets/source';
 import { modelIOShapes, reshapeCompatible } from '../engine/training/adapter';
 import type { Tensor } from '../engine/tf';
 import { engineOption } from './training-options';
-import { parse } from './io';
+import { parse, out } from './io';
 
 const USAGE = 'predict MODEL --input X.npy|X.json --output Y.npy|Y.json [--batch-size B] [--engine E]';
 
@@ -101,7 +101,7 @@ export async function run(args: string[]): Promise<number> {
       rmSync(tmp, { force: true });
       throw new UserError(`Cannot write ${outPath}: ${(e as Error).message}`, undefined, 'write-failed');
     }
-    process.stdout.write(`Wrote predictions [${shape.join(', ')}] to ${outPath}\n`);
+    out.stdout.write(`Wrote predictions [${shape.join(', ')}] to ${outPath}\n`);
     return 0;
   } finally {
     model.dispose();

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { analyze } from '../core/analysis';
 import { summaryText } from '../core/summary';
 import { readModel } from '../formats/registry';
-import { parse } from './io';
+import { parse, out } from './io';
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { json: { type: 'boolean' } }, 'summary [--json] FILE', [1, 1]);
@@ -14,9 +14,9 @@ export async function run(args: string[]): Promise<number> {
       const l = a.layers.get(n)!;
       return { name: n, className: l.className, outputShape: l.outputShape, params: l.trainableParams + l.nonTrainableParams };
     });
-    process.stdout.write(`${JSON.stringify({ name: file.graph.name, totals: a.totals, layers, diagnostics: a.diagnostics })}\n`);
+    out.stdout.write(`${JSON.stringify({ name: file.graph.name, totals: a.totals, layers, diagnostics: a.diagnostics })}\n`);
   } else {
-    process.stdout.write(`${summaryText(file.graph, a)}\n`);
+    out.stdout.write(`${summaryText(file.graph, a)}\n`);
   }
   return 0;
 }

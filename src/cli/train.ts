@@ -8,7 +8,7 @@ import { UserError } from '../core/types';
 import { readModel, writeModel } from '../formats/registry';
 import { SessionManager, trainedModel, type SessionResult, type TrainingSession } from '../engine/sessions';
 import { engineOption, formatLogs, trainingFlags, trainingFor } from './training-options';
-import { parse } from './io';
+import { parse, out } from './io';
 
 const USAGE = 'train MODEL --data SPEC [--epochs N] [--batch-size B] [--engine E] [--out PATH] [--optimizer O] [--lr X] [--validation-split F] [--workspace DIR] [--no-save]';
 
@@ -23,7 +23,7 @@ export async function run(args: string[]): Promise<number> {
   const file = await readModel(modelPath);
   const training = trainingFor(file, values);
   const engine = engineOption(values.engine);
-  const out = values.out ? resolve(values.out) : modelPath;
+  const target = values.out ? resolve(values.out) : modelPath;
   const result = await trainInWorker({
     file,
     training,
@@ -36,8 +36,8 @@ export async function run(args: string[]): Promise<number> {
   if (result.status === 'failed') throw new UserError(result.message ?? 'Training failed.', result.hint, 'training-failed');
   if (!result.finalPath) throw new UserError('Training ended without a result.', undefined, 'training-failed');
   if (!values['no-save']) {
-    const written = await writeModel(out, await trainedModel(file, result.finalPath));
-    process.stdout.write(`Saved trained weights to ${written[0]}\n`);
+    const written = await writeModel(target, await trainedModel(file, result.finalPath));
+    out.stdout.write(`Saved trained weights to ${written[0]}\n`);
   }
   return 0;
 }
@@ -67,7 +67,7 @@ export async function trainInWorker(o: TrainInWorker): Promise<SessionResult> {
   });
   attachTerminal(s, o.training.epochs, o.training.batchSize);
   const onSigint = () => {
-    process.stderr.write('\nStopping after the current batch (Ctrl+C again to kill)...\n');
+    out.stderr.write('\nStopping after the current batch (Ctrl+C again to kill)...\n');
     process.off('SIGINT', onSigint);
     process.once('SIGINT', () => s.kill('Killed from the terminal.'));
     void s.stop('batch');
@@ -76,7 +76,7 @@ export async function trainInWorker(o: TrainInWorker): Promise<SessionResult> {
   try {
     const r = await s.result;
     clearBar();
-    const w = process.stdout;
+    const w = out.stdout;
     if (r.status === 'failed') return r;
     w.write(`Run folder: ${s.runDir}\n`);
     if (r.message) w.write(`${r.message}\n`);
@@ -90,22 +90,22 @@ export async function trainInWorker(o: TrainInWorker): Promise<SessionResult> {
 
 let barShown = false;
 function clearBar(): void {
-  if (barShown && process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
+  if (barShown && out.stderr.isTTY) out.stderr.write('\r\x1b[2K');
   barShown = false;
 }
 
 function attachTerminal(s: TrainingSession, epochs: number, batchSize: number): void {
-  const err = process.stderr;
+  const err = out.stderr;
   let stepsPerEpoch = 0;
   let trainSize = 0;
   s.on('message', (m) => {
     switch (m.type) {
       case 'engine':
-        process.stdout.write(`Engine: ${m.device}\n`);
-        for (const k of m.skipped) process.stdout.write(`  skipped ${k.engine}: ${k.reason}\n`);
+        out.stdout.write(`Engine: ${m.device}\n`);
+        for (const k of m.skipped) out.stdout.write(`  skipped ${k.engine}: ${k.reason}\n`);
         break;
       case 'data': {
-        process.stdout.write(`Data: ${m.train}${m.validation ? `\n      ${m.validation}` : ''}${m.test ? `\n      ${m.test}` : ''}\n`);
+        out.stdout.write(`Data: ${m.train}${m.validation ? `\n      ${m.validation}` : ''}${m.test ? `\n      ${m.test}` : ''}\n`);
         trainSize = Number(/: (\d+) samples/.exec(m.train)?.[1] ?? 0);
         stepsPerEpoch = Math.ceil(trainSize / batchSize);
         break;
@@ -124,14 +124,14 @@ function attachTerminal(s: TrainingSession, epochs: number, batchSize: number): 
       case 'epoch': {
         clearBar();
         const p = m.point;
-        process.stdout.write(
+        out.stdout.write(
           `Epoch ${p.epoch}/${epochs} - ${p.seconds.toFixed(1)}s - ${formatLogs(p.metrics)} - lr: ${p.lr?.toPrecision(3)} - ${Math.round(p.samplesPerSec ?? 0)} samples/s\n`,
         );
         break;
       }
       case 'log':
         clearBar();
-        process.stdout.write(`${m.line}\n`);
+        out.stdout.write(`${m.line}\n`);
         break;
       default:
         break;

@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { UserError } from '../core/types';
-import { parse } from './io';
+import { parse, out } from './io';
 
 const USAGE = 'verify [--batch N] [--seed S] [--tolerance T] FILE';
 
@@ -31,6 +31,6 @@ export async function run(args: string[]): Promise<number> {
     seed: values.seed === undefined ? undefined : Math.trunc(Number(values.seed)) || 0,
     tolerance: positive(values.tolerance, 'tolerance', false),
   });
-  process.stdout.write(`${report.text}\n`);
+  out.stdout.write(`${report.text}\n`);
   return report.ok ? 0 : 1;
 }
