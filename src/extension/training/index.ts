@@ -37,6 +37,7 @@ function settings() {
     cacheDir: c.get<string>('datasets.cacheDir', '') || undefined,
     batchSize: c.get<number>('training.batchSize', 32),
     epochs: c.get<number>('training.epochs', 10),
+    onnxOpset: c.get<number>('onnx.opset', 17),
   };
 }
 
@@ -356,12 +357,12 @@ export function registerTraining(context: vscode.ExtensionContext): vscode.Dispo
     const ext = chosen.format.extensions[0] ?? '';
     const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(`${base}${ext.startsWith('.') ? ext : `.${ext}`}`), filters: { [chosen.format.label]: chosen.format.extensions.map((e) => e.replace(/^\./, '')) } });
     if (!target) return;
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Exporting to ${chosen.format.label}...`, cancellable: true }, async (_p, token) => {
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Exporting to ${chosen.format.label}`, cancellable: true }, async (_p, token) => {
       try {
         // The open document as it is now (unsaved edits included), else the file on disk.
         const file = modelDocumentFor(uri)?.model?.toFile() ?? (await readModel(uri.fsPath));
         if (token.isCancellationRequested) return;
-        const written = await writeModel(target.fsPath, file, chosen.format.id);
+        const written = await writeModel(target.fsPath, file, chosen.format.id, { opset: settings().onnxOpset });
         log.info(`exported ${uri.fsPath} → ${written.join(', ')}`);
         const summary = `Exported ${written.length} file${written.length > 1 ? 's' : ''}: ${written[0]}`;
         if (chosen.format.id !== 'onnx') {
