@@ -277,7 +277,7 @@ async function main() {
     writeFileSync(ignore, ignoreFileFor(target));
     try {
       run(process.execPath, [
-        vsce, 'package', '--target', target, '--out', out, '--ignoreFile', ignore, '--allow-missing-repository',
+        vsce, 'package', '--target', target, '--out', out, '--ignoreFile', ignore, '--allow-missing-repository', '--no-rewrite-relative-links',
         ...(hasLicense ? [] : ['--skip-license']),
       ]);
     } finally {

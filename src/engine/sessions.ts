@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import { readModel } from '../formats/registry';
 import type { ModelFile } from '../core/types';
 import { parseWorkerToHost, type DoneStatus, type StartJob, type WorkerToHost } from '../protocol/worker';
@@ -29,7 +30,7 @@ export function workerLaunch(): { modulePath: string; execArgv: string[] } {
   }
   const source = join(__dirname, 'worker.ts');
   const sourcePath = existsSync(source) ? source : resolve(__dirname, '..', 'src', 'engine', 'worker.ts');
-  if (existsSync(sourcePath)) return { modulePath: sourcePath, execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href] };
+  if (existsSync(sourcePath)) return { modulePath: sourcePath, execArgv: ['--import', pathToFileURL(createRequire(__filename).resolve('tsx')).href] };
   const dist = resolve(__dirname, '..', '..', 'dist', 'worker.js');
   return { modulePath: dist, execArgv: [] };
 }

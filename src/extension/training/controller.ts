@@ -130,17 +130,18 @@ export class TrainingController {
       case 'batch': {
         const { etaSeconds: _eta, ...point } = m.point;
         this.pushBatch(rec, point);
-        this.dispatch({ type: 'progress', id, epoch: point.epoch + 1, batch: point.batch, metrics: point.metrics });
+        // The worker numbers epochs from 1 (src/engine/training/fit.ts), as the status bar and the log show them.
+        this.dispatch({ type: 'progress', id, epoch: point.epoch, batch: point.batch, metrics: point.metrics });
         this.toView({ type: 'batches', sessionId: id, points: [point] });
         break;
       }
       case 'epoch': {
         const { seconds, etaSeconds: _e, memory: _m, ...point } = m.point;
         rec.epochs.push(point);
-        this.dispatch({ type: 'progress', id, epoch: point.epoch + 1, metrics: point.metrics });
+        this.dispatch({ type: 'progress', id, epoch: point.epoch, metrics: point.metrics });
         this.toView({ type: 'epoch', sessionId: id, point });
         const parts = Object.entries(point.metrics).map(([k, v]) => `${k} ${Number.isFinite(v) ? v.toFixed(4) : v}`);
-        this.log(`[${rec.info.model}] epoch ${point.epoch + 1}/${rec.info.epochs} (${seconds.toFixed(1)} s): ${parts.join(', ')}`);
+        this.log(`[${rec.info.model}] epoch ${point.epoch}/${rec.info.epochs} (${seconds.toFixed(1)} s): ${parts.join(', ')}`);
         break;
       }
       case 'histograms':
@@ -154,7 +155,7 @@ export class TrainingController {
         this.log(`[${rec.info.model}] data: ${[m.train, m.validation, m.test].filter(Boolean).join('; ')}`);
         break;
       case 'checkpoint':
-        this.log(`[${rec.info.model}] checkpoint (${m.kinds.join(', ')}) after epoch ${m.epoch + 1}`);
+        this.log(`[${rec.info.model}] checkpoint (${m.kinds.join(', ')}) after epoch ${m.epoch}`);
         break;
       default:
         break;

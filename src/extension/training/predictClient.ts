@@ -4,6 +4,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../../core/types';
@@ -17,7 +18,9 @@ export function predictWorkerLaunch(): { modulePath: string; execArgv: string[] 
     if (existsSync(bundled)) return { modulePath: bundled, execArgv: [] };
   }
   const source = existsSync(join(__dirname, 'predictWorker.ts')) ? join(__dirname, 'predictWorker.ts') : resolve(__dirname, '..', 'src', 'extension', 'training', 'predictWorker.ts');
-  return { modulePath: source, execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href] };
+  // Only when running from source (tests): the VSIX ships the bundled worker and no tsx. Resolved through
+  // createRequire at run time so the bundle names no package it does not ship (scripts/package.mjs checks that).
+  return { modulePath: source, execArgv: ['--import', pathToFileURL(createRequire(__filename).resolve('tsx')).href] };
 }
 
 /** Omit over each member of a union (plain Omit merges the union first). */

@@ -93,22 +93,22 @@ export class Workbench {
     await box.waitFor({ state: 'visible', timeout: 20_000 });
     const titleLocator = this.page.locator(`${QUICK_INPUT} .quick-input-title`);
     const title = (await titleLocator.textContent()) ?? '';
+    const inputSel = `${QUICK_INPUT} .quick-input-box input`;
+    // The dialog fills in its suggestion asynchronously (folder first, then the file name): wait until it names a
+    // file. Typing before that is overwritten by the suggestion (the file then lands at the suggested path).
+    await this.page.waitForFunction(
+      (sel) => /\/[^/]+\.[A-Za-z0-9]+$/.test((document.querySelector(sel) as HTMLInputElement | null)?.value ?? ''),
+      inputSel,
+      { timeout: 10_000 },
+    );
     if (absPath !== undefined) {
-      await box.fill(absPath);
-      // The dialog completes paths as one types; wait until it shows exactly ours before accepting.
-      await this.page.waitForFunction(
-        ([sel, want]) => (document.querySelector(sel) as HTMLInputElement | null)?.value === want,
-        [`${QUICK_INPUT} .quick-input-box input`, absPath] as const,
-        { timeout: 10_000 },
-      );
-    }
-    else {
-      // The suggested path is filled in asynchronously (folder first, then the file name): wait until it names a file.
-      await this.page.waitForFunction(
-        (sel) => /\/[^/]+\.[A-Za-z0-9]+$/.test((document.querySelector(sel) as HTMLInputElement | null)?.value ?? ''),
-        `${QUICK_INPUT} .quick-input-box input`,
-        { timeout: 10_000 },
-      );
+      // Type ours, and accept it only once it has stayed there (the dialog completes paths as one types).
+      for (let attempt = 0; ; attempt++) {
+        await box.fill(absPath);
+        await this.page.waitForTimeout(300);
+        if ((await box.inputValue()) === absPath) break;
+        if (attempt === 4) throw new Error(`the file dialog did not keep the path ${absPath} (it shows ${await box.inputValue()})`);
+      }
     }
     const path = await box.inputValue();
     await box.press('Enter');

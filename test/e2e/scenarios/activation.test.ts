@@ -73,8 +73,24 @@ describe('e2e: install and activation', { timeout: 180_000 }, () => {
     assert.deepEqual(errors, [], 'no error about the extension in the logs');
     assert.doesNotMatch(s.console.join('\n'), /Activating extension .model-studio\.model-studio. failed/);
 
-    writeFileSync(join(s.artifacts, 'activation.json'), JSON.stringify({ activationMs: ms, extensionHostPids: pids, line }, null, 2));
-    console.log(`Model Studio activated in ${ms} ms (extension host console)`);
-    assert.ok(ms < 1000, `activation took ${ms} ms`);
+    // VS Code's own figure (Developer: Show Running Extensions): loading the bundle plus activate(), which the
+    // extension's console line (activate() alone) does not cover.
+    await s.wb.runCommand('Developer: Show Running Extensions');
+    const row = s.page.locator('.runtime-extensions-editor .monaco-list-row', { has: s.page.locator('.name', { hasText: /^Model Studio$/ }) });
+    const timeText = await eventually('Model Studio in Running Extensions', async () => {
+      const t = (await row.locator('.activation-time').textContent({ timeout: 2000 })) ?? '';
+      return /\d/.test(t) ? t : undefined;
+    });
+    const vscodeMs = Number(/(\d+)\s*ms/.exec(timeText)?.[1]);
+    assert.ok(Number.isFinite(vscodeMs), `an activation time: "${timeText}"`);
+    await s.shot('running-extensions');
+
+    writeFileSync(
+      join(s.artifacts, 'activation.json'),
+      JSON.stringify({ activateMs: ms, vscodeActivationMs: vscodeMs, vscodeActivationText: timeText, extensionHostPids: pids, line }, null, 2),
+    );
+    console.log(`Model Studio activated: activate() ${ms} ms; VS Code's "${timeText}" (bundle load + activate)`);
+    assert.ok(ms < 1000, `activate() took ${ms} ms`);
+    assert.ok(vscodeMs < 2000, `VS Code measured ${vscodeMs} ms`);
   });
 });
