@@ -152,7 +152,7 @@ export class CompareView {
         this.cards.delete(id);
       }
     }
-    const maxEpoch = Math.max(0, ...runs.flatMap((r) => r.epochs.map((e) => e.epoch + 1)));
+    const maxEpoch = Math.max(0, ...runs.flatMap((r) => r.epochs.map((e) => e.epoch)));
     const xs = Array.from({ length: maxEpoch }, (_, i) => i + 1);
     for (const m of metrics) {
       const series: ChartCardSeries[] = [];
@@ -160,7 +160,7 @@ export class CompareView {
       runs.forEach((r, i) => {
         const color = colors[i % colors.length];
         const at = (key: string) => xs.map((x) => {
-          const v = r.epochs.find((e) => e.epoch + 1 === x)?.metrics[key];
+          const v = r.epochs.find((e) => e.epoch === x)?.metrics[key];
           return v === undefined || !Number.isFinite(v) || (this.logScale && v <= 0) ? null : v;
         });
         if (r.epochs.some((e) => m in e.metrics)) {

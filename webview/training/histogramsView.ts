@@ -100,7 +100,7 @@ export class HistogramsView {
       const hi = Math.max(...rows.map((r) => r.max));
       this.grid.append(
         h('section', { className: 'chart-card', 'data-layer': layer }, h('h3', { className: 'chart-title' }, `${layer} · ${this.kind}`), canvas,
-          h('div', { className: 'muted axis' }, h('span', {}, lo.toPrecision(3)), h('span', {}, `epochs 1–${rows[rows.length - 1].epoch + 1}`), h('span', {}, hi.toPrecision(3)))),
+          h('div', { className: 'muted axis' }, h('span', {}, lo.toPrecision(3)), h('span', {}, `epochs 1–${rows[rows.length - 1].epoch}`), h('span', {}, hi.toPrecision(3)))),
       );
       this.draw(canvas, rows, lo, hi);
     }

@@ -158,7 +158,7 @@ export class LiveCharts {
       if (withEpoch.length) {
         const hasVal = withEpoch.some((e) => `val_${m}` in e.metrics);
         const data: uPlot.AlignedData = [
-          withEpoch.map((e) => e.epoch + 1),
+          withEpoch.map((e) => e.epoch),
           withEpoch.map((e) => pos(e.metrics[m] ?? null)),
           ...(hasVal ? [withEpoch.map((e) => pos(e.metrics[`val_${m}`] ?? null))] : []),
         ];
@@ -196,7 +196,7 @@ export class LiveCharts {
       data = [idx.map((i) => s.steps[i]), idx.map((i) => pos(column[i]))];
     } else {
       xLabel = 'epoch';
-      data = [s.epochs.map((e) => e.epoch + 1), fromEpochs.map((v) => pos(v))];
+      data = [s.epochs.map((e) => e.epoch), fromEpochs.map((v) => pos(v))];
     }
     card.update({ title, xLabel, metric, logScale: log, series: [{ label: title, color, points: !useBatches }] }, data);
   }

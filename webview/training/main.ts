@@ -159,7 +159,7 @@ function renderSession(): void {
 function epochText(): string {
   const e = charts.store.epochs[charts.store.epochs.length - 1];
   const b = charts.store.points[charts.store.points.length - 1];
-  const epoch = Math.max(e ? e.epoch + 1 : 0, b ? b.epoch + 1 : 0);
+  const epoch = Math.max(e ? e.epoch : 0, b ? b.epoch : 0);
   if (!epoch || !session) return '';
   const m = b?.metrics ?? e?.metrics ?? {};
   const parts = [`epoch ${epoch}/${session.epochs}`];

@@ -1,3 +1,4 @@
+// Epochs count from 1, as the worker reports them (epochs completed).
 /**
  * A metrics stream like a session's, as JSON lines (the run folder's metrics.jsonl layout): an MNIST-like
  * run whose loss falls with noise and whose validation loss turns up after epoch 6 (over-fitting, so the
@@ -16,11 +17,11 @@ export function recordedStream(epochs = 10, batchesPerEpoch = 500, seed = 7): st
       const t = step / (epochs * batchesPerEpoch);
       const loss = 2.3 * Math.exp(-6 * t) + 0.05 + (r() - 0.5) * 0.15 * Math.exp(-2 * t);
       const acc = Math.min(0.999, 1 - 0.9 * Math.exp(-7 * t) - 0.02 + (r() - 0.5) * 0.04);
-      lines.push(JSON.stringify({ type: 'batch', step, epoch: e, batch: b, metrics: { loss, accuracy: acc }, lr: 0.001 * Math.pow(0.9, e), samplesPerSec: 3000 + r() * 400 }));
+      lines.push(JSON.stringify({ type: 'batch', step, epoch: e + 1, batch: b, metrics: { loss, accuracy: acc }, lr: 0.001 * Math.pow(0.9, e), samplesPerSec: 3000 + r() * 400 }));
     }
     const t = (step - 1) / (epochs * batchesPerEpoch);
     const valLoss = 2.3 * Math.exp(-6 * t) + 0.08 + Math.max(0, e - 6) * 0.03;
-    lines.push(JSON.stringify({ type: 'epoch', epoch: e, step, metrics: { loss: 2.3 * Math.exp(-6 * t) + 0.05, accuracy: 1 - 0.9 * Math.exp(-7 * t) - 0.02, val_loss: valLoss, val_accuracy: 1 - 0.9 * Math.exp(-7 * t) - 0.03 - Math.max(0, e - 6) * 0.004 }, lr: 0.001 * Math.pow(0.9, e), samplesPerSec: 3200 }));
+    lines.push(JSON.stringify({ type: 'epoch', epoch: e + 1, step, metrics: { loss: 2.3 * Math.exp(-6 * t) + 0.05, accuracy: 1 - 0.9 * Math.exp(-7 * t) - 0.02, val_loss: valLoss, val_accuracy: 1 - 0.9 * Math.exp(-7 * t) - 0.03 - Math.max(0, e - 6) * 0.004 }, lr: 0.001 * Math.pow(0.9, e), samplesPerSec: 3200 }));
   }
   return lines.join('\n') + '\n';
 }
@@ -38,7 +39,7 @@ export function fourRuns(): RunInfo[] {
   return opts.map(([name, params, speed], i) => {
     const epochs = Array.from({ length: 12 }, (_, e) => {
       const loss = 2.3 * Math.exp(-speed * (e + 1)) + 0.04;
-      return { epoch: e, metrics: { loss, accuracy: 1 - loss / 2.5, val_loss: loss + 0.03, val_accuracy: 1 - (loss + 0.03) / 2.5 } };
+      return { epoch: e + 1, metrics: { loss, accuracy: 1 - loss / 2.5, val_loss: loss + 0.03, val_accuracy: 1 - (loss + 0.03) / 2.5 } };
     });
     const { final, best } = finalAndBest(epochs);
     const hyper: Record<string, string | number | boolean> = { dataset: 'mnist', optimizer: name, loss: 'sparse_categorical_crossentropy', epochs: 12, batchSize: 128 };
@@ -57,8 +58,8 @@ export function histograms(): HistogramItem[] {
         const x = -0.3 + (i + 0.5) * 0.02;
         return Math.round(1000 * Math.exp(-(x * x) / (2 * sd * sd)));
       });
-      out.push({ epoch: e, layer, kind: 'weights', min: -0.3, max: 0.3, counts });
-      out.push({ epoch: e, layer, kind: 'activations', min: 0, max: 3, counts: counts.map((c, i) => (i < 15 ? 0 : c)) });
+      out.push({ epoch: e + 1, layer, kind: 'weights', min: -0.3, max: 0.3, counts });
+      out.push({ epoch: e + 1, layer, kind: 'activations', min: 0, max: 3, counts: counts.map((c, i) => (i < 15 ? 0 : c)) });
     }
   }
   return out;

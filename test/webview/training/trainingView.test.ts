@@ -123,7 +123,7 @@ describe('training view (Chromium)', () => {
     // Built inside the page: sending 100k points through the test driver would time the driver, not the view.
     const t0 = Date.now();
     await page.evaluate(() => {
-      const points = Array.from({ length: 100_000 }, (_, i) => ({ step: i, epoch: Math.floor(i / 10000), batch: i % 10000, metrics: { loss: 1 / (1 + i / 5000) + Math.sin(i) * 0.05 } }));
+      const points = Array.from({ length: 100_000 }, (_, i) => ({ step: i, epoch: 1 + Math.floor(i / 10000), batch: i % 10000, metrics: { loss: 1 / (1 + i / 5000) + Math.sin(i) * 0.05 } }));
       window.postMessage({ type: 'batches', sessionId: 's1', points }, '*');
     });
     await settle(page);
