@@ -147,6 +147,26 @@ export function Canvas(p: Props) {
     if (p.fitSignal > 0) void rf.fitView({ padding: 0.15, duration: 0 });
   }, [p.fitSignal]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  // When the editor is resized a lot (the training view opens beside it, a split closes), the old viewport
+  // no longer fits: fit the graph again. Small resizes keep the user's zoom and pan.
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = box.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    let last = { w: el.clientWidth, h: el.clientHeight };
+    const ro = new ResizeObserver(() => {
+      const w = el.clientWidth;
+      const h = el.clientHeight;
+      const changed = (a: number, b: number) => Math.abs(a - b) > 0.3 * Math.max(a, b, 1);
+      if (w > 0 && h > 0 && (changed(w, last.w) || changed(h, last.h))) {
+        last = { w, h };
+        void rf.fitView({ padding: 0.15, duration: 0 });
+      }
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [rf]);
+
   const edgeAt = (clientX: number, clientY: number): EdgeRef | null => {
     for (const el of document.elementsFromPoint(clientX, clientY)) {
       const e = el.closest('.react-flow__edge');
@@ -174,7 +194,7 @@ export function Canvas(p: Props) {
   };
 
   return (
-    <div className="ms-canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div className="ms-canvas" ref={box} onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<LayerFlowNode, Edge>
         nodes={nodes}
         edges={edges}

@@ -181,6 +181,8 @@ describe('graph editor webview', () => {
     const diag = host.model.analysis().diagnostics.find((d) => d.layer === 'concatenate' && d.severity === 'error');
     assert.ok(diag, 'analysis reports the incompatible Concatenate');
     await node('concatenate').locator('[data-testid="node-badge"]').waitFor();
+    // The badge already showed the one-input problem before the second connection: wait for the new state.
+    await until(async () => (await nodeText('concatenate', 'node-problem')) === diag.message, 'the node shows the new diagnostic', 5000).catch(() => undefined);
     assert.equal(await nodeText('concatenate', 'node-problem'), diag.message);
     assert.ok(await node('concatenate').locator('.ms-node.has-error').count());
     await selectNode('concatenate');
