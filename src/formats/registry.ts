@@ -88,6 +88,15 @@ export async function readModel(absPath: string): Promise<ModelFile> {
   if (firstSignificantByte(bytes) === 0x7b || fileName.toLowerCase().endsWith('.json')) parseJsonFile(bytes, fileName);
   const format = detectFormat(fileName, bytes);
   if (!format) {
+    // A known extension with contents that do not match (a .keras that is no zip, an .h5 that is no HDF5).
+    const byName = fileName.toLowerCase().endsWith('.json') ? undefined : formatForPath(fileName);
+    if (byName) {
+      throw new UserError(
+        `${fileName} is not a valid ${byName.label} file: its contents do not match that format`,
+        'the file may be damaged or only partly copied; re-export it from where it came from',
+        'bad-content',
+      );
+    }
     throw new UserError(`Unknown model format: ${fileName}`, `Model Studio reads: ${supportedList()}`, 'unknown-format');
   }
   let model: ModelFile;

@@ -84,3 +84,16 @@ describe('registry: readModel / writeModel errors', () => {
     assert.deepEqual(listDir(dir), []);
   });
 });
+
+test('a known extension with foreign contents names the format it should have been', async () => {
+  const { readModel } = await import('../../../src/formats/registry');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(path.join(tmpdir(), 'ms-foreign-'));
+  writeFileSync(path.join(dir, 'model.keras'), 'this is not a zip archive');
+  await assert.rejects(readModel(path.join(dir, 'model.keras')), (e: Error & { hint?: string }) => {
+    assert.match(e.message, /model\.keras is not a valid .*\.keras.* file: its contents do not match/i);
+    assert.ok(e.hint);
+    return true;
+  });
+});
