@@ -134,17 +134,8 @@ export function inputAsTarget(source: DataSource): DataSource {
   };
 }
 
-/** Mulberry32: a small seeded PRNG so shuffles are reproducible from a run's seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Shuffles are reproducible from a run's seed with the same PRNG that makes initial weights. */
+export { rng } from '../../core/initializers';
 
 export function shuffled(n: number, random: () => number): number[] {
   const a = [...Array(n).keys()];
