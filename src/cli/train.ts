@@ -2,27 +2,62 @@
  * `model-studio train MODEL --data SPEC --epochs N --batch-size B --engine E [--out PATH]`: trains in a worker
  * process (the same session code as the editor), shows a progress bar and Keras-style epoch lines, and writes
  * the trained weights back to MODEL (or to --out) atomically. Ctrl+C stops after the current batch and keeps it.
+ * `--probe` measures this model's training speed on each engine and prints a table instead of training;
+ * `--engine fastest` does the same measurement first and then trains on the fastest engine (`--engine wasm,cpu`:
+ * the fastest of those).
  */
 import { resolve } from 'node:path';
-import { UserError } from '../core/types';
+import { defaultTrainingConfig, trainingConfigOf } from '../core/training';
+import { UserError, type ModelFile } from '../core/types';
 import { readModel, writeModel } from '../formats/registry';
 import { SessionManager, trainedModel, type SessionResult, type TrainingSession } from '../engine/sessions';
+import { ENGINE_ORDER, type EngineId } from '../engine/engines';
+import { fastestEngine, formatRate, probeEngines, probeTable, type ProbeResult } from '../engine/benchmark';
 import { engineOption, formatLogs, trainingFlags, trainingFor } from './training-options';
 import { parse, out } from './io';
 
-const USAGE = 'train MODEL --data SPEC [--epochs N] [--batch-size B] [--engine E] [--out PATH] [--optimizer O] [--lr X] [--validation-split F] [--workspace DIR] [--no-save]';
+const USAGE =
+  'train MODEL --data SPEC [--epochs N] [--batch-size B] [--engine E|fastest|E,E...] [--out PATH] [--optimizer O] [--lr X] [--validation-split F] [--workspace DIR] [--no-save]\n' +
+  '       model-studio train MODEL --probe [--batch-size B] [--engine E[,E...]] [--probe-seconds S]';
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parse(
     args,
-    { ...trainingFlags, out: { type: 'string' }, workspace: { type: 'string' }, 'no-save': { type: 'boolean' }, seed: { type: 'string' }, 'steps-per-epoch': { type: 'string' } },
+    {
+      ...trainingFlags,
+      out: { type: 'string' },
+      workspace: { type: 'string' },
+      'no-save': { type: 'boolean' },
+      seed: { type: 'string' },
+      'steps-per-epoch': { type: 'string' },
+      probe: { type: 'boolean' },
+      'probe-seconds': { type: 'string' },
+    },
     USAGE,
     [1, 1],
   );
   const modelPath = resolve(positionals[0]);
   const file = await readModel(modelPath);
+  const seconds = probeSeconds(values['probe-seconds']);
+  if (values.probe) {
+    // No dataset needed: the probe trains on synthetic data of the model's shapes.
+    printProbe(await probe(file, probeBatch(file, values['batch-size']), probeEngineList(values.engine), seconds));
+    return 0;
+  }
   const training = trainingFor(file, values);
-  const engine = engineOption(values.engine);
+  const engineFlag = values.engine ?? process.env.MODEL_STUDIO_ENGINE;
+  let engine: ReturnType<typeof engineOption>;
+  // `fastest`, or a list of candidates (`wasm,cpu`): measure them at the training batch size, train on the winner.
+  if (engineFlag === 'fastest' || engineFlag?.includes(',')) {
+    const result = await probe(file, training.batchSize, probeEngineList(engineFlag), seconds);
+    printProbe(result);
+    const best = fastestEngine(result);
+    if (!best) throw new UserError('No engine could train this model.', 'See the reasons above.', 'engine-unavailable');
+    out.stdout.write(`Training on the fastest engine: ${best.engine}\n`);
+    engine = best.engine;
+  } else {
+    engine = engineOption(values.engine);
+  }
   const target = values.out ? resolve(values.out) : modelPath;
   const result = await trainInWorker({
     file,
@@ -40,6 +75,50 @@ export async function run(args: string[]): Promise<number> {
     out.stdout.write(`Saved trained weights to ${written[0]}\n`);
   }
   return 0;
+}
+
+/** Batch size for --probe: --batch-size, else the model's training config, else the default (32). */
+function probeBatch(file: ModelFile, flag: string | undefined): number {
+  if (flag !== undefined) {
+    const n = Number(flag);
+    if (!Number.isInteger(n) || n < 1) throw new UserError(`--batch-size must be a positive integer (got "${flag}").`, undefined, 'usage');
+    return n;
+  }
+  return (trainingConfigOf(file.userDefinedMetadata) ?? defaultTrainingConfig()).batchSize;
+}
+
+function probeSeconds(flag: string | undefined): number {
+  if (flag === undefined) return 1.5;
+  const s = Number(flag);
+  if (!(s > 0 && s <= 60)) throw new UserError(`--probe-seconds must be a number of seconds in (0, 60] (got "${flag}").`, undefined, 'usage');
+  return s;
+}
+
+/** --engine with --probe: all engines (unset, auto, fastest) or a comma-separated list. */
+function probeEngineList(flag: string | undefined): EngineId[] {
+  if (flag === undefined || flag === 'auto' || flag === 'fastest') return [...ENGINE_ORDER];
+  const list = flag.split(',').map((e) => e.trim()).filter(Boolean);
+  for (const e of list) {
+    if (!ENGINE_ORDER.includes(e as EngineId)) throw new UserError(`Unknown engine "${e}".`, `Use one or more of: ${ENGINE_ORDER.join(', ')}.`, 'unknown-engine');
+  }
+  return list as EngineId[];
+}
+
+/** Measure in this process (engines load from MODEL_STUDIO_ENGINE_DIR too), one line per engine on stderr. */
+async function probe(file: ModelFile, batch: number, engines: EngineId[], seconds: number): Promise<ProbeResult> {
+  out.stderr.write(`Measuring training speed at batch ${batch} on ${engines.length} engine(s), about ${seconds} s each...\n`);
+  return probeEngines(file, batch, {
+    engines,
+    seconds,
+    onResult: ({ row, skipped, done, total }) => {
+      const what = row ? (row.reason ? `${row.engine}: ${row.reason}` : `${row.engine}: ${formatRate(row.samples_per_s ?? 0)} samples/s`) : `${skipped?.engine}: not available`;
+      out.stderr.write(`  [${done}/${total}] ${what}\n`);
+    },
+  });
+}
+
+function printProbe(result: ProbeResult): void {
+  out.stdout.write(`Training speed at batch ${result.batch} (synthetic data, after warm-up):\n${probeTable(result)}\n`);
 }
 
 export interface TrainInWorker {

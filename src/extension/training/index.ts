@@ -316,13 +316,75 @@ export function registerTraining(context: vscode.ExtensionContext): vscode.Dispo
     }
   }
 
-  async function selectEngine(): Promise<void> {
+  /**
+   * The engine picker. Its "Measure speed for this model" item trains the open model briefly on each engine in
+   * the predict worker (the host never loads tfjs) and shows the picker again with each engine's samples/s.
+   */
+  async function selectEngine(measured?: { model: string; report: Awaited<ReturnType<PredictClient['probeSpeed']>> }): Promise<void> {
     const current = settings().engine;
-    const items = ENGINES.map((e) => ({ label: e, description: e === current ? 'current' : undefined, detail: ENGINE_DETAIL[e] }));
-    const chosen = await vscode.window.showQuickPick(items, { title: 'Training engine' });
+    type Item = vscode.QuickPickItem & { engine?: Engine; measure?: boolean };
+    const rate = (v: number) => (v >= 1000 ? Math.round(v).toLocaleString('en-US') : v >= 10 ? v.toFixed(1) : v.toPrecision(3));
+    const fastest = measured?.report.rows.find((r) => r.reason === undefined && r.samples_per_s !== null)?.engine;
+    const speedOf = (e: Engine): string | undefined => {
+      const row = measured?.report.rows.find((r) => r.engine === e);
+      if (!row) return measured?.report.skipped.some((k) => k.engine === e) ? 'not available' : undefined;
+      if (row.samples_per_s === null) return `failed: ${row.reason ?? 'unknown reason'}`;
+      // An estimate from a batch of 8 when a full step would take too long.
+      if (row.reason) return `~${rate(row.samples_per_s)} samples/s (${row.reason})`;
+      return `${rate(row.samples_per_s)} samples/s${e === fastest ? ' · fastest' : ''}`;
+    };
+    const items: Item[] = ENGINES.map((e) => ({
+      label: e,
+      engine: e,
+      description: [e === current ? 'current' : '', speedOf(e) ?? ''].filter(Boolean).join(' · ') || undefined,
+      detail: measured?.report.skipped.find((k) => k.engine === e)?.reason ?? ENGINE_DETAIL[e],
+    }));
+    items.push(
+      { label: '', kind: vscode.QuickPickItemKind.Separator },
+      {
+        label: '$(dashboard) Measure speed for this model',
+        measure: true,
+        detail: measured
+          ? `Measured ${measured.model} at batch ${measured.report.batch} (synthetic data, after warm-up). Measure again`
+          : 'Train the open model briefly on each engine (a few seconds each) and show samples/s here',
+      },
+    );
+    const title = measured ? `Training engine: samples/s for ${measured.model} at batch ${measured.report.batch}` : 'Training engine';
+    const chosen = await vscode.window.showQuickPick(items, { title });
     if (!chosen) return;
-    await vscode.workspace.getConfiguration('modelStudio').update('training.engine', chosen.label, vscode.ConfigurationTarget.Global);
-    await probeEngine(chosen.label as Engine, true);
+    if (chosen.measure) {
+      const uri = activeModelUri();
+      if (!uri) {
+        void vscode.window.showInformationMessage('Open a model in the Model Studio editor to measure its training speed.');
+        return selectEngine(measured);
+      }
+      const name = uri.path.split('/').pop() ?? uri.fsPath;
+      try {
+        // The open document (unsaved edits included), else the file on disk.
+        const s = settings();
+        const doc = modelDocumentFor(uri)?.model;
+        const input = doc ? documentTrainingInput(doc, { batchSize: s.batchSize, epochs: s.epochs }) : undefined;
+        const file = input?.model ?? (await (await registry()).readModel(uri.fsPath));
+        const batch = input?.training.batchSize ?? trainingOf(file).batchSize;
+        const report = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `Measuring the training speed of ${name} at batch ${batch}` },
+          (progress) =>
+            predictor.probeSpeed({ model: file, batch, engineDirs }, (p) => {
+              if (p.measuring) progress.report({ message: `${p.measuring} (${p.done + 1} of ${p.total})...` });
+              else progress.report({ increment: 100 / p.total });
+            }),
+        );
+        for (const r of report.rows) log.info(`speed of ${name} at batch ${batch}: ${r.engine} ${r.samples_per_s ?? '-'} samples/s${r.reason ? ` (${r.reason})` : ''}`);
+        for (const k of report.skipped) log.info(`speed of ${name}: ${k.engine} not available: ${k.reason}`);
+        return selectEngine({ model: name, report });
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Could not measure the engines: ${errorMessage(e)}`, 'Show Log').then((c) => c && log.show());
+        return;
+      }
+    }
+    if (!chosen.engine) return;
+    await vscode.workspace.getConfiguration('modelStudio').update('training.engine', chosen.engine, vscode.ConfigurationTarget.Global);
+    await probeEngine(chosen.engine, true);
   }
 
   async function probeEngine(engine: Engine, tell: boolean): Promise<void> {

@@ -7,9 +7,16 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UserError } from '../../core/types';
+import { isUserError, UserError } from '../../core/types';
 import type { Evaluation, TryInfo, TryInput, TryOutput } from '../../protocol/training';
-import { parseFromPredictWorker, type FromPredictWorker, type LoadRequest, type ToPredictWorker } from './predictProtocol';
+import {
+  parseFromPredictWorker,
+  type FromPredictWorker,
+  type LoadRequest,
+  type SpeedReport,
+  type SpeedRequest,
+  type ToPredictWorker,
+} from './predictProtocol';
 
 /** The bundle `dist/predictWorker.js` next to the bundled host, or the TypeScript source through tsx. */
 export function predictWorkerLaunch(): { modulePath: string; execArgv: string[] } {
@@ -26,7 +33,10 @@ export function predictWorkerLaunch(): { modulePath: string; execArgv: string[] 
 /** Omit over each member of a union (plain Omit merges the union first). */
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
-type Pending = { resolve: (m: FromPredictWorker) => void; reject: (e: Error) => void };
+type Pending = { resolve: (m: FromPredictWorker) => void; reject: (e: Error) => void; progress?: (m: FromPredictWorker) => void };
+
+/** A probeSpeed progress message: the report so far and, before an engine runs, its name. */
+export type SpeedProgress = { done: number; total: number; measuring?: string; report: SpeedReport };
 
 export class PredictClient {
   private child: ChildProcess | undefined;
@@ -53,6 +63,12 @@ export class PredictClient {
         if (m.type === 'ready') return res();
         const p = this.pending.get(m.id);
         if (!p) return;
+        // Progress is not the answer: the request stays pending.
+        if (m.type === 'speedProgress') {
+          this.touch();
+          p.progress?.(m);
+          return;
+        }
         this.pending.delete(m.id);
         p.resolve(m);
       });
@@ -71,11 +87,11 @@ export class PredictClient {
     return this.ready;
   }
 
-  private async request(m: DistributiveOmit<ToPredictWorker, 'id'>): Promise<FromPredictWorker> {
+  private async request(m: DistributiveOmit<ToPredictWorker, 'id'>, progress?: Pending['progress']): Promise<FromPredictWorker> {
     await this.start();
     const id = this.nextId++;
     this.touch();
-    const answer = new Promise<FromPredictWorker>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    const answer = new Promise<FromPredictWorker>((resolve, reject) => this.pending.set(id, { resolve, reject, progress }));
     this.child?.send({ ...m, id } as ToPredictWorker);
     const r = await answer;
     this.touch();
@@ -113,6 +129,29 @@ export class PredictClient {
     const r = await this.request({ type: 'probe', engine, engineDirs });
     if (r.type !== 'probed') throw new Error(`unexpected answer ${r.type}`);
     return { engine: r.engine, device: r.device, skipped: r.skipped };
+  }
+
+  /**
+   * Measure the model's training speed on each engine, in the worker (the host never loads tfjs). If an engine
+   * takes the worker down (a GPU driver crash), the engines measured before it are kept and it becomes a row
+   * with the reason; webgpu, the likeliest to crash, is measured last.
+   */
+  async probeSpeed(request: SpeedRequest, onProgress?: (p: SpeedProgress) => void): Promise<SpeedReport> {
+    let last: SpeedProgress | undefined;
+    try {
+      const r = await this.request({ type: 'probeSpeed', request }, (m) => {
+        if (m.type !== 'speedProgress') return;
+        last = { done: m.done, total: m.total, measuring: m.measuring, report: m.report };
+        onProgress?.(last);
+      });
+      if (r.type !== 'speed') throw new Error(`unexpected answer ${r.type}`);
+      return r.report;
+    } catch (e) {
+      const engine = last?.measuring;
+      if (!last || !engine || !(isUserError(e) && e.code === 'predict-worker')) throw e;
+      const crashed = { engine: engine as SpeedReport['rows'][number]['engine'], device: engine, batch: request.batch, samples_per_s: null, ms_per_step: null, steps: 0, loss_decreased: null };
+      return { ...last.report, rows: [...last.report.rows, { ...crashed, reason: `measuring it ended the worker process: ${e.message}` }] };
+    }
   }
 
   dispose(): void {

@@ -1,16 +1,18 @@
 /**
  * The "try the model" worker: a child process that loads one model (with src/engine/model.ts) and answers
  * predict and evaluate requests, so tfjs never runs on the extension host's event loop. The host starts it
- * when the Try tab is used and ends it when the model changes or the view closes.
+ * when the Try tab is used and ends it when the model changes or the view closes. It also answers the engine
+ * picker's questions: which engine loads (`probe`) and how fast each trains a model (`probeSpeed`).
  */
 import { isUserError, type UserError } from '../../core/types';
 import { loadEngine, type EnginePreference } from '../../engine/engines';
 import { buildTfModel } from '../../engine/model';
+import { probeEngines, sortFastestFirst, type ProbeRow } from '../../engine/benchmark';
 import { loadDataset } from '../../engine/datasets/spec';
 import { ASCII_VOCAB } from '../../engine/datasets/text';
 import { rng } from '../../engine/datasets/source';
 import { evaluateClasses, predict, tryInfoOf, type TryContext } from './predict';
-import { parseToPredictWorker, type FromPredictWorker, type LoadRequest } from './predictProtocol';
+import { parseToPredictWorker, type FromPredictWorker, type LoadRequest, type SpeedReport, type SpeedRequest } from './predictProtocol';
 
 let ctx: TryContext | undefined;
 
@@ -57,6 +59,31 @@ async function load(req: LoadRequest): Promise<{ ctx: TryContext; engine: string
   return { ctx: next, engine: loaded.device };
 }
 
+/** Measure the model on each engine, reporting before and after each one so the host can show progress. */
+async function probeSpeed(id: number, req: SpeedRequest): Promise<SpeedReport> {
+  // The probe switches tfjs backends; the loaded "try" model must keep running where it was built.
+  const backendBefore = ctx?.tf.getBackend();
+  const rows: ProbeRow[] = [];
+  const skipped: SpeedReport['skipped'] = [];
+  const report = (): SpeedReport => ({ batch: req.batch, rows: sortFastestFirst(rows), skipped: [...skipped] });
+  try {
+    await probeEngines(req.model, req.batch, {
+      engines: req.engines,
+      seconds: req.seconds,
+      engineOptions: { extraDirs: req.engineDirs },
+      onStart: ({ engine, done, total }) => send({ type: 'speedProgress', id, done, total, measuring: engine, report: report() }),
+      onResult: ({ row, skipped: s, done, total }) => {
+        if (row) rows.push(row);
+        if (s) skipped.push(s);
+        send({ type: 'speedProgress', id, done, total, report: report() });
+      },
+    });
+  } finally {
+    if (ctx && backendBefore && ctx.tf.getBackend() !== backendBefore) await ctx.tf.setBackend(backendBefore);
+  }
+  return report();
+}
+
 process.on('message', async (raw) => {
   const m = parseToPredictWorker(raw);
   if (!m) return;
@@ -77,6 +104,9 @@ process.on('message', async (raw) => {
         send({ type: 'probed', id: m.id, engine: e.engine, device: e.device, skipped: e.skipped });
         break;
       }
+      case 'probeSpeed':
+        send({ type: 'speed', id: m.id, report: await probeSpeed(m.id, m.request) });
+        break;
       case 'evaluate':
         if (!ctx) throw new Error('no model loaded');
         send({ type: 'evaluation', id: m.id, evaluation: await evaluateClasses(ctx, m.limit) });
