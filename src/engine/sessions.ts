@@ -6,33 +6,18 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { createRequire } from 'node:module';
 import { readModel } from '../formats/registry';
 import type { ModelFile } from '../core/types';
 import { parseWorkerToHost, type DoneStatus, type StartJob, type WorkerToHost } from '../protocol/worker';
 import { newRunId, runDirFor } from './runs';
+import { childEntry, type ChildEntry } from './childEntry';
 
 /** How long a worker may take to answer Stop before it is killed. */
 export const STOP_TIMEOUT_MS = 2000;
 
-/**
- * Where the worker entry is and how to start it: the bundle `dist/worker.js` next to the bundled host, or the
- * TypeScript source through tsx when the host itself runs from source (tests, `node --import tsx`).
- */
-export function workerLaunch(): { modulePath: string; execArgv: string[] } {
-  const fromSource = __filename.endsWith('.ts');
-  if (!fromSource) {
-    const bundled = join(__dirname, 'worker.js');
-    if (existsSync(bundled)) return { modulePath: bundled, execArgv: [] };
-  }
-  const source = join(__dirname, 'worker.ts');
-  const sourcePath = existsSync(source) ? source : resolve(__dirname, '..', 'src', 'engine', 'worker.ts');
-  if (existsSync(sourcePath)) return { modulePath: sourcePath, execArgv: ['--import', pathToFileURL(createRequire(__filename).resolve('tsx')).href] };
-  const dist = resolve(__dirname, '..', '..', 'dist', 'worker.js');
-  return { modulePath: dist, execArgv: [] };
+/** Where the worker entry is and how to start it (bundle, or source through tsx in tests). */
+export function workerLaunch(): ChildEntry {
+  return childEntry('worker.js', 'src/engine/worker.ts');
 }
 
 export type SessionState = 'starting' | 'running' | 'paused' | 'stopping' | 'done' | 'stopped' | 'failed';

@@ -4,7 +4,7 @@
  */
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { childEntry } from '../engine/childEntry';
 
 export interface VerifyOutcome {
   ok: boolean;
@@ -12,16 +12,12 @@ export interface VerifyOutcome {
   text: string;
 }
 
-/** The bundled CLI beside the bundled host (dist/cli.js). */
-export function cliPath(): string {
-  return join(__dirname, 'cli.js');
-}
 
 export function verifyInChildProcess(file: string, onCancel?: (kill: () => void) => void): Promise<VerifyOutcome> {
-  const cli = cliPath();
-  if (!existsSync(cli)) return Promise.resolve({ ok: false, text: `The Model Studio CLI is missing (${cli}); reinstall the extension.` });
+  const cli = childEntry('cli.js', 'src/cli.ts');
+  if (!existsSync(cli.modulePath)) return Promise.resolve({ ok: false, text: `The Model Studio CLI is missing (${cli.modulePath}); reinstall the extension.` });
   return new Promise((resolve) => {
-    const child = fork(cli, ['verify', file], { silent: true });
+    const child = fork(cli.modulePath, ['verify', file], { silent: true, execArgv: cli.execArgv });
     let out = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (out += d.toString()));

@@ -3,11 +3,8 @@
  * id. No vscode here, so tests drive it from Node. The worker is short-lived: it exits when idle.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { isUserError, UserError } from '../../core/types';
+import { childEntry, type ChildEntry } from '../../engine/childEntry';
 import type { Evaluation, TryInfo, TryInput, TryOutput } from '../../protocol/training';
 import {
   parseFromPredictWorker,
@@ -19,15 +16,8 @@ import {
 } from './predictProtocol';
 
 /** The bundle `dist/predictWorker.js` next to the bundled host, or the TypeScript source through tsx. */
-export function predictWorkerLaunch(): { modulePath: string; execArgv: string[] } {
-  if (!__filename.endsWith('.ts')) {
-    const bundled = join(__dirname, 'predictWorker.js');
-    if (existsSync(bundled)) return { modulePath: bundled, execArgv: [] };
-  }
-  const source = existsSync(join(__dirname, 'predictWorker.ts')) ? join(__dirname, 'predictWorker.ts') : resolve(__dirname, '..', 'src', 'extension', 'training', 'predictWorker.ts');
-  // Only when running from source (tests): the VSIX ships the bundled worker and no tsx. Resolved through
-  // createRequire at run time so the bundle names no package it does not ship (scripts/package.mjs checks that).
-  return { modulePath: source, execArgv: ['--import', pathToFileURL(createRequire(__filename).resolve('tsx')).href] };
+export function predictWorkerLaunch(): ChildEntry {
+  return childEntry('predictWorker.js', 'src/extension/training/predictWorker.ts');
 }
 
 /** Omit over each member of a union (plain Omit merges the union first). */
