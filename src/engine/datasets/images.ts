@@ -1,12 +1,13 @@
 /**
  * An image folder dataset, the layout of Keras' `image_dataset_from_directory`: one subfolder per class
  * (sorted names are the class indices). Images are decoded per batch, not up front, so big folders stream.
- * PNG is decoded by our own decoder; JPEG needs a decoder this product does not ship (see the error).
+ * PNG is decoded by our own decoder, baseline and progressive JPEG by jpeg-js (pure JavaScript).
  */
 import { readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { UserError } from '../../core/types';
+import { decode as decodeJpegBytes } from 'jpeg-js';
 import { decodePng, type DecodedImage } from './png';
 import type { DataSource } from './source';
 
@@ -46,15 +47,18 @@ export function listImageFolder(dir: string): { classNames: string[]; files: { p
 
 export async function decodeImageFile(path: string): Promise<DecodedImage> {
   const bytes = await readFile(path);
-  const ext = extname(path).toLowerCase();
-  if (ext === '.jpg' || ext === '.jpeg' || (bytes[0] === 0xff && bytes[1] === 0xd8)) {
-    throw new UserError(
-      `${basename(path)} is a JPEG image; JPEG decoding is not available in this version.`,
-      'Convert the images to PNG (e.g. `mogrify -format png *.jpg`) and remove the .jpg files.',
-      'jpeg-unsupported',
-    );
-  }
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) return decodeJpeg(bytes, basename(path));
   return decodePng(bytes, basename(path));
+}
+
+/** JPEG to RGB pixels; limits keep a hostile file from exhausting memory. */
+export function decodeJpeg(bytes: Uint8Array, name = 'image'): DecodedImage {
+  try {
+    const img = decodeJpegBytes(bytes, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: 100, maxMemoryUsageInMB: 512 });
+    return { width: img.width, height: img.height, channels: 3, data: img.data };
+  } catch (e) {
+    throw new UserError(`${name} is not a readable JPEG image: ${(e as Error).message}`, 'Re-save the image as PNG or baseline JPEG, or remove it from the folder.', 'bad-image');
+  }
 }
 
 /** Convert decoded pixels to `channels` and resize (bilinear) to height×width, scaled to [0, 1]. */

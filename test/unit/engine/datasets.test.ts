@@ -12,9 +12,16 @@ import { parseDataSpec, loadDataset } from '../../../src/engine/datasets/spec';
 import { loadMnist, mnistPackageDir, parseIdx } from '../../../src/engine/datasets/mnist';
 import { batches, preview, validationSplit } from '../../../src/engine/datasets/source';
 import { textDataset, ASCII_VOCAB } from '../../../src/engine/datasets/text';
-import { loadImageFolder } from '../../../src/engine/datasets/images';
+import { decodeImageFile, loadImageFolder } from '../../../src/engine/datasets/images';
+import { encode as encodeJpeg } from 'jpeg-js';
 import { linearCoefficients } from '../../../src/engine/datasets/builtin';
 import { tempDir } from '../../helpers/paths';
+
+async function writeTemp(name: string, bytes: Uint8Array): Promise<string> {
+  const p = join(tempDir(), name);
+  writeFileSync(p, bytes);
+  return p;
+}
 
 /** Assert that `fn` throws (or rejects with) a UserError whose message matches. */
 async function userError(fn: () => unknown, re: RegExp): Promise<string> {
@@ -148,12 +155,25 @@ describe('png', () => {
     assert.deepEqual(Array.from(img.data), rows.flatMap((r) => Array.from(r)));
   });
 
-  test('not a PNG and JPEG files give clear errors', async () => {
+  test('not a PNG and a broken JPEG give clear errors', async () => {
     await userError(() => decodePng(Buffer.from('hello world')), /not a PNG/);
-    const dir = tempDir();
-    mkdirSync(join(dir, 'cat'));
-    writeFileSync(join(dir, 'cat', 'a.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0]));
-    await userError(() => loadImageFolder(dir), /JPEG/);
+    await userError(async () => decodeImageFile(await writeTemp('a.jpg', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0]))), /not a readable JPEG/);
+  });
+
+  test('JPEG images decode to RGB close to what was encoded', async () => {
+    // A smooth 16x8 gradient survives JPEG's lossy coding to within a few levels.
+    const width = 16, height = 8;
+    const rgba = Buffer.alloc(width * height * 4);
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+      const p = (y * width + x) * 4;
+      rgba[p] = x * 16; rgba[p + 1] = y * 32; rgba[p + 2] = 128; rgba[p + 3] = 255;
+    }
+    const jpeg = encodeJpeg({ data: rgba, width, height }, 95).data;
+    const img = await decodeImageFile(await writeTemp('g.jpg', jpeg));
+    assert.deepEqual([img.width, img.height, img.channels], [width, height, 3]);
+    let worst = 0;
+    for (let i = 0; i < width * height; i++) for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(img.data[i * 3 + c] - rgba[i * 4 + c]));
+    assert.ok(worst <= 12, `max difference ${worst}`);
   });
 
   test('image folder: classes from subfolders, resized and scaled to [0, 1]', async () => {
