@@ -60,8 +60,8 @@ export async function runJob(job: StartJob, send: Send, control: TrainingControl
   if (!t.dataset) {
     throw new UserError('No dataset is set for this model.', 'Choose one in Configure Training (e.g. mnist, xor, csv:data.csv).', 'no-dataset');
   }
-  // Pick an engine that can run this model's gradients: wasm, for one, has no Conv2D or Embedding backward
-  // kernels. With 'auto' the next engine is tried; a named engine fails with the reason.
+  // Pick an engine that can run this model's gradients: a backend may lack a backward kernel (our kernels fill
+  // wasm's known gaps). With 'auto' the next engine is tried; a named engine fails with the reason.
   const loaded = await loadEngine(job.engine, { extraDirs: job.engineDirs });
   const skipped = [...loaded.skipped];
   let { tf, engine, device } = loaded;

@@ -6,7 +6,9 @@
  *   _FusedMatMul on the same GEMM (2-4x the stock blocked loop).
  * - wasm: the missing Conv2DBackpropFilter (without it CNNs cannot train on wasm at all), Conv2DBackpropInput
  *   (stock: a naive loop, 163 ms) and MaxPoolGrad (65 ms) on XNNPACK matmul + flat loops, and BatchMatMul /
- *   _FusedMatMul with transposed operands (stock: a slow loop 10-20x behind XNNPACK).
+ *   _FusedMatMul with transposed operands (stock: a slow loop 10-20x behind XNNPACK). Kernels wasm lacks
+ *   altogether, added only while the backend has none: UnsortedSegmentSum (Embedding's gradient) and
+ *   DepthwiseConv2dNativeBackpropFilter / -Input (DepthwiseConv2D, SeparableConv2D), as flat typed-array loops.
  * - webgpu: Conv2DBackpropFilter as a split-K implicit GEMM (stock: one thread per filter element looping
  *   over batch x H x W) and Conv2DBackpropInput on the backend's tiled matmul program, see webgpu/index.ts.
  * Configurations the fast paths do not cover (channels_first, dilation, non-float32) go to the stock kernel.
@@ -15,7 +17,9 @@ import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 import type { Tf } from '../tf';
 import { cpuBatchMatMul, cpuFusedMatMul } from './cpu_matmul';
 import { conv2dBackpropFilterKernel, conv2dBackpropInputKernel, conv2dKernel } from './conv_kernels';
+import { depthwiseBackpropFilterKernel, depthwiseBackpropInputKernel } from './depthwise_kernels';
 import { maxPoolGradKernel } from './pool_kernels';
+import { unsortedSegmentSumKernel } from './segment_kernels';
 import { cpuAccess, wasmAccess, type TensorAccess } from './tensor_access';
 import { untransposingMatMul } from './wasm_matmul';
 import { webgpuKernels } from './webgpu';
@@ -63,6 +67,15 @@ function plan(tf: Tf, backendName: string): Map<string, KernelFunc> | null {
     kernels.set('BatchMatMul', untransposingMatMul(batchMatMul, transpose));
     const fused = stock('_FusedMatMul');
     if (fused) kernels.set('_FusedMatMul', untransposingMatMul(fused.kernelFunc, transpose));
+    // Kernels the stock backend lacks (training would stop with "Kernel '...' not registered"). Only added
+    // where missing: a later tfjs-backend-wasm that ships its own keeps it.
+    const plain = { backendUtil: tf.backend_util, access };
+    const missing: [string, () => KernelFunc][] = [
+      ['UnsortedSegmentSum', () => unsortedSegmentSumKernel(plain)],
+      ['DepthwiseConv2dNativeBackpropFilter', () => depthwiseBackpropFilterKernel(plain)],
+      ['DepthwiseConv2dNativeBackpropInput', () => depthwiseBackpropInputKernel(plain)],
+    ];
+    for (const [name, make] of missing) if (!stock(name)) kernels.set(name, make());
     return kernels;
   }
   if (backendName === 'webgpu') return webgpuKernels(tf, stockFunc);

@@ -11,6 +11,8 @@ import { transpose2d as transposeInto } from './im2col';
 export interface TensorAccess {
   /** The tensor's float32 values (a view on wasm: use it before the next allocation). */
   read(t: TensorInfo): Float32Array;
+  /** The values in the tensor's own dtype (int32 ids, bool masks), same lifetime rule as `read`. */
+  readTyped(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
   /** A new float32 tensor whose values `fill` writes (the array is NOT zeroed on wasm). */
   output(shape: number[], fill: (out: Float32Array) => void): TensorInfo;
   /** a[m,k] x b[k,n] as [m,n], both row-major, no transposes (wasm: XNNPACK's fast path; cpu: ./gemm). */
@@ -34,7 +36,7 @@ interface CpuBackendLike {
 }
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
+  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
   disposeData(dataId: object): boolean;
 }
 
@@ -45,6 +47,7 @@ export function cpuAccess(backend: object): TensorAccess {
   const b = backend as CpuBackendLike;
   const access: TensorAccess = {
     read: (t) => b.data.get(t.dataId).values as Float32Array,
+    readTyped: (t) => b.data.get(t.dataId).values as Float32Array | Int32Array | Uint8Array,
     output(shape, fill) {
       const values = new Float32Array(shape.reduce((p, d) => p * d, 1));
       fill(values);
@@ -69,10 +72,11 @@ export function wasmAccess(backend: object, stock: WasmStockKernels): TensorAcce
   const b = backend as WasmBackendLike;
   const transpose = stock.transpose;
   return {
-    read: (t) => b.typedArrayFromHeap({ dataId: t.dataId, shape: t.shape, dtype: 'float32' }),
+    read: (t) => b.typedArrayFromHeap({ dataId: t.dataId, shape: t.shape, dtype: 'float32' }) as Float32Array,
+    readTyped: (t) => b.typedArrayFromHeap(t),
     output(shape, fill) {
       const out = b.makeOutput(shape, 'float32');
-      fill(b.typedArrayFromHeap(out));
+      fill(b.typedArrayFromHeap(out) as Float32Array);
       return out;
     },
     matmul: (x, y) =>
