@@ -4,7 +4,6 @@ import { createServer } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { isUserError } from '../../../src/core/types';
 import { readNpy, writeNpy, readNpz, writeNpz, npyFilePairSource, type NpyArray } from '../../../src/engine/datasets/npy';
 import { decodePng, encodePng } from '../../../src/engine/datasets/png';
 import { parseCsv, parseCsvRows, detectHeader } from '../../../src/engine/datasets/csv';
@@ -16,6 +15,7 @@ import { decodeImageFile, loadImageFolder } from '../../../src/engine/datasets/i
 import { encode as encodeJpeg } from 'jpeg-js';
 import { linearCoefficients } from '../../../src/engine/datasets/builtin';
 import { tempDir } from '../../helpers/paths';
+import { userError } from '../../helpers/assertions';
 
 async function writeTemp(name: string, bytes: Uint8Array): Promise<string> {
   const p = join(tempDir(), name);
@@ -24,17 +24,6 @@ async function writeTemp(name: string, bytes: Uint8Array): Promise<string> {
 }
 
 /** Assert that `fn` throws (or rejects with) a UserError whose message matches. */
-async function userError(fn: () => unknown, re: RegExp): Promise<string> {
-  try {
-    await fn();
-  } catch (e) {
-    assert.ok(isUserError(e), `expected a UserError, got ${String(e)}`);
-    const text = `${(e as Error).message} ${(e as { hint?: string }).hint ?? ''}`;
-    assert.match(text, re);
-    return text;
-  }
-  assert.fail('expected an error');
-}
 
 describe('npy / npz', () => {
   const cases: NpyArray[] = [

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { getTemplate, TEMPLATE_SEED } from '../../../src/core/templates';
 import { reconcileWeights } from '../../../src/core/initializers';
 import { optimizer, trainingConfigOf } from '../../../src/core/training';
-import { isUserError, type ModelFile } from '../../../src/core/types';
+import type { ModelFile } from '../../../src/core/types';
 import { EngineUnavailable, loadEngine, noAdapterReason, loadWebGpu, nativeLoadReason, type EngineId } from '../../../src/engine/engines';
 import { installEngine } from '../../../src/engine/install';
 import { buildTfModel, readTfWeights } from '../../../src/engine/model';
@@ -18,18 +18,8 @@ import { tempDir } from '../../helpers/paths';
 import { SessionManager, trainedModel } from '../../../src/engine/sessions';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { userError } from '../../helpers/assertions';
 
-async function userError(fn: () => unknown, re: RegExp): Promise<string> {
-  try {
-    await fn();
-  } catch (e) {
-    assert.ok(isUserError(e), `expected a UserError, got ${String(e)}`);
-    const text = `${(e as Error).message} ${(e as { hint?: string }).hint ?? ''}`;
-    assert.match(text, re);
-    return text;
-  }
-  assert.fail('expected an error');
-}
 
 /** The XOR template with seeded initialisers, so a test run is reproducible on every engine. */
 export function seededXor(): ModelFile {

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerFastKernels, restoreStockKernels } from '../../../src/engine/kernels';
+import { assertClose } from '../../helpers/assertions';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 interface ConvCase { x: number[]; w: number[]; strides: [number, number]; pad: Pad }
@@ -87,17 +88,6 @@ async function runAll(): Promise<Map<string, Float32Array>> {
   return out;
 }
 
-function assertClose(actual: Map<string, Float32Array>, expected: Map<string, Float32Array>, label: string): void {
-  assert.deepEqual([...actual.keys()], [...expected.keys()]);
-  for (const [key, want] of expected) {
-    const got = actual.get(key)!;
-    assert.equal(got.length, want.length, `${label} ${key}: length`);
-    for (let i = 0; i < want.length; i++) {
-      const tol = 1e-4 * Math.max(1, Math.abs(want[i]));
-      if (!(Math.abs(got[i] - want[i]) <= tol)) assert.fail(`${label} ${key}[${i}]: got ${got[i]}, want ${want[i]}`);
-    }
-  }
-}
 
 describe('fast kernels match the stock cpu kernels', () => {
   let reference: Map<string, Float32Array>;

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { registerFastKernels, restoreStockKernels } from '../../../src/engine/kernels';
 import { filterGradTiling } from '../../../src/engine/kernels/webgpu/filter_grad_programs';
+import { assertClose } from '../../helpers/assertions';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 interface ConvCase { x: number[]; w: number[]; strides: [number, number]; pad: Pad }
@@ -53,17 +54,6 @@ async function runAll(): Promise<Map<string, Float32Array>> {
   return out;
 }
 
-function assertClose(actual: Map<string, Float32Array>, expected: Map<string, Float32Array>, label: string): void {
-  assert.deepEqual([...actual.keys()], [...expected.keys()]);
-  for (const [key, want] of expected) {
-    const got = actual.get(key)!;
-    assert.equal(got.length, want.length, `${label} ${key}: length`);
-    for (let i = 0; i < want.length; i++) {
-      const tol = 1e-4 * Math.max(1, Math.abs(want[i]));
-      if (!(Math.abs(got[i] - want[i]) <= tol)) assert.fail(`${label} ${key}[${i}]: got ${got[i]}, want ${want[i]}`);
-    }
-  }
-}
 
 describe('webgpu fast kernels match the cpu backend', () => {
   let reference: Map<string, Float32Array>;

@@ -1,0 +1,29 @@
+/** Assertions several suites share. */
+import assert from 'node:assert/strict';
+import { isUserError } from '../../src/core/types';
+
+/** `fn` fails with a UserError whose message or hint matches `re`; returns "message hint". */
+export async function userError(fn: () => unknown, re: RegExp): Promise<string> {
+  try {
+    await fn();
+  } catch (e) {
+    assert.ok(isUserError(e), `expected a UserError, got ${String(e)}`);
+    const text = `${(e as Error).message} ${(e as { hint?: string }).hint ?? ''}`;
+    assert.match(text, re);
+    return text;
+  }
+  assert.fail('expected an error');
+}
+
+/** Named tensors equal to 1e-4 relative (absolute below 1), with the first difference named. */
+export function assertClose(actual: Map<string, Float32Array>, expected: Map<string, Float32Array>, label: string): void {
+  assert.deepEqual([...actual.keys()], [...expected.keys()]);
+  for (const [key, want] of expected) {
+    const got = actual.get(key)!;
+    assert.equal(got.length, want.length, `${label} ${key}: length`);
+    for (let i = 0; i < want.length; i++) {
+      const tol = 1e-4 * Math.max(1, Math.abs(want[i]));
+      if (!(Math.abs(got[i] - want[i]) <= tol)) assert.fail(`${label} ${key}[${i}]: got ${got[i]}, want ${want[i]}`);
+    }
+  }
+}
