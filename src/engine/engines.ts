@@ -75,6 +75,15 @@ export function engineDirs(opts: EngineOptions = {}): string[] {
  * Load an engine. `auto` tries every engine fastest first and returns the first that works; a named engine is
  * tried alone and a failure is a UserError with the reason (silently training on another engine would hide it).
  */
+/**
+ * tfjs' production mode only silences its console advice (e.g. "install tfjs-node to speed things up"), which
+ * contradicts the engine report users already get; numerical checks are unaffected.
+ */
+function quiet(tf: Tf): Tf {
+  tf.env().set('PROD', true);
+  return tf;
+}
+
 export async function loadEngine(preference: EnginePreference = 'auto', opts: EngineOptions = {}): Promise<LoadedEngine> {
   const order = preference === 'auto' ? ENGINE_ORDER : [preference];
   if (preference !== 'auto' && !ENGINE_ORDER.includes(preference)) {
@@ -243,7 +252,7 @@ export async function loadWebGpu(getModule: () => WebGpuModule, opts: { allowSof
   // and its shaders use the WebGPU constants (GPUBufferUsage, ...) as globals.
   Object.assign(globalThis, mod.globals);
   Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
-  const tf = require('@tensorflow/tfjs') as Tf;
+  const tf = quiet(require('@tensorflow/tfjs') as Tf);
   if (!webgpuBackendRequired) {
     require('@tensorflow/tfjs-backend-webgpu');
     webgpuBackendRequired = true;
@@ -269,7 +278,7 @@ export function wasmDistDir(): string {
 let wasmPathsSet = false;
 
 async function loadWasm(): Promise<{ tf: Tf; device: string }> {
-  const tf = require('@tensorflow/tfjs') as Tf;
+  const tf = quiet(require('@tensorflow/tfjs') as Tf);
   let wasm: typeof import('@tensorflow/tfjs-backend-wasm');
   try {
     wasm = require('@tensorflow/tfjs-backend-wasm');
@@ -293,7 +302,7 @@ async function loadWasm(): Promise<{ tf: Tf; device: string }> {
 }
 
 async function loadCpu(): Promise<{ tf: Tf; device: string }> {
-  const tf = require('@tensorflow/tfjs') as Tf;
+  const tf = quiet(require('@tensorflow/tfjs') as Tf);
   const ok = await tf.setBackend('cpu');
   if (!ok) throw new EngineUnavailable('the cpu backend did not start.');
   return { tf, device: 'cpu · JavaScript' };
