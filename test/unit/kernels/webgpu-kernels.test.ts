@@ -10,17 +10,10 @@ import * as tf from '@tensorflow/tfjs';
 import { registerFastKernels, restoreStockKernels } from '../../../src/engine/kernels';
 import { filterGradTiling } from '../../../src/engine/kernels/webgpu/filter_grad_programs';
 import { assertClose } from '../../helpers/assertions';
-
-type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
-interface ConvCase { x: number[]; w: number[]; strides: [number, number]; pad: Pad }
+import { commonConvCases, type ConvCase } from './convCases';
 
 const convCases: ConvCase[] = [
-  { x: [2, 7, 9, 3], w: [3, 3, 3, 4], strides: [1, 1], pad: 'valid' },
-  { x: [3, 8, 8, 2], w: [3, 3, 2, 5], strides: [2, 2], pad: 'same' },
-  { x: [2, 9, 7, 1], w: [5, 3, 1, 6], strides: [2, 1], pad: 'same' },
-  { x: [1, 5, 5, 4], w: [1, 1, 4, 3], strides: [1, 1], pad: 'valid' },
-  { x: [2, 7, 7, 3], w: [2, 2, 3, 2], strides: [2, 2], pad: 'valid' },
-  { x: [2, 6, 5, 3], w: [3, 3, 3, 4], strides: [1, 2], pad: [[0, 0], [1, 2], [2, 0], [0, 0]] },
+  ...commonConvCases,
   // mnist-cnn's layers, small batch: Cin = 1 with a long split reduction, and a tile-filling 288 x 64 one.
   { x: [3, 28, 28, 1], w: [3, 3, 1, 32], strides: [1, 1], pad: 'valid' },
   { x: [4, 13, 13, 32], w: [3, 3, 32, 64], strides: [1, 1], pad: 'valid' },
