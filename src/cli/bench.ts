@@ -8,7 +8,7 @@
 import { getTemplate } from '../core/templates';
 import { UserError } from '../core/types';
 import { ENGINE_ORDER, loadEngine, type EngineId } from '../engine/engines';
-import { measureTraining } from '../engine/benchmark';
+import { measureTraining, type TrainingSpeed } from '../engine/benchmark';
 import type { Tf } from '../engine/tf';
 import { parse, out } from './io';
 
@@ -60,18 +60,8 @@ export async function run(args: string[]): Promise<number> {
   return measured > 0 ? 0 : 1;
 }
 
-interface BenchLine {
-  bench: 'train';
-  engine: string;
-  device: string;
-  model: string;
-  batch: number;
-  samples_per_s: number | null;
-  ms_per_step: number | null;
-  steps: number;
-  loss_decreased: boolean | null;
-  skipped?: string;
-}
+/** A measurement as one JSON line: what measureTraining reports, plus which bench and template. */
+type BenchLine = { bench: 'train'; model: string } & TrainingSpeed;
 
 /** One template on the current engine, as a JSON line (keys in this order). */
 async function measure(tf: Tf, engine: string, device: string, id: string, batch: number, seconds: number): Promise<BenchLine> {
