@@ -174,7 +174,7 @@ function checkContents(entries, target) {
       if (NOT_RUNTIME[pkg.name]?.[dep] || isTypesOnly(dep)) continue;
       if (!findPackageDir(files, dir, dep)) problems.push(`${pkg.name} needs ${dep}, which is not in the VSIX`);
     }
-    // A package with `exports` is loaded through them (h5wasm: 'h5wasm/node'); otherwise its main must be there.
+    // A package with `exports` is loaded through them (h5wasm: its root `import` condition); otherwise its main must be there.
     const main = pkg.main ? pkg.main.replace(/^\.\//, '') : undefined;
     if (main && !pkg.exports && !NOT_RUNTIME_MAIN.has(pkg.name) && ![main, `${main}.js`, `${main}/index.js`].some((m) => files.has(`${dir}/${m}`))) {
       problems.push(`${pkg.name}'s main file ${main} is not in the VSIX`);
@@ -204,9 +204,14 @@ function smokeTestUnpacked(entries) {
           const s = await ort.InferenceSession.create(onnx);
           console.log('onnxruntime-node: session inputs ' + s.inputNames.join(','));
         } else console.log('onnxruntime-node: loaded');
-        const h5 = await import('h5wasm/node');
+        const h5 = await import('h5wasm');
         await h5.ready;
-        console.log('h5wasm: ready');
+        // The in-memory build: a file written here must not appear on the real disk.
+        const probe = '/model-studio-vsix-probe-' + process.pid + '.h5';
+        h5.FS.writeFile(probe, new Uint8Array([1]));
+        if (require('node:fs').existsSync(probe)) throw new Error('h5wasm writes to the real disk');
+        h5.FS.unlink(probe);
+        console.log('h5wasm: ready (in memory)');
         const gpu = await import('webgpu');
         if (typeof gpu.create !== 'function') throw new Error('webgpu has no create()');
         console.log('webgpu: dawn.node loaded');

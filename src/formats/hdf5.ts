@@ -3,8 +3,10 @@
  * to read eagerly, and a plain tree keeps every Keras-specific rule (names, attribute splitting, layouts) in
  * keras-h5.ts / keras-weights-h5.ts / keras-zip.ts, testable without HDF5.
  *
- * h5wasm works on files in its emscripten file system (MEMFS, in memory): bytes are written to a unique MEMFS
- * path, opened, and unlinked again — nothing touches the real disk.
+ * h5wasm works on files in its emscripten file system: bytes are written to a unique path there, opened, and
+ * unlinked again. We load h5wasm's ES-module build, whose file system is MEMFS (in memory). Its `h5wasm/node`
+ * build is NODERAWFS, the real disk: every path would be a file at the filesystem root, which a user who is
+ * not root cannot write (and a killed process leaves behind).
  */
 import { UserError } from '../core/types';
 import { HDF5_MAGIC, startsWith } from './format';
@@ -81,12 +83,11 @@ function utf8Length(s: string): number {
 
 let lib: Promise<H5Lib> | undefined;
 
-/** Loads h5wasm's Node build once. It is an ES module; dynamic import works from our CommonJS output. */
+/** Loads h5wasm's in-memory (ES module) build once; dynamic import works from our CommonJS output. */
 export function loadH5wasm(): Promise<H5Lib> {
   lib ??= (async () => {
-    // `as string` keeps TypeScript (node10 resolution, which ignores `exports`) from resolving the subpath;
-    // the types are those of the package root, which the node entry shares.
-    const m = (await import('h5wasm/node' as string)) as H5Lib;
+    // The package root's `import` condition is the MEMFS build (see the header); never `h5wasm/node`.
+    const m = (await import('h5wasm' as string)) as H5Lib;
     await m.ready;
     // Errors become exceptions instead of HDF5-DIAG dumps on stderr.
     (m.Module as unknown as { activate_throwing_error_handler(): number }).activate_throwing_error_handler();
