@@ -1,17 +1,18 @@
 /**
- * NumPy `.npy` and `.npz` read and write (format spec: numpy/lib/format.py). Supported dtypes: <f4 <f8 <i4 <i8
- * |u1 |b1 (also |i1 <u2 <i2 <u4), C order only. `.npz` is a zip of `.npy` members (np.savez stores them,
- * np.savez_compressed deflates them); fflate reads both. Big `.npy` files are read row by row on demand.
+ * NumPy `.npy` and `.npz` read and write (format spec: numpy/lib/format.py, versions 1.0 to 3.0). Read: bool,
+ * int8-64, uint8-64, float16 (widened to float32), float32 and float64, either byte order, C or Fortran order
+ * (turned into C order). `.npz` is a zip of `.npy` members (np.savez stores them, np.savez_compressed deflates
+ * them); fflate reads both. Big `.npy` files are read row by row on demand. Object arrays (pickles) are refused.
  */
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
 import { UserError } from '../../core/types';
 import { elementCount, type DataBatch, type DataSource, type Labels } from './source';
 
-export type NpyDType = '<f4' | '<f8' | '<i4' | '<i8' | '|u1' | '|b1' | '|i1' | '<i2' | '<u2' | '<u4';
-export type NpyData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Int16Array | Uint16Array | Uint32Array;
+export type NpyDType = '<f4' | '<f8' | '<i4' | '<i8' | '|u1' | '|b1' | '|i1' | '<i2' | '<u2' | '<u4' | '<u8';
+export type NpyData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Int16Array | Uint16Array | Uint32Array | BigUint64Array;
 
 export interface NpyArray {
   dtype: NpyDType;
@@ -19,63 +20,100 @@ export interface NpyArray {
   data: NpyData;
 }
 
-const ITEM_SIZE: Record<NpyDType, number> = { '<f4': 4, '<f8': 8, '<i4': 4, '<i8': 8, '|u1': 1, '|b1': 1, '|i1': 1, '<i2': 2, '<u2': 2, '<u4': 4 };
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
+/** How the bytes of one element are stored in the file (numpy's `descr`), before we normalise them. */
+interface StoredType {
+  /** The little-endian dtype the data becomes in memory (float16 widens to float32). */
+  dtype: NpyDType;
+  /** Bytes per element in the file. */
+  size: number;
+  bigEndian: boolean;
+  float16: boolean;
+}
+
 export interface NpyHeader {
+  /** The in-memory dtype (little-endian; float16 read as float32). */
   dtype: NpyDType;
   shape: number[];
   /** Byte offset of the data. */
   offset: number;
+  /** numpy's `fortran_order`: the data is stored column-major. */
+  fortranOrder: boolean;
+  stored: StoredType;
 }
 
-function normalizeDescr(descr: string, where: string): NpyDType {
-  // '<u1' and '|u1' mean the same; '=' is native order, little-endian on every machine we run on.
-  const d = descr.replace(/^[=<]/, '<');
-  const oneByte = /^[<|]([ub]1|i1|b1)$/.exec(d);
-  const t = (oneByte ? `|${oneByte[1]}` : d) as NpyDType;
-  if (!(t in ITEM_SIZE)) {
-    throw new UserError(
-      `${where}: NumPy dtype "${descr}" is not supported.`,
-      'Save the array as float32, float64, int32, int64, uint8 or bool (little-endian), e.g. arr.astype("float32").',
-      'npy-dtype',
-    );
+function parseDescr(descr: string, where: string): StoredType {
+  // numpy's descr: byte order ('<' little, '>' big, '|' not applicable, '=' native: little on every machine
+  // we run on), kind (b bool, i int, u uint, f float) and the item size.
+  const m = /^([<>|=]?)([biuf])(\d+)$/.exec(descr);
+  const order = m?.[1] ?? '';
+  const key = m ? `${m[2]}${m[3]}` : '';
+  const dtype = ({ b1: '|b1', i1: '|i1', u1: '|u1', i2: '<i2', u2: '<u2', i4: '<i4', u4: '<u4', i8: '<i8', u8: '<u8', f2: '<f4', f4: '<f4', f8: '<f8' } as Record<string, NpyDType>)[key];
+  if (!m || !dtype) {
+    const hint = /O/.test(descr)
+      ? 'Object arrays hold pickled Python objects, which Model Studio never loads; save a numeric array instead.'
+      : 'Save the array with a numeric or bool dtype, e.g. arr.astype("float32").';
+    throw new UserError(`${where}: NumPy dtype "${descr}" is not supported.`, hint, 'npy-dtype');
   }
-  return t;
+  return { dtype, size: Number(m[3]), bigEndian: order === '>', float16: key === 'f2' };
 }
 
-/** Parse the header of an `.npy` file from its first bytes. */
-export function parseNpyHeader(bytes: Uint8Array, where = 'npy'): NpyHeader {
+/** The header length field and where the header text starts, for the three `.npy` format versions. */
+function headerLayout(bytes: Uint8Array, where: string): { start: number; length: number; utf8: boolean } {
   if (bytes.length < 10 || MAGIC.some((m, i) => bytes[i] !== m)) {
     throw new UserError(`${where} is not a NumPy .npy file.`, 'The file must start with the \\x93NUMPY magic bytes.', 'npy-magic');
   }
-  const major = bytes[6];
+  const [major, minor] = [bytes[6], bytes[7]];
+  if (major < 1 || major > 3 || minor !== 0) {
+    throw new UserError(`${where}: .npy format version ${major}.${minor} is not supported.`, 'numpy writes versions 1.0, 2.0 and 3.0; save the array again with np.save.', 'npy-version');
+  }
+  if (major > 1 && bytes.length < 12) throw new UserError(`${where}: the .npy header is truncated.`, undefined, 'npy-header');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
-  const start = major === 1 ? 10 : 12;
-  if (bytes.length < start + headerLen) throw new UserError(`${where}: the .npy header is truncated.`, undefined, 'npy-header');
-  const header = new TextDecoder('latin1').decode(bytes.subarray(start, start + headerLen));
+  return major === 1 ? { start: 10, length: view.getUint16(8, true), utf8: false } : { start: 12, length: view.getUint32(8, true), utf8: major === 3 };
+}
+
+/** Parse the header of an `.npy` file from its first bytes (the whole header must be there). */
+export function parseNpyHeader(bytes: Uint8Array, where = 'npy'): NpyHeader {
+  const { start, length, utf8 } = headerLayout(bytes, where);
+  if (bytes.length < start + length) throw new UserError(`${where}: the .npy header is truncated.`, undefined, 'npy-header');
+  const header = new TextDecoder(utf8 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, start + length));
   const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (!descr || !fortran || shapeText === undefined) {
-    throw new UserError(`${where}: cannot read the .npy header (${header.trim()}).`, undefined, 'npy-header');
-  }
-  if (fortran === 'True') {
-    throw new UserError(`${where}: Fortran-ordered arrays are not supported.`, 'Save with np.ascontiguousarray(arr).', 'npy-fortran');
+    throw new UserError(`${where}: cannot read the .npy header (${header.trim().slice(0, 200)}).`, undefined, 'npy-header');
   }
   const shape = shapeText
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)
     .map(Number);
-  return { dtype: normalizeDescr(descr, where), shape, offset: start + headerLen };
+  if (shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+    throw new UserError(`${where}: the .npy shape (${shapeText}) is not a list of sizes.`, undefined, 'npy-header');
+  }
+  const stored = parseDescr(descr, where);
+  return { dtype: stored.dtype, shape, offset: start + length, fortranOrder: fortran === 'True', stored };
 }
 
-function typedView(dtype: NpyDType, bytes: Uint8Array, count: number): NpyData {
-  // Copy into an aligned buffer: npy data offsets are 64-byte aligned in files but not inside a zip member.
-  const copy = bytes.slice(0, count * ITEM_SIZE[dtype]).buffer;
-  switch (dtype) {
+/**
+ * Decodes `count` stored elements into a fresh, aligned typed array of the header's dtype. Always copies:
+ * `bytes` may be a view into a larger buffer (Node's Buffer pool, a whole file, a zip), and a typed array
+ * made on `bytes.buffer` would read from the start of that buffer instead.
+ */
+function decode(h: NpyHeader, bytes: Uint8Array, count: number): NpyData {
+  const { size, bigEndian, float16 } = h.stored;
+  const raw = new Uint8Array(count * size);
+  raw.set(bytes.subarray(0, count * size));
+  if (bigEndian && size > 1) {
+    for (let i = 0; i < raw.length; i += size) raw.subarray(i, i + size).reverse();
+  }
+  if (float16) {
+    const halves = new Uint16Array(raw.buffer);
+    return Float32Array.from(halves, halfToFloat);
+  }
+  const copy = raw.buffer;
+  switch (h.dtype) {
     case '<f4':
       return new Float32Array(copy);
     case '<f8':
@@ -95,17 +133,48 @@ function typedView(dtype: NpyDType, bytes: Uint8Array, count: number): NpyData {
       return new Uint16Array(copy);
     case '<u4':
       return new Uint32Array(copy);
+    case '<u8':
+      return new BigUint64Array(copy);
   }
+}
+
+/** IEEE 754 half precision to a JavaScript number. */
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+/** Column-major (Fortran order) data to row-major, the order every reader here assumes. */
+function fortranToC<T extends NpyData>(data: T, shape: number[]): T {
+  if (shape.length < 2) return data;
+  const out = new (data.constructor as new (n: number) => T)(data.length);
+  const strides = shape.map((_, k) => shape.slice(0, k).reduce((a, d) => a * d, 1));
+  const idx = new Array<number>(shape.length).fill(0);
+  for (let c = 0; c < data.length; c++) {
+    let f = 0;
+    for (let k = 0; k < shape.length; k++) f += idx[k] * strides[k];
+    (out as unknown as unknown[])[c] = (data as unknown as unknown[])[f];
+    for (let k = shape.length - 1; k >= 0; k--) {
+      if (++idx[k] < shape[k]) break;
+      idx[k] = 0;
+    }
+  }
+  return out;
 }
 
 export function readNpy(bytes: Uint8Array, where = 'npy'): NpyArray {
   const h = parseNpyHeader(bytes, where);
   const count = elementCount(h.shape);
-  const need = count * ITEM_SIZE[h.dtype];
+  const need = count * h.stored.size;
   if (bytes.length - h.offset < need) {
     throw new UserError(`${where}: the file is truncated (${bytes.length - h.offset} of ${need} data bytes).`, undefined, 'npy-truncated');
   }
-  return { dtype: h.dtype, shape: h.shape, data: typedView(h.dtype, bytes.subarray(h.offset), count) };
+  const data = decode(h, bytes.subarray(h.offset), count);
+  return { dtype: h.dtype, shape: h.shape, data: h.fortranOrder ? fortranToC(data, h.shape) : data };
 }
 
 /** Encode an array as `.npy` version 1.0 (header padded so the data starts at a multiple of 64). */
@@ -152,14 +221,14 @@ export function writeNpz(arrays: Record<string, NpyArray>, compress = false): Ui
 /** Any numeric npy data as float32. */
 export function toFloat32(d: NpyData): Float32Array {
   if (d instanceof Float32Array) return d;
-  if (d instanceof BigInt64Array) return Float32Array.from(d, (v) => Number(v));
+  if (d instanceof BigInt64Array || d instanceof BigUint64Array) return Float32Array.from(d as ArrayLike<bigint>, (v) => Number(v));
   return Float32Array.from(d as ArrayLike<number>);
 }
 
 /** Integer npy data as int32 (class labels, token ids). */
 export function toInt32(d: NpyData): Int32Array {
   if (d instanceof Int32Array) return d;
-  if (d instanceof BigInt64Array) return Int32Array.from(d, (v) => Number(v));
+  if (d instanceof BigInt64Array || d instanceof BigUint64Array) return Int32Array.from(d as ArrayLike<bigint>, (v) => Number(v));
   return Int32Array.from(d as ArrayLike<number>, (v) => Math.trunc(v));
 }
 
@@ -240,16 +309,36 @@ async function openNpy(path: string): Promise<OpenNpy> {
   } catch {
     throw new UserError(`File not found: ${path}`, 'Check the path in the data spec.', 'missing-file');
   }
-  const head = new Uint8Array(4096);
-  const { bytesRead } = await fh.read(head, 0, head.length, 0);
-  const header = parseNpyHeader(head.subarray(0, bytesRead), basename(path));
-  const rowBytes = elementCount(header.shape.slice(1)) * ITEM_SIZE[header.dtype];
-  const size = (await fh.stat()).size;
-  if (size < header.offset + rowBytes * (header.shape[0] ?? 0)) {
+  let header: NpyHeader;
+  let rowBytes: number;
+  try {
+    header = await readHeaderAt(fh, basename(path));
+    rowBytes = elementCount(header.shape.slice(1)) * header.stored.size;
+    const size = (await fh.stat()).size;
+    if (size < header.offset + rowBytes * (header.shape[0] ?? 0)) {
+      throw new UserError(`${basename(path)} is truncated.`, undefined, 'npy-truncated');
+    }
+  } catch (e) {
     await fh.close();
-    throw new UserError(`${basename(path)} is truncated.`, undefined, 'npy-truncated');
+    throw e;
   }
   const handle = fh;
+  if (header.fortranOrder) {
+    // Column-major rows are not contiguous on disk: read the array once and serve rows from memory.
+    await handle.close();
+    const whole = readNpyFile(path);
+    const per = elementCount(header.shape.slice(1));
+    const C = whole.data.constructor as new (n: number) => NpyData;
+    return {
+      header,
+      async rows(indices) {
+        const out = new C(indices.length * per) as NpyData;
+        indices.forEach((r, i) => (out as Float32Array).set((whole.data as Float32Array).subarray(r * per, (r + 1) * per), i * per));
+        return out;
+      },
+      close: async () => undefined,
+    };
+  }
   return {
     header,
     async rows(indices) {
@@ -262,10 +351,20 @@ async function openNpy(path: string): Promise<OpenNpy> {
         await handle.read(out, i * rowBytes, (j - i) * rowBytes, header.offset + indices[i] * rowBytes);
         i = j;
       }
-      return typedView(header.dtype, out, indices.length * elementCount(header.shape.slice(1)));
+      return decode(header, out, indices.length * elementCount(header.shape.slice(1)));
     },
     close: () => handle.close(),
   };
+}
+
+/** Reads just the header of an open `.npy` file, however long the header is. */
+async function readHeaderAt(fh: FileHandle, where: string): Promise<NpyHeader> {
+  const prefix = new Uint8Array(12);
+  const { bytesRead } = await fh.read(prefix, 0, prefix.length, 0);
+  const { start, length } = headerLayout(prefix.subarray(0, bytesRead), where);
+  const head = new Uint8Array(start + length);
+  const got = await fh.read(head, 0, head.length, 0);
+  return parseNpyHeader(head.subarray(0, got.bytesRead), where);
 }
 
 /** Read a whole `.npy` file (for predict inputs). */
