@@ -8,6 +8,7 @@ import { topologicalOrder } from './graph';
 import { getSpec, withDefaults } from './layers';
 import { formatShape } from './layers/shapeMath';
 import { ShapeError, type WeightSpec } from './layers/spec';
+import { TFJS_DEPARTURE_CODE, TFJS_DEPARTURE_HINT, tfjsDepartures } from './layers/tfjsSupport';
 import type { Diagnostic, JsonObject, LayerNode, ModelGraph, Shape } from './types';
 import { validateFilledConfig } from './validate';
 
@@ -212,6 +213,9 @@ function analyzeLayer(
   } catch (e) {
     diag(shapeDiagnostic(node.name, at, e));
     return info;
+  }
+  for (const d of tfjsDepartures(node.className, config, inputShapes)) {
+    diag({ severity: 'warning', code: TFJS_DEPARTURE_CODE, layer: node.name, field: d.field, message: `${at}: ${d.message}`, hint: TFJS_DEPARTURE_HINT });
   }
   // Keras: a frozen layer (trainable=false) has only non-trainable weights.
   const frozen = config.trainable === false;

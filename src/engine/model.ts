@@ -3,7 +3,8 @@
  * whole product) and `tf.models.modelFromJSON`; weights are then assigned by name, never by position alone,
  * so a graph edited in the editor keeps the weights of the layers it still has.
  */
-import { expectedWeights } from '../core/analysis';
+import { analyze, expectedWeights } from '../core/analysis';
+import { TFJS_DEPARTURE_CODE } from '../core/layers/tfjsSupport';
 import { UserError, type Json, type JsonObject, type ModelFile, type NamedTensor } from '../core/types';
 import { kerasConfigFromGraph, toTfjsSpelling } from '../formats/keras-json';
 import type { LayersModel, Tf } from './tf';
@@ -17,6 +18,8 @@ export interface BuildOptions {
    * their fresh initialisation; `strict` turns that into an error instead (evaluate/predict want trained weights).
    */
   strict?: boolean;
+  /** Build even where tfjs departs from Keras (the Keras suite measures those departures); never in the product. */
+  allowDepartures?: boolean;
 }
 
 /** The `<layer>/<weight>` name of a tfjs weight: the layer's name plus the weight's own (possibly nested) name. */
@@ -29,8 +32,25 @@ export function weightName(layer: Layer, w: LayerVariable): string {
   return `${layer.name}/${own}`;
 }
 
+/**
+ * TensorFlow.js would build these layers but compute something else than Keras (or fail deep inside tfjs):
+ * refuse with the options at fault, the first few of them, rather than train or predict silently differently.
+ */
+function refuseDepartures(graph: ModelFile['graph']): void {
+  const found = analyze(graph).diagnostics.filter((d) => d.code === TFJS_DEPARTURE_CODE);
+  if (found.length === 0) return;
+  const shown = found.slice(0, 3).map((d) => d.message);
+  const more = found.length > 3 ? ` (and ${found.length - 3} more)` : '';
+  throw new UserError(
+    `The TensorFlow.js engine cannot run this model as Keras does: ${shown.join('; ')}${more}.`,
+    'Train it with the keras engine (real Keras in Python), or change those options.',
+    'tfjs-departure',
+  );
+}
+
 /** Build a tf.LayersModel from a ModelFile: architecture, then the file's weights by name. */
 export async function buildTfModel(tf: Tf, file: ModelFile, opts: BuildOptions = {}): Promise<LayersModel> {
+  if (!opts.allowDepartures) refuseDepartures(file.graph);
   const keras = kerasConfigFromGraph(file.graph);
   // When the file's weights replace every initial value, initialising is wasted work, and tfjs' Orthogonal
   // initializer (the recurrent default) takes about a minute for an LSTM kernel on the cpu backend.

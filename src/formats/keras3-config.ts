@@ -14,6 +14,7 @@
  */
 import type { Json, JsonObject, ModelGraph, Shape } from '../core/types';
 import { analyze } from '../core/analysis';
+import { withDefaults } from '../core/layers';
 import { isJsonObject, kerasConfigFromGraph } from './keras-json';
 
 const DROPPED_KEYS = new Set(['time_major', 'fused', 'renorm', 'renorm_clipping', 'renorm_momentum', 'virtual_batch_size', 'adjustment', 'input_length']);
@@ -38,7 +39,9 @@ function layerConfig3(className: string, config: JsonObject): JsonObject {
     };
   }
   const out: JsonObject = {};
-  for (const [k, v] of Object.entries(config)) {
+  // Every argument, defaults included, as Keras' get_config writes them: a Keras 3 constructor may require an
+  // argument that tfjs and Keras 2 default (AveragePooling's pool_size), so a file must not rely on defaults.
+  for (const [k, v] of Object.entries(withDefaults(className, config))) {
     if (DROPPED_KEYS.has(k) || k === 'batch_input_shape') continue;
     const mod = OBJECT_MODULES.find(([re]) => re.test(k));
     if (mod && isJsonObject(v) && typeof v.class_name === 'string') out[k] = serializedObject(mod[1], v);

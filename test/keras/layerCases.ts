@@ -1,0 +1,148 @@
+/**
+ * The forward-pass cases of the Keras suite: every catalog layer, with the options the catalog exposes.
+ * Each case is one layer after an InputLayer of `input` (batch dimension included, null).
+ */
+import type { JsonObject } from '../../src/core/types';
+
+export interface LayerCase {
+  id: string;
+  input: (number | null)[];
+  className: string;
+  config: JsonObject;
+  /** Integer inputs in [0, max) (Embedding). */
+  intMax?: number;
+  /** How many inputs of shape `input` the layer takes (merge layers); 1 when absent. */
+  inputs?: number;
+  /** A second layer after the first (e.g. a Dense after a Reshape with -1). */
+  then?: [string, JsonObject];
+}
+
+const cases: LayerCase[] = [];
+function add(className: string, input: (number | null)[], config: JsonObject, tag = '', intMax?: number): void {
+  const id = `${className}${tag ? `[${tag}]` : ''}`;
+  cases.push({ id, input, className, config, ...(intMax ? { intMax } : {}) });
+}
+
+// Core
+add('Dense', [null, 5], { units: 4 });
+add('Dense', [null, 5], { units: 3, activation: 'relu', use_bias: false }, 'relu,no-bias');
+add('Dense', [null, 3, 5], { units: 4, activation: 'tanh' }, 'rank3');
+for (const a of ['relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'softplus', 'softsign', 'hard_sigmoid', 'exponential', 'swish', 'silu', 'gelu', 'relu6', 'linear']) {
+  add('Activation', [null, 6], { activation: a }, a);
+}
+add('Dropout', [null, 6], { rate: 0.5 });
+add('Embedding', [null, 7], { input_dim: 10, output_dim: 4 }, '', 10);
+add('Embedding', [null, 7], { input_dim: 10, output_dim: 4, mask_zero: true }, 'mask_zero', 10);
+
+// Convolution
+for (const padding of ['valid', 'same', 'causal']) add('Conv1D', [null, 9, 3], { filters: 4, kernel_size: [3], padding }, padding);
+add('Conv1D', [null, 9, 3], { filters: 4, kernel_size: [3], strides: [2] }, 'strides=2');
+add('Conv1D', [null, 9, 3], { filters: 4, kernel_size: [3], dilation_rate: [2] }, 'dilation=2');
+add('Conv1D', [null, 3, 9], { filters: 4, kernel_size: [3], data_format: 'channels_first' }, 'channels_first');
+add('Conv1D', [null, 9, 4], { filters: 4, kernel_size: [3], groups: 2 }, 'groups=2');
+for (const padding of ['valid', 'same']) add('Conv2D', [null, 7, 6, 3], { filters: 4, kernel_size: [3, 3], padding }, padding);
+add('Conv2D', [null, 7, 6, 3], { filters: 4, kernel_size: [3, 2], strides: [2, 2], padding: 'same' }, 'strides=2,same');
+add('Conv2D', [null, 7, 6, 3], { filters: 4, kernel_size: [3, 3], dilation_rate: [2, 2] }, 'dilation=2');
+add('Conv2D', [null, 3, 7, 6], { filters: 4, kernel_size: [3, 3], data_format: 'channels_first' }, 'channels_first');
+add('Conv2D', [null, 7, 6, 4], { filters: 4, kernel_size: [3, 3], groups: 2 }, 'groups=2');
+add('Conv3D', [null, 5, 5, 4, 2], { filters: 3, kernel_size: [2, 2, 2] });
+add('Conv3D', [null, 5, 5, 4, 2], { filters: 3, kernel_size: [3, 3, 3], padding: 'same', strides: [2, 2, 1] }, 'same,strides');
+add('Conv2DTranspose', [null, 4, 5, 3], { filters: 2, kernel_size: [3, 3] });
+add('Conv2DTranspose', [null, 4, 5, 3], { filters: 2, kernel_size: [3, 3], strides: [2, 2], padding: 'same' }, 'strides=2,same');
+add('Conv2DTranspose', [null, 4, 5, 3], { filters: 2, kernel_size: [3, 3], strides: [2, 2], output_padding: [1, 1] }, 'output_padding');
+add('Conv2DTranspose', [null, 4, 5, 3], { filters: 2, kernel_size: [3, 3], dilation_rate: [2, 2] }, 'dilation=2');
+add('Conv2DTranspose', [null, 3, 4, 5], { filters: 2, kernel_size: [3, 3], data_format: 'channels_first' }, 'channels_first');
+add('SeparableConv1D', [null, 9, 3], { filters: 4, kernel_size: [3] });
+add('SeparableConv1D', [null, 9, 3], { filters: 4, kernel_size: [3], padding: 'same', depth_multiplier: 2 }, 'same,dm=2');
+add('SeparableConv2D', [null, 7, 6, 3], { filters: 4, kernel_size: [3, 3] });
+add('SeparableConv2D', [null, 7, 6, 3], { filters: 4, kernel_size: [3, 3], padding: 'same', depth_multiplier: 2, strides: [2, 2] }, 'same,dm=2,strides');
+add('SeparableConv2D', [null, 3, 7, 6], { filters: 4, kernel_size: [3, 3], data_format: 'channels_first' }, 'channels_first');
+add('DepthwiseConv2D', [null, 7, 6, 3], { kernel_size: [3, 3] });
+add('DepthwiseConv2D', [null, 7, 6, 3], { kernel_size: [3, 3], depth_multiplier: 2, padding: 'same', dilation_rate: [2, 2] }, 'dm=2,same,dilation');
+add('DepthwiseConv2D', [null, 3, 7, 6], { kernel_size: [3, 3], data_format: 'channels_first' }, 'channels_first');
+add('DepthwiseConv2D', [null, 7, 6, 3], { kernel_size: [3, 3], depth_multiplier: 2 }, 'dm=2');
+add('DepthwiseConv2D', [null, 7, 6, 3], { kernel_size: [3, 3], dilation_rate: [2, 2] }, 'dilation=2');
+add('DepthwiseConv2D', [null, 7, 6, 3], { kernel_size: [3, 3], padding: 'same', strides: [2, 2] }, 'same,strides');
+
+// Pooling
+for (const p of ['MaxPooling', 'AveragePooling']) {
+  add(`${p}1D`, [null, 9, 3], {});
+  add(`${p}1D`, [null, 9, 3], { pool_size: [3], strides: [2], padding: 'same' }, 'same,strides');
+  add(`${p}1D`, [null, 3, 9], { data_format: 'channels_first' }, 'channels_first');
+  add(`${p}2D`, [null, 7, 6, 3], {});
+  add(`${p}2D`, [null, 7, 6, 3], { pool_size: [3, 3], strides: [2, 2], padding: 'same' }, 'same,strides');
+  add(`${p}2D`, [null, 3, 7, 6], { data_format: 'channels_first' }, 'channels_first');
+  add(`${p}3D`, [null, 4, 4, 4, 2], {});
+  add(`${p}3D`, [null, 5, 5, 4, 2], { padding: 'same' }, 'same');
+}
+for (const p of ['GlobalMaxPooling', 'GlobalAveragePooling']) {
+  add(`${p}1D`, [null, 9, 3], {});
+  add(`${p}1D`, [null, 9, 3], { keepdims: true }, 'keepdims');
+  add(`${p}1D`, [null, 3, 9], { data_format: 'channels_first' }, 'channels_first');
+  add(`${p}2D`, [null, 7, 6, 3], {});
+  add(`${p}2D`, [null, 7, 6, 3], { keepdims: true }, 'keepdims');
+  add(`${p}2D`, [null, 3, 7, 6], { data_format: 'channels_first' }, 'channels_first');
+}
+
+// Reshaping
+add('Flatten', [null, 3, 4, 2], {});
+add('Flatten', [null, 3, 4, 2], { data_format: 'channels_first' }, 'channels_first');
+add('Reshape', [null, 12], { target_shape: [3, 4] });
+add('Reshape', [null, 12], { target_shape: [-1, 4] }, '-1');
+cases.push({ id: 'Reshape[-1]+Dense', input: [null, 12], className: 'Reshape', config: { target_shape: [-1, 4] }, then: ['Dense', { units: 2 }] });
+add('Permute', [null, 3, 4, 2], { dims: [2, 3, 1] });
+add('RepeatVector', [null, 5], { n: 3 });
+add('UpSampling1D', [null, 4, 3], { size: 3 });
+add('UpSampling2D', [null, 3, 4, 2], { size: [2, 3] });
+add('UpSampling2D', [null, 3, 4, 2], { size: [2, 2], interpolation: 'bilinear' }, 'bilinear');
+add('UpSampling2D', [null, 2, 3, 4], { size: [2, 2], data_format: 'channels_first' }, 'channels_first');
+add('ZeroPadding1D', [null, 4, 3], { padding: [1, 2] });
+add('ZeroPadding2D', [null, 3, 4, 2], { padding: [[1, 0], [2, 1]] });
+add('ZeroPadding2D', [null, 2, 3, 4], { padding: [[1, 1], [1, 1]], data_format: 'channels_first' }, 'channels_first');
+add('Cropping1D', [null, 6, 3], { cropping: [1, 2] });
+add('Cropping2D', [null, 6, 5, 2], { cropping: [[1, 2], [0, 1]] });
+add('Cropping2D', [null, 2, 6, 5], { cropping: [[1, 1], [1, 0]], data_format: 'channels_first' }, 'channels_first');
+
+// Normalization (inference: moving statistics)
+add('BatchNormalization', [null, 6], {});
+add('BatchNormalization', [null, 4, 5, 3], { center: false, scale: false, epsilon: 0.01 }, 'no center/scale');
+add('BatchNormalization', [null, 3, 4, 5], { axis: 1 }, 'axis=1');
+add('LayerNormalization', [null, 6], {});
+add('LayerNormalization', [null, 4, 5], { epsilon: 0.01, center: false }, 'eps,no-center');
+
+// Recurrent
+for (const rs of [false, true]) {
+  const t = rs ? 'sequences' : '';
+  add('SimpleRNN', [null, 5, 3], { units: 4, return_sequences: rs }, t);
+  add('LSTM', [null, 5, 3], { units: 4, return_sequences: rs }, t);
+  add('GRU', [null, 5, 3], { units: 4, return_sequences: rs }, t);
+}
+add('GRU', [null, 5, 3], { units: 4, reset_after: false }, 'reset_after=false');
+add('GRU', [null, 5, 3], { units: 4, reset_after: true }, 'reset_after=true');
+add('LSTM', [null, 5, 3], { units: 4, go_backwards: true }, 'go_backwards');
+for (const merge of ['concat', 'sum', 'mul', 'ave']) {
+  add('Bidirectional', [null, 5, 3], { layer: { class_name: 'LSTM', config: { name: 'lstm', units: 3, return_sequences: true } }, merge_mode: merge }, merge);
+}
+add('TimeDistributed', [null, 4, 5], { layer: { class_name: 'Dense', config: { name: 'dense', units: 3 } } });
+
+// Merging (two inputs of the same shape)
+for (const m of ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum']) cases.push({ id: m, input: [null, 3, 4], className: m, config: {}, inputs: 2 });
+cases.push({ id: 'Concatenate', input: [null, 3, 4], className: 'Concatenate', config: {}, inputs: 2 });
+cases.push({ id: 'Concatenate[axis=1]', input: [null, 3, 4], className: 'Concatenate', config: { axis: 1 }, inputs: 2 });
+cases.push({ id: 'Dot[axes=-1]', input: [null, 5], className: 'Dot', config: { axes: -1 }, inputs: 2 });
+cases.push({ id: 'Dot[normalize]', input: [null, 5], className: 'Dot', config: { axes: 1, normalize: true }, inputs: 2 });
+
+// Activation layers
+add('ReLU', [null, 8], {});
+add('ReLU', [null, 8], { max_value: 1.5 }, 'max_value');
+add('ReLU', [null, 8], { negative_slope: 0.1 }, 'negative_slope');
+add('ReLU', [null, 8], { threshold: 0.5 }, 'threshold');
+add('LeakyReLU', [null, 8], { alpha: 0.2 });
+add('PReLU', [null, 4, 3], {});
+add('PReLU', [null, 4, 5, 3], { shared_axes: [1, 2] }, 'shared_axes');
+add('ELU', [null, 8], {});
+add('ELU', [null, 8], { alpha: 0.5 }, 'alpha=0.5');
+add('Softmax', [null, 8], {});
+add('Softmax', [null, 3, 4], { axis: 1 }, 'axis=1');
+
+export const LAYER_CASES: readonly LayerCase[] = cases;
