@@ -8,7 +8,7 @@ import { topologicalOrder } from './graph';
 import { getSpec, withDefaults } from './layers';
 import { formatShape } from './layers/shapeMath';
 import { ShapeError, type WeightSpec } from './layers/spec';
-import { TFJS_DEPARTURE_CODE, TFJS_DEPARTURE_HINT, tfjsDepartures } from './layers/tfjsSupport';
+import { TFJS_DEPARTURE_CODE, TFJS_DEPARTURE_HINT, tfjsDepartures, type KerasDialect } from './layers/tfjsSupport';
 import type { Diagnostic, JsonObject, LayerNode, ModelGraph, Shape } from './types';
 import { validateFilledConfig } from './validate';
 
@@ -33,7 +33,8 @@ export interface Analysis {
 
 const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
-export function analyze(g: ModelGraph): Analysis {
+/** `dialect`: which Keras the model's names mean (see tfjsSupport); our own models mean Keras 3. */
+export function analyze(g: ModelGraph, dialect: KerasDialect = {}): Analysis {
   const diagnostics: Diagnostic[] = [];
   const layers = new Map<string, LayerInfo>();
   const byName = new Map<string, LayerNode>();
@@ -71,7 +72,7 @@ export function analyze(g: ModelGraph): Analysis {
     if (!node) continue;
     let info: LayerInfo;
     try {
-      info = analyzeLayer(node, byName, layers, onCycle.has(name), diag);
+      info = analyzeLayer(node, byName, layers, onCycle.has(name), diag, dialect);
     } catch (e) {
       // Only a malformed node (say, no `inbound` list from a damaged file) gets here: report, carry on.
       diag({ severity: 'error', code: 'malformed-layer', layer: name, message: `${name}: cannot be analyzed (${e instanceof Error ? e.message : String(e)})`, hint: 'remove and re-add the layer' });
@@ -126,6 +127,7 @@ function analyzeLayer(
   done: Map<string, LayerInfo>,
   onCycle: boolean,
   diag: (d: Diagnostic) => void,
+  dialect: KerasDialect,
 ): LayerInfo {
   const info: LayerInfo = {
     name: node.name,
@@ -214,7 +216,7 @@ function analyzeLayer(
     diag(shapeDiagnostic(node.name, at, e));
     return info;
   }
-  for (const d of tfjsDepartures(node.className, config, inputShapes)) {
+  for (const d of tfjsDepartures(node.className, config, inputShapes, dialect)) {
     diag({ severity: 'warning', code: TFJS_DEPARTURE_CODE, layer: node.name, field: d.field, message: `${at}: ${d.message}`, hint: TFJS_DEPARTURE_HINT });
   }
   // Keras: a frozen layer (trainable=false) has only non-trainable weights.

@@ -36,8 +36,8 @@ export function weightName(layer: Layer, w: LayerVariable): string {
  * TensorFlow.js would build these layers but compute something else than Keras (or fail deep inside tfjs):
  * refuse with the options at fault, the first few of them, rather than train or predict silently differently.
  */
-function refuseDepartures(graph: ModelFile['graph']): void {
-  const found = analyze(graph).diagnostics.filter((d) => d.code === TFJS_DEPARTURE_CODE);
+function refuseDepartures(file: ModelFile): void {
+  const found = analyze(file.graph, { kerasVersion: file.producer?.kerasVersion }).diagnostics.filter((d) => d.code === TFJS_DEPARTURE_CODE);
   if (found.length === 0) return;
   const shown = found.slice(0, 3).map((d) => d.message);
   const more = found.length > 3 ? ` (and ${found.length - 3} more)` : '';
@@ -50,7 +50,7 @@ function refuseDepartures(graph: ModelFile['graph']): void {
 
 /** Build a tf.LayersModel from a ModelFile: architecture, then the file's weights by name. */
 export async function buildTfModel(tf: Tf, file: ModelFile, opts: BuildOptions = {}): Promise<LayersModel> {
-  if (!opts.allowDepartures) refuseDepartures(file.graph);
+  if (!opts.allowDepartures) refuseDepartures(file);
   const keras = kerasConfigFromGraph(file.graph);
   // When the file's weights replace every initial value, initialising is wasted work, and tfjs' Orthogonal
   // initializer (the recurrent default) takes about a minute for an LSTM kernel on the cpu backend.

@@ -80,12 +80,21 @@ const RULES: Record<string, Rule[]> = {
   Softmax: [rule('axis', (c, inputs) => !lastAxis(c.axis, inputs), 'TensorFlow.js cannot run Softmax on an axis other than the last')],
 };
 
+/** Which Keras a model's names mean: a Keras 1/2 file's `hard_sigmoid` is Keras 2's formula, which tfjs has. */
+export interface KerasDialect {
+  /** `keras_version` of the file the model came from; absent for our own models, which mean Keras 3. */
+  kerasVersion?: string;
+}
+
+const isKeras2 = (d: KerasDialect) => /^[12]\./.test(d.kerasVersion ?? '');
+
 /** The departures of one layer (config with defaults filled) on the tfjs engine; empty when it matches Keras. */
-export function tfjsDepartures(className: string, config: JsonObject, inputs: Shape[]): EngineDeparture[] {
+export function tfjsDepartures(className: string, config: JsonObject, inputs: Shape[], dialect: KerasDialect = {}): EngineDeparture[] {
   if (MISSING_CLASSES.has(className)) return [{ message: `TensorFlow.js has no ${className} layer` }];
   const out: EngineDeparture[] = [];
   for (const field of ACTIVATION_FIELDS) {
     const a = config[field];
+    if (a === 'hard_sigmoid' && isKeras2(dialect)) continue;
     if (typeof a === 'string' && ACTIVATIONS[a]) out.push({ field, message: ACTIVATIONS[a] });
   }
   for (const r of RULES[className] ?? []) {
@@ -96,7 +105,7 @@ export function tfjsDepartures(className: string, config: JsonObject, inputs: Sh
   if ((className === 'Bidirectional' || className === 'TimeDistributed') && inner && typeof inner === 'object' && !Array.isArray(inner)) {
     const l = inner as JsonObject;
     if (typeof l.class_name === 'string') {
-      for (const d of tfjsDepartures(l.class_name, (l.config ?? {}) as JsonObject, inputs)) out.push({ field: 'layer', message: `${l.class_name}: ${d.message}` });
+      for (const d of tfjsDepartures(l.class_name, (l.config ?? {}) as JsonObject, inputs, dialect)) out.push({ field: 'layer', message: `${l.class_name}: ${d.message}` });
     }
   }
   return out;

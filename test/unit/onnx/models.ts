@@ -29,7 +29,9 @@ const conv = (c: JsonObject): JsonObject => ({ filters: 4, kernel_size: [3, 3], 
 
 /** [label, model] pairs; every one must export and match tfjs in ONNX Runtime. */
 export function coverageModels(): [string, ModelFile][] {
-  const acts = ['relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'softplus', 'softsign', 'linear', 'gelu', 'swish', 'hard_sigmoid', 'relu6', 'mish'];
+  // hard_sigmoid is left out: tfjs computes Keras 2's formula and refuses it in our (Keras 3) models; the ONNX
+  // mapping of HardSigmoid to Keras 3's formula belongs to the ONNX import work.
+  const acts = ['relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'softplus', 'softsign', 'linear', 'gelu', 'swish', 'relu6', 'mish'];
   return [
     ['dense activations', chain('acts', [6], acts.map((a) => ['Dense', { units: 5, activation: a }] as Step))],
     ['dense on rank 3 + LayerNormalization', chain('seq_dense', [4, 6], [['Dense', { units: 5, activation: 'relu' }], ['LayerNormalization', {}]])],
