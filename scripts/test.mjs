@@ -59,17 +59,22 @@ if (needs.has('python') && !ensurePythonEnv()) fail('setting up the Python envir
 if (needs.has('build') && !run(process.execPath, [join(root, 'scripts/build.mjs')])) fail('the build failed');
 if (needs.size) console.log(`set-up done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
+// Lint first; a lint failure still lets the suites run, so one run reports both, and fails at the end.
+let lintOk = true;
 if (suites.includes('lint')) {
   const eslint = join(root, 'node_modules', 'eslint', 'bin', 'eslint.js');
-  if (!run(process.execPath, [eslint, 'src', 'webview'])) fail('lint failed: see docs/ARCHITECTURE.md for the layer rule and the size limits');
-  console.log('lint: clean');
+  lintOk = run(process.execPath, [eslint, 'src', 'webview']);
+  console.log(lintOk ? 'lint: clean' : 'lint: FAILED (layer rule and size limits: README, "For contributors")');
 }
 
 const testSuites = suites.filter((s) => s !== 'lint');
-if (testSuites.length === 0) process.exit(0);
-const files = testSuites.flatMap((s) => findTests(join(root, 'test', s)));
-if (files.length === 0) fail(`no test files found for: ${testSuites.join(', ')}`);
-const ok = run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
-  env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=8192' },
-});
-process.exit(ok ? 0 : 1);
+let testsOk = true;
+if (testSuites.length) {
+  const files = testSuites.flatMap((s) => findTests(join(root, 'test', s)));
+  if (files.length === 0) fail(`no test files found for: ${testSuites.join(', ')}`);
+  testsOk = run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
+    env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=8192' },
+  });
+}
+if (!lintOk) console.error('lint failed (see its report above the tests)');
+process.exit(lintOk && testsOk ? 0 : 1);
