@@ -1,6 +1,7 @@
 // The README's test command. `npm test` sets up what the suites need and is missing (system packages,
 // code-server, the Python environment), then runs lint and every suite with Node's own test runner
-// (TypeScript through tsx). `npm test -- unit` (or lint, webview, e2e) runs one, with only its set-up.
+// (TypeScript through tsx). `npm test -- unit` (or lint, webview, e2e) runs one, with only its set-up;
+// `npm test -- setup` only sets up.
 // Every set-up step is idempotent and takes a second or two when everything is already there.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync } from 'node:fs';
@@ -10,7 +11,9 @@ import { ensurePythonEnv } from './python-env.mjs';
 const root = new URL('..', import.meta.url).pathname;
 const all = ['lint', 'unit', 'webview', 'e2e'];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const suites = wanted.length ? wanted : all;
+// `npm test -- setup` only installs what every suite needs.
+const setupOnly = wanted.length === 1 && wanted[0] === 'setup';
+const suites = wanted.length && !setupOnly ? wanted : all;
 const unknown = suites.filter((s) => !all.includes(s));
 if (unknown.length) fail(`unknown suite: ${unknown.join(', ')} (suites: ${all.join(', ')})`);
 
@@ -58,6 +61,7 @@ if (needs.has('code-server') && !run('bash', ['.ci/install-code-server.sh'])) fa
 if (needs.has('python') && !ensurePythonEnv()) fail('setting up the Python environment failed (see above)');
 if (needs.has('build') && !run(process.execPath, [join(root, 'scripts/build.mjs')])) fail('the build failed');
 if (needs.size) console.log(`set-up done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+if (setupOnly) process.exit(0);
 
 // Lint first; a lint failure still lets the suites run, so one run reports both, and fails at the end.
 let lintOk = true;
