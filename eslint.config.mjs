@@ -5,6 +5,7 @@
 import { builtinModules } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import local from './scripts/lint/rules.mjs';
@@ -38,7 +39,7 @@ const layers = [
   { layer: 'webview', mayImport: ['webview', 'src/core', 'src/protocol', 'media'], forbiddenPackages: nodeOnly },
 ];
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test-artifacts/**', 'demo-output/**'] },
   {
     files: ['src/**/*.{ts,tsx}', 'webview/**/*.{ts,tsx}'],
