@@ -3,7 +3,7 @@
 # node_modules so `npm ci` never touches it. Idempotent; run as root on a fresh CI machine after
 # install-system-deps.sh (it needs libkrb5-dev, ripgrep and a C++ toolchain for code-server's native modules).
 #
-# Why each step (see DESIGN.md, "Offline facts"):
+# Why each step:
 # - code-server@4.100.3 is the last release that runs on Node 20 (its postinstall refuses other majors).
 # - Its postinstall runs `npm install` inside lib/vscode; as root npm needs unsafe-perm for that to work.
 # - @vscode/ripgrep's postinstall downloads rg from GitHub, which these machines cannot reach; it first looks
