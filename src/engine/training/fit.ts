@@ -6,8 +6,7 @@
  */
 import type { JsonObject } from '../../core/types';
 import { UserError } from '../../core/types';
-import type { OptimizerConfig } from '../../core/training';
-import type { BatchPoint, EpochPoint, HistogramItem } from '../../protocol/training';
+import { CALLBACK_DEFAULTS, type BatchEvent, type EpochEvent, type HistogramItem, type OptimizerConfig } from '../../core/training';
 import { batches, rng, type DataSource } from '../datasets/source';
 import type { LayersModel, Tensor, Tf } from '../tf';
 import { adaptData, type DataAdapter } from './adapter';
@@ -34,18 +33,8 @@ export interface FitOptions {
   stepsPerEpoch?: number;
 }
 
-/** What an epoch event carries beyond the chart point. */
-export interface EpochEvent extends EpochPoint {
-  /** Seconds the epoch took. */
-  seconds: number;
-  /** Seconds left for the remaining epochs, at the current speed. */
-  etaSeconds: number;
-  /** Tensor memory held by the engine and the process's resident memory, in bytes. */
-  memory: { tensorBytes: number; rssBytes: number };
-}
-
 export interface FitEvents {
-  onBatch?(p: BatchPoint & { etaSeconds?: number }): void;
+  onBatch?(p: BatchEvent): void;
   onEpoch?(p: EpochEvent): void | Promise<void>;
   onHistograms?(items: HistogramItem[]): void;
   /** Save a checkpoint of the model's current weights (best and/or last). Awaited: weights stay still meanwhile. */
@@ -147,11 +136,11 @@ export async function fit(
   const step = specs.filter((s) => s.name === 'StepDecay').map((s) => stepDecay(s.args))[0];
   const expo = specs.filter((s) => s.name === 'ExponentialDecay').map((s) => exponentialDecay(s.args))[0];
   const hist = specs.find((s) => s.name === 'Histograms' || (s.name === 'TensorBoard' && Number(s.args.histogram_freq ?? 0) > 0));
-  const histFreq = hist ? Math.max(1, Number(hist.args.freq ?? hist.args.histogram_freq ?? 1)) : 0;
+  const histFreq = hist ? Math.max(1, Number(hist.args.freq ?? hist.args.histogram_freq ?? CALLBACK_DEFAULTS.Histograms.freq)) : 0;
   const ckptSpec = specs.find((s) => s.name === 'ModelCheckpoint');
   const ckptKey = resolveMonitor(String(ckptSpec?.args.monitor ?? (hasVal ? 'val_loss' : 'loss')), hasVal);
   const ckptMonitor = new Monitor(ckptKey, monitorMode(ckptKey, String(ckptSpec?.args.mode ?? 'auto')));
-  if (early && early.monitor.key !== (specs.find((s) => s.name === 'EarlyStopping')?.args.monitor ?? 'val_loss')) {
+  if (early && early.monitor.key !== (specs.find((s) => s.name === 'EarlyStopping')?.args.monitor ?? CALLBACK_DEFAULTS.EarlyStopping.monitor)) {
     events.onLog?.(`EarlyStopping monitors ${early.monitor.key} (there is no validation data).`);
   }
 

@@ -13,7 +13,7 @@ import {
   type SpeedReport,
   type SpeedRequest,
   type ToPredictWorker,
-} from './predictProtocol';
+} from '../../protocol/predict';
 
 /** The bundle `dist/predictWorker.js` next to the bundled host, or the TypeScript source through tsx. */
 export function predictWorkerLaunch(): ChildEntry {
