@@ -98,7 +98,13 @@ export async function runJob(job: StartJob, send: Send, control: TrainingControl
     // Every check before the first batch: a bad optimizer, loss, metric, callback or shape fails here.
     prepareFit(tf, model, train, opts);
     if (validation) prepareFit(tf, model, validation, opts);
-    send({ type: 'data', train: describeSource(train), validation: validation && describeSource(validation), test: test && describeSource(test) });
+    send({
+      type: 'data',
+      train: describeSource(train),
+      validation: validation && describeSource(validation),
+      test: test && describeSource(test),
+      samples: { train: train.size, validation: validation?.size, test: test?.size },
+    });
 
     mkdirSync(job.runDir, { recursive: true });
     const metricsPath = join(job.runDir, RUN_FILES.metrics);

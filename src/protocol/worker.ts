@@ -59,7 +59,8 @@ export type HostToWorker =
 export type WorkerToHost =
   | { type: 'ready'; pid: number }
   | { type: 'engine'; engine: string; device: string; skipped: { engine: string; reason: string }[] }
-  | { type: 'data'; train: string; validation?: string; test?: string }
+  /** The data a run uses: a line per split for people, and the sample counts for progress bars. */
+  | { type: 'data'; train: string; validation?: string; test?: string; samples: { train: number; validation?: number; test?: number } }
   | { type: 'state'; state: WorkerState }
   | { type: 'batch'; point: BatchEvent }
   | { type: 'epoch'; point: EpochEvent }
@@ -123,7 +124,7 @@ const isSkipped = (v: unknown) => Array.isArray(v) && v.every((s) => isObj(s) &&
 export const parseWorkerToHost = protocol<WorkerToHost>({
   ready: notification((m) => isNum(m.pid)),
   engine: notification((m) => isStr(m.engine) && isStr(m.device) && isSkipped(m.skipped)),
-  data: notification((m) => isStr(m.train) && isOptStr(m.validation) && isOptStr(m.test)),
+  data: notification((m) => isStr(m.train) && isOptStr(m.validation) && isOptStr(m.test) && isObj(m.samples) && isNum(m.samples.train)),
   state: notification((m) => isOneOf(WORKER_STATES, m.state)),
   batch: notification(({ point: p }) => isObj(p) && isNum(p.step) && isNum(p.epoch) && isNum(p.batch) && isMetrics(p.metrics) && isOptNum(p.lr)),
   epoch: notification(({ point: p }) => isObj(p) && isNum(p.epoch) && isMetrics(p.metrics) && isNum(p.seconds) && isNum(p.etaSeconds) && isObj(p.memory)),

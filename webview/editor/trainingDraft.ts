@@ -25,7 +25,7 @@ type Args = Record<string, string | boolean>;
 
 export interface Draft {
   dataset: { kind: string; path: string; label: string; options: string };
-  target: 'labels' | 'input';
+  target: NonNullable<TrainingConfig['target']>;
   optimizer: OptimizerName;
   /** The optimizer's hyper-parameters; numbers as typed. */
   params: Args;
