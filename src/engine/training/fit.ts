@@ -6,7 +6,17 @@
  */
 import type { JsonObject } from '../../core/types';
 import { UserError } from '../../core/types';
-import { CALLBACK_DEFAULTS, type BatchEvent, type EpochEvent, type HistogramItem, type OptimizerConfig } from '../../core/training';
+import {
+  CALLBACK_DEFAULTS,
+  type BatchEvent,
+  type CheckpointKind,
+  type DoneStatus,
+  type EpochEvent,
+  type HistogramItem,
+  type OptimizerConfig,
+  type StopKeeps,
+  type WeightsKept,
+} from '../../core/training';
 import { batches, rng, type DataSource } from '../datasets/source';
 import type { LayersModel, Tensor, Tf } from '../tf';
 import { adaptData, type DataAdapter } from './adapter';
@@ -38,11 +48,11 @@ export interface FitEvents {
   onEpoch?(p: EpochEvent): void | Promise<void>;
   onHistograms?(items: HistogramItem[]): void;
   /** Save a checkpoint of the model's current weights (best and/or last). Awaited: weights stay still meanwhile. */
-  onCheckpoint?(kinds: ('best' | 'last')[], epoch: number, logs: Record<string, number>): Promise<void>;
+  onCheckpoint?(kinds: CheckpointKind[], epoch: number, logs: Record<string, number>): Promise<void>;
   onLog?(line: string): void;
 }
 
-export type FitStatus = 'done' | 'stopped' | 'early-stopped' | 'nan';
+export type FitStatus = DoneStatus | 'nan';
 
 export interface FitResult {
   status: FitStatus;
@@ -51,14 +61,14 @@ export interface FitResult {
   history: EpochEvent[];
   message?: string;
   /** Which weights the model holds at the end. */
-  weights: 'final' | 'last-batch' | 'last-epoch' | 'best';
+  weights: WeightsKept;
 }
 
 /** Pause / resume / stop from outside the loop (the worker's message handler). */
 export class TrainingControl {
   private paused = false;
   private waiters: (() => void)[] = [];
-  stopRequested: 'batch' | 'epoch' | undefined;
+  stopRequested: StopKeeps | undefined;
   pause(): void {
     this.paused = true;
   }
@@ -66,7 +76,7 @@ export class TrainingControl {
     this.paused = false;
     for (const w of this.waiters.splice(0)) w();
   }
-  stop(keep: 'batch' | 'epoch' = 'batch'): void {
+  stop(keep: StopKeeps = 'batch'): void {
     this.stopRequested = keep;
     this.resume();
   }
