@@ -5,8 +5,8 @@
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { kerasTrainingConfig, type TrainingConfig } from '../core/training';
-import { isUserError, type JsonObject, type ModelFile } from '../core/types';
+import { metricsLine, RUN_FILES, withTraining, type CheckpointKind, type MetricsLine, type RunConfigFile, type TrainingConfig } from '../core/training';
+import { isUserError, type ModelFile } from '../core/types';
 import { writeModel } from '../formats/registry';
 import type { StartJob, WorkerToHost } from '../protocol/worker';
 import { ENGINE_ORDER, loadEngine } from './engines';
@@ -24,12 +24,7 @@ export type Send = (m: WorkerToHost) => void;
 export const CHECKPOINT_MS = 2000;
 
 /** The model file with the trained weights and the training configuration written the Keras way. */
-export function withTraining(file: ModelFile, weights: ModelFile['weights'], training: TrainingConfig): ModelFile {
-  const meta = { ...(file.userDefinedMetadata ?? {}) };
-  const ms = meta.modelStudio && typeof meta.modelStudio === 'object' && !Array.isArray(meta.modelStudio) ? meta.modelStudio : {};
-  meta.modelStudio = { ...(ms as JsonObject), training: training as unknown as JsonObject };
-  return { ...file, weights, trainingConfig: kerasTrainingConfig(training), userDefinedMetadata: meta };
-}
+const trainedModel = (file: ModelFile, weights: ModelFile['weights'], training: TrainingConfig): ModelFile => ({ ...withTraining(file, training), weights });
 
 export function fitOptionsOf(job: StartJob): FitOptions {
   const t = job.training;
@@ -51,7 +46,7 @@ export function fitOptionsOf(job: StartJob): FitOptions {
 async function saveModel(tf: Tf, model: LayersModel, job: StartJob, path: string): Promise<void> {
   void tf;
   const weights = await readTfWeightsAsync(model);
-  await writeModel(path, withTraining(job.model, weights, job.training), 'tfjs');
+  await writeModel(path, trainedModel(job.model, weights, job.training), 'tfjs');
 }
 
 /** Runs the session; resolves with the `done` message (the caller sends it last), rejects on failure. */
@@ -103,39 +98,39 @@ export async function runJob(job: StartJob, send: Send, control: TrainingControl
     // Every check before the first batch: a bad optimizer, loss, metric, callback or shape fails here.
     prepareFit(tf, model, train, opts);
     if (validation) prepareFit(tf, model, validation, opts);
-    send({ type: 'data', train: describeSource(train), validation: validation && describeSource(validation), test: test && describeSource(test) });
+    send({
+      type: 'data',
+      train: describeSource(train),
+      validation: validation && describeSource(validation),
+      test: test && describeSource(test),
+      samples: { train: train.size, validation: validation?.size, test: test?.size },
+    });
 
     mkdirSync(job.runDir, { recursive: true });
-    const metricsPath = join(job.runDir, 'metrics.jsonl');
-    writeFileSync(
-      join(job.runDir, 'config.json'),
-      JSON.stringify(
-        {
-          sessionId: job.sessionId,
-          model: job.model.graph.name,
-          startedAt: new Date().toISOString(),
-          engine,
-          device,
-          training: t,
-          lossOptions: job.lossOptions ?? t.lossOptions ?? null,
-          validationData: job.validationData ?? null,
-          seed: job.seed ?? null,
-          data: { train: describeSource(train), validation: validation ? describeSource(validation) : null, test: test ? describeSource(test) : null, info: data.info },
-        },
-        null,
-        2,
-      ),
-    );
+    const metricsPath = join(job.runDir, RUN_FILES.metrics);
+    const runConfig: RunConfigFile = {
+      sessionId: job.sessionId,
+      model: job.model.graph.name,
+      startedAt: new Date().toISOString(),
+      engine,
+      device,
+      training: t,
+      lossOptions: job.lossOptions ?? t.lossOptions ?? null,
+      validationData: job.validationData ?? null,
+      seed: job.seed ?? null,
+      data: { train: describeSource(train), validation: validation ? describeSource(validation) : null, test: test ? describeSource(test) : null, info: data.info },
+    };
+    writeFileSync(join(job.runDir, RUN_FILES.config), JSON.stringify(runConfig, null, 2));
     writeFileSync(metricsPath, '');
-    const line = (o: unknown) => appendFileSync(metricsPath, `${JSON.stringify(o)}\n`);
+    const line = (l: MetricsLine) => appendFileSync(metricsPath, metricsLine(l));
 
-    const pending = new Map<'best' | 'last', { weights: ModelFile['weights']; epoch: number }>();
+    const pending = new Map<CheckpointKind, { weights: ModelFile['weights']; epoch: number }>();
     let lastFlush = Date.now();
     const flush = async () => {
       lastFlush = Date.now();
       for (const [kind, c] of pending) {
-        const path = join(job.runDir, 'checkpoints', kind, 'model.json');
-        await writeModel(path, withTraining(job.model, c.weights, job.training), 'tfjs');
+        const path = join(job.runDir, RUN_FILES.checkpoints, kind, 'model.json');
+        await writeModel(path, trainedModel(job.model, c.weights, job.training), 'tfjs');
         send({ type: 'checkpoint', kinds: [kind], epoch: c.epoch, paths: [path] });
       }
       pending.clear();
@@ -170,7 +165,7 @@ export async function runJob(job: StartJob, send: Send, control: TrainingControl
       line({ type: 'end', status: 'failed', message: result.message });
       throw new UserError(result.message ?? 'The loss became NaN.', 'Lower the learning rate.', 'nan-loss');
     }
-    const finalPath = join(job.runDir, 'final', 'model.json');
+    const finalPath = join(job.runDir, RUN_FILES.final, 'model.json');
     await saveModel(tf, model, job, finalPath);
     let testMetrics: Record<string, number> | undefined;
     if (test && result.status !== 'stopped') {

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { RUN_FILES } from '../core/training';
 
 export const DEFAULT_RUNS_FOLDER = '.modelstudio/runs';
 
@@ -45,7 +46,7 @@ export function listRuns(workspaceDir: string, modelName: string, runsFolder = D
 }
 
 export function readRun(dir: string, id: string): RunRecord | null {
-  const cfgPath = join(dir, 'config.json');
+  const cfgPath = join(dir, RUN_FILES.config);
   if (!existsSync(cfgPath)) return null;
   let config: Record<string, unknown> | null = null;
   try {
@@ -55,7 +56,7 @@ export function readRun(dir: string, id: string): RunRecord | null {
   }
   const epochs: Record<string, unknown>[] = [];
   let end: Record<string, unknown> | null = null;
-  const mPath = join(dir, 'metrics.jsonl');
+  const mPath = join(dir, RUN_FILES.metrics);
   if (existsSync(mPath)) {
     for (const l of readFileSync(mPath, 'utf8').split('\n')) {
       if (!l.trim()) continue;

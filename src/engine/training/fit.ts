@@ -6,8 +6,17 @@
  */
 import type { JsonObject } from '../../core/types';
 import { UserError } from '../../core/types';
-import type { OptimizerConfig } from '../../core/training';
-import type { BatchPoint, EpochPoint, HistogramItem } from '../../protocol/training';
+import {
+  CALLBACK_DEFAULTS,
+  type BatchEvent,
+  type CheckpointKind,
+  type DoneStatus,
+  type EpochEvent,
+  type HistogramItem,
+  type OptimizerConfig,
+  type StopKeeps,
+  type WeightsKept,
+} from '../../core/training';
 import { batches, rng, type DataSource } from '../datasets/source';
 import type { LayersModel, Tensor, Tf } from '../tf';
 import { adaptData, type DataAdapter } from './adapter';
@@ -34,26 +43,16 @@ export interface FitOptions {
   stepsPerEpoch?: number;
 }
 
-/** What an epoch event carries beyond the chart point. */
-export interface EpochEvent extends EpochPoint {
-  /** Seconds the epoch took. */
-  seconds: number;
-  /** Seconds left for the remaining epochs, at the current speed. */
-  etaSeconds: number;
-  /** Tensor memory held by the engine and the process's resident memory, in bytes. */
-  memory: { tensorBytes: number; rssBytes: number };
-}
-
 export interface FitEvents {
-  onBatch?(p: BatchPoint & { etaSeconds?: number }): void;
+  onBatch?(p: BatchEvent): void;
   onEpoch?(p: EpochEvent): void | Promise<void>;
   onHistograms?(items: HistogramItem[]): void;
   /** Save a checkpoint of the model's current weights (best and/or last). Awaited: weights stay still meanwhile. */
-  onCheckpoint?(kinds: ('best' | 'last')[], epoch: number, logs: Record<string, number>): Promise<void>;
+  onCheckpoint?(kinds: CheckpointKind[], epoch: number, logs: Record<string, number>): Promise<void>;
   onLog?(line: string): void;
 }
 
-export type FitStatus = 'done' | 'stopped' | 'early-stopped' | 'nan';
+export type FitStatus = DoneStatus | 'nan';
 
 export interface FitResult {
   status: FitStatus;
@@ -62,14 +61,14 @@ export interface FitResult {
   history: EpochEvent[];
   message?: string;
   /** Which weights the model holds at the end. */
-  weights: 'final' | 'last-batch' | 'last-epoch' | 'best';
+  weights: WeightsKept;
 }
 
 /** Pause / resume / stop from outside the loop (the worker's message handler). */
 export class TrainingControl {
   private paused = false;
   private waiters: (() => void)[] = [];
-  stopRequested: 'batch' | 'epoch' | undefined;
+  stopRequested: StopKeeps | undefined;
   pause(): void {
     this.paused = true;
   }
@@ -77,7 +76,7 @@ export class TrainingControl {
     this.paused = false;
     for (const w of this.waiters.splice(0)) w();
   }
-  stop(keep: 'batch' | 'epoch' = 'batch'): void {
+  stop(keep: StopKeeps = 'batch'): void {
     this.stopRequested = keep;
     this.resume();
   }
@@ -147,11 +146,11 @@ export async function fit(
   const step = specs.filter((s) => s.name === 'StepDecay').map((s) => stepDecay(s.args))[0];
   const expo = specs.filter((s) => s.name === 'ExponentialDecay').map((s) => exponentialDecay(s.args))[0];
   const hist = specs.find((s) => s.name === 'Histograms' || (s.name === 'TensorBoard' && Number(s.args.histogram_freq ?? 0) > 0));
-  const histFreq = hist ? Math.max(1, Number(hist.args.freq ?? hist.args.histogram_freq ?? 1)) : 0;
+  const histFreq = hist ? Math.max(1, Number(hist.args.freq ?? hist.args.histogram_freq ?? CALLBACK_DEFAULTS.Histograms.freq)) : 0;
   const ckptSpec = specs.find((s) => s.name === 'ModelCheckpoint');
   const ckptKey = resolveMonitor(String(ckptSpec?.args.monitor ?? (hasVal ? 'val_loss' : 'loss')), hasVal);
   const ckptMonitor = new Monitor(ckptKey, monitorMode(ckptKey, String(ckptSpec?.args.mode ?? 'auto')));
-  if (early && early.monitor.key !== (specs.find((s) => s.name === 'EarlyStopping')?.args.monitor ?? 'val_loss')) {
+  if (early && early.monitor.key !== (specs.find((s) => s.name === 'EarlyStopping')?.args.monitor ?? CALLBACK_DEFAULTS.EarlyStopping.monitor)) {
     events.onLog?.(`EarlyStopping monitors ${early.monitor.key} (there is no validation data).`);
   }
 

@@ -12,7 +12,7 @@ import { loadDataset } from '../../engine/datasets/spec';
 import { ASCII_VOCAB } from '../../engine/datasets/text';
 import { rng } from '../../engine/datasets/source';
 import { evaluateClasses, predict, tryInfoOf, type TryContext } from './predict';
-import { parseToPredictWorker, type FromPredictWorker, type LoadRequest, type SpeedReport, type SpeedRequest } from './predictProtocol';
+import { parseToPredictWorker, type FromPredictWorker, type LoadRequest, type SpeedReport, type SpeedRequest } from '../../protocol/predict';
 
 let ctx: TryContext | undefined;
 
