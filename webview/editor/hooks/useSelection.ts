@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { EditorState } from '../../../src/protocol/editor';
 import type { EdgeRef } from './useFlowGraph';
-import { edit, loadViewState, saveViewState } from '../vscodeApi';
+import { loadViewState, saveViewState } from '../vscodeApi';
 
 export function useSelection() {
   const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set(loadViewState().selection ?? []));
@@ -35,27 +35,4 @@ export function useSelection() {
 /** The selected layers in the model's order (the last one is where Enter appends). */
 export function useSelectedLayers(state: EditorState | null, selected: ReadonlySet<string>): string[] {
   return useMemo(() => (state ? state.graph.layers.map((l) => l.name).filter((n) => selected.has(n)) : []), [state, selected]);
-}
-
-/** Delete: the selected layers, else the selected connection. */
-export function removeSelection(selectedList: string[], selectedEdge: EdgeRef | null, clearEdge: () => void) {
-  if (selectedList.length) edit({ op: 'remove', names: selectedList });
-  else if (selectedEdge) edit({ op: 'disconnect', from: selectedEdge.from, to: selectedEdge.to });
-  clearEdge();
-}
-
-/** Where a layer picked in the palette goes: onto the selected connection, else after the last selected layer. */
-export function paletteTarget(selectedList: string[], selectedEdge: EdgeRef | null, clearEdge: () => void) {
-  const last = selectedList[selectedList.length - 1];
-  const target = selectedEdge
-    ? `Enter inserts on ${selectedEdge.from} → ${selectedEdge.to}`
-    : selectedList.length
-      ? `Enter appends after ${last}`
-      : 'Enter appends to the model';
-  const pick = (className: string) => {
-    if (selectedEdge) edit({ op: 'insertBetween', from: selectedEdge.from, to: selectedEdge.to, className });
-    else edit({ op: 'append', className, after: last });
-    clearEdge();
-  };
-  return { target, pick };
 }
