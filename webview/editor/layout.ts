@@ -38,3 +38,27 @@ export async function layoutGraph(g: ModelGraph): Promise<Record<string, Point>>
   for (const c of out.children ?? []) pos[c.id] = { x: Math.round(c.x ?? 0), y: Math.round(c.y ?? 0) };
   return pos;
 }
+
+/** Positions for layers without a saved one: elk's when nothing is placed yet, else next to their input. */
+export function effectivePositions(g: ModelGraph, order: string[], elk: Record<string, Point>): Record<string, Point> {
+  const placed = g.layers.filter((l) => l.position);
+  const out: Record<string, Point> = {};
+  if (placed.length === 0) {
+    for (const l of g.layers) if (elk[l.name]) out[l.name] = elk[l.name];
+    return out;
+  }
+  for (const l of placed) out[l.name] = l.position as Point;
+  const byName = new Map(g.layers.map((l) => [l.name, l]));
+  const taken = (p: Point) => Object.values(out).some((q) => Math.abs(q.x - p.x) < NODE_WIDTH && Math.abs(q.y - p.y) < NODE_HEIGHT);
+  const maxX = () => Math.max(0, ...Object.values(out).map((q) => q.x));
+  const names = [...order, ...g.layers.map((l) => l.name).filter((n) => !order.includes(n))];
+  for (const name of names) {
+    const l = byName.get(name);
+    if (!l || out[name]) continue;
+    const src = l.inbound.map((s) => out[s]).find(Boolean);
+    let p: Point = src ? { x: src.x, y: src.y + NODE_HEIGHT + 34 } : { x: maxX() + NODE_WIDTH + 40, y: 0 };
+    while (taken(p)) p = { x: p.x + NODE_WIDTH + 30, y: p.y };
+    out[name] = p;
+  }
+  return out;
+}

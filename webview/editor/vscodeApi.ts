@@ -1,5 +1,5 @@
 /** The editor's typed side of the VS Code API. */
-import type { WebviewMessage } from '../../src/protocol/editor';
+import type { EditIntent, WebviewMessage } from '../../src/protocol/editor';
 import { vscodeApi } from '../shared/vscodeApi';
 
 /** What survives the panel being hidden (no retainContextWhenHidden): the host re-sends the model itself. */
@@ -13,3 +13,6 @@ export interface ViewState {
 }
 
 export const { post, loadViewState, saveViewState } = vscodeApi<WebviewMessage, ViewState>();
+
+/** Every model change goes to the host as an edit intent; the host applies it and sends the new state. */
+export const edit = (e: EditIntent) => post({ type: 'edit', edit: e });

@@ -1,0 +1,26 @@
+/** What the selection-dependent actions do: delete, and where a layer picked in the palette goes. */
+import type { EdgeRef } from './hooks/useFlowGraph';
+import { edit } from './vscodeApi';
+
+/** Delete: the selected layers, else the selected connection. */
+export function removeSelection(selectedList: string[], selectedEdge: EdgeRef | null, clearEdge: () => void) {
+  if (selectedList.length) edit({ op: 'remove', names: selectedList });
+  else if (selectedEdge) edit({ op: 'disconnect', from: selectedEdge.from, to: selectedEdge.to });
+  clearEdge();
+}
+
+/** Where a layer picked in the palette goes: onto the selected connection, else after the last selected layer. */
+export function paletteTarget(selectedList: string[], selectedEdge: EdgeRef | null, clearEdge: () => void) {
+  const last = selectedList[selectedList.length - 1];
+  const target = selectedEdge
+    ? `Enter inserts on ${selectedEdge.from} → ${selectedEdge.to}`
+    : selectedList.length
+      ? `Enter appends after ${last}`
+      : 'Enter appends to the model';
+  const pick = (className: string) => {
+    if (selectedEdge) edit({ op: 'insertBetween', from: selectedEdge.from, to: selectedEdge.to, className });
+    else edit({ op: 'append', className, after: last });
+    clearEdge();
+  };
+  return { target, pick };
+}

@@ -1,0 +1,23 @@
+/** The form's Fit group: Keras fit() settings (epochs, batch size, validation split, shuffle). */
+import { Check, Text } from './controls';
+import type { SectionProps } from './useTrainingDraft';
+
+export function FitSection({ draft, err, set }: SectionProps) {
+  return (
+    <>
+      <div className="ms-panel-subtitle">Fit</div>
+      <Text k="epochs" label="epochs" value={draft.epochs} numeric error={err('epochs')} onInput={(v) => set('epochs', (d) => ({ ...d, epochs: v }))} />
+      <Text k="batchSize" label="batch size" value={draft.batchSize} numeric error={err('batchSize')} onInput={(v) => set('batchSize', (d) => ({ ...d, batchSize: v }))} />
+      <Text
+        k="validationSplit"
+        label="validation split"
+        help="Fraction of the training data held out for validation, 0 ≤ v < 1"
+        value={draft.validationSplit}
+        numeric
+        error={err('validationSplit')}
+        onInput={(v) => set('validationSplit', (d) => ({ ...d, validationSplit: v }))}
+      />
+      <Check k="shuffle" label="shuffle each epoch" checked={draft.shuffle} onChange={(c) => set('shuffle', (d) => ({ ...d, shuffle: c }))} />
+    </>
+  );
+}

@@ -1,0 +1,72 @@
+/**
+ * The training form in the editor's side panel: the model's training configuration, one section per group
+ * (dataset, optimizer, loss and metrics, fit, callbacks). Problems show inline as the user types and the
+ * form never sends a config that has any; Apply sends the whole config as one `setTrainingConfig` edit, which
+ * the host saves with the model (undoable like any graph edit). Reset discards the form's changes.
+ */
+import { useEffect, useRef } from 'react';
+import type { TrainingConfig } from '../../../src/core/training';
+import type { DatasetKind } from '../../../src/core/training';
+import { CallbacksSection } from './CallbacksSection';
+import { DatasetSection } from './DatasetSection';
+import { FitSection } from './FitSection';
+import { LossSection } from './LossSection';
+import { OptimizerSection } from './OptimizerSection';
+import { useTrainingDraft, type PickedDataset } from './useTrainingDraft';
+
+interface Props {
+  saved: TrainingConfig | null;
+  /** A path the host's picker returned (n changes each time). */
+  picked: PickedDataset;
+  /** Bumped by "Configure Training...": focus the first field. */
+  focusSignal: number;
+  onApply(config: TrainingConfig): void;
+  onBrowse(kind: DatasetKind): void;
+  onTrain(): void;
+}
+
+export function TrainingForm(p: Props) {
+  const form = useTrainingDraft(p.saved, p.picked, p.onApply);
+  const first = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (p.focusSignal) first.current?.focus();
+  }, [p.focusSignal]);
+  const section = { draft: form.draft, err: form.err, set: form.set };
+
+  return (
+    <section className="ms-props ms-training" aria-label="Training configuration" data-testid="training-panel">
+      <div className="ms-panel-title">Training</div>
+      <p className="ms-muted ms-help">Saved with the model. Apply is one edit: Ctrl+Z undoes it, Ctrl+S saves it to the file.</p>
+      <DatasetSection {...section} first={first} onBrowse={p.onBrowse} />
+      <OptimizerSection {...section} />
+      <LossSection {...section} />
+      <FitSection {...section} />
+      <CallbacksSection {...section} />
+
+      <div className="ms-form-footer">
+        {form.showAll && form.errorCount > 0 && (
+          <div className="ms-field-error" role="alert" data-testid="training-errors">
+            {form.errorCount} value{form.errorCount > 1 ? 's need' : ' needs'} correcting; nothing was applied.
+          </div>
+        )}
+        <div className="ms-form-actions">
+          <vscode-button data-action="apply" disabled={!form.changed} onClick={form.apply} title="Save this configuration with the model (one undoable edit)">
+            Apply
+          </vscode-button>
+          <vscode-button secondary data-action="reset" disabled={!form.changed} onClick={form.reset}>
+            Reset
+          </vscode-button>
+          <vscode-button
+            secondary
+            data-action="train"
+            disabled={form.changed || !p.saved?.dataset}
+            onClick={p.onTrain}
+            title={form.changed ? 'Apply the changes first' : 'Train with this configuration'}
+          >
+            Train
+          </vscode-button>
+        </div>
+      </div>
+    </section>
+  );
+}
