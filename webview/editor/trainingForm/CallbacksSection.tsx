@@ -4,7 +4,7 @@
  * kept and listed.
  */
 import { LR_SCHEDULES, monitorChoices } from '../../../src/core/training';
-import { withSchedule,  } from '../trainingDraft';
+import { withSchedule } from '../trainingDraft';
 import type { ScheduleName } from '../../../src/core/training';
 import { Check, Select, Text } from './controls';
 import type { SectionProps } from './useTrainingDraft';
