@@ -1,6 +1,6 @@
 /** Reshaping layers: Flatten, Reshape, Permute, RepeatVector, UpSampling, ZeroPadding, Cropping. */
 import type { Json } from '../../../core/types';
-import { asNums, BIG, type LayerContext, type LayerExporter, type LayerExporters } from './context';
+import { asNums, BIG, type LayerExporter, type LayerExporters } from './context';
 
 function paddingPairs(v: Json | undefined, n: number): [number, number][] {
   if (typeof v === 'number') return Array.from({ length: n }, () => [v, v]);
