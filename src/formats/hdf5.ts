@@ -9,7 +9,7 @@
  * not root cannot write (and a killed process leaves behind).
  */
 import { UserError } from '../core/types';
-import { HDF5_MAGIC, startsWith } from './format';
+import { isHdf5 } from './magic';
 
 type H5Lib = typeof import('h5wasm');
 type H5Group = InstanceType<H5Lib['Group']>;
@@ -100,11 +100,6 @@ let counter = 0;
 function memPath(): string {
   counter += 1;
   return `/model-studio-${process.pid}-${counter}.h5`;
-}
-
-/** True when the bytes start with the HDF5 signature (at offset 0; Keras files never use a user block). */
-export function isHdf5(bytes: Uint8Array): boolean {
-  return startsWith(bytes, HDF5_MAGIC);
 }
 
 /** Reads a whole HDF5 file into a tree. Unreadable files (truncated, not HDF5) are a UserError naming `label`. */

@@ -9,8 +9,8 @@
  * the architecture JSON next to it.
  */
 import { UserError, type Json, type JsonObject, type ModelFile } from '../core/types';
-import { type ModelFormat, type ReadContext } from './format';
-import { attr, attrString, getGroup, group, isHdf5, readHdf5, writeHdf5 } from './hdf5';
+import { type FormatCodec, type ReadContext } from './format';
+import { attr, attrString, getGroup, group, readHdf5, writeHdf5 } from './hdf5';
 import { graphFromKerasConfig, isJsonObject, kerasConfigFromGraph, WRITTEN_BACKEND, WRITTEN_KERAS_VERSION } from './keras-json';
 import { pythonJson } from './keras-common';
 import { readLegacyWeights, readWeightsWithSiblingJson, weightsLayout, writeLegacyWeights } from './keras-weights-h5';
@@ -65,13 +65,7 @@ export async function writeKerasH5(model: ModelFile): Promise<Uint8Array> {
   return writeHdf5(root);
 }
 
-export const kerasH5Format: ModelFormat = {
-  id: 'keras-h5',
-  label: 'Keras HDF5 model (.h5)',
-  extensions: ['.h5', '.hdf5'],
-  sniff(bytes, fileName) {
-    return isHdf5(bytes) && !/\.weights\.h5$/i.test(fileName);
-  },
+export const kerasH5Codec: FormatCodec = {
   read: readKerasH5,
   async write(model, baseName) {
     return [{ relPath: `${baseName}.h5`, bytes: await writeKerasH5(model) }];

@@ -17,7 +17,7 @@
 import { UserError, type Json, type JsonObject, type LayerNode, type ModelFile, type ModelGraph } from '../core/types';
 import { consumers, isChain } from '../core/graph';
 import { getSpec } from '../core/layers';
-import { decodeUtf8, encodeUtf8, firstSignificantByte, parseJsonFile, type ModelFormat, type ReadContext } from './format';
+import { decodeUtf8, encodeUtf8, parseJsonFile, type FormatCodec, type ReadContext } from './format';
 
 export { parseJsonFile };
 
@@ -509,15 +509,7 @@ export function unwrapModelTopology(doc: JsonObject): {
 
 // ---------------------------------------------------------------------------------------------- the format
 
-export const kerasJsonFormat: ModelFormat = {
-  id: 'keras-json',
-  label: 'Keras architecture JSON (model.to_json())',
-  extensions: ['.json'],
-  sniff(bytes) {
-    if (firstSignificantByte(bytes) !== 0x7b) return false;
-    const head = decodeUtf8(bytes.subarray(0, 65536));
-    return head.includes('"class_name"') && head.includes('"config"') && !head.includes('"modelTopology"');
-  },
+export const kerasJsonCodec: FormatCodec = {
   async read(main: Uint8Array, ctx: ReadContext): Promise<ModelFile> {
     const doc = parseJsonFile(main, ctx.fileName);
     if (!isJsonObject(doc)) throw new UserError(`${ctx.fileName} is not a Keras model JSON`, 'expected an object with "class_name" and "config"', 'not-keras-config');

@@ -21,7 +21,7 @@
  */
 import { UserError, isUserError, type JsonObject, type ModelFile, type ModelGraph, type NamedTensor } from '../core/types';
 import { expectedWeights } from '../core/analysis';
-import { encodeUtf8, type ModelFormat, type OutputFile, type ReadContext, type WriteOptions } from './format';
+import { encodeUtf8, type FormatCodec, type OutputFile, type ReadContext, type WriteOptions } from './format';
 import {
   attr,
   attrStrings,
@@ -29,7 +29,6 @@ import {
   float32Dataset,
   getNode,
   group,
-  isHdf5,
   readHdf5,
   writeHdf5,
   type H5Attr,
@@ -367,13 +366,7 @@ export async function writeWeightsPair(model: ModelFile, baseName: string, opts:
   ];
 }
 
-export const kerasWeightsH5Format: ModelFormat = {
-  id: 'keras-weights-h5',
-  label: 'Keras weights (.weights.h5) + architecture JSON',
-  extensions: ['.weights.h5'],
-  sniff(bytes, fileName) {
-    return isHdf5(bytes) && /\.weights\.h5$/i.test(fileName);
-  },
+export const kerasWeightsH5Codec: FormatCodec = {
   read: (main, ctx) => readWeightsWithSiblingJson(main, ctx),
   write: writeWeightsPair,
 };

@@ -17,10 +17,9 @@ import {
   GENERATED_BY,
   decodeUtf8,
   encodeUtf8,
-  firstSignificantByte,
   metadataWithLayout,
   takeLayoutFromMetadata,
-  type ModelFormat,
+  type FormatCodec,
   type OutputFile,
   type ReadContext,
 } from './format';
@@ -190,14 +189,7 @@ function weightBytes(t: NamedTensor): Uint8Array {
   return out;
 }
 
-export const tfjsFormat: ModelFormat = {
-  id: 'tfjs',
-  label: 'TensorFlow.js Layers (model.json + .bin)',
-  extensions: ['.json'],
-  sniff(bytes) {
-    return firstSignificantByte(bytes) === 0x7b && decodeUtf8(bytes).includes('"modelTopology"');
-  },
-
+export const tfjsCodec: FormatCodec = {
   async read(main: Uint8Array, ctx: ReadContext): Promise<ModelFile> {
     const doc = parseJsonFile(main, ctx.fileName);
     if (!isJsonObject(doc) || !isJsonObject(doc.modelTopology)) {

@@ -39,14 +39,6 @@ export function decodeModel(bytes: Uint8Array, fileName: string): onnx.ModelProt
   return m;
 }
 
-/**
- * A cheap check that `bytes` start like a ModelProto as real exporters write it: field 1 (ir_version,
- * varint, tag 0x08) with a small version number. Zero bytes are never protobuf (field number 0 is invalid).
- */
-export function looksLikeModelProto(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && bytes[0] === 0x08 && bytes[1]! >= 1 && bytes[1]! <= 30;
-}
-
 // ------------------------------------------------------------------------------------------------ tensors
 
 export function floatTensor(name: string, dims: readonly number[], data: ArrayLike<number>): onnx.ITensorProto {
