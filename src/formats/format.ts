@@ -106,6 +106,10 @@ export function takeLayoutFromMetadata(g: ModelGraph, meta: JsonObject | undefin
   return out;
 }
 
+export function isJsonObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 /** Parses JSON bytes; a syntax error becomes a UserError with line and column. */
 export function parseJsonFile(bytes: Uint8Array, fileName: string): Json {
   const text = decodeUtf8(bytes).replace(/^\uFEFF/, '');

@@ -9,9 +9,10 @@
  * the architecture JSON next to it.
  */
 import { UserError, type Json, type JsonObject, type ModelFile } from '../core/types';
-import { type FormatCodec, type ReadContext } from './format';
+import { isJsonObject, type FormatCodec, type ReadContext } from './format';
 import { attr, attrString, getGroup, group, readHdf5, writeHdf5 } from './hdf5';
-import { graphFromKerasConfig, isJsonObject, kerasConfigFromGraph, WRITTEN_BACKEND, WRITTEN_KERAS_VERSION } from './keras-json';
+import { graphFromKerasConfig } from './keras-config-read';
+import { kerasConfigFromGraph, WRITTEN_BACKEND, WRITTEN_KERAS_VERSION } from './keras-config-write';
 import { pythonJson } from './keras-common';
 import { readLegacyWeights, readWeightsWithSiblingJson, weightsLayout, writeLegacyWeights } from './keras-weights-h5';
 

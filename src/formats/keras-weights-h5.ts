@@ -21,7 +21,7 @@
  */
 import { UserError, isUserError, type JsonObject, type ModelFile, type ModelGraph, type NamedTensor } from '../core/types';
 import { expectedWeights } from '../core/analysis';
-import { encodeUtf8, type FormatCodec, type OutputFile, type ReadContext, type WriteOptions } from './format';
+import { encodeUtf8, isJsonObject, parseJsonFile, type FormatCodec, type OutputFile, type ReadContext, type WriteOptions } from './format';
 import {
   attr,
   attrStrings,
@@ -35,7 +35,8 @@ import {
   type H5DatasetNode,
   type H5GroupNode,
 } from './hdf5';
-import { graphFromKerasConfig, isJsonObject, kerasConfigFromGraph, kerasModelJson, parseJsonFile, unwrapModelTopology, WRITTEN_BACKEND, WRITTEN_KERAS_VERSION } from './keras-json';
+import { graphFromKerasConfig, unwrapModelTopology } from './keras-config-read';
+import { kerasConfigFromGraph, kerasModelJson, WRITTEN_BACKEND, WRITTEN_KERAS_VERSION } from './keras-config-write';
 import { kerasSnakeCase, matchWeights, pythonJson, RNN_CELL_NAMES, type FileWeight } from './keras-common';
 import { keras3ModelConfig } from './keras3-config';
 

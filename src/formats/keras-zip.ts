@@ -10,9 +10,9 @@
  */
 import { unzipSync, zipSync } from 'fflate';
 import { UserError, type ModelFile } from '../core/types';
-import { decodeUtf8, encodeUtf8, type FormatCodec, type ReadContext } from './format';
+import { decodeUtf8, encodeUtf8, isJsonObject, parseJsonFile, type FormatCodec, type ReadContext } from './format';
 import { readHdf5, writeHdf5 } from './hdf5';
-import { graphFromKerasConfig, isJsonObject, parseJsonFile } from './keras-json';
+import { graphFromKerasConfig } from './keras-config-read';
 import { pythonJson } from './keras-common';
 import { keras3WeightsTree, readKeras3Weights } from './keras-weights-h5';
 import { keras3ModelConfig } from './keras3-config';

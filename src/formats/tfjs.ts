@@ -15,15 +15,18 @@
 import { UserError, type Json, type JsonObject, type ModelFile, type NamedTensor, type WeightDType } from '../core/types';
 import {
   GENERATED_BY,
-  decodeUtf8,
   encodeUtf8,
+  isJsonObject,
   metadataWithLayout,
+  parseJsonFile,
   takeLayoutFromMetadata,
   type FormatCodec,
   type OutputFile,
   type ReadContext,
 } from './format';
-import { graphFromKerasConfig, isJsonObject, kerasModelJson, parseJsonFile, toTfjsSpelling, unwrapModelTopology } from './keras-json';
+import { toTfjsSpelling } from './keras-config-layer';
+import { graphFromKerasConfig, unwrapModelTopology } from './keras-config-read';
+import { kerasModelJson } from './keras-config-write';
 
 const BYTES_PER_ELEMENT = { float32: 4, int32: 4, uint8: 1, uint16: 2, float16: 2 } as const;
 
