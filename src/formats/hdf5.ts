@@ -29,7 +29,7 @@ export interface H5Attr {
   size?: number;
 }
 
-export type H5Data = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Int16Array | Uint16Array | Uint32Array | BigUint64Array;
+type H5Data = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Int16Array | Uint16Array | Uint32Array | BigUint64Array;
 
 export interface H5DatasetNode {
   kind: 'dataset';
@@ -84,7 +84,7 @@ function utf8Length(s: string): number {
 let lib: Promise<H5Lib> | undefined;
 
 /** Loads h5wasm's in-memory (ES module) build once; dynamic import works from our CommonJS output. */
-export function loadH5wasm(): Promise<H5Lib> {
+function loadH5wasm(): Promise<H5Lib> {
   lib ??= (async () => {
     // The package root's `import` condition is the MEMFS build (see the header); never `h5wasm/node`.
     const m = (await import('h5wasm' as string)) as H5Lib;

@@ -82,7 +82,7 @@ export function kerasConfigFromGraph(g: ModelGraph): JsonObject {
   };
 }
 
-export interface KerasJsonExtras {
+interface KerasJsonExtras {
   kerasVersion?: string;
   backend?: string;
 }

@@ -24,7 +24,7 @@ function parseAttrJson(text: string, what: string, label: string): Json {
   }
 }
 
-export async function readKerasH5(main: Uint8Array, ctx: ReadContext): Promise<ModelFile> {
+async function readKerasH5(main: Uint8Array, ctx: ReadContext): Promise<ModelFile> {
   const label = ctx.fileName;
   const root = await readHdf5(main, label);
   const modelConfigText = attrString(root.attrs.get('model_config'));

@@ -19,13 +19,13 @@ import { keras3ModelConfig } from './keras3-config';
 import { isZip } from './magic';
 
 /** The Keras version whose `.keras` layout we write (3.1-3.x share it). */
-export const WRITTEN_KERAS3_VERSION = '3.1.1';
+const WRITTEN_KERAS3_VERSION = '3.1.1';
 
 /** Archives whose entries add up to more than this are refused before inflating (zip bombs). */
 const MAX_UNPACKED_BYTES = 4 * 1024 ** 3;
 
 /** Why a zip entry name is unsafe to honour, or undefined when it is fine. */
-export function unsafeEntryReason(name: string): string | undefined {
+function unsafeEntryReason(name: string): string | undefined {
   if (name.includes('\0')) return 'contains a NUL character';
   const p = name.replace(/\\/g, '/');
   if (p.startsWith('/')) return 'is an absolute path';
@@ -35,7 +35,7 @@ export function unsafeEntryReason(name: string): string | undefined {
 }
 
 /** A zip archive starts with a `PK` record. */
-export function unzipKeras(bytes: Uint8Array, label: string): Map<string, Uint8Array> {
+function unzipKeras(bytes: Uint8Array, label: string): Map<string, Uint8Array> {
   if (!isZip(bytes)) {
     throw new UserError(`${label} is not a .keras archive (not a zip file)`, 'a .keras file is the zip archive Keras 3 model.save("m.keras") writes', 'keras-not-zip');
   }
@@ -71,7 +71,7 @@ export function unzipKeras(bytes: Uint8Array, label: string): Map<string, Uint8A
   return new Map(Object.entries(files));
 }
 
-export async function readKerasZip(main: Uint8Array, ctx: ReadContext): Promise<ModelFile> {
+async function readKerasZip(main: Uint8Array, ctx: ReadContext): Promise<ModelFile> {
   const label = ctx.fileName;
   const entries = unzipKeras(main, label);
   const configBytes = entries.get('config.json');

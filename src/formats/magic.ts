@@ -5,7 +5,7 @@
 import { decodeUtf8 } from './format';
 
 /** File signatures (HDF5: Keras .h5 / .weights.h5; zip: .keras). */
-export const HDF5_MAGIC = Uint8Array.of(0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a);
+const HDF5_MAGIC = Uint8Array.of(0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a);
 
 export function startsWith(bytes: Uint8Array, magic: Uint8Array): boolean {
   if (bytes.length < magic.length) return false;
@@ -53,7 +53,7 @@ export const looksLikeKerasZip = (bytes: Uint8Array, fileName: string) => isZip(
  * A cheap check that `bytes` start like a ModelProto as real exporters write it: field 1 (ir_version,
  * varint, tag 0x08) with a small version number. Zero bytes are never protobuf (field number 0 is invalid).
  */
-export function looksLikeModelProto(bytes: Uint8Array): boolean {
+function looksLikeModelProto(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x08 && bytes[1]! >= 1 && bytes[1]! <= 30;
 }
 

@@ -40,7 +40,7 @@ interface ManifestWeight {
 }
 
 /** TF.js weight names as found, normalised to `<layer>/<weight>`: a trailing `:0` (TF variable suffix) is dropped. */
-export function normalizeWeightName(name: string): string {
+function normalizeWeightName(name: string): string {
   return name.replace(/:\d+$/, '');
 }
 

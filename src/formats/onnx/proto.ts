@@ -8,7 +8,7 @@ import { UserError } from '../../core/types';
 export { onnx };
 
 export const DT = onnx.TensorProto.DataType;
-export const AT = onnx.AttributeProto.AttributeType;
+const AT = onnx.AttributeProto.AttributeType;
 
 /** protobufjs hands out int64 fields as `Long` objects (or numbers when `long` is absent). */
 type LongLike = number | { toNumber(): number };

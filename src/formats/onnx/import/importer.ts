@@ -16,7 +16,7 @@ export interface KT {
   layer: string;
   axes: Axis[];
 }
-export interface Const {
+interface Const {
   dims: number[];
   data: Float32Array | Float64Array;
 }
