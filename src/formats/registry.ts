@@ -58,7 +58,7 @@ function byExtension(candidates: readonly FormatEntry[], fileName: string): Form
   return best;
 }
 
-/** The format whose sniff accepts the bytes, preferring one that also claims the file's extension. */
+/** The format whose magic accepts the bytes, preferring one that also claims the file's extension. */
 export function detectFormat(fileName: string, bytes: Uint8Array): FormatEntry | undefined {
   const matches = formats.filter((f) => {
     try {

@@ -4,8 +4,7 @@
  */
 import { withDefaults } from '../../../core/layers';
 import { UserError, type Json, type JsonObject, type LayerNode, type NamedTensor, type Shape } from '../../../core/types';
-import { transposeData, type Emitter } from '../emitter';
-import type { Val } from '../emitter';
+import { transposeData, type Emitter, type Val } from '../emitter';
 
 /**
  * How one Keras layer class becomes ONNX operators. A class is exportable exactly when it has an exporter;

@@ -17,6 +17,9 @@
  * RNN outputs, separable convolutions) are folded first by `foldPatterns` (patterns.ts). Files we
  * export name each node's Keras class in its doc string; that only chooses between spellings of the same
  * computation (a ReLU layer or Activation('relu'); fused or separate activations follow node scopes).
+ *
+ * Each operator has one importer, in the module of its layer family beside this file; an operator without
+ * one is reported, with every other problem of the file, in one UserError.
  */
 import type { ModelFile } from '../../../core/types';
 import { decodeModel } from '../proto';
