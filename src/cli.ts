@@ -3,6 +3,7 @@
  * for CI, remote machines and scripts. Each command lives in src/cli/<command>.ts and is loaded on demand,
  * so `summary` never pays for loading tfjs.
  */
+import { PRODUCT_VERSION } from './core/version';
 import { reportError, type CommandModule, out } from './cli/io';
 
 const commands: Record<string, { usage: string; what: string; load: () => Promise<CommandModule> }> = {
@@ -31,7 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     return name ? 0 : 1;
   }
   if (name === '--version') {
-    out.stdout.write(`${require('../package.json').version}\n`);
+    out.stdout.write(`${PRODUCT_VERSION}\n`);
     return 0;
   }
   const cmd = commands[name];

@@ -6,7 +6,8 @@
 import { analyze, expectedWeights } from '../core/analysis';
 import { TFJS_DEPARTURE_CODE } from '../core/layers/tfjsSupport';
 import { UserError, type Json, type JsonObject, type ModelFile, type NamedTensor } from '../core/types';
-import { kerasConfigFromGraph, toTfjsSpelling } from '../formats/keras-json';
+import { toTfjsSpelling } from '../formats/keras-config-layer';
+import { kerasConfigFromGraph } from '../formats/keras-config-write';
 import type { LayersModel, Tf } from './tf';
 
 type LayerVariable = LayersModel['weights'][number];

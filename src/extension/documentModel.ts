@@ -27,6 +27,7 @@ import { firstProblem, parseTrainingConfig, trainingConfigOf, withTraining, type
 import { UserError, isUserError, type JsonObject, type LayerNode, type ModelFile, type ModelGraph, type NamedTensor } from '../core/types';
 import { validateField } from '../core/validate';
 import { CLIPBOARD_KIND, type ClipboardPayload, type EditIntent, type EditorState, type LayerInfoDto, type Point } from '../protocol/editor';
+import { readModel, writeModel } from '../formats/registry';
 
 /** Reads and writes model files; the registry in production, a fake in tests that want one. */
 export interface ModelIo {
@@ -35,11 +36,9 @@ export interface ModelIo {
 }
 
 export async function registryIo(): Promise<ModelIo> {
-  // Loaded lazily: format modules pull in h5wasm and protobufjs, which activation should not pay for.
-  const registry = await import('../formats/registry');
   return {
-    read: (p) => registry.readModel(p),
-    write: (p, f, id) => registry.writeModel(p, f, id as Parameters<typeof registry.writeModel>[2]),
+    read: (p) => readModel(p),
+    write: (p, f, id) => writeModel(p, f, id as Parameters<typeof writeModel>[2]),
   };
 }
 

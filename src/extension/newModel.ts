@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { templates, TEMPLATE_SEED } from '../core/templates';
 import { reconcileWeights } from '../core/initializers';
 import { isUserError } from '../core/types';
+import { writeModel } from '../formats/registry';
 import { MODEL_EDITOR_VIEW_TYPE } from './modelEditor';
 
 export async function newModel(templateId?: string, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
@@ -30,8 +31,6 @@ export async function newModel(templateId?: string, target?: vscode.Uri): Promis
   file.weights = reconcileWeights(file.graph, [], TEMPLATE_SEED);
   try {
     await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(target, '..'));
-    // Loaded here, not at activation: the format modules pull in h5wasm and protobufjs.
-    const { writeModel } = await import('../formats/registry');
     await writeModel(target.fsPath, file);
   } catch (e) {
     const msg = isUserError(e) ? e.text : `Could not create the model: ${(e as Error).message}`;

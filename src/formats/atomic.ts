@@ -24,7 +24,7 @@ interface Planned {
 }
 
 /** Test hook: called before each rename (index into `files`); throwing simulates a failure there. */
-export type BeforeRename = (index: number, target: string) => void | Promise<void>;
+type BeforeRename = (index: number, target: string) => void | Promise<void>;
 
 /**
  * Writes `files` (paths relative to `folder`) atomically as a set. Returns the absolute paths written.

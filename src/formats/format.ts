@@ -1,8 +1,11 @@
 /**
  * The contract every file format implements: bytes <-> ModelFile. One module per format
- * (tfjs.ts, keras-json.ts, keras-h5.ts, keras-zip.ts, onnx.ts); registry.ts picks between them.
+ * (tfjs.ts, keras-json.ts, keras-h5.ts, keras-weights-h5.ts, keras-zip.ts, onnx/); registry.ts picks between them
+ * (with the signatures in magic.ts) and loads a format's module when a file first needs it.
  */
 import { UserError, type Json, type JsonObject, type ModelFile, type ModelGraph } from '../core/types';
+import { PRODUCT_VERSION } from '../core/version';
+import { jsonErrorOffset } from './json-syntax';
 
 export type FormatId = 'tfjs' | 'keras-json' | 'keras-h5' | 'keras-zip' | 'keras-weights-h5' | 'onnx';
 
@@ -30,14 +33,8 @@ export interface WriteOptions {
   [option: string]: unknown;
 }
 
-export interface ModelFormat {
-  id: FormatId;
-  /** Shown to users, e.g. "TensorFlow.js Layers (model.json + .bin)". */
-  label: string;
-  /** Lower-case file name endings this format claims, with the dot, e.g. `['.json']`. */
-  extensions: readonly string[];
-  /** True when `bytes` (the whole file, or at least its start) look like this format. Must not throw. */
-  sniff(bytes: Uint8Array, fileName: string): boolean;
+/** Reading and writing one format: the part of a format that is loaded only when a file needs it. */
+export interface FormatCodec {
   read(main: Uint8Array, ctx: ReadContext): Promise<ModelFile>;
   /**
    * The files that make up `model`. `files[0]` is the main file (the registry writes it at the path the user
@@ -46,8 +43,21 @@ export interface ModelFormat {
   write(model: ModelFile, baseName: string, opts?: WriteOptions): Promise<OutputFile[]>;
 }
 
+/** A format as the registry holds it: names and signature at hand, reader and writer loaded on first use. */
+export interface FormatEntry {
+  id: FormatId;
+  /** Shown to users, e.g. "TensorFlow.js Layers (model.json + .bin)". */
+  label: string;
+  /** Lower-case file name endings this format claims, with the dot, e.g. `['.json']`. */
+  extensions: readonly string[];
+  /** True when `bytes` (the whole file, or at least its start) look like this format. Must not throw (magic.ts). */
+  magic(bytes: Uint8Array, fileName: string): boolean;
+  /** The format's module, imported the first time a file of this format is read or written. */
+  load(): Promise<FormatCodec>;
+}
+
 /** The `generatedBy` / producer string we put in files we write. */
-export const GENERATED_BY = 'Model Studio 0.1.0';
+export const GENERATED_BY = `Model Studio ${PRODUCT_VERSION}`;
 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: false });
 const utf8Encoder = new TextEncoder();
@@ -58,27 +68,6 @@ export function decodeUtf8(bytes: Uint8Array): string {
 
 export function encodeUtf8(text: string): Uint8Array {
   return utf8Encoder.encode(text);
-}
-
-/** File signatures the sniffers look for (HDF5: Keras .h5 / .weights.h5; zip: .keras). */
-export const HDF5_MAGIC = Uint8Array.of(0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a);
-export const ZIP_MAGIC = Uint8Array.of(0x50, 0x4b, 0x03, 0x04);
-
-export function startsWith(bytes: Uint8Array, magic: Uint8Array): boolean {
-  if (bytes.length < magic.length) return false;
-  for (let i = 0; i < magic.length; i++) if (bytes[i] !== magic[i]) return false;
-  return true;
-}
-
-/** The first non-whitespace byte (skipping a UTF-8 BOM), or -1. Cheap content sniffing for JSON files. */
-export function firstSignificantByte(bytes: Uint8Array): number {
-  let i = 0;
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) i = 3;
-  for (; i < bytes.length && i < 4096; i++) {
-    const b = bytes[i]!;
-    if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return b;
-  }
-  return -1;
 }
 
 /**
@@ -118,6 +107,10 @@ export function takeLayoutFromMetadata(g: ModelGraph, meta: JsonObject | undefin
   return out;
 }
 
+export function isJsonObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 /** Parses JSON bytes; a syntax error becomes a UserError with line and column. */
 export function parseJsonFile(bytes: Uint8Array, fileName: string): Json {
   const text = decodeUtf8(bytes).replace(/^\uFEFF/, '');
@@ -136,115 +129,4 @@ export function parseJsonFile(bytes: Uint8Array, fileName: string): Json {
       'invalid-json',
     );
   }
-}
-
-/** Offset of the first JSON syntax error in `text` (text.length when it ends too early). */
-export function jsonErrorOffset(text: string): number {
-  let i = 0;
-  class Stop {
-    constructor(readonly at: number) {}
-  }
-  const fail = (): never => {
-    throw new Stop(i);
-  };
-  const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
-  };
-  const lit = (word: string) => {
-    for (const ch of word) {
-      if (text[i] !== ch) fail();
-      i++;
-    }
-  };
-  const str = () => {
-    i++; // opening quote
-    while (i < text.length) {
-      const c = text[i]!;
-      if (c === '"') {
-        i++;
-        return;
-      }
-      if (c === '\\') {
-        i++;
-        const e = text[i];
-        if (e === 'u') {
-          i++;
-          for (let k = 0; k < 4; k++, i++) if (!/[0-9a-fA-F]/.test(text[i] ?? '')) fail();
-        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i++;
-        else fail();
-      } else if (c < ' ') fail();
-      else i++;
-    }
-    fail();
-  };
-  const num = () => {
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-    if (!m || m[0].length === 0) fail();
-    i += m![0].length;
-  };
-  const value = (): void => {
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail();
-        str();
-        ws();
-        if (text[i] !== ':') fail();
-        i++;
-        value();
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          return;
-        }
-        fail();
-      }
-    } else if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          return;
-        }
-        fail();
-      }
-    } else if (c === '"') str();
-    else if (c === 't') lit('true');
-    else if (c === 'f') lit('false');
-    else if (c === 'n') lit('null');
-    else if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) num();
-    else fail();
-  };
-  try {
-    value();
-    ws();
-    if (i < text.length) fail();
-  } catch (e) {
-    if (e instanceof Stop) return Math.min(e.at, text.length);
-    throw e;
-  }
-  return text.length;
 }

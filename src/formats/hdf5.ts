@@ -9,7 +9,7 @@
  * not root cannot write (and a killed process leaves behind).
  */
 import { UserError } from '../core/types';
-import { HDF5_MAGIC, startsWith } from './format';
+import { isHdf5 } from './magic';
 
 type H5Lib = typeof import('h5wasm');
 type H5Group = InstanceType<H5Lib['Group']>;
@@ -29,7 +29,7 @@ export interface H5Attr {
   size?: number;
 }
 
-export type H5Data = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Int16Array | Uint16Array | Uint32Array | BigUint64Array;
+type H5Data = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Int16Array | Uint16Array | Uint32Array | BigUint64Array;
 
 export interface H5DatasetNode {
   kind: 'dataset';
@@ -84,7 +84,7 @@ function utf8Length(s: string): number {
 let lib: Promise<H5Lib> | undefined;
 
 /** Loads h5wasm's in-memory (ES module) build once; dynamic import works from our CommonJS output. */
-export function loadH5wasm(): Promise<H5Lib> {
+function loadH5wasm(): Promise<H5Lib> {
   lib ??= (async () => {
     // The package root's `import` condition is the MEMFS build (see the header); never `h5wasm/node`.
     const m = (await import('h5wasm' as string)) as H5Lib;
@@ -100,11 +100,6 @@ let counter = 0;
 function memPath(): string {
   counter += 1;
   return `/model-studio-${process.pid}-${counter}.h5`;
-}
-
-/** True when the bytes start with the HDF5 signature (at offset 0; Keras files never use a user block). */
-export function isHdf5(bytes: Uint8Array): boolean {
-  return startsWith(bytes, HDF5_MAGIC);
 }
 
 /** Reads a whole HDF5 file into a tree. Unreadable files (truncated, not HDF5) are a UserError naming `label`. */

@@ -9,9 +9,10 @@
  * the architecture JSON next to it.
  */
 import { UserError, type Json, type JsonObject, type ModelFile } from '../core/types';
-import { type ModelFormat, type ReadContext } from './format';
-import { attr, attrString, getGroup, group, isHdf5, readHdf5, writeHdf5 } from './hdf5';
-import { graphFromKerasConfig, isJsonObject, kerasConfigFromGraph, WRITTEN_BACKEND, WRITTEN_KERAS_VERSION } from './keras-json';
+import { isJsonObject, type FormatCodec, type ReadContext } from './format';
+import { attr, attrString, getGroup, group, readHdf5, writeHdf5 } from './hdf5';
+import { graphFromKerasConfig } from './keras-config-read';
+import { kerasConfigFromGraph, WRITTEN_BACKEND, WRITTEN_KERAS_VERSION } from './keras-config-write';
 import { pythonJson } from './keras-common';
 import { readLegacyWeights, readWeightsWithSiblingJson, weightsLayout, writeLegacyWeights } from './keras-weights-h5';
 
@@ -23,7 +24,7 @@ function parseAttrJson(text: string, what: string, label: string): Json {
   }
 }
 
-export async function readKerasH5(main: Uint8Array, ctx: ReadContext): Promise<ModelFile> {
+async function readKerasH5(main: Uint8Array, ctx: ReadContext): Promise<ModelFile> {
   const label = ctx.fileName;
   const root = await readHdf5(main, label);
   const modelConfigText = attrString(root.attrs.get('model_config'));
@@ -65,13 +66,7 @@ export async function writeKerasH5(model: ModelFile): Promise<Uint8Array> {
   return writeHdf5(root);
 }
 
-export const kerasH5Format: ModelFormat = {
-  id: 'keras-h5',
-  label: 'Keras HDF5 model (.h5)',
-  extensions: ['.h5', '.hdf5'],
-  sniff(bytes, fileName) {
-    return isHdf5(bytes) && !/\.weights\.h5$/i.test(fileName);
-  },
+export const kerasH5Codec: FormatCodec = {
   read: readKerasH5,
   async write(model, baseName) {
     return [{ relPath: `${baseName}.h5`, bytes: await writeKerasH5(model) }];

@@ -21,7 +21,7 @@
  */
 import { UserError, isUserError, type JsonObject, type ModelFile, type ModelGraph, type NamedTensor } from '../core/types';
 import { expectedWeights } from '../core/analysis';
-import { encodeUtf8, type ModelFormat, type OutputFile, type ReadContext, type WriteOptions } from './format';
+import { encodeUtf8, isJsonObject, parseJsonFile, type FormatCodec, type OutputFile, type ReadContext, type WriteOptions } from './format';
 import {
   attr,
   attrStrings,
@@ -29,21 +29,21 @@ import {
   float32Dataset,
   getNode,
   group,
-  isHdf5,
   readHdf5,
   writeHdf5,
   type H5Attr,
   type H5DatasetNode,
   type H5GroupNode,
 } from './hdf5';
-import { graphFromKerasConfig, isJsonObject, kerasConfigFromGraph, kerasModelJson, parseJsonFile, unwrapModelTopology, WRITTEN_BACKEND, WRITTEN_KERAS_VERSION } from './keras-json';
+import { graphFromKerasConfig, unwrapModelTopology } from './keras-config-read';
+import { kerasConfigFromGraph, kerasModelJson, WRITTEN_BACKEND, WRITTEN_KERAS_VERSION } from './keras-config-write';
 import { kerasSnakeCase, matchWeights, pythonJson, RNN_CELL_NAMES, type FileWeight } from './keras-common';
 import { keras3ModelConfig } from './keras3-config';
 
 // ------------------------------------------------------------------------------------------ legacy layout
 
 /** Keras' HDF5_OBJECT_HEADER_LIMIT: attributes above it are split into numbered chunks. */
-export const HDF5_OBJECT_HEADER_LIMIT = 64512;
+const HDF5_OBJECT_HEADER_LIMIT = 64512;
 
 /** `load_attributes_from_hdf5_group`: the attribute, or its chunks `name0`, `name1`... joined. */
 export function readSplitAttr(g: H5GroupNode, name: string): string[] | undefined {
@@ -92,7 +92,7 @@ function fixedOrEmpty(values: string[], size: number): H5Attr {
  * `lstm/lstm_cell/kernel:0` -> `kernel`, `bidirectional/forward_lstm/lstm_cell_1/kernel:0` ->
  * `forward_lstm/kernel` (Keras drops the cell scope when it falls back to matching names).
  */
-export function ownWeightName(fileName: string, layer: string): string {
+function ownWeightName(fileName: string, layer: string): string {
   let parts = fileName.replace(/:\d+$/, '').split('/');
   if (parts.length > 1 && parts[0] === layer) parts = parts.slice(1);
   else if (parts.length > 1 && !parts[0]!.startsWith('forward_') && !parts[0]!.startsWith('backward_')) parts = parts.slice(1);
@@ -128,7 +128,7 @@ export function readLegacyWeights(g: H5GroupNode, graph: ModelGraph, label: stri
 }
 
 /** The layers Keras lists in `layer_names`: `model.layers`, which for a Sequential leaves out the InputLayer. */
-export function kerasModelLayers(g: ModelGraph): { name: string; className: string; config: JsonObject }[] {
+function kerasModelLayers(g: ModelGraph): { name: string; className: string; config: JsonObject }[] {
   const cfg = kerasConfigFromGraph(g);
   const layers = ((cfg.config as JsonObject).layers as JsonObject[]).map((l) => {
     const c = l.config as JsonObject;
@@ -198,7 +198,7 @@ function dataset(w: NamedTensor): H5DatasetNode {
 // ------------------------------------------------------------------------------------------ Keras 3 layout
 
 /** Keras 3's path of each layer below `layers/`: snake_case of the class, `_1`, `_2`... for repeats. */
-export function keras3LayerPaths(g: ModelGraph): { name: string; className: string; config: JsonObject; path: string }[] {
+function keras3LayerPaths(g: ModelGraph): { name: string; className: string; config: JsonObject; path: string }[] {
   const used = new Map<string, number>();
   return kerasModelLayers(g).map((l) => {
     let p = kerasSnakeCase(l.className);
@@ -288,7 +288,7 @@ export function weightsLayout(root: H5GroupNode): 'keras2' | 'keras3' | undefine
 }
 
 /** Parses an architecture JSON: `to_json()` output (Keras 2 or 3), or a TF.js `model.json`'s topology. */
-export function parseArchitectureJson(bytes: Uint8Array, name: string): { graph: ModelGraph; kerasVersion?: string; backend?: string } {
+function parseArchitectureJson(bytes: Uint8Array, name: string): { graph: ModelGraph; kerasVersion?: string; backend?: string } {
   const doc = parseJsonFile(bytes, name);
   if (!isJsonObject(doc)) throw new UserError(`${name} is not a Keras model JSON`, 'expected the output of model.to_json()', 'not-keras-config');
   const topo = isJsonObject(doc.modelTopology) ? doc.modelTopology : doc;
@@ -308,7 +308,7 @@ export async function readKerasJsonWithWeights(
 }
 
 /** The weights of `graph` from a weights-only tree, in whichever layout it is. */
-export function weightsFromTree(root: H5GroupNode, graph: ModelGraph, label: string): NamedTensor[] {
+function weightsFromTree(root: H5GroupNode, graph: ModelGraph, label: string): NamedTensor[] {
   const layout = weightsLayout(root);
   if (layout === 'keras2') return readLegacyWeights(root, graph, label);
   if (layout === 'keras3') return readKeras3Weights(root, graph, label);
@@ -316,11 +316,11 @@ export function weightsFromTree(root: H5GroupNode, graph: ModelGraph, label: str
 }
 
 /** `w.weights.h5` -> `w`, `w.h5` -> `w`, `model_weights.h5` -> `model`. */
-export function weightsBaseName(fileName: string): string {
+function weightsBaseName(fileName: string): string {
   return fileName.replace(/\.weights\.h5$|\.h5$|\.hdf5$/i, '').replace(/_weights$/, '');
 }
 
-export function pairedJsonCandidates(fileName: string): string[] {
+function pairedJsonCandidates(fileName: string): string[] {
   const base = weightsBaseName(fileName);
   const full = fileName.replace(/\.weights\.h5$|\.h5$|\.hdf5$/i, '');
   const names = [`${full}.json`, `${base}.json`, `${base}_model.json`, `${base}.model.json`, `${base}_config.json`, 'model.json', 'config.json', 'modelConfig.json', 'model_config.json'];
@@ -367,13 +367,7 @@ export async function writeWeightsPair(model: ModelFile, baseName: string, opts:
   ];
 }
 
-export const kerasWeightsH5Format: ModelFormat = {
-  id: 'keras-weights-h5',
-  label: 'Keras weights (.weights.h5) + architecture JSON',
-  extensions: ['.weights.h5'],
-  sniff(bytes, fileName) {
-    return isHdf5(bytes) && /\.weights\.h5$/i.test(fileName);
-  },
+export const kerasWeightsH5Codec: FormatCodec = {
   read: (main, ctx) => readWeightsWithSiblingJson(main, ctx),
   write: writeWeightsPair,
 };

@@ -10,21 +10,22 @@
  */
 import { unzipSync, zipSync } from 'fflate';
 import { UserError, type ModelFile } from '../core/types';
-import { decodeUtf8, encodeUtf8, type ModelFormat, type ReadContext } from './format';
+import { decodeUtf8, encodeUtf8, isJsonObject, parseJsonFile, type FormatCodec, type ReadContext } from './format';
 import { readHdf5, writeHdf5 } from './hdf5';
-import { graphFromKerasConfig, isJsonObject, parseJsonFile } from './keras-json';
+import { graphFromKerasConfig } from './keras-config-read';
 import { pythonJson } from './keras-common';
 import { keras3WeightsTree, readKeras3Weights } from './keras-weights-h5';
 import { keras3ModelConfig } from './keras3-config';
+import { isZip } from './magic';
 
 /** The Keras version whose `.keras` layout we write (3.1-3.x share it). */
-export const WRITTEN_KERAS3_VERSION = '3.1.1';
+const WRITTEN_KERAS3_VERSION = '3.1.1';
 
 /** Archives whose entries add up to more than this are refused before inflating (zip bombs). */
 const MAX_UNPACKED_BYTES = 4 * 1024 ** 3;
 
 /** Why a zip entry name is unsafe to honour, or undefined when it is fine. */
-export function unsafeEntryReason(name: string): string | undefined {
+function unsafeEntryReason(name: string): string | undefined {
   if (name.includes('\0')) return 'contains a NUL character';
   const p = name.replace(/\\/g, '/');
   if (p.startsWith('/')) return 'is an absolute path';
@@ -34,11 +35,7 @@ export function unsafeEntryReason(name: string): string | undefined {
 }
 
 /** A zip archive starts with a `PK` record. */
-function isZip(bytes: Uint8Array): boolean {
-  return bytes[0] === 0x50 && bytes[1] === 0x4b;
-}
-
-export function unzipKeras(bytes: Uint8Array, label: string): Map<string, Uint8Array> {
+function unzipKeras(bytes: Uint8Array, label: string): Map<string, Uint8Array> {
   if (!isZip(bytes)) {
     throw new UserError(`${label} is not a .keras archive (not a zip file)`, 'a .keras file is the zip archive Keras 3 model.save("m.keras") writes', 'keras-not-zip');
   }
@@ -74,7 +71,7 @@ export function unzipKeras(bytes: Uint8Array, label: string): Map<string, Uint8A
   return new Map(Object.entries(files));
 }
 
-export async function readKerasZip(main: Uint8Array, ctx: ReadContext): Promise<ModelFile> {
+async function readKerasZip(main: Uint8Array, ctx: ReadContext): Promise<ModelFile> {
   const label = ctx.fileName;
   const entries = unzipKeras(main, label);
   const configBytes = entries.get('config.json');
@@ -125,13 +122,7 @@ export async function writeKerasZip(model: ModelFile, now = new Date()): Promise
   );
 }
 
-export const kerasZipFormat: ModelFormat = {
-  id: 'keras-zip',
-  label: 'Keras 3 model (.keras)',
-  extensions: ['.keras'],
-  sniff(bytes, fileName) {
-    return isZip(bytes) && /\.keras$/i.test(fileName);
-  },
+export const kerasZipCodec: FormatCodec = {
   read: readKerasZip,
   async write(model, baseName) {
     return [{ relPath: `${baseName}.keras`, bytes: await writeKerasZip(model) }];

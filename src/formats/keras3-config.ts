@@ -15,7 +15,8 @@
 import type { Json, JsonObject, ModelGraph, Shape } from '../core/types';
 import { analyze } from '../core/analysis';
 import { withDefaults } from '../core/layers';
-import { isJsonObject, kerasConfigFromGraph } from './keras-json';
+import { isJsonObject } from './format';
+import { kerasConfigFromGraph } from './keras-config-write';
 
 const DROPPED_KEYS = new Set(['time_major', 'fused', 'renorm', 'renorm_clipping', 'renorm_momentum', 'virtual_batch_size', 'adjustment', 'input_length']);
 

@@ -2,47 +2,54 @@
  * The one place that decides which format a file is, and the entry points everything else uses:
  * `readModel(absPath)` and `writeModel(absPath, model, formatId?)`.
  *
- * Detection: by content first (HDF5 and zip signatures, JSON keys, otherwise ONNX protobuf), with the
- * file's extension breaking ties; a `.json` is a TF.js model when it has `modelTopology`, a Keras
- * `to_json` when it has `class_name` + `config`.
+ * Detection: by content first (HDF5 and zip signatures, JSON keys, otherwise ONNX protobuf; see magic.ts),
+ * with the file's extension breaking ties; a `.json` is a TF.js model when it has `modelTopology`, a Keras
+ * `to_json` when it has `class_name` + `config`. A format's module (h5wasm, protobufjs and all) is imported
+ * only when a file of that format is first read or written, so callers import this module directly.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { expectedWeights } from '../core/analysis';
 import { UserError, isUserError, type ModelFile, type NamedTensor } from '../core/types';
 import { writeFilesAtomic } from './atomic';
-import { firstSignificantByte, parseJsonFile, type FormatId, type ModelFormat, type WriteOptions } from './format';
+import { parseJsonFile, type FormatEntry, type FormatId, type WriteOptions } from './format';
+import {
+  firstSignificantByte,
+  looksLikeKerasH5,
+  looksLikeKerasJson,
+  looksLikeKerasWeightsH5,
+  looksLikeKerasZip,
+  looksLikeOnnx,
+  looksLikeTfjs,
+} from './magic';
 import { folderContext } from './paths';
 
-// The signatures live in format.ts (no import cycle with the format modules); re-exported for existing users.
-export { HDF5_MAGIC, ZIP_MAGIC, startsWith } from './format';
-
-const formats: ModelFormat[] = [];
+const formats: FormatEntry[] = [];
 
 /** Adds a format (or replaces the one with the same id). Registration order is the detection order. */
-export function registerFormat(f: ModelFormat): void {
+export function registerFormat(f: FormatEntry): void {
   const i = formats.findIndex((x) => x.id === f.id);
   if (i >= 0) formats[i] = f;
   else formats.push(f);
 }
 
-export function allFormats(): readonly ModelFormat[] {
+export function allFormats(): readonly FormatEntry[] {
   return formats;
 }
 
-export function getFormat(id: FormatId): ModelFormat | undefined {
+function getFormat(id: FormatId): FormatEntry | undefined {
   return formats.find((f) => f.id === id);
 }
 
 /** Length of the longest extension of `f` that `fileName` ends with (0 for none): `.weights.h5` beats `.h5`. */
-function extensionMatch(f: ModelFormat, fileName: string): number {
+function extensionMatch(f: FormatEntry, fileName: string): number {
   const lower = fileName.toLowerCase();
   return Math.max(0, ...f.extensions.filter((e) => lower.endsWith(e)).map((e) => e.length));
 }
 
 /** The format claiming the longest matching extension among `candidates`, or undefined. */
-function byExtension(candidates: readonly ModelFormat[], fileName: string): ModelFormat | undefined {
-  let best: ModelFormat | undefined;
+function byExtension(candidates: readonly FormatEntry[], fileName: string): FormatEntry | undefined {
+  let best: FormatEntry | undefined;
   let bestLen = 0;
   for (const f of candidates) {
     const n = extensionMatch(f, fileName);
@@ -51,11 +58,11 @@ function byExtension(candidates: readonly ModelFormat[], fileName: string): Mode
   return best;
 }
 
-/** The format whose sniff accepts the bytes, preferring one that also claims the file's extension. */
-export function detectFormat(fileName: string, bytes: Uint8Array): ModelFormat | undefined {
+/** The format whose magic accepts the bytes, preferring one that also claims the file's extension. */
+export function detectFormat(fileName: string, bytes: Uint8Array): FormatEntry | undefined {
   const matches = formats.filter((f) => {
     try {
-      return f.sniff(bytes, fileName);
+      return f.magic(bytes, fileName);
     } catch {
       return false;
     }
@@ -101,7 +108,7 @@ export async function readModel(absPath: string): Promise<ModelFile> {
   }
   let model: ModelFile;
   try {
-    model = await format.read(bytes, folderContext(absPath));
+    model = await (await format.load()).read(bytes, folderContext(absPath));
   } catch (e) {
     if (isUserError(e)) throw e;
     // A damaged file can trip a reader in ways nobody listed; it is still the file's fault, not a crash.
@@ -121,7 +128,7 @@ export async function readModel(absPath: string): Promise<ModelFile> {
  * derive itself (e.g. TF.js' names for the cells inside a Bidirectional) are left to the engine's loader.
  * Architecture-only files (no weights) are fine.
  */
-export function checkWeightsMatchGraph(model: ModelFile, fileName: string): void {
+function checkWeightsMatchGraph(model: ModelFile, fileName: string): void {
   if (model.weights.length === 0) return;
   const layerNames = new Set(model.graph.layers.map((l) => l.name));
   const byName = new Map<string, NamedTensor>(model.weights.map((w) => [w.name, w]));
@@ -157,7 +164,7 @@ export function checkWeightsMatchGraph(model: ModelFile, fileName: string): void
 }
 
 /** The format a path is written in when none is named: by extension (`.json` is TF.js, the canonical format). */
-export function formatForPath(absPath: string): ModelFormat | undefined {
+function formatForPath(absPath: string): FormatEntry | undefined {
   const name = path.basename(absPath);
   if (name.toLowerCase().endsWith('.json')) return getFormat('tfjs');
   return byExtension(formats, name);
@@ -181,7 +188,7 @@ export async function writeModel(absPath: string, model: ModelFile, formatId?: F
   const fileName = path.basename(absPath);
   const ext = [...format.extensions].sort((a, b) => b.length - a.length).find((e) => fileName.toLowerCase().endsWith(e));
   const baseName = ext ? fileName.slice(0, fileName.length - ext.length) : fileName.replace(/\.[^.]*$/, '');
-  const files = await format.write(model, baseName, opts);
+  const files = await (await format.load()).write(model, baseName, opts);
   if (files.length === 0) throw new Error(`format ${format.id} wrote no files`);
   // The main file goes exactly where the user asked, whatever case its extension has.
   const placed = [{ relPath: fileName, bytes: files[0]!.bytes }, ...files.slice(1)];
@@ -189,20 +196,47 @@ export async function writeModel(absPath: string, model: ModelFile, formatId?: F
 }
 
 // ---------------------------------------------------------------------------------------------- formats
-// Registration order is detection order. To add a format: import it here and add one registerFormat line.
-import { tfjsFormat } from './tfjs';
-import { kerasJsonFormat } from './keras-json';
-
-registerFormat(tfjsFormat);
-registerFormat(kerasJsonFormat);
-// keras-h5, keras-weights-h5, keras-zip and onnx register below this line.
-import { kerasH5Format } from './keras-h5';
-import { kerasWeightsH5Format } from './keras-weights-h5';
-import { kerasZipFormat } from './keras-zip';
-
-registerFormat(kerasWeightsH5Format);
-registerFormat(kerasH5Format);
-registerFormat(kerasZipFormat);
-import { onnxFormat } from './onnx';
-
-registerFormat(onnxFormat);
+// Registration order is detection order. To add a format: a `magic` in magic.ts, a module exporting its
+// FormatCodec, and one registerFormat entry here.
+registerFormat({
+  id: 'tfjs',
+  label: 'TensorFlow.js Layers (model.json + .bin)',
+  extensions: ['.json'],
+  magic: looksLikeTfjs,
+  load: async () => (await import('./tfjs')).tfjsCodec,
+});
+registerFormat({
+  id: 'keras-json',
+  label: 'Keras architecture JSON (model.to_json())',
+  extensions: ['.json'],
+  magic: looksLikeKerasJson,
+  load: async () => (await import('./keras-json')).kerasJsonCodec,
+});
+registerFormat({
+  id: 'keras-weights-h5',
+  label: 'Keras weights (.weights.h5) + architecture JSON',
+  extensions: ['.weights.h5'],
+  magic: looksLikeKerasWeightsH5,
+  load: async () => (await import('./keras-weights-h5')).kerasWeightsH5Codec,
+});
+registerFormat({
+  id: 'keras-h5',
+  label: 'Keras HDF5 model (.h5)',
+  extensions: ['.h5', '.hdf5'],
+  magic: looksLikeKerasH5,
+  load: async () => (await import('./keras-h5')).kerasH5Codec,
+});
+registerFormat({
+  id: 'keras-zip',
+  label: 'Keras 3 model (.keras)',
+  extensions: ['.keras'],
+  magic: looksLikeKerasZip,
+  load: async () => (await import('./keras-zip')).kerasZipCodec,
+});
+registerFormat({
+  id: 'onnx',
+  label: 'ONNX (.onnx)',
+  extensions: ['.onnx'],
+  magic: looksLikeOnnx,
+  load: async () => (await import('./onnx')).onnxCodec,
+});

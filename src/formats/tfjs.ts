@@ -15,16 +15,18 @@
 import { UserError, type Json, type JsonObject, type ModelFile, type NamedTensor, type WeightDType } from '../core/types';
 import {
   GENERATED_BY,
-  decodeUtf8,
   encodeUtf8,
-  firstSignificantByte,
+  isJsonObject,
   metadataWithLayout,
+  parseJsonFile,
   takeLayoutFromMetadata,
-  type ModelFormat,
+  type FormatCodec,
   type OutputFile,
   type ReadContext,
 } from './format';
-import { graphFromKerasConfig, isJsonObject, kerasModelJson, parseJsonFile, toTfjsSpelling, unwrapModelTopology } from './keras-json';
+import { toTfjsSpelling } from './keras-config-layer';
+import { graphFromKerasConfig, unwrapModelTopology } from './keras-config-read';
+import { kerasModelJson } from './keras-config-write';
 
 const BYTES_PER_ELEMENT = { float32: 4, int32: 4, uint8: 1, uint16: 2, float16: 2 } as const;
 
@@ -38,7 +40,7 @@ interface ManifestWeight {
 }
 
 /** TF.js weight names as found, normalised to `<layer>/<weight>`: a trailing `:0` (TF variable suffix) is dropped. */
-export function normalizeWeightName(name: string): string {
+function normalizeWeightName(name: string): string {
   return name.replace(/:\d+$/, '');
 }
 
@@ -190,14 +192,7 @@ function weightBytes(t: NamedTensor): Uint8Array {
   return out;
 }
 
-export const tfjsFormat: ModelFormat = {
-  id: 'tfjs',
-  label: 'TensorFlow.js Layers (model.json + .bin)',
-  extensions: ['.json'],
-  sniff(bytes) {
-    return firstSignificantByte(bytes) === 0x7b && decodeUtf8(bytes).includes('"modelTopology"');
-  },
-
+export const tfjsCodec: FormatCodec = {
   async read(main: Uint8Array, ctx: ReadContext): Promise<ModelFile> {
     const doc = parseJsonFile(main, ctx.fileName);
     if (!isJsonObject(doc) || !isJsonObject(doc.modelTopology)) {

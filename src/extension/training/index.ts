@@ -20,12 +20,10 @@ import { PredictClient } from './predictClient';
 import { deleteRun, listRunInfos, renameRun } from './runStore';
 import { TrainingStatusBar } from './statusBar';
 import { TrainingPanel } from './trainingPanel';
+import { allFormats, readModel, writeModel } from '../../formats/registry';
 
 import { focusTrainingPanel, modelDocumentFor, MODEL_EDITOR_VIEW_TYPE as EDITOR_VIEW_TYPE } from '../modelEditor';
 import type { ModelDocument } from '../modelDocument';
-
-/** Format modules load on demand: activation stays light (h5wasm, protobuf load only when a file needs them). */
-const registry = () => import('../../formats/registry');
 
 function settings() {
   const c = vscode.workspace.getConfiguration('modelStudio');
@@ -113,7 +111,6 @@ export function registerTraining(context: vscode.ExtensionContext): vscode.Dispo
     if (key === tryLoadedFor) return;
     tryLoadedFor = key;
     try {
-      const { readModel } = await registry();
       const original = await readModel(vm.uri.fsPath);
       const file = vm.finalPath ? { ...original, weights: (await readModel(vm.finalPath)).weights } : original;
       const s = settings();
@@ -215,7 +212,6 @@ export function registerTraining(context: vscode.ExtensionContext): vscode.Dispo
       const s = settings();
       return documentTrainingInput(doc, { batchSize: s.batchSize, epochs: s.epochs });
     }
-    const { readModel } = await registry();
     const model = await readModel(uri.fsPath);
     return { model, training: trainingOf(model), unsaved: false };
   }
@@ -304,7 +300,6 @@ export function registerTraining(context: vscode.ExtensionContext): vscode.Dispo
       }
       const target = doc;
       if (!target?.model) throw new Error(`${uri.fsPath} is not open in the Model Studio editor`);
-      const { readModel } = await registry();
       const runId = rec.info.runId ?? rec.info.id;
       await applyRunWeights((e) => target.applyEdit(e), finalPath, runId, readModel);
       log.info(`applied the weights of ${finalPath} to ${uri.fsPath} (unsaved: Save keeps them, Undo removes them)`);
@@ -362,7 +357,7 @@ export function registerTraining(context: vscode.ExtensionContext): vscode.Dispo
         const s = settings();
         const doc = modelDocumentFor(uri)?.model;
         const input = doc ? documentTrainingInput(doc, { batchSize: s.batchSize, epochs: s.epochs }) : undefined;
-        const file = input?.model ?? (await (await registry()).readModel(uri.fsPath));
+        const file = input?.model ?? (await readModel(uri.fsPath));
         const batch = input?.training.batchSize ?? trainingOf(file).batchSize;
         const report = await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: `Measuring the training speed of ${name} at batch ${batch}` },
@@ -406,8 +401,7 @@ export function registerTraining(context: vscode.ExtensionContext): vscode.Dispo
       void vscode.window.showInformationMessage('Open a model in the Model Studio editor to export it.');
       return;
     }
-    const { allFormats, readModel, writeModel } = await registry();
-    const formats = allFormats().filter((f) => typeof f.write === 'function');
+    const formats = allFormats();
     const chosen = await vscode.window.showQuickPick(
       formats.map((f) => ({ label: f.label, description: f.extensions.join(', '), format: f })),
       { title: 'Export model as' },

@@ -23,7 +23,7 @@ export function toFirstPerm(rank: number): number[] {
 }
 
 /** (N, C, d1..dk) -> Keras (N, d1..dk, C). */
-export function toLastPerm(rank: number): number[] {
+function toLastPerm(rank: number): number[] {
   return [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2), 1];
 }
 

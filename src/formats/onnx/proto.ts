@@ -8,7 +8,7 @@ import { UserError } from '../../core/types';
 export { onnx };
 
 export const DT = onnx.TensorProto.DataType;
-export const AT = onnx.AttributeProto.AttributeType;
+const AT = onnx.AttributeProto.AttributeType;
 
 /** protobufjs hands out int64 fields as `Long` objects (or numbers when `long` is absent). */
 type LongLike = number | { toNumber(): number };
@@ -37,14 +37,6 @@ export function decodeModel(bytes: Uint8Array, fileName: string): onnx.ModelProt
     throw new UserError(`${fileName} is not a valid ONNX file: it has no graph`, 'the file is damaged or not an ONNX model', 'onnx-invalid');
   }
   return m;
-}
-
-/**
- * A cheap check that `bytes` start like a ModelProto as real exporters write it: field 1 (ir_version,
- * varint, tag 0x08) with a small version number. Zero bytes are never protobuf (field number 0 is invalid).
- */
-export function looksLikeModelProto(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && bytes[0] === 0x08 && bytes[1]! >= 1 && bytes[1]! <= 30;
 }
 
 // ------------------------------------------------------------------------------------------------ tensors

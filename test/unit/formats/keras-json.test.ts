@@ -6,7 +6,8 @@ import { strFromU8, unzipSync } from 'fflate';
 import * as tf from '@tensorflow/tfjs';
 import { analyze } from '../../../src/core/analysis';
 import { isUserError, type Json, type JsonObject } from '../../../src/core/types';
-import { graphFromKerasConfig, kerasConfigFromGraph, kerasModelJson } from '../../../src/formats/keras-json';
+import { graphFromKerasConfig } from '../../../src/formats/keras-config-read';
+import { kerasConfigFromGraph, kerasModelJson } from '../../../src/formats/keras-config-write';
 import { readModel, writeModel } from '../../../src/formats/registry';
 import { cpuBackend, fixture, listDir, tempDir } from './helpers';
 
@@ -291,7 +292,7 @@ describe('keras-json: writing Keras 2 style', () => {
 
 
 test('LSTM/GRU without recurrent_activation are written with Keras\' sigmoid, not tfjs\' hardSigmoid', async () => {
-  const { kerasConfigFromGraph } = await import('../../../src/formats/keras-json');
+  const { kerasConfigFromGraph } = await import('../../../src/formats/keras-config-write');
   const g: import('../../../src/core/types').ModelGraph = {
     name: 'rnn',
     kind: 'Functional',

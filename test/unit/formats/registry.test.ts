@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isUserError, type UserError } from '../../../src/core/types';
 import { allFormats, detectFormat, readModel, registerFormat, writeModel } from '../../../src/formats/registry';
-import type { FormatId, ModelFormat } from '../../../src/formats/format';
+import type { FormatEntry, FormatId } from '../../../src/formats/format';
 import { fixture, listDir, tempDir } from './helpers';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -21,15 +21,17 @@ describe('registry: detection', () => {
 
   test('registering a format makes it detectable, and the same id replaces the old one', () => {
     const before = allFormats().length;
-    const fake: ModelFormat = {
+    const fake: FormatEntry = {
       id: 'test-format' as FormatId,
       label: 'test format',
       extensions: ['.fake'],
-      sniff: (b) => b[0] === 0xfe,
-      read: async () => {
-        throw new Error('not used');
-      },
-      write: async () => [],
+      magic: (b) => b[0] === 0xfe,
+      load: async () => ({
+        read: async () => {
+          throw new Error('not used');
+        },
+        write: async () => [],
+      }),
     };
     registerFormat(fake);
     registerFormat({ ...fake });

@@ -11,7 +11,7 @@
  *   keeps its op type and gets `ms_view` attributes: which tensor is the Keras output and how its axes map.
  * A pattern is only rewritten when its inner tensors have no other consumer.
  */
-import { attr, Attrs, onnx } from './proto';
+import { attr, Attrs, onnx } from '../proto';
 
 interface ConstValue {
   dims: number[];

@@ -1,0 +1,153 @@
+/** Activations: fused into the layer before them, or Activation / ReLU / LeakyReLU / ELU / PReLU / Softmax layers. */
+import type { JsonObject } from '../../../core/types';
+import type { onnx } from '../proto';
+import { classHint, FUSES_ACTIVATION, near, Skip, type Importer, type OpImporter, type OpImporters } from './importer';
+
+const UNARY: Record<string, string> = {
+  Relu: 'relu',
+  Sigmoid: 'sigmoid',
+  Tanh: 'tanh',
+  Softplus: 'softplus',
+  Softsign: 'softsign',
+  Selu: 'selu',
+  Exp: 'exponential',
+};
+
+/**
+ * A Keras activation: fused into the Dense / Conv that computed its input when the two belong together,
+ * else a layer. `layer` is the standalone layer to make (default Activation(name)); our own files name the
+ * class they came from (a ReLU layer and Activation('relu') are the same Relu node).
+ */
+export function activation(imp: Importer, n: onnx.INodeProto, name: string | undefined, layer?: [cls: string, config: JsonObject]): void {
+  const input = n.input![0]!;
+  const t = imp.kt(input, n);
+  const hint = classHint(n);
+  const l = name && (!hint || FUSES_ACTIVATION.includes(hint)) ? imp.fusable(t, input, FUSES_ACTIVATION, n) : undefined;
+  if (l && (l.config.activation === 'linear' || l.config.activation === undefined)) {
+    l.config.activation = name!;
+    imp.alias(n.output![0], t);
+    return;
+  }
+  let [cls, config] = layer ?? ['Activation', { activation: name! }];
+  if (name && hint === 'Activation') [cls, config] = ['Activation', { activation: name }];
+  else if (hint === 'ReLU' && name === 'relu') [cls, config] = ['ReLU', {}];
+  else if (hint === 'Softmax' && name === 'softmax') [cls, config] = ['Softmax', { axis: -1 }];
+  imp.alias(n.output![0], { layer: imp.addLayer(cls, config, [t.layer], n.name || name || cls), axes: t.axes });
+}
+
+/** PRelu: the slope broadcast over the ONNX tensor becomes Keras' alpha (with shared_axes where it is 1). */
+function prelu(imp: Importer, n: onnx.INodeProto): void {
+  const hint = n.name || n.output![0]!;
+  const t = imp.kt(n.input![0]!, n);
+  const slope = imp.constOf(n.input?.[1]);
+  if (!slope) throw new Skip(`PRelu ${hint}: the slope must be a constant`);
+  const R = t.axes.length;
+  if (slope.dims.length > R) throw new Skip(`PRelu ${hint}: slope of higher rank than its input`);
+  const sd = [...new Array<number>(R - slope.dims.length).fill(1), ...slope.dims];
+  const inShape = imp.shapes.get(t.layer)!;
+  const r = inShape.length;
+  const alphaDims = new Array<number>(r - 1).fill(1);
+  const strides = new Array<number>(R).fill(0);
+  for (let i = R - 1, st = 1; i >= 0; i--) {
+    strides[i] = sd[i] === 1 ? 0 : st;
+    st *= sd[i]!;
+  }
+  const kStride = new Array<number>(r).fill(0);
+  for (let i = 0; i < R; i++) {
+    const k = t.axes[i]!;
+    if (sd[i] === 1) continue;
+    if (k === 'u' || k === 0) throw new Skip(`PRelu ${hint}: slope along the batch or an inserted axis`);
+    alphaDims[k - 1] = sd[i]!;
+    kStride[k] = strides[i]!;
+  }
+  const total = alphaDims.reduce((p, q) => p * q, 1);
+  const data = new Float32Array(total);
+  const idx = new Array<number>(r - 1).fill(0);
+  for (let o = 0; o < total; o++) {
+    data[o] = Number(slope.data[idx.reduce((p, v, j) => p + v * kStride[j + 1]!, 0)]);
+    for (let j = r - 2; j >= 0; j--) {
+      if (++idx[j]! < alphaDims[j]!) break;
+      idx[j] = 0;
+    }
+  }
+  const shared = alphaDims.map((d, j) => (d === 1 && inShape[j + 1] !== 1 ? j + 1 : 0)).filter((j) => j > 0);
+  const layer = imp.addLayer('PReLU', { shared_axes: shared.length ? shared : null }, [t.layer], hint);
+  imp.addWeight(layer, 'alpha', alphaDims, data);
+  imp.alias(n.output![0], { layer, axes: t.axes });
+}
+
+const unary: OpImporter = (imp, n) => activation(imp, n, UNARY[n.opType!]!);
+
+/** Elu and LeakyRelu: an activation by name at Keras' alpha (1 and 0.2), else an ELU / LeakyReLU / ReLU layer. */
+const eluOrLeaky: OpImporter = (imp, n, a) => {
+  const op = n.opType!;
+  const alpha = a.float('alpha', op === 'Elu' ? 1 : 0.01);
+  // Keras' 'elu' and 'leaky_relu' activations have alpha 1 and 0.2 (keras/src/activations/activations.py).
+  const asActivation = op === 'Elu' ? (near(alpha, 1) ? 'elu' : undefined) : near(alpha, 0.2) ? 'leaky_relu' : undefined;
+  const layer: [string, JsonObject] =
+    op === 'Elu' ? ['ELU', { alpha }] : classHint(n) === 'ReLU' ? ['ReLU', { negative_slope: alpha }] : ['LeakyReLU', { alpha }];
+  // Only an Activation layer or a fused activation is spelled by name; ELU / LeakyReLU / ReLU layers keep their class.
+  const hinted = classHint(n);
+  return activation(imp, n, hinted && hinted !== 'Activation' && !FUSES_ACTIVATION.includes(hinted) ? undefined : asActivation, layer);
+};
+
+/** Clip from 0: ReLU, relu6 or a ReLU(max_value) layer. */
+const clip: OpImporter = (imp, n, a) => {
+  const ins = n.input ?? [];
+  const out = n.output?.[0];
+  const hint = n.name || out || n.opType!;
+  const lo = imp.constOf(ins[1])?.data[0] ?? (a.has('min') ? a.float('min', 0) : undefined);
+  const hi = imp.constOf(ins[2])?.data[0] ?? (a.has('max') ? a.float('max', 0) : undefined);
+  if (lo !== 0) throw new Skip(`Clip ${hint}: only with a minimum of 0 (ReLU)`);
+  if (hi === undefined) return activation(imp, n, 'relu', ['ReLU', {}]);
+  const hinted = classHint(n);
+  const relu6 = near(hi, 6) && (!hinted || hinted === 'Activation' || FUSES_ACTIVATION.includes(hinted)) ? 'relu6' : undefined;
+  // A ReLU(max_value) layer, unless this is Keras' relu6 activation (fused, or an Activation layer).
+  return activation(imp, n, relu6, ['ReLU', { max_value: hi }]);
+};
+
+const hardSigmoid: OpImporter = (imp, n, a) => {
+  const out = n.output?.[0];
+  const hint = n.name || out || n.opType!;
+  if (Math.abs(a.float('alpha', 0.2) - 0.2) > 1e-6 || Math.abs(a.float('beta', 0.5) - 0.5) > 1e-6) throw new Skip(`HardSigmoid ${hint}: only alpha 0.2, beta 0.5`);
+  return activation(imp, n, 'hard_sigmoid');
+};
+
+/** Softmax / LogSoftmax: the activation over the last Keras axis, else a Softmax layer over another. */
+const softmax: OpImporter = (imp, n, a) => {
+  const op = n.opType!;
+  const ins = n.input ?? [];
+  const out = n.output?.[0];
+  const hint = n.name || out || n.opType!;
+  const t = imp.kt(ins[0]!, n);
+  const r = t.axes.length;
+  let axis = a.int('axis', imp.opset >= 13 ? -1 : 1);
+  if (axis < 0) axis += r;
+  // Before opset 13 Softmax flattens from `axis` on; that equals a last-axis softmax only at the last axis.
+  if (imp.opset < 13 && axis !== r - 1) throw new Skip(`${op} ${hint}: axis ${axis} of a rank-${r} tensor (opset ${imp.opset})`);
+  const k = t.axes[axis];
+  if (k === 'u' || k === undefined) throw new Skip(`${op} ${hint}: over a size-1 axis`);
+  const kr = imp.shapes.get(t.layer)!.length;
+  const name = op === 'Softmax' ? 'softmax' : 'log_softmax';
+  if (k === kr - 1) return activation(imp, n, name);
+  imp.alias(out, { layer: imp.addLayer('Softmax', { axis: k }, [t.layer], hint), axes: t.axes });
+  if (op === 'LogSoftmax') throw new Skip(`LogSoftmax ${hint}: only over the last axis`);
+};
+
+export const activationImporters: OpImporters = {
+  Relu: unary,
+  Sigmoid: unary,
+  Tanh: unary,
+  Softplus: unary,
+  Softsign: unary,
+  Selu: unary,
+  Exp: unary,
+  Elu: eluOrLeaky,
+  LeakyRelu: eluOrLeaky,
+  Clip: clip,
+  MsActivation: (imp, n, a) => activation(imp, n, a.str('activation', '')),
+  PRelu: prelu,
+  HardSigmoid: hardSigmoid,
+  Softmax: softmax,
+  LogSoftmax: softmax,
+};

@@ -1,0 +1,82 @@
+/** Core operators: identities, constants and transposes (views, no layers), Dense (MatMul / Gemm) and Embedding (Gather). */
+import { transposeData } from '../emitter';
+import { tensorValues, type Attrs, type onnx } from '../proto';
+import { Skip, type Importer, type OpImporter, type OpImporters } from './importer';
+
+/** Identity, inference-time Dropout and Cast: the same tensor (or constant) under a new name. */
+const identity: OpImporter = (imp, n) => {
+  const ins = n.input ?? [];
+  const out = n.output?.[0];
+  if (imp.consts.has(ins[0]!)) imp.consts.set(out!, imp.consts.get(ins[0]!)!);
+  else imp.alias(out, imp.kt(ins[0]!, n));
+};
+
+const constant: OpImporter = (imp, n) => {
+  const out = n.output?.[0];
+  const hint = n.name || out || n.opType!;
+  const v = (n.attribute ?? []).find((x) => x.name === 'value')?.t;
+  if (!v) throw new Skip(`Constant ${hint}: only tensor values are supported`);
+  const tv = tensorValues(v);
+  imp.consts.set(out!, { dims: tv.dims, data: tv.data });
+};
+
+/** A transpose is a new view of the same Keras tensor: no layer. */
+const transpose: OpImporter = (imp, n, a) => {
+  const ins = n.input ?? [];
+  const out = n.output?.[0];
+  const t = imp.kt(ins[0]!, n);
+  const perm = a.ints('perm') ?? t.axes.map((_, i) => t.axes.length - 1 - i);
+  imp.alias(out, { layer: t.layer, axes: perm.map((i) => t.axes[i]!) });
+};
+
+function dense(imp: Importer, n: onnx.INodeProto, a: Attrs): void {
+  const ins = n.input!;
+  const hint = n.name || n.output![0]!;
+  const w = imp.constOf(ins[1]);
+  if (!w || w.dims.length !== 2) throw new Skip(`${n.opType} ${hint}: only with a constant 2-D weight (Dense)`);
+  if (n.opType === 'Gemm' && a.int('transA', 0) !== 0) throw new Skip(`Gemm ${hint}: transA=1`);
+  const t = imp.kt(ins[0]!, n);
+  const x = imp.plain(t, hint);
+  let kernel = Float32Array.from(w.data);
+  let [rows, units] = w.dims as [number, number];
+  if (n.opType === 'Gemm' && a.int('transB', 0) === 1) {
+    kernel = transposeData(w.data, w.dims, [1, 0]).data;
+    [rows, units] = [units, rows];
+  }
+  const alpha = n.opType === 'Gemm' ? a.float('alpha', 1) : 1;
+  if (alpha !== 1) kernel = kernel.map((v) => v * alpha);
+  const c = imp.constOf(ins[2]);
+  const layer = imp.addLayer('Dense', { units, activation: 'linear', use_bias: c !== undefined }, [x], hint);
+  imp.addWeight(layer, 'kernel', [rows, units], kernel);
+  if (c) {
+    const beta = a.float('beta', 1);
+    if (c.data.length !== units) throw new Skip(`Gemm ${hint}: bias of ${c.data.length} values for ${units} units`);
+    imp.addWeight(layer, 'bias', [units], Float32Array.from(c.data, (v) => v * beta));
+  }
+  imp.alias(n.output![0], imp.identity(layer));
+}
+
+/** Gather from a constant table: Embedding. */
+const gather: OpImporter = (imp, n, a) => {
+  const ins = n.input ?? [];
+  const out = n.output?.[0];
+  const hint = n.name || out || n.opType!;
+  const table = imp.constOf(ins[0]);
+  if (!table || table.dims.length !== 2 || a.int('axis', 0) !== 0) throw new Skip(`Gather ${hint}: only a lookup in a constant (rows, features) table (Embedding)`);
+  const t = imp.kt(ins[1]!, n);
+  const idx = imp.plain(t, hint);
+  const layer = imp.addLayer('Embedding', { input_dim: table.dims[0]!, output_dim: table.dims[1]! }, [idx], hint);
+  imp.addWeight(layer, 'embeddings', table.dims, table.data);
+  imp.alias(out, imp.identity(layer));
+};
+
+export const coreImporters: OpImporters = {
+  Identity: identity,
+  Dropout: identity,
+  Cast: identity,
+  Constant: constant,
+  Transpose: transpose,
+  MatMul: dense,
+  Gemm: dense,
+  Gather: gather,
+};
