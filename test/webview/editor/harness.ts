@@ -11,7 +11,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { ModelFile } from '../../../src/core/types';
 import { EditableModel } from '../../../src/extension/editing/editableModel';
 import { errorText } from '../../../src/extension/errors';
-import { editorHtml, makeNonce } from '../../../src/extension/editorHtml';
+import { editorHtml, makeNonce } from '../../../src/extension/editor/editorHtml';
 import { parseClipboardText, parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../../src/protocol/editor';
 import { darkTheme, lightTheme, themeCss } from './themes';
 

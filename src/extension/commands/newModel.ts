@@ -1,9 +1,9 @@
 /** "Model Studio: New Model...": pick a template, choose where to save, open it in the graph editor. */
 import * as vscode from 'vscode';
-import { templates, TEMPLATE_SEED } from '../core/templates';
-import { reconcileWeights } from '../core/initializers';
-import { isUserError } from '../core/types';
-import { MODEL_EDITOR_VIEW_TYPE } from './modelEditor';
+import { templates, TEMPLATE_SEED } from '../../core/templates';
+import { reconcileWeights } from '../../core/initializers';
+import { isUserError } from '../../core/types';
+import { MODEL_EDITOR_VIEW_TYPE } from '../editor/editorRegistry';
 
 export async function newModel(templateId?: string, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
   let template = templates.find((t) => t.id === templateId);
@@ -31,7 +31,7 @@ export async function newModel(templateId?: string, target?: vscode.Uri): Promis
   try {
     await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(target, '..'));
     // Loaded here, not at activation: the format modules pull in h5wasm and protobufjs.
-    const { writeModel } = await import('../formats/registry');
+    const { writeModel } = await import('../../formats/registry');
     await writeModel(target.fsPath, file);
   } catch (e) {
     const msg = isUserError(e) ? e.text : `Could not create the model: ${(e as Error).message}`;

@@ -4,10 +4,10 @@
  * the graph snapshots before/after it. Save, Save As, Revert and backups use host state only.
  */
 import * as vscode from 'vscode';
-import { EditableModel } from './editing/editableModel';
-import type { ModelIo } from './editing/modelIo';
-import type { AppliedEdit, DocumentEdit } from './editing/snapshot';
-import { errorText } from './errors';
+import { EditableModel } from '../editing/editableModel';
+import type { ModelIo } from '../editing/modelIo';
+import type { AppliedEdit, DocumentEdit } from '../editing/snapshot';
+import { errorText } from '../errors';
 
 export interface LoadError {
   message: string;
