@@ -1,7 +1,7 @@
 /**
  * Training from the open editor, without vscode: what a run starts from (the document as it is now, unsaved
  * edits, weights and training configuration included) and how a finished run's weights come back (one
- * undoable `setWeights` edit of the document). index.ts wires these to the commands.
+ * undoable `setWeights` edit of the document). modelToTrain.ts and commands/applyTrainedWeights.ts use them.
  */
 import { defaultTrainingConfig, type TrainingConfig } from '../../core/training';
 import type { ModelFile } from '../../core/types';
