@@ -1,7 +1,8 @@
 /**
  * The graph editor: a CustomEditorProvider for `modelStudio.modelEditor`. Each panel is a view of its
  * ModelDocument: it is sent the full state after every change (so two panels on one file stay in sync) and
- * posts edit intents back, which the document applies. The Problems panel gets the same diagnostics.
+ * posts edit intents back, which the document applies. The Problems panel gets the same diagnostics. The
+ * EditorRegistry it is given (extension.ts) records which panels show which document and the active one.
  */
 import * as vscode from 'vscode';
 import { dirname, isAbsolute, relative, sep } from 'node:path';
@@ -13,8 +14,6 @@ import { editorHtml, makeNonce } from './editorHtml';
 import { ModelDiagnostics } from './diagnostics';
 import { EditorRegistry, MODEL_EDITOR_VIEW_TYPE } from './editorRegistry';
 import { ModelDocument } from './modelDocument';
-
-export { MODEL_EDITOR_VIEW_TYPE } from './editorRegistry';
 
 /** What the editor's webview asks of the rest of the extension. */
 export interface EditorActions {
