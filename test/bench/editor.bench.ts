@@ -7,7 +7,7 @@
  */
 import { emptyGraph } from '../../src/core/graph';
 import type { LayerNode, ModelGraph } from '../../src/core/types';
-import { DocumentModel } from '../../src/extension/documentModel';
+import { EditableModel } from '../../src/extension/editing/editableModel';
 import { parseHostMessage } from '../../src/protocol/editor';
 import { layoutGraph } from '../../webview/editor/layout';
 
@@ -65,7 +65,7 @@ export async function editorBench(emit: (line: EditorBenchLine) => void = (l) =>
       await layoutGraph(g);
       layoutTimes.push(performance.now() - t0);
     }
-    const doc = new DocumentModel({ graph: g, weights: [] });
+    const doc = new EditableModel({ graph: g, weights: [] });
     doc.state('model.json');
     const roundTrips: number[] = [];
     for (let r = 0; r < 10; r++) {

@@ -2,7 +2,7 @@
  * The host's training state, without vscode: the sessions started from the editor, each one's metric history
  * (so the training view can be re-sent a snapshot when it is shown or reloaded), the status bar model, and the
  * actions the status bar, the view and the commands share (stop, pause/resume, focus). The vscode layer
- * (index.ts, statusBar.ts, trainingPanel.ts) only wires these to VS Code objects.
+ * (commands/, statusBar.ts, trainingView/) only wires these to VS Code objects.
  */
 import type { SessionManager, SessionResult, StartRequest, TrainingSession } from '../../engine/sessions';
 import type { BatchPoint, EpochPoint, HistogramItem, RunInfo, SessionState } from '../../core/training';
@@ -257,8 +257,8 @@ export class TrainingController {
 const isActiveInfo = (i: SessionInfo) => isActive({ phase: i.state } as Parameters<typeof isActive>[0]);
 
 /**
- * The commands the status bar's links and the view's buttons run, by command id, with the same handlers the
- * vscode layer registers, so a test can follow "Stop from the status bar" to the worker.
+ * The commands the status bar's links run, by command id, making the same controller calls as
+ * commands/stop.ts and commands/pauseResume.ts, so a test can follow "Stop from the status bar" to the worker.
  */
 export function statusActionHandlers(c: TrainingController): Record<'modelStudio.stop' | 'modelStudio.pauseResume', (id?: string) => unknown> {
   return {

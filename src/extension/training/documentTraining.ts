@@ -1,11 +1,12 @@
 /**
  * Training from the open editor, without vscode: what a run starts from (the document as it is now, unsaved
  * edits, weights and training configuration included) and how a finished run's weights come back (one
- * undoable `setWeights` edit of the document). index.ts wires these to the commands.
+ * undoable `setWeights` edit of the document). modelToTrain.ts and commands/applyTrainedWeights.ts use them.
  */
 import { defaultTrainingConfig, type TrainingConfig } from '../../core/training';
 import type { ModelFile } from '../../core/types';
-import type { AppliedEdit, DocumentEdit, DocumentModel } from '../documentModel';
+import type { EditableModel } from '../editing/editableModel';
+import type { AppliedEdit, DocumentEdit } from '../editing/snapshot';
 
 export interface TrainingInput {
   model: ModelFile;
@@ -15,7 +16,7 @@ export interface TrainingInput {
 }
 
 /** The document's current model and training configuration (defaults where it has none). */
-export function documentTrainingInput(doc: DocumentModel, defaults: Partial<TrainingConfig> = {}): TrainingInput {
+export function documentTrainingInput(doc: EditableModel, defaults: Partial<TrainingConfig> = {}): TrainingInput {
   return { model: doc.toFile(), training: doc.trainingConfig ?? defaultTrainingConfig(defaults), unsaved: doc.isDirty };
 }
 

@@ -12,7 +12,8 @@ import { reconcileWeights } from '../../../src/core/initializers';
 import { getTemplate } from '../../../src/core/templates';
 import { kerasTrainingConfig, type TrainingConfig } from '../../../src/core/training';
 import { isUserError, type ModelFile } from '../../../src/core/types';
-import { DocumentModel, registryIo } from '../../../src/extension/documentModel';
+import { EditableModel } from '../../../src/extension/editing/editableModel';
+import { registryIo } from '../../../src/extension/editing/modelIo';
 import { parseWebviewMessage } from '../../../src/protocol/editor';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'ms-train-edit-'));
@@ -60,7 +61,7 @@ describe('setTrainingConfig', () => {
   test('is one undoable edit; undo, redo, save and backup give exactly the expected files', async () => {
     const io = await registryIo();
     const original = xorFile();
-    const doc = new DocumentModel(structuredClone(original), { seed: 1 });
+    const doc = new EditableModel(structuredClone(original), { seed: 1 });
     const graphBefore = structuredClone(doc.graph);
     const edit = doc.apply({ op: 'setTrainingConfig', training: NEW_CONFIG });
     assert.equal(edit.label, 'Configure training');
@@ -93,7 +94,7 @@ describe('setTrainingConfig', () => {
 
     // Redo and a hot-exit backup carry the new configuration.
     assert.ok(doc.redo());
-    const restored = DocumentModel.fromBackup(doc.backupBytes(), { seed: 1 });
+    const restored = EditableModel.fromBackup(doc.backupBytes(), { seed: 1 });
     assert.deepEqual(restored.trainingConfig, NEW_CONFIG);
     const fromBackup = tmp();
     await restored.saveTo(io, join(fromBackup, 'xor.json'));
@@ -104,7 +105,7 @@ describe('setTrainingConfig', () => {
     const file = xorFile();
     delete file.userDefinedMetadata;
     delete file.trainingConfig;
-    const doc = new DocumentModel(file);
+    const doc = new EditableModel(file);
     assert.equal(doc.state('m.json').training, null);
     doc.apply({ op: 'setTrainingConfig', training: NEW_CONFIG });
     doc.apply({ op: 'setField', layer: 'hidden', field: 'units', value: 3 });
@@ -116,7 +117,7 @@ describe('setTrainingConfig', () => {
   });
 
   test('invalid configurations are refused and change nothing', () => {
-    const doc = new DocumentModel(xorFile());
+    const doc = new EditableModel(xorFile());
     const before = doc.snapshot;
     const bad: [string, unknown, RegExp][] = [
       ['batch size 0', { ...NEW_CONFIG, batchSize: 0 }, /batchSize: must be at least 1/],
@@ -173,7 +174,7 @@ describe('setWeights', () => {
   test('trained weights read from a run folder are one undoable edit; save writes exactly them', async () => {
     const io = await registryIo();
     const original = xorFile(1);
-    const doc = new DocumentModel(structuredClone(original), { seed: 1 });
+    const doc = new EditableModel(structuredClone(original), { seed: 1 });
     // A run's final model (TF.js format, as the worker writes it), read back the way Apply Trained Weights does.
     const run = tmp();
     const trainedWeights = reconcileWeights(original.graph, [], 99);
@@ -204,7 +205,7 @@ describe('setWeights', () => {
   test('weights that no longer fit the graph are refused', () => {
     const original = xorFile(1);
     const trained = reconcileWeights(original.graph, [], 5);
-    const doc = new DocumentModel(structuredClone(original));
+    const doc = new EditableModel(structuredClone(original));
     doc.apply({ op: 'setField', layer: 'hidden', field: 'units', value: 4 });
     const before = doc.snapshot;
     assert.throws(
@@ -212,7 +213,7 @@ describe('setWeights', () => {
       (e: unknown) => isUserError(e) && e.code === 'weights-mismatch' && /hidden\/kernel has shape \[2, 2\], the model needs \[2, 4\]/.test(e.message),
     );
     assert.equal(doc.snapshot, before);
-    const same = new DocumentModel(structuredClone(original));
+    const same = new EditableModel(structuredClone(original));
     assert.throws(() => same.apply({ op: 'setWeights', weights: trained.slice(1) }), /hidden\/kernel is missing/);
     assert.throws(() => same.apply({ op: 'setWeights', weights: [...trained, { ...trained[0], name: 'ghost/kernel' }] }), /ghost\/kernel is not a weight of this model/);
     assert.equal(same.canUndo, false);

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { getTemplate } from '../../../src/core/templates';
 import type { TrainingConfig } from '../../../src/core/training';
 import { SessionManager } from '../../../src/engine/sessions';
-import { DocumentModel, registryIo } from '../../../src/extension/documentModel';
+import { EditableModel } from '../../../src/extension/editing/editableModel';
+import { registryIo } from '../../../src/extension/editing/modelIo';
 import { TrainingController } from '../../../src/extension/training/controller';
 import { applyRunWeights, documentTrainingInput } from '../../../src/extension/training/documentTraining';
 import { tempDir } from '../../helpers/paths';
@@ -30,7 +31,7 @@ describe('training the open document', () => {
     const dir = tempDir();
     const modelPath = join(dir, 'xor.json');
     await io.write(modelPath, getTemplate('xor')!.build());
-    const doc = new DocumentModel(await io.read(modelPath), { seed: 3 });
+    const doc = new EditableModel(await io.read(modelPath), { seed: 3 });
     // Unsaved edits: a wider hidden layer and a short training configuration.
     doc.apply({ op: 'setField', layer: 'hidden', field: 'units', value: 3 });
     const training: TrainingConfig = {

@@ -1,6 +1,6 @@
 /**
  * The graph editor in real headless Chromium: the production bundle and HTML shell (with its CSP), a stub
- * acquireVsCodeApi, and a Node-side host running the real DocumentModel + analysis. A missing browser or
+ * acquireVsCodeApi, and a Node-side host running the real EditableModel + analysis. A missing browser or
  * bundle fails these tests; they never skip.
  */
 import { after, before, describe, test } from 'node:test';

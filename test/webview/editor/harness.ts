@@ -1,7 +1,7 @@
 /**
  * Loads the real editor bundle (dist/webview/editor.js) in headless Chromium with the production HTML
  * shell and CSP, a stub `acquireVsCodeApi`, and a test host that plays the extension's part with the
- * real DocumentModel (core graph operations + analysis) in Node.
+ * real EditableModel (core graph operations + analysis) in Node.
  */
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,8 +9,9 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { ModelFile } from '../../../src/core/types';
-import { DocumentModel, errorText } from '../../../src/extension/documentModel';
-import { editorHtml, makeNonce } from '../../../src/extension/editorHtml';
+import { EditableModel } from '../../../src/extension/editing/editableModel';
+import { errorText } from '../../../src/extension/errors';
+import { editorHtml, makeNonce } from '../../../src/extension/editor/editorHtml';
 import { parseClipboardText, parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../../src/protocol/editor';
 import { darkTheme, lightTheme, themeCss } from './themes';
 
@@ -35,20 +36,20 @@ export async function launch(): Promise<Browser> {
   });
 }
 
-/** The extension's side of the conversation, with DocumentModel doing the real work. */
+/** The extension's side of the conversation, with EditableModel doing the real work. */
 export class TestHost {
   readonly received: WebviewMessage[] = [];
   readonly dropped: unknown[] = [];
   readonly sent: HostMessage[] = [];
   clipboard = '';
-  model: DocumentModel;
+  model: EditableModel;
 
   constructor(
     private readonly page: Page,
     file: ModelFile,
     readonly fileName = 'model.json',
   ) {
-    this.model = new DocumentModel(file, { seed: 7 });
+    this.model = new EditableModel(file, { seed: 7 });
     this.model.onDidChange(() => void this.pushState());
   }
 

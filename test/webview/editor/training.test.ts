@@ -1,6 +1,6 @@
 /**
  * The editor's Training panel in real headless Chromium (production bundle, CSP, stub acquireVsCodeApi, the
- * real DocumentModel as host): fill the form, see problems inline, never send an invalid config, and Apply
+ * real EditableModel as host): fill the form, see problems inline, never send an invalid config, and Apply
  * sends exactly one valid `setTrainingConfig` edit that the host saves and can undo.
  */
 import { after, before, describe, test } from 'node:test';

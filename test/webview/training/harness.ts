@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { trainingHtml } from '../../../src/extension/training/trainingHtml';
+import { trainingHtml } from '../../../src/extension/trainingView/trainingHtml';
 import { repoRoot } from '../../helpers/paths';
 import type { HostToTraining } from '../../../src/protocol/training';
 

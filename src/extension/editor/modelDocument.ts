@@ -1,10 +1,13 @@
 /**
- * The custom editor's document: wraps DocumentModel (the vscode-free logic) and speaks VS Code's
+ * The custom editor's document: wraps EditableModel (the vscode-free logic) and speaks VS Code's
  * CustomDocument protocol. Every applied edit becomes one CustomDocumentEditEvent whose undo/redo restore
  * the graph snapshots before/after it. Save, Save As, Revert and backups use host state only.
  */
 import * as vscode from 'vscode';
-import { DocumentModel, errorText, type AppliedEdit, type DocumentEdit, type ModelIo } from './documentModel';
+import { EditableModel } from '../editing/editableModel';
+import type { ModelIo } from '../editing/modelIo';
+import type { AppliedEdit, DocumentEdit } from '../editing/snapshot';
+import { errorText } from '../errors';
 
 export interface LoadError {
   message: string;
@@ -13,7 +16,7 @@ export interface LoadError {
 
 export class ModelDocument implements vscode.CustomDocument {
   /** Undefined while the file fails to load (the editor then shows the error view). */
-  model: DocumentModel | undefined;
+  model: EditableModel | undefined;
   loadError: LoadError | undefined;
 
   private readonly _onDidChangeDocument = new vscode.EventEmitter<vscode.CustomDocumentEditEvent<ModelDocument>>();
@@ -36,7 +39,7 @@ export class ModelDocument implements vscode.CustomDocument {
     if (backupId) {
       try {
         const bytes = await vscode.workspace.fs.readFile(vscode.Uri.parse(backupId));
-        doc.setModel(DocumentModel.fromBackup(bytes));
+        doc.setModel(EditableModel.fromBackup(bytes));
         return doc;
       } catch {
         // A backup that cannot be read falls back to the file on disk.
@@ -55,7 +58,7 @@ export class ModelDocument implements vscode.CustomDocument {
     try {
       const file = await this.io.read(this.uri.fsPath);
       if (this.model) this.model.reset(file);
-      else this.setModel(new DocumentModel(file));
+      else this.setModel(new EditableModel(file));
       this.loadError = undefined;
     } catch (e) {
       const { message, hint } = errorText(e);
@@ -67,7 +70,7 @@ export class ModelDocument implements vscode.CustomDocument {
     this._onDidChangeState.fire();
   }
 
-  private setModel(model: DocumentModel): void {
+  private setModel(model: EditableModel): void {
     this.modelListener?.dispose();
     this.model = model;
     this.modelListener = model.onDidChange(() => this._onDidChangeState.fire());

@@ -1,7 +1,7 @@
 /** The graph editor's page: the shared webview shell with the React root. */
-import { webviewHtml, type WebviewHtmlOptions } from './webviewHtml';
+import { webviewHtml, type WebviewHtmlOptions } from '../webviewHtml';
 
-export { makeNonce } from './webviewHtml';
+export { makeNonce } from '../webviewHtml';
 
 export type EditorHtmlOptions = Omit<WebviewHtmlOptions, 'body'>;
 

@@ -3,7 +3,7 @@
  * placed on the line that names its layer when the file is JSON (model.json, Keras JSON), else on line 1.
  */
 import * as vscode from 'vscode';
-import type { Diagnostic } from '../core/types';
+import type { Diagnostic } from '../../core/types';
 
 const SEVERITY: Record<Diagnostic['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,

@@ -1,6 +1,6 @@
 /**
- * The training view panel (a WebviewPanel, one per window). It keeps no state of its own: on every (re)load
- * the page posts `ready` and the host answers with a snapshot, so it survives hide/show without
+ * The training view's webview panel (trainingView.ts keeps one per window). It keeps no state of its own: on
+ * every (re)load the page posts `ready` and the host answers with a snapshot, so it survives hide/show without
  * retainContextWhenHidden.
  */
 import * as vscode from 'vscode';
@@ -10,37 +10,29 @@ import { trainingHtml } from './trainingHtml';
 
 export const TRAINING_VIEW_TYPE = 'modelStudio.training';
 
+export type TrainingMessageHandler = (m: TrainingToHost, panel: TrainingPanel) => void;
+
 export class TrainingPanel implements vscode.Disposable {
-  private static current: TrainingPanel | undefined;
   private readonly subs: vscode.Disposable[] = [];
   private pendingTab: TrainingTab | undefined;
 
-  static show(extensionUri: vscode.Uri, onMessage: (m: TrainingToHost, panel: TrainingPanel) => void, tab?: TrainingTab): TrainingPanel {
-    const existing = TrainingPanel.current;
-    if (existing) {
-      existing.panel.reveal(undefined, true);
-      if (tab) void existing.post({ type: 'showTab', tab });
-      return existing;
-    }
+  /** Opens the panel beside the editor; `tab` is shown once the page is ready. `onDispose` runs when it closes. */
+  static create(extensionUri: vscode.Uri, onMessage: TrainingMessageHandler, tab: TrainingTab | undefined, onDispose: () => void): TrainingPanel {
     const panel = vscode.window.createWebviewPanel(TRAINING_VIEW_TYPE, 'Training', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
       enableScripts: true,
       retainContextWhenHidden: false,
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
     });
-    const p = new TrainingPanel(panel, extensionUri, onMessage);
+    const p = new TrainingPanel(panel, extensionUri, onMessage, onDispose);
     p.pendingTab = tab;
-    TrainingPanel.current = p;
     return p;
-  }
-
-  static get instance(): TrainingPanel | undefined {
-    return TrainingPanel.current;
   }
 
   private constructor(
     readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
-    onMessage: (m: TrainingToHost, panel: TrainingPanel) => void,
+    onMessage: TrainingMessageHandler,
+    private readonly onDispose: () => void,
   ) {
     const w = panel.webview;
     const res = (...p: string[]) => w.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
@@ -65,6 +57,12 @@ export class TrainingPanel implements vscode.Disposable {
     );
   }
 
+  /** Brings the panel forward without taking focus; `tab` switches its tab. */
+  reveal(tab?: TrainingTab): void {
+    this.panel.reveal(undefined, true);
+    if (tab) void this.post({ type: 'showTab', tab });
+  }
+
   get visible(): boolean {
     return this.panel.visible;
   }
@@ -75,7 +73,7 @@ export class TrainingPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (TrainingPanel.current === this) TrainingPanel.current = undefined;
+    this.onDispose();
     this.subs.forEach((d) => d.dispose());
     this.subs.length = 0;
   }

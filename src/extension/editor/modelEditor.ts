@@ -1,31 +1,36 @@
 /**
  * The graph editor: a CustomEditorProvider for `modelStudio.modelEditor`. Each panel is a view of its
  * ModelDocument: it is sent the full state after every change (so two panels on one file stay in sync) and
- * posts edit intents back, which the document applies. The Problems panel gets the same diagnostics.
+ * posts edit intents back, which the document applies. The Problems panel gets the same diagnostics. The
+ * EditorRegistry it is given (extension.ts) records which panels show which document and the active one.
  */
 import * as vscode from 'vscode';
 import { dirname, isAbsolute, relative, sep } from 'node:path';
-import { UserError } from '../core/types';
-import { parseClipboardText, parseWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol/editor';
-import { errorText, registryIo, type ModelIo } from './documentModel';
+import { UserError } from '../../core/types';
+import { parseClipboardText, parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../protocol/editor';
+import { registryIo, type ModelIo } from '../editing/modelIo';
+import { errorText } from '../errors';
 import { editorHtml, makeNonce } from './editorHtml';
 import { ModelDiagnostics } from './diagnostics';
+import { EditorRegistry, MODEL_EDITOR_VIEW_TYPE } from './editorRegistry';
 import { ModelDocument } from './modelDocument';
 
-export const MODEL_EDITOR_VIEW_TYPE = 'modelStudio.modelEditor';
+/** What the editor's webview asks of the rest of the extension. */
+export interface EditorActions {
+  /** The Train button: train this model (the Train command). */
+  train(uri: vscode.Uri): Promise<void>;
+}
 
 class ModelEditorProvider implements vscode.CustomEditorProvider<ModelDocument> {
   private readonly _onDidChangeCustomDocument = new vscode.EventEmitter<vscode.CustomDocumentEditEvent<ModelDocument>>();
   readonly onDidChangeCustomDocument = this._onDidChangeCustomDocument.event;
-  private readonly panels = new Map<ModelDocument, Set<vscode.WebviewPanel>>();
-  private active: { doc: ModelDocument; panel: vscode.WebviewPanel } | undefined;
   private ioPromise: Promise<ModelIo> | undefined;
-  /** Panels that should show the Training panel once their webview is ready (opened by Configure Training). */
-  private readonly trainingFocusPending = new Set<string>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly diagnostics: ModelDiagnostics,
+    private readonly editors: EditorRegistry,
+    private readonly actions: EditorActions,
   ) {}
 
   private io(): Promise<ModelIo> {
@@ -43,7 +48,7 @@ class ModelEditorProvider implements vscode.CustomEditorProvider<ModelDocument> 
     doc.onDidChangeState(() => this.publish(doc));
     doc.onDidDispose(() => {
       this.diagnostics.delete(uri);
-      this.panels.delete(doc);
+      this.editors.removeDocument(doc);
     });
     await this.diagnostics.refreshText(uri);
     this.publishDiagnostics(doc);
@@ -61,17 +66,7 @@ class ModelEditorProvider implements vscode.CustomEditorProvider<ModelDocument> 
       styleUris: [res('codicon.css'), res('editor.css')],
       title: doc.fileName,
     });
-    let set = this.panels.get(doc);
-    if (!set) this.panels.set(doc, (set = new Set()));
-    set.add(panel);
-    this.active = { doc, panel };
-    panel.onDidChangeViewState(() => {
-      if (panel.active) this.active = { doc, panel };
-    });
-    panel.onDidDispose(() => {
-      set?.delete(panel);
-      if (this.active?.panel === panel) this.active = undefined;
-    });
+    this.editors.addPanel(doc, panel);
     panel.webview.onDidReceiveMessage((raw: unknown) => {
       const msg = parseWebviewMessage(raw);
       if (msg) void this.onMessage(doc, panel, msg);
@@ -86,7 +81,7 @@ class ModelEditorProvider implements vscode.CustomEditorProvider<ModelDocument> 
     switch (msg.type) {
       case 'ready':
         void post(panel, this.stateMessage(doc));
-        if (this.trainingFocusPending.delete(doc.uri.toString())) void post(panel, { type: 'showTraining' });
+        if (this.editors.takeTrainingFocus(doc)) void post(panel, { type: 'showTraining' });
         return;
       case 'browseDataset': {
         const folder = msg.kind === 'images';
@@ -105,7 +100,7 @@ class ModelEditorProvider implements vscode.CustomEditorProvider<ModelDocument> 
         return;
       }
       case 'train':
-        await vscode.commands.executeCommand('modelStudio.train', doc.uri);
+        await this.actions.train(doc.uri);
         return;
       case 'edit':
         try {
@@ -153,7 +148,7 @@ class ModelEditorProvider implements vscode.CustomEditorProvider<ModelDocument> 
   /** Sends the state to every panel of `doc` and refreshes its Problems entries. */
   private publish(doc: ModelDocument): void {
     const msg = this.stateMessage(doc);
-    for (const p of this.panels.get(doc) ?? []) void post(p, msg);
+    for (const p of this.editors.panelsOf(doc)) void post(p, msg);
     this.publishDiagnostics(doc);
   }
 
@@ -164,8 +159,15 @@ class ModelEditorProvider implements vscode.CustomEditorProvider<ModelDocument> 
     }
   }
 
-  saveCustomDocument(doc: ModelDocument, token: vscode.CancellationToken): Thenable<void> {
-    return doc.save(token).then(() => this.diagnostics.refreshText(doc.uri)).then(() => this.publish(doc));
+  /**
+   * Save writes host state; the panels then get the saved (clean) state from that same host state, without
+   * reading the file back. Only the Problems panel's line positions come from the written JSON text, read after.
+   */
+  async saveCustomDocument(doc: ModelDocument, token: vscode.CancellationToken): Promise<void> {
+    await doc.save(token);
+    this.publish(doc);
+    await this.diagnostics.refreshText(doc.uri);
+    this.publishDiagnostics(doc);
   }
 
   saveCustomDocumentAs(doc: ModelDocument, target: vscode.Uri, token: vscode.CancellationToken): Thenable<void> {
@@ -182,39 +184,6 @@ class ModelEditorProvider implements vscode.CustomEditorProvider<ModelDocument> 
     token: vscode.CancellationToken,
   ): Thenable<vscode.CustomDocumentBackup> {
     return doc.backup(context.destination, token);
-  }
-
-  /** The panel the "Re-layout Graph" / "Show Model Summary" commands act on. */
-  postToActive(msg: HostMessage): boolean {
-    if (!this.active) return false;
-    void post(this.active.panel, msg);
-    return true;
-  }
-
-  /** The document of the editor last focused, while it is open. */
-  activeDocument(): ModelDocument | undefined {
-    return this.active?.doc;
-  }
-
-  /** The open document of `uri`, if an editor shows it. */
-  documentFor(uri: vscode.Uri): ModelDocument | undefined {
-    const key = uri.toString();
-    for (const doc of this.panels.keys()) if (doc.uri.toString() === key) return doc;
-    return undefined;
-  }
-
-  /** Reveals an editor of `uri` and its Training panel, opening the model in the editor when none shows it. */
-  async focusTraining(uri: vscode.Uri): Promise<void> {
-    const doc = this.documentFor(uri);
-    const panel = doc ? (this.active?.doc === doc ? this.active.panel : [...(this.panels.get(doc) ?? [])][0]) : undefined;
-    if (panel) {
-      panel.reveal(undefined, false);
-      void post(panel, { type: 'showTraining' });
-      return;
-    }
-    // The new panel's webview is not listening yet: it gets the message after its `ready`.
-    this.trainingFocusPending.add(uri.toString());
-    await vscode.commands.executeCommand('vscode.openWith', uri, MODEL_EDITOR_VIEW_TYPE);
   }
 }
 
@@ -236,47 +205,15 @@ function post(panel: vscode.WebviewPanel, msg: HostMessage): Thenable<boolean> {
   return panel.webview.postMessage(msg);
 }
 
-let provider: ModelEditorProvider | undefined;
-
-/**
- * The document of the Model Studio editor the user last focused (undefined when none is open). Train and
- * Apply Trained Weights use it: its in-memory state, saved or not, is what the user sees.
- */
-export function activeModelDocument(): ModelDocument | undefined {
-  return provider?.activeDocument();
-}
-
-/** The open document of a model file, if a Model Studio editor shows it. */
-export function modelDocumentFor(uri: vscode.Uri): ModelDocument | undefined {
-  return provider?.documentFor(uri);
-}
-
-/** "Configure Training...": focus the Training panel of the model's editor (opening the editor if needed). */
-export function focusTrainingPanel(uri: vscode.Uri): Promise<void> {
-  if (!provider) return Promise.resolve();
-  return provider.focusTraining(uri);
-}
-
-export function registerModelEditor(context: vscode.ExtensionContext): vscode.Disposable[] {
+export function registerModelEditor(context: vscode.ExtensionContext, editors: EditorRegistry, actions: EditorActions): vscode.Disposable[] {
   const diagnostics = new ModelDiagnostics();
-  const p = new ModelEditorProvider(context, diagnostics);
-  provider = p;
-  const noEditor = () => void vscode.window.showInformationMessage('Open a model in the Model Studio editor first.');
+  const p = new ModelEditorProvider(context, diagnostics, editors, actions);
   return [
     diagnostics,
     vscode.window.registerCustomEditorProvider(MODEL_EDITOR_VIEW_TYPE, p, {
       // State lives in the host and is re-sent on `ready`, so hidden panels need not be kept alive.
       webviewOptions: { retainContextWhenHidden: false },
       supportsMultipleEditorsPerDocument: true,
-    }),
-    vscode.commands.registerCommand('modelStudio.relayout', () => {
-      if (!p.postToActive({ type: 'relayout' })) noEditor();
-    }),
-    vscode.commands.registerCommand('modelStudio.showSummary', () => {
-      if (!p.postToActive({ type: 'showSummary' })) noEditor();
-    }),
-    new vscode.Disposable(() => {
-      if (provider === p) provider = undefined;
     }),
   ];
 }

@@ -1,10 +1,10 @@
 /** "Model Studio: New Model...": pick a template, choose where to save, open it in the graph editor. */
 import * as vscode from 'vscode';
-import { templates, TEMPLATE_SEED } from '../core/templates';
-import { reconcileWeights } from '../core/initializers';
-import { isUserError } from '../core/types';
-import { writeModel } from '../formats/registry';
-import { MODEL_EDITOR_VIEW_TYPE } from './modelEditor';
+import { templates, TEMPLATE_SEED } from '../../core/templates';
+import { reconcileWeights } from '../../core/initializers';
+import { isUserError } from '../../core/types';
+import { writeModel } from '../../formats/registry';
+import { MODEL_EDITOR_VIEW_TYPE } from '../editor/editorRegistry';
 
 export async function newModel(templateId?: string, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
   let template = templates.find((t) => t.id === templateId);

@@ -12,7 +12,8 @@ import { reconcileWeights } from '../../../src/core/initializers';
 import { newLayerConfig } from '../../../src/core/layers';
 import { getTemplate } from '../../../src/core/templates';
 import { isUserError, type ModelFile } from '../../../src/core/types';
-import { DocumentModel, registryIo, type ModelIo } from '../../../src/extension/documentModel';
+import { EditableModel } from '../../../src/extension/editing/editableModel';
+import { registryIo, type ModelIo } from '../../../src/extension/editing/modelIo';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'ms-doc-'));
 
@@ -23,7 +24,7 @@ function filesOf(dir: string): Record<string, string> {
 }
 
 /** The XOR model built through the document, the way the editor's intents arrive. */
-function buildXor(doc: DocumentModel): void {
+function buildXor(doc: EditableModel): void {
   doc.apply({ op: 'append', className: 'InputLayer' });
   doc.apply({ op: 'setField', layer: 'input_layer', field: 'batch_input_shape', value: [null, 2] });
   doc.apply({ op: 'append', className: 'Dense', after: 'input_layer' });
@@ -48,9 +49,9 @@ function expectedXor(): ModelFile {
   return { graph: g, weights: [] };
 }
 
-describe('DocumentModel', () => {
+describe('EditableModel', () => {
   test('edits are applied by the core operations and each one is undoable', () => {
-    const doc = new DocumentModel({ graph: emptyGraph('xor'), weights: [] });
+    const doc = new EditableModel({ graph: emptyGraph('xor'), weights: [] });
     assert.equal(doc.isDirty, false);
     const states = [doc.graph];
     buildXor(doc);
@@ -72,7 +73,7 @@ describe('DocumentModel', () => {
   });
 
   test('a rejected edit changes nothing and is not recorded', () => {
-    const doc = new DocumentModel(getTemplate('xor')!.build());
+    const doc = new EditableModel(getTemplate('xor')!.build());
     const before = doc.snapshot;
     assert.throws(() => doc.apply({ op: 'setField', layer: doc.graph.layers[1].name, field: 'units', value: -1 }), /at least 1/);
     assert.throws(() => doc.apply({ op: 'add', className: 'NoSuchLayer' }), /Unknown layer type/);
@@ -83,10 +84,10 @@ describe('DocumentModel', () => {
   });
 
   test('paste and duplicate copy layers with fresh names, keeping connections among them', () => {
-    const doc = new DocumentModel({ graph: emptyGraph(), weights: [] });
+    const doc = new EditableModel({ graph: emptyGraph(), weights: [] });
     buildXor(doc);
     const payload = doc.copyPayload(['dense', 'dense_1']);
-    const other = new DocumentModel({ graph: emptyGraph('other'), weights: [] });
+    const other = new EditableModel({ graph: emptyGraph('other'), weights: [] });
     other.apply({ op: 'paste', payload, at: { x: 500, y: 500 } });
     assert.deepEqual(other.graph.layers.map((l) => [l.name, l.inbound]), [['dense', []], ['dense_1', ['dense']]]);
     assert.deepEqual(other.graph.layers.map((l) => l.position), [{ x: 500, y: 500 }, { x: 500, y: 610 }]);
@@ -98,7 +99,7 @@ describe('DocumentModel', () => {
 
   test('save writes exactly the files the core would write for the same model, positions included', async () => {
     const io = await registryIo();
-    const doc = new DocumentModel({ graph: emptyGraph('xor'), weights: [] });
+    const doc = new EditableModel({ graph: emptyGraph('xor'), weights: [] });
     buildXor(doc);
     const a = tmp();
     const b = tmp();
@@ -110,7 +111,7 @@ describe('DocumentModel', () => {
     assert.deepEqual(json.userDefinedMetadata.modelStudio.layout, { input_layer: { x: 0, y: 0 }, dense: { x: 0, y: 110 }, dense_1: { x: 0, y: 220 } });
 
     // Reopening restores the positions into the graph.
-    const reopened = new DocumentModel(await io.read(join(a, 'model.json')));
+    const reopened = new EditableModel(await io.read(join(a, 'model.json')));
     assert.deepEqual(findLayer(reopened.graph, 'dense_1')?.position, { x: 0, y: 220 });
     assert.deepEqual(reopened.graph.layers.map((l) => [l.name, l.inbound]), doc.graph.layers.map((l) => [l.name, l.inbound]));
   });
@@ -119,7 +120,7 @@ describe('DocumentModel', () => {
     const io = await registryIo();
     const file = getTemplate('xor')!.build();
     file.weights = reconcileWeights(file.graph, [], 1);
-    const doc = new DocumentModel(file, { seed: 2 });
+    const doc = new EditableModel(file, { seed: 2 });
     const [first] = file.graph.layers.filter((l) => l.className === 'Dense');
     const kernel = file.weights.find((w) => w.name === `${first.name}/kernel`)!;
     doc.apply({ op: 'rename', from: first.name, to: 'hidden' });
@@ -144,7 +145,7 @@ describe('DocumentModel', () => {
     file.weights = reconcileWeights(file.graph, [], 1);
     await io.write(target, file);
     const oldJson = readFileSync(target);
-    const doc = new DocumentModel(await io.read(target), { seed: 2 });
+    const doc = new EditableModel(await io.read(target), { seed: 2 });
     const dense = doc.graph.layers.find((l) => l.className === 'Dense')!.name;
     doc.apply({ op: 'setField', layer: dense, field: 'activation', value: 'relu' });
     // The weights file cannot be replaced: a folder stands where it goes. (A read-only folder would not
@@ -172,7 +173,7 @@ describe('DocumentModel', () => {
     const dir = tmp();
     const path = join(dir, 'model.json');
     await io.write(path, expectedXor());
-    const doc = new DocumentModel(await io.read(path));
+    const doc = new EditableModel(await io.read(path));
     const onDisk = structuredClone(doc.graph);
     doc.apply({ op: 'setField', layer: 'dense', field: 'units', value: 8 });
     doc.apply({ op: 'remove', names: ['dense_1'] });
@@ -187,11 +188,11 @@ describe('DocumentModel', () => {
     const io = await registryIo();
     const file = getTemplate('mnist-mlp')!.build();
     file.weights = reconcileWeights(file.graph, [], 3);
-    const doc = new DocumentModel(file, { seed: 4 });
+    const doc = new EditableModel(file, { seed: 4 });
     const dense = file.graph.layers.find((l) => l.className === 'Dense')!.name;
     doc.apply({ op: 'setField', layer: dense, field: 'activation', value: 'tanh' });
     doc.apply({ op: 'move', positions: { [dense]: { x: 12, y: 34 } } });
-    const restored = DocumentModel.fromBackup(doc.backupBytes(), { seed: 4 });
+    const restored = EditableModel.fromBackup(doc.backupBytes(), { seed: 4 });
     assert.equal(restored.isDirty, true);
     assert.deepEqual(restored.graph, doc.graph);
     const a = tmp();
@@ -200,11 +201,11 @@ describe('DocumentModel', () => {
     await restored.saveTo(io, join(b, 'model.json'));
     assert.deepEqual(filesOf(a), filesOf(b));
     assert.equal(restored.isDirty, false);
-    assert.throws(() => DocumentModel.fromBackup(new TextEncoder().encode('{"kind":"other"}')), /not a Model Studio backup/);
+    assert.throws(() => EditableModel.fromBackup(new TextEncoder().encode('{"kind":"other"}')), /not a Model Studio backup/);
   });
 
   test('state carries shapes, parameters and diagnostics for the webview', () => {
-    const doc = new DocumentModel({ graph: emptyGraph(), weights: [] });
+    const doc = new EditableModel({ graph: emptyGraph(), weights: [] });
     buildXor(doc);
     doc.apply({ op: 'append', className: 'InputLayer' });
     doc.apply({ op: 'setField', layer: 'input_layer_1', field: 'batch_input_shape', value: [null, 3, 4] });

@@ -1,0 +1,48 @@
+/** "Train": starts a run of the open model (unsaved edits included) and shows its charts. */
+import * as vscode from 'vscode';
+import { dirname } from 'node:path';
+import { modelToTrain } from '../training/modelToTrain';
+import { errorMessage } from '../errors';
+import { settings, workspaceDirOf } from '../settings';
+import type { CommandContext } from './context';
+
+export async function train(ctx: CommandContext, arg?: unknown): Promise<void> {
+  const uri = ctx.editors.activeModelUri(arg);
+  if (!uri) {
+    void vscode.window.showInformationMessage('Open a model in the Model Studio editor to train it.');
+    return;
+  }
+  try {
+    const { model, training, unsaved } = await modelToTrain(ctx.editors, uri);
+    if (!training.dataset) {
+      // The configuration is a form in the editor: show it, and let the user Apply, then Train.
+      await ctx.editors.focusTraining(uri);
+      void vscode.window.showInformationMessage('Choose a dataset in the Training panel, click Apply, then Train.');
+      return;
+    }
+    if (unsaved) ctx.log.info(`training the editor's unsaved state of ${uri.fsPath}`);
+    const s = settings();
+    const rec = ctx.controller.start(
+      {
+        model,
+        training,
+        engine: s.engine,
+        engineDirs: ctx.engineDirs,
+        baseDir: dirname(uri.fsPath),
+        cacheDir: s.cacheDir,
+        workspaceDir: workspaceDirOf(uri),
+        runsFolder: s.runsFolder,
+        runLabel: training.optimizer.name,
+      },
+      uri.fsPath,
+    );
+    ctx.view.model = { uri };
+    void vscode.commands.executeCommand('setContext', 'modelStudio.training', true);
+    ctx.view.show('charts');
+    const panel = ctx.view.current;
+    if (panel) ctx.view.sendSnapshot(panel);
+    ctx.log.info(`started ${rec.info.id}`);
+  } catch (e) {
+    void vscode.window.showErrorMessage(errorMessage(e));
+  }
+}
