@@ -1,7 +1,7 @@
 /** Options shared by train / evaluate / demo: the training config from the model file plus CLI overrides. */
 import { defaultTrainingConfig, optimizer as optimizerConfig, trainingConfigOf, type TrainingConfig } from '../core/training';
 import { UserError, type ModelFile } from '../core/types';
-import { optimizerId } from '../engine/training/optimizers';
+import { optimizerId } from '../engine/tfjs/training/optimizers';
 import type { EngineChoice } from '../protocol/worker';
 
 const ENGINES: EngineChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'];

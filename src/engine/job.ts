@@ -9,13 +9,13 @@ import { kerasTrainingConfig, type TrainingConfig } from '../core/training';
 import { isUserError, type JsonObject, type ModelFile } from '../core/types';
 import { writeModel } from '../formats/registry';
 import type { StartJob, WorkerToHost } from '../protocol/worker';
-import { ENGINE_ORDER, loadEngine } from './engines';
+import { ENGINE_ORDER, loadEngine } from './tfjs/engines';
 import { describeSource, inputAsTarget, validationSplit } from './datasets/source';
 import { loadDataset } from './datasets/spec';
-import { buildTfModel, readTfWeightsAsync } from './model';
-import { evaluate, fit, prepareFit, TrainingControl, type FitOptions } from './training/fit';
-import { modelIOShapes } from './training/adapter';
-import type { LayersModel, Tf } from './tf';
+import { buildTfModel, readTfWeightsAsync } from './tfjs/model';
+import { evaluate, fit, prepareFit, TrainingControl, type FitOptions } from './tfjs/training/fit';
+import { modelIOShapes } from './tfjs/training/adapter';
+import type { LayersModel, Tf } from './tfjs/tf';
 import { UserError } from '../core/types';
 
 export type Send = (m: WorkerToHost) => void;

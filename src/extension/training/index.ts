@@ -466,7 +466,7 @@ export function registerTraining(context: vscode.ExtensionContext): vscode.Dispo
       { title: 'Install TensorFlow Engine' },
     );
     if (!pkg) return;
-    const { installEngine } = await import('../../engine/install');
+    const { installEngine } = await import('../../engine/tfjs/install');
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Installing ${pkg.label}`, cancellable: false }, async (progress) => {
       try {
         await installEngine(pkg.label, engineDirs[0], (p) => {

@@ -4,8 +4,8 @@
  */
 import type { TrainingConfig } from '../../core/training';
 import type { ModelFile } from '../../core/types';
-import type { ProbeRow } from '../../engine/benchmark';
-import type { EngineId } from '../../engine/engines';
+import type { ProbeRow } from '../../engine/tfjs/benchmark';
+import type { EngineId } from '../../engine/tfjs/engines';
 import { isEvaluation, isTryInfo, isTryInput, isTryOutput, type Evaluation, type TryInfo, type TryInput, type TryOutput } from '../../protocol/training';
 
 export interface LoadRequest {

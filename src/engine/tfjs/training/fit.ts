@@ -4,11 +4,11 @@
  * epoch (a synchronous read per batch would stall a GPU), the next batch is prepared while the current one
  * computes, and pause / resume / stop take effect between batches.
  */
-import type { JsonObject } from '../../core/types';
-import { UserError } from '../../core/types';
-import type { OptimizerConfig } from '../../core/training';
-import type { BatchPoint, EpochPoint, HistogramItem } from '../../protocol/training';
-import { batches, rng, type DataSource } from '../datasets/source';
+import type { JsonObject } from '../../../core/types';
+import { UserError } from '../../../core/types';
+import type { OptimizerConfig } from '../../../core/training';
+import type { BatchPoint, EpochPoint, HistogramItem } from '../../../protocol/training';
+import { batches, rng, type DataSource } from '../../datasets/source';
 import type { LayersModel, Tensor, Tf } from '../tf';
 import { adaptData, type DataAdapter } from './adapter';
 import { EarlyStopping, Monitor, ReduceLROnPlateau, exponentialDecay, monitorMode, parseCallbacks, resolveMonitor, stepDecay } from './callbacks';

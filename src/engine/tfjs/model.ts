@@ -3,9 +3,9 @@
  * whole product) and `tf.models.modelFromJSON`; weights are then assigned by name, never by position alone,
  * so a graph edited in the editor keeps the weights of the layers it still has.
  */
-import { expectedWeights } from '../core/analysis';
-import { UserError, type Json, type JsonObject, type ModelFile, type NamedTensor } from '../core/types';
-import { kerasConfigFromGraph, toTfjsSpelling } from '../formats/keras-json';
+import { expectedWeights } from '../../core/analysis';
+import { UserError, type Json, type JsonObject, type ModelFile, type NamedTensor } from '../../core/types';
+import { kerasConfigFromGraph, toTfjsSpelling } from '../../formats/keras-json';
 import type { LayersModel, Tf } from './tf';
 
 type LayerVariable = LayersModel['weights'][number];

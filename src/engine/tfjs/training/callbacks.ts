@@ -3,8 +3,8 @@
  * ModelCheckpoint's monitor, step and exponential learning-rate decay, histograms. The fit loop asks them
  * what to do; they never touch tensors. Config objects are Keras' `{class_name, config}` or `{name, ...args}`.
  */
-import type { JsonObject } from '../../core/types';
-import { UserError } from '../../core/types';
+import type { JsonObject } from '../../../core/types';
+import { UserError } from '../../../core/types';
 
 export interface CallbackSpec {
   name: string;

@@ -6,11 +6,11 @@
  * measures the engine and not the data path), after warm-up. `probeEngines` loads each engine in turn in this
  * process (switching tfjs backends with tf.setBackend is fine), measures briefly, and sorts fastest first.
  */
-import { trainingConfigOf } from '../core/training';
-import type { ModelFile } from '../core/types';
+import { trainingConfigOf } from '../../core/training';
+import type { ModelFile } from '../../core/types';
 import { ENGINE_ORDER, loadEngine, type EngineId, type EngineOptions, type SkippedEngine } from './engines';
 import { buildTfModel } from './model';
-import { rng } from './datasets/source';
+import { rng } from '../datasets/source';
 import { modelIOShapes } from './training/adapter';
 import { lossFn, lossId, type LossId } from './training/losses';
 import { makeOptimizer } from './training/optimizers';
@@ -73,7 +73,7 @@ function trainer(tf: Tf, model: LayersModel, file: ModelFile, optimizer: ReturnT
   };
 }
 
-/** Targets in the form the loss takes (as src/engine/training/adapter.ts makes them from real data). */
+/** Targets in the form the loss takes (as src/engine/tfjs/training/adapter.ts makes them from real data). */
 function targets(tf: Tf, id: LossId, input: Tensor | undefined, n: number, outShape: number[], random: () => number): Tensor {
   if (input) return input.clone(); // autoencoders: the input is the target
   const classes = outShape[outShape.length - 1];

@@ -1,18 +1,18 @@
 /**
- * The "try the model" worker: a child process that loads one model (with src/engine/model.ts) and answers
+ * The predict-and-probe worker: a child process that loads one model (with src/engine/tfjs/model.ts) and answers
  * predict and evaluate requests, so tfjs never runs on the extension host's event loop. The host starts it
  * when the Try tab is used and ends it when the model changes or the view closes. It also answers the engine
  * picker's questions: which engine loads (`probe`) and how fast each trains a model (`probeSpeed`).
  */
 import { isUserError, type UserError } from '../../core/types';
-import { loadEngine, type EnginePreference } from '../../engine/engines';
-import { buildTfModel } from '../../engine/model';
-import { probeEngines, sortFastestFirst, type ProbeRow } from '../../engine/benchmark';
-import { loadDataset } from '../../engine/datasets/spec';
-import { ASCII_VOCAB } from '../../engine/datasets/text';
-import { rng } from '../../engine/datasets/source';
-import { evaluateClasses, predict, tryInfoOf, type TryContext } from './predict';
-import { parseToPredictWorker, type FromPredictWorker, type LoadRequest, type SpeedReport, type SpeedRequest } from './predictProtocol';
+import { loadEngine, type EnginePreference } from '../tfjs/engines';
+import { buildTfModel } from '../tfjs/model';
+import { probeEngines, sortFastestFirst, type ProbeRow } from '../tfjs/benchmark';
+import { loadDataset } from '../datasets/spec';
+import { ASCII_VOCAB } from '../datasets/text';
+import { rng } from '../datasets/source';
+import { evaluateClasses, predict, tryInfoOf, type TryContext } from '../tfjs/predict';
+import { parseToPredictWorker, type FromPredictWorker, type LoadRequest, type SpeedReport, type SpeedRequest } from '../../extension/training/predictProtocol';
 
 let ctx: TryContext | undefined;
 
