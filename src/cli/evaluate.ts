@@ -5,7 +5,7 @@ import { loadEngine } from '../engine/tfjs/engines';
 import { buildTfModel } from '../engine/tfjs/model';
 import { inputAsTarget } from '../engine/datasets/source';
 import { loadDataset } from '../engine/datasets/spec';
-import { evaluate } from '../engine/tfjs/training/fit';
+import { evaluate } from '../engine/tfjs/training/evaluate';
 import { modelIOShapes } from '../engine/tfjs/training/adapter';
 import { engineOption, formatLogs, trainingFlags, trainingFor } from './training-options';
 import { parse, out } from './io';

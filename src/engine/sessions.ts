@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import { readModel } from '../formats/registry';
 import type { ModelFile } from '../core/types';
 import { parseWorkerToHost, type DoneStatus, type StartJob, type WorkerToHost } from '../protocol/worker';
-import { newRunId, runDirFor } from './runs';
+import { newRunId, runDirFor } from './runFolder';
 import { childEntry, type ChildEntry } from './childEntry';
 
 /** How long a worker may take to answer Stop before it is killed. */

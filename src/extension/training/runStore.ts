@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wr
 import { join, relative, resolve, sep } from 'node:path';
 import { parseMetricsJsonl, runInfo } from '../../core/runs';
 import { UserError } from '../../core/types';
-import { DEFAULT_RUNS_FOLDER, safeName } from '../../engine/runs';
+import { DEFAULT_RUNS_FOLDER, safeName } from '../../engine/runFolder';
 import type { RunInfo } from '../../protocol/training';
 
 export interface RunLocation {

@@ -11,7 +11,7 @@ import { getTemplate } from '../../../src/core/templates';
 import { reconcileWeights } from '../../../src/core/initializers';
 import { loadEngine } from '../../../src/engine/tfjs/engines';
 import { buildTfModel } from '../../../src/engine/tfjs/model';
-import { missingKernel } from '../../../src/engine/job';
+import { missingKernel } from '../../../src/engine/tfjs/trainableEngine';
 import { fit } from '../../../src/engine/tfjs/training/fit';
 import { arraySource } from '../../../src/engine/datasets/source';
 import { registerFastKernels, restoreStockKernels } from '../../../src/engine/tfjs/kernels';
