@@ -10,8 +10,7 @@ import { join, resolve } from 'node:path';
 import { kerasTrainingConfig, type TrainingConfig } from '../core/training';
 import type { JsonObject, ModelFile } from '../core/types';
 import { writeModel } from '../formats/registry';
-import type { StartJob } from '../protocol/worker';
-import type { CheckpointKind, DataDescription, EpochEvent, FitStatus } from './trainer';
+import type { CheckpointKind, DataDescription, EpochEvent, FitStatus, TrainingJob } from './trainer';
 
 export const DEFAULT_RUNS_FOLDER = '.modelstudio/runs';
 
@@ -101,7 +100,7 @@ export class RunFolder {
 
   /** Creates the folder with its config.json and an empty metrics.jsonl. */
   constructor(
-    private readonly job: StartJob,
+    private readonly job: TrainingJob,
     run: { engine: string; device: string; data: DataDescription },
   ) {
     mkdirSync(job.runDir, { recursive: true });

@@ -8,6 +8,9 @@ import type { NamedTensor } from '../core/types';
 import type { StartJob } from '../protocol/worker';
 import type { TrainingControl } from './control';
 
+/** A job as the host starts it (model, training config, data spec, engine choice, run folder). */
+export type TrainingJob = StartJob;
+
 /** One training step, throttled to a few a second. */
 export interface BatchEvent {
   /** Steps completed since the first epoch (counting initial_epoch's). */
@@ -111,5 +114,5 @@ export interface PreparedJob {
 
 export interface Trainer {
   /** Load the engine, build the model, load the data and check everything before the first batch. */
-  prepare(job: StartJob, events: TrainerEvents): Promise<PreparedJob>;
+  prepare(job: TrainingJob, events: TrainerEvents): Promise<PreparedJob>;
 }

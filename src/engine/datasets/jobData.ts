@@ -2,8 +2,7 @@
  * The data of a training job, as every trainer reads it: the dataset's splits, a separate validation set or
  * a validation split, and autoencoder targets (`target: 'input'`). Download progress goes out as log lines.
  */
-import type { StartJob } from '../../protocol/worker';
-import type { DataDescription } from '../trainer';
+import type { DataDescription, TrainingJob } from '../trainer';
 import { describeSource, inputAsTarget, validationSplit, type DataSource } from './source';
 import { loadDataset } from './spec';
 
@@ -16,7 +15,7 @@ export interface JobData {
 }
 
 /** `dataset` is the job's data spec (checked by the caller); `inputShape` sizes synthetic data and images. */
-export async function loadJobData(job: StartJob, dataset: string, inputShape: (number | null)[], log: (line: string) => void): Promise<JobData> {
+export async function loadJobData(job: TrainingJob, dataset: string, inputShape: (number | null)[], log: (line: string) => void): Promise<JobData> {
   const t = job.training;
   const onProgress = (p: { file: string; received: number; total?: number }) =>
     log(`Downloading ${p.file}: ${(p.received / 1e6).toFixed(1)}${p.total ? ` of ${(p.total / 1e6).toFixed(1)}` : ''} MB`);

@@ -3,10 +3,9 @@
  * every check before the first batch, then our fit loop (./training/fit.ts), Keras' evaluate and predict.
  */
 import { UserError, type NamedTensor } from '../../core/types';
-import type { StartJob } from '../../protocol/worker';
 import type { TrainingControl } from '../control';
 import { describeJobData, loadJobData, type JobData } from '../datasets/jobData';
-import type { ArrayData, DataDescription, FitResult, PreparedJob, Trainer, TrainerEvents } from '../trainer';
+import type { ArrayData, DataDescription, FitResult, PreparedJob, Trainer, TrainerEvents, TrainingJob } from '../trainer';
 import { readTfWeightsAsync } from './model';
 import type { LayersModel, Tensor, Tf } from './tf';
 import { loadTrainableEngine } from './trainableEngine';
@@ -14,7 +13,7 @@ import { modelIOShapes } from './training/adapter';
 import { evaluate } from './training/evaluate';
 import { fit, prepareFit, type FitOptions } from './training/fit';
 
-export function fitOptionsOf(job: StartJob): FitOptions {
+export function fitOptionsOf(job: TrainingJob): FitOptions {
   const t = job.training;
   return {
     optimizer: t.optimizer,
@@ -71,7 +70,7 @@ class TfjsJob implements PreparedJob {
   }
 }
 
-async function prepare(job: StartJob, events: TrainerEvents): Promise<PreparedJob> {
+async function prepare(job: TrainingJob, events: TrainerEvents): Promise<PreparedJob> {
   const dataset = job.training.dataset;
   if (!dataset) {
     throw new UserError('No dataset is set for this model.', 'Choose one in Configure Training (e.g. mnist, xor, csv:data.csv).', 'no-dataset');
