@@ -185,7 +185,7 @@ function attachTerminal(s: TrainingSession, epochs: number, batchSize: number): 
         break;
       case 'data': {
         out.stdout.write(`Data: ${m.train}${m.validation ? `\n      ${m.validation}` : ''}${m.test ? `\n      ${m.test}` : ''}\n`);
-        trainSize = Number(/: (\d+) samples/.exec(m.train)?.[1] ?? 0);
+        trainSize = m.samples.train;
         stepsPerEpoch = Math.ceil(trainSize / batchSize);
         break;
       }

@@ -1,14 +1,11 @@
 /** Options shared by train / evaluate / demo: the training config from the model file plus CLI overrides. */
-import { defaultTrainingConfig, optimizer as optimizerConfig, trainingConfigOf, type TrainingConfig } from '../core/training';
+import { defaultTrainingConfig, ENGINE_CHOICES, isEngineChoice, optimizer as optimizerConfig, trainingConfigOf, type EngineChoice, type TrainingConfig } from '../core/training';
 import { UserError, type ModelFile } from '../core/types';
 import { optimizerId } from '../engine/tfjs/training/optimizers';
-import type { EngineChoice } from '../protocol/worker';
-
-const ENGINES: EngineChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 export function engineOption(v: string | undefined): EngineChoice {
-  const e = (v ?? process.env.MODEL_STUDIO_ENGINE ?? 'auto') as EngineChoice;
-  if (!ENGINES.includes(e)) throw new UserError(`Unknown engine "${v}".`, `Use one of: ${ENGINES.join(', ')}.`, 'unknown-engine');
+  const e = v ?? process.env.MODEL_STUDIO_ENGINE ?? 'auto';
+  if (!isEngineChoice(e)) throw new UserError(`Unknown engine "${v}".`, `Use one of: ${ENGINE_CHOICES.join(', ')}.`, 'unknown-engine');
   return e;
 }
 

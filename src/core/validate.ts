@@ -3,6 +3,7 @@
  * the field; analysis turns `validateConfig`'s results into diagnostics. Messages are plain phrases that
  * read after the field name: "units must be an integer of at least 1".
  */
+import { isObj } from './guards';
 import { customCheck } from './layers/fields';
 import { getSpec, withDefaults } from './layers';
 import type { FieldSpec, LayerSpec } from './layers/spec';
@@ -10,7 +11,6 @@ import { isActivation, lookupVocab, ACTIVATIONS } from './layers/vocab';
 import type { Diagnostic, Json, JsonObject } from './types';
 
 const isInt = (v: Json): v is number => typeof v === 'number' && Number.isInteger(v);
-const isObj = (v: Json): v is JsonObject => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function range(spec: FieldSpec, v: number): string | null {
   if (spec.min !== undefined && v < spec.min) return `must be at least ${spec.min}`;

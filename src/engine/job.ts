@@ -16,7 +16,7 @@ export async function runJob(job: StartJob, send: Send, control: TrainingControl
   const trainer = await trainerFor(job.engine);
   const prepared = await trainer.prepare(job, {
     onEngine: (e) => send({ type: 'engine', ...e }),
-    onData: (d) => send({ type: 'data', train: d.train, validation: d.validation, test: d.test }),
+    onData: (d) => send({ type: 'data', train: d.train, validation: d.validation, test: d.test, samples: d.samples }),
     onLog: (line) => send({ type: 'log', line }),
   });
   try {
@@ -35,13 +35,13 @@ export async function runJob(job: StartJob, send: Send, control: TrainingControl
     });
     await checkpoints.flush();
     if (result.status === 'nan') {
-      run.end({ status: 'failed', message: result.message });
+      run.end({ type: 'end', status: 'failed', message: result.message });
       throw new UserError(result.message ?? 'The loss became NaN.', 'Lower the learning rate.', 'nan-loss');
     }
     const finalPath = await run.writeModel('final', await prepared.weights());
     const test = result.status !== 'stopped' ? await prepared.evaluate() : undefined;
     const { status, epochs, weights, message } = result;
-    run.end({ status, epochs, weights, message: message ?? null, test: test ?? null });
+    run.end({ type: 'end', status, epochs, weights, message: message ?? null, test: test ?? null });
     return { type: 'done', status, epochs, finalPath, weights, message, test };
   } finally {
     prepared.dispose();

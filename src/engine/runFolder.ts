@@ -7,10 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { kerasTrainingConfig, type TrainingConfig } from '../core/training';
-import type { JsonObject, ModelFile } from '../core/types';
+import { metricsLine, RUN_FILES, withTraining, type EndLine, type EngineId, type MetricsLine, type RunConfigFile } from '../core/training';
+import type { ModelFile } from '../core/types';
 import { writeModel } from '../formats/registry';
-import type { CheckpointKind, DataDescription, EpochEvent, FitStatus, TrainingJob } from './trainer';
+import type { CheckpointKind, DataDescription, EpochEvent, TrainingJob } from './trainer';
 
 export const DEFAULT_RUNS_FOLDER = '.modelstudio/runs';
 
@@ -83,17 +83,7 @@ export function readRun(dir: string, id: string): RunRecord | null {
 export const CHECKPOINT_MS = 2000;
 
 /** The model file with the trained weights and the training configuration written the Keras way. */
-export function withTraining(file: ModelFile, weights: ModelFile['weights'], training: TrainingConfig): ModelFile {
-  const meta = { ...(file.userDefinedMetadata ?? {}) };
-  const ms = meta.modelStudio && typeof meta.modelStudio === 'object' && !Array.isArray(meta.modelStudio) ? meta.modelStudio : {};
-  meta.modelStudio = { ...(ms as JsonObject), training: training as unknown as JsonObject };
-  return { ...file, weights, trainingConfig: kerasTrainingConfig(training), userDefinedMetadata: meta };
-}
-
-/** The last line of metrics.jsonl. */
-export type RunEnd =
-  | { status: 'failed'; message?: string }
-  | { status: Exclude<FitStatus, 'nan'>; epochs: number; weights: string; message: string | null; test: Record<string, number> | null };
+const trainedModel = (job: TrainingJob, weights: ModelFile['weights']): ModelFile => ({ ...withTraining(job.model, job.training), weights });
 
 export class RunFolder {
   private readonly metricsPath: string;
@@ -101,12 +91,12 @@ export class RunFolder {
   /** Creates the folder with its config.json and an empty metrics.jsonl. */
   constructor(
     private readonly job: TrainingJob,
-    run: { engine: string; device: string; data: DataDescription },
+    run: { engine: EngineId; device: string; data: DataDescription },
   ) {
     mkdirSync(job.runDir, { recursive: true });
-    this.metricsPath = join(job.runDir, 'metrics.jsonl');
+    this.metricsPath = join(job.runDir, RUN_FILES.metrics);
     const { train, validation, test, info } = run.data;
-    const config = {
+    const config: RunConfigFile = {
       sessionId: job.sessionId,
       model: job.model.graph.name,
       startedAt: new Date().toISOString(),
@@ -118,26 +108,27 @@ export class RunFolder {
       seed: job.seed ?? null,
       data: { train, validation: validation ?? null, test: test ?? null, info },
     };
-    writeFileSync(join(job.runDir, 'config.json'), JSON.stringify(config, null, 2));
+    writeFileSync(join(job.runDir, RUN_FILES.config), JSON.stringify(config, null, 2));
     writeFileSync(this.metricsPath, '');
   }
 
-  private line(o: unknown): void {
-    appendFileSync(this.metricsPath, `${JSON.stringify(o)}\n`);
+  private line(l: MetricsLine): void {
+    appendFileSync(this.metricsPath, metricsLine(l));
   }
 
   epoch(point: EpochEvent): void {
     this.line({ type: 'epoch', ...point });
   }
 
-  end(end: RunEnd): void {
-    this.line({ type: 'end', ...end });
+  /** The last line: how the run ended. */
+  end(line: EndLine): void {
+    this.line(line);
   }
 
   /** Writes the weights as a TF.js model in the run folder; returns its path. */
   async writeModel(where: 'final' | CheckpointKind, weights: ModelFile['weights']): Promise<string> {
-    const path = where === 'final' ? join(this.job.runDir, 'final', 'model.json') : join(this.job.runDir, 'checkpoints', where, 'model.json');
-    await writeModel(path, withTraining(this.job.model, weights, this.job.training), 'tfjs');
+    const path = where === 'final' ? join(this.job.runDir, RUN_FILES.final, 'model.json') : join(this.job.runDir, RUN_FILES.checkpoints, where, 'model.json');
+    await writeModel(path, trainedModel(this.job, weights), 'tfjs');
     return path;
   }
 }

@@ -7,8 +7,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { readModel } from '../formats/registry';
+import type { DoneStatus, SessionState } from '../core/training';
 import type { ModelFile } from '../core/types';
-import { parseWorkerToHost, type DoneStatus, type StartJob, type WorkerToHost } from '../protocol/worker';
+import { parseWorkerToHost, type StartJob, type WorkerToHost } from '../protocol/worker';
 import { newRunId, runDirFor } from './runFolder';
 import { childEntry, type ChildEntry } from './childEntry';
 
@@ -19,8 +20,6 @@ export const STOP_TIMEOUT_MS = 2000;
 export function workerLaunch(): ChildEntry {
   return childEntry('worker.js', 'src/engine/worker.ts');
 }
-
-export type SessionState = 'starting' | 'running' | 'paused' | 'stopping' | 'done' | 'stopped' | 'failed';
 
 export interface SessionResult {
   status: DoneStatus | 'failed';

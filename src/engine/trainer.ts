@@ -4,61 +4,22 @@
  * happens as events. The worker process (./job.ts) drives whichever trainer the job's engine belongs to
  * (./trainers.ts) and owns everything around it: the run folder, the messages to the host.
  */
+import type { BatchEvent, CheckpointKind, DoneStatus, EngineId, EpochEvent, HistogramItem, WeightsKept } from '../core/training';
 import type { NamedTensor } from '../core/types';
 import type { StartJob } from '../protocol/worker';
 import type { TrainingControl } from './control';
 
+// The events a trainer reports are training vocabulary (src/core/training/events.ts): the host, the status bar
+// and the charts read the same types.
+export type { BatchEvent, CheckpointKind, EpochEvent, HistogramItem };
+
 /** A job as the host starts it (model, training config, data spec, engine choice, run folder). */
 export type TrainingJob = StartJob;
-
-/** One training step, throttled to a few a second. */
-export interface BatchEvent {
-  /** Steps completed since the first epoch (counting initial_epoch's). */
-  step: number;
-  /** 1-based, as the log and the status bar show it. */
-  epoch: number;
-  batch: number;
-  /** Train metrics at this batch, Keras names: loss, acc/accuracy, mae, ... */
-  metrics: Record<string, number>;
-  lr?: number;
-  samplesPerSec?: number;
-  /** Seconds left for the whole run, at the current speed. */
-  etaSeconds?: number;
-}
-
-/** One completed epoch: train metrics and `val_*` metrics as Keras' History names them. */
-export interface EpochEvent {
-  /** 1-based. */
-  epoch: number;
-  /** Steps completed when the epoch ended, so epoch points can sit on the batch axis. */
-  step?: number;
-  metrics: Record<string, number>;
-  lr?: number;
-  samplesPerSec?: number;
-  /** Seconds the epoch took. */
-  seconds: number;
-  /** Seconds left for the remaining epochs, at the current speed. */
-  etaSeconds: number;
-  /** Tensor memory held by the engine and the process's resident memory, in bytes. */
-  memory: { tensorBytes: number; rssBytes: number };
-}
-
-/** A per-layer histogram for one epoch (TensorBoard-style distributions). */
-export interface HistogramItem {
-  epoch: number;
-  layer: string;
-  kind: 'weights' | 'activations';
-  min: number;
-  max: number;
-  counts: number[];
-}
-
-export type CheckpointKind = 'best' | 'last';
 
 /** What the trainer says while it works; every member is optional. */
 export interface TrainerEvents {
   /** The engine that runs the job, and the faster ones that were skipped (why, in plain words). */
-  onEngine?(e: { engine: string; device: string; skipped: { engine: string; reason: string }[] }): void;
+  onEngine?(e: { engine: EngineId; device: string; skipped: { engine: EngineId; reason: string }[] }): void;
   /** The data as loaded, one line per split. */
   onData?(d: DataDescription): void;
   onBatch?(p: BatchEvent): void;
@@ -73,14 +34,16 @@ export interface DataDescription {
   train: string;
   validation?: string;
   test?: string;
+  samples: { train: number; validation?: number; test?: number };
   /** Whatever the dataset tells about itself (class names, vocabulary, ...), as config.json keeps it. */
-  info?: Record<string, unknown>;
+  info: Record<string, unknown>;
 }
 
-export type FitStatus = 'done' | 'stopped' | 'early-stopped' | 'nan';
+/** How a fit ended: a run's end states, or a loss that became NaN (the job then fails). */
+export type FitStatus = DoneStatus | 'nan';
 
 /** Which weights the model holds at the end. */
-export type FinalWeights = 'final' | 'last-batch' | 'last-epoch' | 'best';
+export type FinalWeights = WeightsKept;
 
 export interface FitResult {
   status: FitStatus;
@@ -99,7 +62,7 @@ export interface ArrayData {
 
 /** A job whose engine, model and data are ready, and checked: fit fails no more on a bad option or shape. */
 export interface PreparedJob {
-  readonly engine: string;
+  readonly engine: EngineId;
   readonly device: string;
   readonly data: DataDescription;
   fit(control: TrainingControl, events: TrainerEvents): Promise<FitResult>;

@@ -4,7 +4,7 @@
  * its folder beside ./tfjs, and the worker (./job.ts) and the extension stay as they are. A trainer is loaded
  * when a job first needs it.
  */
-import type { EngineChoice } from '../protocol/worker';
+import type { EngineChoice } from '../core/training';
 import type { Trainer } from './trainer';
 
 export type TrainerFamily = 'tfjs';

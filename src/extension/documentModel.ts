@@ -23,11 +23,10 @@ import {
 import { reconcileWeights } from '../core/initializers';
 import { getSpec, newLayerConfig } from '../core/layers';
 import { summaryText } from '../core/summary';
-import { kerasTrainingConfig, trainingConfigOf, type TrainingConfig } from '../core/training';
+import { firstProblem, parseTrainingConfig, trainingConfigOf, withTraining, type TrainingConfig } from '../core/training';
 import { UserError, isUserError, type JsonObject, type LayerNode, type ModelFile, type ModelGraph, type NamedTensor } from '../core/types';
 import { validateField } from '../core/validate';
 import { CLIPBOARD_KIND, type ClipboardPayload, type EditIntent, type EditorState, type LayerInfoDto, type Point } from '../protocol/editor';
-import { firstProblem, parseTrainingConfig } from '../protocol/training';
 
 /** Reads and writes model files; the registry in production, a fake in tests that want one. */
 export interface ModelIo {
@@ -143,7 +142,7 @@ export class DocumentModel {
     let label: string;
     let created: string[] = [];
     if (intent.op === 'setTrainingConfig') {
-      after = snapshot(before.graph, before.weights, withTraining(before.meta, intent.training));
+      after = snapshot(before.graph, before.weights, withCheckedTraining(before.meta, intent.training));
       label = 'Configure training';
     } else if (intent.op === 'setWeights') {
       after = snapshot(before.graph, checkedWeights(before.graph, intent.weights), before.meta);
@@ -363,17 +362,12 @@ function metadataOf(file: ModelFile): Metadata {
  * modelStudio keys, such as the layout, kept) and Keras' `training_config` beside it. Refuses a config that
  * does not pass the checks the Training panel shows.
  */
-function withTraining(meta: Metadata, raw: unknown): Metadata {
+function withCheckedTraining(meta: Metadata, raw: unknown): Metadata {
   const parsed = parseTrainingConfig(raw);
   if (!parsed.config) {
     throw new UserError(`The training configuration is not valid: ${firstProblem(parsed.errors)}`, 'correct the value in the Training panel', 'invalid-training-config');
   }
-  const t = parsed.config;
-  const udm: JsonObject = structuredClone(meta.userDefinedMetadata ?? {});
-  const ms = udm.modelStudio;
-  const prev = ms && typeof ms === 'object' && !Array.isArray(ms) ? ms : {};
-  udm.modelStudio = { ...prev, training: t as unknown as JsonObject };
-  return { ...meta, userDefinedMetadata: udm, trainingConfig: kerasTrainingConfig(t) };
+  return withTraining(meta, parsed.config);
 }
 
 /**

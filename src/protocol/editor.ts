@@ -3,9 +3,10 @@
  * sides. The host owns the model: the webview renders the state it is sent and posts edit intents back.
  * Anything that does not validate is dropped (a webview is untrusted input, and so is the clipboard).
  */
-import type { TrainingConfig } from '../core/training';
+import { isFiniteNum, isJson, isName, isNameArray, isObj, isOneOf, isStr } from '../core/guards';
+import { DATASET_PATH_KINDS, type DatasetKind, type TrainingConfig } from '../core/training';
 import type { Diagnostic, Json, LayerNode, ModelGraph, Shape } from '../core/types';
-import { DATASET_PATH_KINDS, type DatasetKind } from './training';
+import { command, protocol } from './message';
 
 export type Point = { x: number; y: number };
 
@@ -66,8 +67,6 @@ export type EditIntent =
    */
   | { op: 'setTrainingConfig'; training: TrainingConfig };
 
-export type EditOp = EditIntent['op'];
-
 export const CLIPBOARD_KIND = 'model-studio/layers';
 
 /** What Copy puts on the clipboard (as JSON text), so layers can be pasted into another open model. */
@@ -103,35 +102,21 @@ export type WebviewMessage =
 
 // ---- validation --------------------------------------------------------------------------------------
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isStr = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length < 1000;
-const isStrArray = (v: unknown): v is string[] => Array.isArray(v) && v.length <= 100000 && v.every(isStr);
-const isFiniteNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isPoint = (v: unknown): v is Point => isObj(v) && isFiniteNum(v.x) && isFiniteNum(v.y);
 const optPoint = (v: unknown): boolean => v === undefined || isPoint(v);
 
-export function isJson(v: unknown, depth = 0): v is Json {
-  if (depth > 64) return false;
-  if (v === null || typeof v === 'boolean' || typeof v === 'string') return true;
-  if (typeof v === 'number') return Number.isFinite(v);
-  if (Array.isArray(v)) return v.every((x) => isJson(x, depth + 1));
-  if (isObj(v)) return Object.getPrototypeOf(v) === Object.prototype && Object.values(v).every((x) => isJson(x, depth + 1));
-  return false;
-}
-
 function isPositions(v: unknown): v is Record<string, Point> {
-  return isObj(v) && Object.entries(v).every(([k, p]) => isStr(k) && isPoint(p));
+  return isObj(v) && Object.entries(v).every(([k, p]) => isName(k) && isPoint(p));
 }
 
 function isLayerNode(v: unknown): v is LayerNode {
   return (
     isObj(v) &&
-    isStr(v.name) &&
-    isStr(v.className) &&
+    isName(v.name) &&
+    isName(v.className) &&
     isObj(v.config) &&
     isJson(v.config) &&
-    isStrArray(v.inbound) &&
+    isNameArray(v.inbound) &&
     optPoint(v.position)
   );
 }
@@ -151,37 +136,37 @@ export function parseClipboardText(text: string): ClipboardPayload | undefined {
 }
 
 function isEdge(v: unknown): v is { from: string; to: string } {
-  return isObj(v) && isStr(v.from) && isStr(v.to);
+  return isObj(v) && isName(v.from) && isName(v.to);
 }
 
 export function isEditIntent(v: unknown): v is EditIntent {
   if (!isObj(v)) return false;
   switch (v.op) {
     case 'add':
-      return isStr(v.className) && optPoint(v.position) && (v.layout === undefined || isPositions(v.layout));
+      return isName(v.className) && optPoint(v.position) && (v.layout === undefined || isPositions(v.layout));
     case 'append':
-      return isStr(v.className) && (v.after === undefined || isStr(v.after));
+      return isName(v.className) && (v.after === undefined || isName(v.after));
     case 'remove':
-      return isStrArray(v.names) && (v.edges === undefined || (Array.isArray(v.edges) && v.edges.every(isEdge)));
+      return isNameArray(v.names) && (v.edges === undefined || (Array.isArray(v.edges) && v.edges.every(isEdge)));
     case 'connect':
-      return isStr(v.from) && isStr(v.to) && (v.index === undefined || (Number.isInteger(v.index) && (v.index as number) >= 0));
+      return isName(v.from) && isName(v.to) && (v.index === undefined || (Number.isInteger(v.index) && (v.index as number) >= 0));
     case 'disconnect':
-      return isStr(v.from) && isStr(v.to);
+      return isName(v.from) && isName(v.to);
     case 'rename':
-      return isStr(v.from) && typeof v.to === 'string';
+      return isName(v.from) && typeof v.to === 'string';
     case 'setField':
-      return isStr(v.layer) && isStr(v.field) && (v.value === undefined || isJson(v.value));
+      return isName(v.layer) && isName(v.field) && (v.value === undefined || isJson(v.value));
     case 'insertBetween':
-      return isStr(v.from) && isStr(v.to) && isStr(v.className) && optPoint(v.position) && (v.layout === undefined || isPositions(v.layout));
+      return isName(v.from) && isName(v.to) && isName(v.className) && optPoint(v.position) && (v.layout === undefined || isPositions(v.layout));
     case 'move':
     case 'relayout':
       return isPositions(v.positions);
     case 'duplicate':
-      return isStrArray(v.names) && v.names.length > 0;
+      return isNameArray(v.names) && v.names.length > 0;
     case 'paste':
       return isClipboardPayload(v.payload) && optPoint(v.at);
     case 'setOutput':
-      return isStr(v.layer) && typeof v.output === 'boolean';
+      return isName(v.layer) && typeof v.output === 'boolean';
     case 'setTrainingConfig':
       // Only the shape here; the host checks the values (and refuses the edit with the problems).
       return isObj(v.training) && isJson(v.training);
@@ -191,26 +176,16 @@ export function isEditIntent(v: unknown): v is EditIntent {
 }
 
 /** Validates a message from the webview; undefined (dropped) when it is not one we know. */
-export function parseWebviewMessage(v: unknown): WebviewMessage | undefined {
-  if (!isObj(v)) return undefined;
-  switch (v.type) {
-    case 'ready':
-    case 'openAsText':
-    case 'retry':
-    case 'train':
-      return { type: v.type };
-    case 'browseDataset':
-      return DATASET_PATH_KINDS.includes(v.kind as DatasetKind) ? { type: 'browseDataset', kind: v.kind as DatasetKind } : undefined;
-    case 'edit':
-      return isEditIntent(v.edit) ? { type: 'edit', edit: v.edit } : undefined;
-    case 'copy':
-      return isStrArray(v.names) ? { type: 'copy', names: v.names } : undefined;
-    case 'paste':
-      return optPoint(v.at) ? { type: 'paste', at: v.at as Point | undefined } : undefined;
-    default:
-      return undefined;
-  }
-}
+export const parseWebviewMessage = protocol<WebviewMessage>({
+  ready: command(),
+  openAsText: command(),
+  retry: command(),
+  train: command(),
+  browseDataset: (m) => (isOneOf(DATASET_PATH_KINDS, m.kind) ? { type: 'browseDataset', kind: m.kind } : undefined),
+  edit: (m) => (isEditIntent(m.edit) ? { type: 'edit', edit: m.edit } : undefined),
+  copy: (m) => (isNameArray(m.names) ? { type: 'copy', names: m.names } : undefined),
+  paste: (m) => (optPoint(m.at) ? { type: 'paste', at: m.at as Point | undefined } : undefined),
+});
 
 function isGraph(v: unknown): v is ModelGraph {
   return (
@@ -219,8 +194,8 @@ function isGraph(v: unknown): v is ModelGraph {
     (v.kind === 'Sequential' || v.kind === 'Functional') &&
     Array.isArray(v.layers) &&
     v.layers.every(isLayerNode) &&
-    isStrArray(v.inputs) &&
-    isStrArray(v.outputs)
+    isNameArray(v.inputs) &&
+    isNameArray(v.outputs)
   );
 }
 
@@ -233,39 +208,26 @@ function isState(v: unknown): v is EditorState {
     isGraph(v.graph) &&
     Array.isArray(v.order) &&
     Array.isArray(v.layers) &&
-    v.layers.every((l) => isObj(l) && isStr(l.name)) &&
+    v.layers.every((l) => isObj(l) && isName(l.name)) &&
     Array.isArray(v.diagnostics) &&
     v.diagnostics.every((d) => isObj(d) && typeof d.message === 'string') &&
     isObj(v.totals) &&
     typeof v.summaryText === 'string' &&
-    isStrArray(v.created) &&
+    isNameArray(v.created) &&
     (v.training === null || isObj(v.training))
   );
 }
 
+const optHint = (v: unknown): string | undefined => (isStr(v) ? v : undefined);
+
 /** Validates a message from the host (the webview side of the boundary). */
-export function parseHostMessage(v: unknown): HostMessage | undefined {
-  if (!isObj(v)) return undefined;
-  switch (v.type) {
-    case 'state':
-      return isState(v.state) ? { type: 'state', state: v.state } : undefined;
-    case 'loadError':
-      return typeof v.message === 'string' && typeof v.fileName === 'string'
-        ? { type: 'loadError', fileName: v.fileName, message: v.message, hint: typeof v.hint === 'string' ? v.hint : undefined }
-        : undefined;
-    case 'editRejected':
-      return typeof v.message === 'string'
-        ? { type: 'editRejected', message: v.message, hint: typeof v.hint === 'string' ? v.hint : undefined }
-        : undefined;
-    case 'relayout':
-    case 'showSummary':
-    case 'showTraining':
-      return { type: v.type };
-    case 'datasetPicked':
-      return DATASET_PATH_KINDS.includes(v.kind as DatasetKind) && typeof v.path === 'string' && v.path.length < 4096
-        ? { type: 'datasetPicked', kind: v.kind as DatasetKind, path: v.path }
-        : undefined;
-    default:
-      return undefined;
-  }
-}
+export const parseHostMessage = protocol<HostMessage>({
+  state: (m) => (isState(m.state) ? { type: 'state', state: m.state } : undefined),
+  loadError: (m) => (isStr(m.message) && isStr(m.fileName) ? { type: 'loadError', fileName: m.fileName, message: m.message, hint: optHint(m.hint) } : undefined),
+  editRejected: (m) => (isStr(m.message) ? { type: 'editRejected', message: m.message, hint: optHint(m.hint) } : undefined),
+  relayout: command(),
+  showSummary: command(),
+  showTraining: command(),
+  datasetPicked: (m) =>
+    isOneOf(DATASET_PATH_KINDS, m.kind) && isStr(m.path) && m.path.length < 4096 ? { type: 'datasetPicked', kind: m.kind, path: m.path } : undefined,
+});

@@ -5,7 +5,7 @@
  */
 import { ReactFlowProvider, type Viewport } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { DatasetKind } from '../../src/protocol/training';
+import type { DatasetKind } from '../../src/core/training';
 import type { ModelGraph } from '../../src/core/types';
 import { parseHostMessage, type EditIntent, type EditorState, type Point } from '../../src/protocol/editor';
 import { Canvas, type EdgeRef } from './Canvas';

@@ -5,10 +5,9 @@
  * the host saves with the model (undoable like any graph edit). Reset discards the form's changes.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
-import { OPTIMIZER_DEFAULTS, type OptimizerName, type TrainingConfig } from '../../src/core/training';
-import { DATASET_KINDS, DATASET_PATH_KINDS, LOSSES, LR_SCHEDULES, monitorChoices, type DatasetKind } from '../../src/protocol/training';
+import { DATASET_KINDS, DATASET_PATH_KINDS, type DatasetKind, LOSSES, LR_SCHEDULES, monitorChoices, OPTIMIZER_DEFAULTS, type OptimizerName, type ScheduleName, type TrainingConfig } from '../../src/core/training';
 import { useElementEvent } from './elements';
-import { configFrom, draftFrom, withOptimizer, withSchedule, type Draft, type ScheduleName } from './trainingDraft';
+import { configFrom, draftFrom, withOptimizer, withSchedule, type Draft } from './trainingDraft';
 
 interface Props {
   saved: TrainingConfig | null;

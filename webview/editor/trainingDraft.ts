@@ -5,23 +5,27 @@
  * form accepts is what the host accepts. Callback shapes are the engine's (src/engine/training/callbacks.ts):
  * `{ class_name, config }` with Keras' argument names.
  */
-import { defaultTrainingConfig, OPTIMIZER_DEFAULTS, type OptimizerName, type TrainingConfig } from '../../src/core/training';
-import type { JsonObject } from '../../src/core/types';
 import {
+  CALLBACK_DEFAULTS as KERAS_CALLBACK_DEFAULTS,
   callbackParts,
   checkTrainingConfig,
+  defaultTrainingConfig,
   joinDataSpec,
   LR_SCHEDULES,
+  OPTIMIZER_DEFAULTS,
   splitDataSpec,
   type ConfigErrors,
-} from '../../src/protocol/training';
+  type OptimizerName,
+  type ScheduleName,
+  type TrainingConfig,
+} from '../../src/core/training';
+import type { JsonObject } from '../../src/core/types';
 
-export type ScheduleName = (typeof LR_SCHEDULES)[number];
 type Args = Record<string, string | boolean>;
 
 export interface Draft {
   dataset: { kind: string; path: string; label: string; options: string };
-  target: 'labels' | 'input';
+  target: NonNullable<TrainingConfig['target']>;
   optimizer: OptimizerName;
   /** The optimizer's hyper-parameters; numbers as typed. */
   params: Args;
@@ -42,15 +46,15 @@ export interface Draft {
   keep: { callbacks: JsonObject[]; extraArgs: Record<string, JsonObject>; initialEpoch?: number };
 }
 
-/** Keras' defaults for the arguments the form edits (keras/src/callbacks/*.py; StepDecay is ours). */
-export const CALLBACK_DEFAULTS: Record<'EarlyStopping' | 'ModelCheckpoint' | ScheduleName | 'Histograms', Args> = {
-  EarlyStopping: { monitor: 'val_loss', min_delta: '0', patience: '0', restore_best_weights: false },
-  ModelCheckpoint: { monitor: 'val_loss' },
-  ReduceLROnPlateau: { monitor: 'val_loss', factor: '0.1', patience: '10', min_delta: '0.0001', cooldown: '0', min_lr: '0' },
-  StepDecay: { factor: '0.5', step_size: '10' },
-  ExponentialDecay: { decay_steps: '1000', decay_rate: '0.96', staircase: false },
-  Histograms: { freq: '1' },
-};
+type FormCallback = keyof typeof KERAS_CALLBACK_DEFAULTS;
+
+/** The defaults of the arguments the form edits (src/core/training/callbacks.ts), numbers as text. */
+const CALLBACK_DEFAULTS = Object.fromEntries(
+  Object.entries(KERAS_CALLBACK_DEFAULTS).map(([name, args]) => [
+    name,
+    Object.fromEntries(Object.entries(args).map(([k, v]) => [k, typeof v === 'boolean' ? v : String(v)])),
+  ]),
+) as Record<FormCallback, Args>;
 
 const FORM_CALLBACKS = new Set<string>(['EarlyStopping', 'ModelCheckpoint', 'Histograms', ...LR_SCHEDULES]);
 

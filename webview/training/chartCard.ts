@@ -4,7 +4,7 @@
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { formatMetric } from '../../src/core/runs';
+import { formatMetric } from '../../src/core/training';
 import { button, h } from './dom';
 import { palette, withAlpha } from './theme';
 import { post } from './vscodeApi';

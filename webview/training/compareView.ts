@@ -3,8 +3,7 @@
  * legend of the hyper-parameters that differ, and a table of final and best metrics.
  */
 import type uPlot from 'uplot';
-import { baseMetrics, differingHyper, formatMetric, lowerIsBetter, runLabel } from '../../src/core/runs';
-import type { RunInfo } from '../../src/protocol/training';
+import { baseMetrics, differingHyper, formatMetric, lowerIsBetter, runLabel, type RunInfo } from '../../src/core/training';
 import { ChartCard } from './chartCard';
 import { button, clear, h } from './dom';
 import { palette } from './theme';

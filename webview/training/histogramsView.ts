@@ -3,7 +3,7 @@
  * newest in front) or a heatmap (value bins across, epochs down). All epochs of a layer share one value
  * range, so a distribution that widens or saturates is visible as it happens.
  */
-import type { HistogramItem } from '../../src/protocol/training';
+import type { HistogramItem } from '../../src/core/training';
 import { clear, h } from './dom';
 import { palette, withAlpha } from './theme';
 

@@ -5,8 +5,8 @@
  * 100k batches draw as fast as 1k. Redraws are coalesced to one per animation frame.
  */
 import type uPlot from 'uplot';
-import { baseMetrics, decimateIndices, metricsCsv, smooth } from '../../src/core/runs';
-import type { BatchPoint, EpochPoint } from '../../src/protocol/training';
+import { decimateIndices, metricsCsv, smooth } from '../../src/core/charts';
+import { baseMetrics, type BatchPoint, type EpochPoint } from '../../src/core/training';
 import { ChartCard, type ChartSpec } from './chartCard';
 import { h } from './dom';
 import { palette } from './theme';

@@ -3,7 +3,7 @@
  * The host keeps the history and sends a snapshot whenever the view (re)loads; UI choices survive hide/show
  * through getState/setState.
  */
-import { formatMetric } from '../../src/core/runs';
+import { formatMetric, isActiveSessionState } from '../../src/core/training';
 import { parseHostToTraining, type HostToTraining, type SessionInfo, type TrainingSnapshot, type TrainingTab } from '../../src/protocol/training';
 import { CompareView } from './compareView';
 import { button, clear, h } from './dom';
@@ -142,7 +142,7 @@ function renderSession(): void {
       s.error ? h('span', { className: 'error' }, ` · ${s.error}`) : '',
     );
   }
-  const active = s && ['starting', 'running', 'paused', 'stopping'].includes(s.state);
+  const active = s && isActiveSessionState(s.state);
   stopBtn.toggleAttribute('disabled', !active);
   pauseBtn.toggleAttribute('disabled', !active);
   pauseBtn.textContent = s?.state === 'paused' ? 'Resume' : 'Pause';

@@ -2,7 +2,7 @@
  * Shape arithmetic shared by the layer specs, written after Keras' `conv_utils` (keras/utils/conv_utils.py)
  * and the small config readers the shape rules use.
  */
-import type { Dim, Json, JsonObject, Shape } from '../types';
+import type { Dim, JsonObject, Shape } from '../types';
 import { ShapeError } from './spec';
 
 /** Python's tuple repr of a shape: `(None, 28, 28, 1)`, `(None,)`. */
@@ -23,11 +23,6 @@ export function num(c: JsonObject, key: string): number {
   const v = c[key];
   if (typeof v !== 'number') throw new ShapeError(`${key} must be a number`, `set ${key}`, key);
   return v;
-}
-
-export function optNum(c: JsonObject, key: string): number | null {
-  const v = c[key];
-  return typeof v === 'number' ? v : null;
 }
 
 export function bool(c: JsonObject, key: string): boolean {
@@ -147,10 +142,6 @@ export function product(dims: readonly Dim[]): Dim {
     p *= d;
   }
   return p;
-}
-
-export function jsonArray(v: Json): Json[] | null {
-  return Array.isArray(v) ? v : null;
 }
 
 /** Normalize a negative axis against a rank (batch included); throws when out of range. */

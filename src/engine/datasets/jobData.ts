@@ -36,7 +36,13 @@ export async function loadJobData(job: TrainingJob, dataset: string, inputShape:
   return { train, validation, test, info: data.info };
 }
 
-/** One line per split, as the host shows them and config.json keeps them. */
+/** One line per split, as the host shows them and config.json keeps them, and the sample counts. */
 export function describeJobData(d: JobData): DataDescription {
-  return { train: describeSource(d.train), validation: d.validation && describeSource(d.validation), test: d.test && describeSource(d.test), info: d.info };
+  return {
+    train: describeSource(d.train),
+    validation: d.validation && describeSource(d.validation),
+    test: d.test && describeSource(d.test),
+    samples: { train: d.train.size, validation: d.validation?.size, test: d.test?.size },
+    info: d.info,
+  };
 }

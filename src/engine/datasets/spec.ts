@@ -1,11 +1,10 @@
 /**
- * Data specs: one string names a dataset everywhere (settings, CLI, saved training config).
- *   xor | linear[?features=N] | mnist | fashion-mnist | csv:PATH[?label=COL] | npz:PATH | npy:X.npy,Y.npy
- *   images:DIR | text:PATH[?seq=40&step=1&vocab=file]
- * Relative paths are resolved against `baseDir` (the model's folder, or the current directory in the CLI).
+ * Loading the dataset a data spec names (the spec and its parser: src/core/training/dataSpec.ts). Relative
+ * paths are resolved against `baseDir` (the model's folder, or the current directory in the CLI).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, isAbsolute, resolve } from 'node:path';
+import { parseDataSpec, type DataSpec } from '../../core/training';
 import { UserError } from '../../core/types';
 import { linearDataset, xorDataset } from './builtin';
 import { loadCsv } from './csv';
@@ -15,49 +14,6 @@ import { loadFashionMnist, loadMnist } from './mnist';
 import { inputData, labelsFor, npyFilePairSource, readNpz, toFloat32, toInt32, type NpyArray } from './npy';
 import { arraySource, type DataSource, type DataSplits } from './source';
 import { loadText } from './text';
-
-export type DataSpecKind = 'xor' | 'linear' | 'mnist' | 'fashion-mnist' | 'csv' | 'npz' | 'npy' | 'images' | 'text';
-
-export interface DataSpec {
-  kind: DataSpecKind;
-  /** Paths (csv/npz/images/text: one; npy: X and Y). */
-  paths: string[];
-  options: Record<string, string>;
-}
-
-const BUILTIN = new Set(['xor', 'linear', 'mnist', 'fashion-mnist']);
-const WITH_PATH = new Set(['csv', 'npz', 'npy', 'images', 'text']);
-
-export function parseDataSpec(spec: string): DataSpec {
-  const text = spec.trim();
-  const colon = text.indexOf(':');
-  const head = (colon < 0 ? text : text.slice(0, colon)).toLowerCase();
-  let rest = colon < 0 ? '' : text.slice(colon + 1);
-  // Options after the last '?' when it looks like key=value pairs (a '?' inside a file name stays).
-  const options: Record<string, string> = {};
-  const q = rest.lastIndexOf('?');
-  const builtinQ = colon < 0 ? text.indexOf('?') : -1;
-  const query = builtinQ >= 0 ? text.slice(builtinQ + 1) : q >= 0 ? rest.slice(q + 1) : '';
-  if (query && /^[\w-]+=[^&]*(&[\w-]+=[^&]*)*$/.test(query)) {
-    for (const [k, v] of new URLSearchParams(query)) options[k] = v;
-    if (builtinQ < 0) rest = rest.slice(0, q);
-  }
-  const kind = (builtinQ >= 0 ? text.slice(0, builtinQ) : head).toLowerCase();
-  if (BUILTIN.has(kind) && (colon < 0 || builtinQ >= 0)) return { kind: kind as DataSpecKind, paths: [], options };
-  if (WITH_PATH.has(kind)) {
-    if (!rest) throw new UserError(`The data spec "${spec}" has no path.`, `Write it as ${kind}:PATH.`, 'bad-data-spec');
-    const paths = kind === 'npy' ? rest.split(',').map((p) => p.trim()) : [rest];
-    if (kind === 'npy' && paths.length !== 2) {
-      throw new UserError(`The data spec "${spec}" needs two files.`, 'Write it as npy:X.npy,Y.npy.', 'bad-data-spec');
-    }
-    return { kind: kind as DataSpecKind, paths, options };
-  }
-  throw new UserError(
-    `Unknown dataset "${spec}".`,
-    'Use xor, linear, mnist, fashion-mnist, csv:PATH, npz:PATH, npy:X.npy,Y.npy, images:DIR or text:PATH.',
-    'bad-data-spec',
-  );
-}
 
 export interface LoadContext {
   /** Folder that relative paths are resolved against. */

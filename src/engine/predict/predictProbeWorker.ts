@@ -12,7 +12,7 @@ import { loadDataset } from '../datasets/spec';
 import { ASCII_VOCAB } from '../datasets/text';
 import { rng } from '../datasets/source';
 import { evaluateClasses, predict, tryInfoOf, type TryContext } from '../tfjs/predict';
-import { parseToPredictWorker, type FromPredictWorker, type LoadRequest, type SpeedReport, type SpeedRequest } from '../../extension/training/predictProtocol';
+import { parseToPredictWorker, type FromPredictWorker, type LoadRequest, type SpeedReport, type SpeedRequest } from '../../protocol/predict';
 
 let ctx: TryContext | undefined;
 

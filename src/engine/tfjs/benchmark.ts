@@ -6,7 +6,8 @@
  * measures the engine and not the data path), after warm-up. `probeEngines` loads each engine in turn in this
  * process (switching tfjs backends with tf.setBackend is fine), measures briefly, and sorts fastest first.
  */
-import { trainingConfigOf } from '../../core/training';
+import { trainingConfigOf, type ProbeRow, type TrainingSpeed } from '../../core/training';
+export type { ProbeRow, TrainingSpeed };
 import type { ModelFile } from '../../core/types';
 import { ENGINE_ORDER, loadEngine, type EngineId, type EngineOptions, type SkippedEngine } from './engines';
 import { buildTfModel } from './model';
@@ -15,21 +16,6 @@ import { modelIOShapes } from './training/adapter';
 import { lossFn, lossId, type LossId } from './training/losses';
 import { makeOptimizer } from './training/optimizers';
 import type { LayersModel, Tensor, Tf } from './tf';
-
-export interface TrainingSpeed {
-  engine: string;
-  device: string;
-  batch: number;
-  /** null when not measured; with `skipped` set, an estimate from a batch of 8. */
-  samples_per_s: number | null;
-  ms_per_step: number | null;
-  /** Timed steps (warm-up excluded). */
-  steps: number;
-  /** Did the loss go down over the timed steps (a sanity check that the engine trains, not just runs). */
-  loss_decreased: boolean | null;
-  /** Why the full measurement was not run (one step would take too long on this engine). */
-  skipped?: string;
-}
 
 export interface MeasureOptions {
   /** A step predicted (from a batch of 8) to take longer than this is not run. Default 30 s. */
@@ -168,13 +154,6 @@ export async function measureTraining(
     if (cached && !cached.isDisposed) cached.dispose();
     model.dispose();
   }
-}
-
-/** One engine's result in a probe: measured, or loaded but not measurable (`reason`). */
-export interface ProbeRow extends TrainingSpeed {
-  engine: EngineId;
-  /** Set when the engine loaded but the model could not be (fully) measured on it. */
-  reason?: string;
 }
 
 export interface ProbeResult {

@@ -7,13 +7,15 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { ENGINE_IDS, type EngineChoice, type EngineId } from '../../core/training';
 import { UserError } from '../../core/types';
 import { registerFastKernels } from './kernels';
 import type { Tf } from './tf';
 
-export type EngineId = 'tensorflow-gpu' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
-export type EnginePreference = EngineId | 'auto';
-export const ENGINE_ORDER: readonly EngineId[] = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
+export type { EngineId };
+export type EnginePreference = EngineChoice;
+/** Fastest first: the order `auto` tries. */
+export const ENGINE_ORDER: readonly EngineId[] = ENGINE_IDS;
 
 export interface SkippedEngine {
   engine: EngineId;
@@ -108,11 +110,6 @@ export async function loadEngine(preference: EnginePreference = 'auto', opts: En
     preference === 'auto' ? skipped.map((s) => `${s.engine}: ${s.reason}`).join('; ') : 'Choose "auto" to use the fastest engine that loads.',
     'engine-unavailable',
   );
-}
-
-/** "tensorflow-gpu: not installed ..." lines, for logs and the CLI. */
-export function describeSkipped(skipped: SkippedEngine[]): string[] {
-  return skipped.map((s) => `${s.engine}: ${s.reason}`);
 }
 
 function reasonOf(engine: EngineId, e: unknown): string {

@@ -2,9 +2,8 @@
  * An engine that can train this model. A backend may lack a backward kernel (our kernels fill wasm's known
  * gaps): with 'auto' the next engine in ENGINE_ORDER is tried; a named engine fails with the reason.
  */
-import { UserError } from '../../core/types';
-import type { EngineChoice } from '../../protocol/worker';
-import type { ModelFile } from '../../core/types';
+import type { EngineChoice } from '../../core/training';
+import { UserError, type ModelFile } from '../../core/types';
 import { ENGINE_ORDER, loadEngine, type EngineId } from './engines';
 import { buildTfModel } from './model';
 import type { LayersModel, Tf } from './tf';
@@ -15,7 +14,7 @@ export interface TrainableEngine {
   engine: EngineId;
   device: string;
   /** Faster engines that were not used, and why. */
-  skipped: { engine: string; reason: string }[];
+  skipped: { engine: EngineId; reason: string }[];
   /** The model, built on this engine. */
   model: LayersModel;
 }

@@ -2,6 +2,7 @@
  * The TensorFlow.js trainer: the engine that can train the model (./trainableEngine.ts), the job's data,
  * every check before the first batch, then our fit loop (./training/fit.ts), Keras' evaluate and predict.
  */
+import type { EngineId } from '../../core/training';
 import { UserError, type NamedTensor } from '../../core/types';
 import type { TrainingControl } from '../control';
 import { describeJobData, loadJobData, type JobData } from '../datasets/jobData';
@@ -34,7 +35,7 @@ class TfjsJob implements PreparedJob {
   constructor(
     private readonly tf: Tf,
     private readonly model: LayersModel,
-    readonly engine: string,
+    readonly engine: EngineId,
     readonly device: string,
     private readonly sources: JobData,
     readonly data: DataDescription,

@@ -5,7 +5,8 @@
  * (index.ts, statusBar.ts, trainingPanel.ts) only wires these to VS Code objects.
  */
 import type { SessionManager, SessionResult, StartRequest, TrainingSession } from '../../engine/sessions';
-import type { BatchPoint, EpochPoint, HistogramItem, HostToTraining, SessionInfo, SessionState, TrainingSnapshot, TryInfo, RunInfo, Evaluation } from '../../protocol/training';
+import type { BatchPoint, EpochPoint, HistogramItem, RunInfo, SessionState } from '../../core/training';
+import type { HostToTraining, SessionInfo, TrainingSnapshot, TryInfo, Evaluation } from '../../protocol/training';
 import type { WorkerToHost } from '../../protocol/worker';
 import { initialStatus, isActive, reduceStatus, statusView, type StatusEvent, type StatusState, type StatusView } from './statusModel';
 

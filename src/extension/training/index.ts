@@ -9,10 +9,10 @@
 import * as vscode from 'vscode';
 import { dirname, join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
-import { defaultTrainingConfig, trainingConfigOf, type TrainingConfig } from '../../core/training';
+import { defaultTrainingConfig, ENGINE_CHOICES, trainingConfigOf, type EngineChoice, type RunInfo, type TrainingConfig } from '../../core/training';
 import { isUserError, type ModelFile } from '../../core/types';
 import { SessionManager } from '../../engine/sessions';
-import type { Evaluation, RunInfo, TrainingTab, TrainingToHost, TryInfo } from '../../protocol/training';
+import type { Evaluation, TrainingTab, TrainingToHost, TryInfo } from '../../protocol/training';
 import { TrainingController, type SessionRecord } from './controller';
 import { applyRunWeights, documentTrainingInput } from './documentTraining';
 import { verifyInChildProcess } from '../verifyModel';
@@ -23,8 +23,6 @@ import { TrainingPanel } from './trainingPanel';
 
 import { focusTrainingPanel, modelDocumentFor, MODEL_EDITOR_VIEW_TYPE as EDITOR_VIEW_TYPE } from '../modelEditor';
 import type { ModelDocument } from '../modelDocument';
-const ENGINES = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
-type Engine = (typeof ENGINES)[number];
 
 /** Format modules load on demand: activation stays light (h5wasm, protobuf load only when a file needs them). */
 const registry = () => import('../../formats/registry');
@@ -32,7 +30,7 @@ const registry = () => import('../../formats/registry');
 function settings() {
   const c = vscode.workspace.getConfiguration('modelStudio');
   return {
-    engine: c.get<Engine>('training.engine', 'auto'),
+    engine: c.get<EngineChoice>('training.engine', 'auto'),
     runsFolder: c.get<string>('runs.folder', '.modelstudio/runs'),
     cacheDir: c.get<string>('datasets.cacheDir', '') || undefined,
     batchSize: c.get<number>('training.batchSize', 32),
@@ -322,10 +320,10 @@ export function registerTraining(context: vscode.ExtensionContext): vscode.Dispo
    */
   async function selectEngine(measured?: { model: string; report: Awaited<ReturnType<PredictClient['probeSpeed']>> }): Promise<void> {
     const current = settings().engine;
-    type Item = vscode.QuickPickItem & { engine?: Engine; measure?: boolean };
+    type Item = vscode.QuickPickItem & { engine?: EngineChoice; measure?: boolean };
     const rate = (v: number) => (v >= 1000 ? Math.round(v).toLocaleString('en-US') : v >= 10 ? v.toFixed(1) : v.toPrecision(3));
     const fastest = measured?.report.rows.find((r) => r.reason === undefined && r.samples_per_s !== null)?.engine;
-    const speedOf = (e: Engine): string | undefined => {
+    const speedOf = (e: EngineChoice): string | undefined => {
       const row = measured?.report.rows.find((r) => r.engine === e);
       if (!row) return measured?.report.skipped.some((k) => k.engine === e) ? 'not available' : undefined;
       if (row.samples_per_s === null) return `failed: ${row.reason ?? 'unknown reason'}`;
@@ -333,7 +331,7 @@ export function registerTraining(context: vscode.ExtensionContext): vscode.Dispo
       if (row.reason) return `~${rate(row.samples_per_s)} samples/s (${row.reason})`;
       return `${rate(row.samples_per_s)} samples/s${e === fastest ? ' · fastest' : ''}`;
     };
-    const items: Item[] = ENGINES.map((e) => ({
+    const items: Item[] = ENGINE_CHOICES.map((e) => ({
       label: e,
       engine: e,
       description: [e === current ? 'current' : '', speedOf(e) ?? ''].filter(Boolean).join(' · ') || undefined,
@@ -387,7 +385,7 @@ export function registerTraining(context: vscode.ExtensionContext): vscode.Dispo
     await probeEngine(chosen.engine, true);
   }
 
-  async function probeEngine(engine: Engine, tell: boolean): Promise<void> {
+  async function probeEngine(engine: EngineChoice, tell: boolean): Promise<void> {
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Checking the ${engine} engine...` }, async () => {
       try {
         const r = await predictor.probe(engine, engineDirs);
@@ -551,7 +549,7 @@ export function registerTraining(context: vscode.ExtensionContext): vscode.Dispo
   return disposables;
 }
 
-const ENGINE_DETAIL: Record<Engine, string> = {
+const ENGINE_DETAIL: Record<EngineChoice, string> = {
   auto: 'The fastest engine that loads: tensorflow-gpu, tensorflow, webgpu, wasm, cpu',
   'tensorflow-gpu': 'TensorFlow with CUDA (install it with "Install TensorFlow Engine")',
   tensorflow: 'TensorFlow on the CPU (install it with "Install TensorFlow Engine")',

@@ -1,19 +1,23 @@
 /**
  * The host side of the predict-and-probe worker (src/engine/predict/predictProbeWorker.ts): forks it, sends
- * requests and matches answers by id. No vscode here, so tests drive it from Node. The worker is short-lived: it exits when idle.
+ * requests and matches answers by id. No vscode here, so tests drive it from Node. The worker is short-lived:
+ * it exits when idle.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { isUserError, UserError } from '../../core/types';
 import { childEntry, type ChildEntry } from '../../engine/childEntry';
 import type { Evaluation, TryInfo, TryInput, TryOutput } from '../../protocol/training';
 import {
+  isPredictAnswer,
   parseFromPredictWorker,
   type FromPredictWorker,
+  type PredictAnswer,
+  type PREDICT_ANSWERS,
   type LoadRequest,
   type SpeedReport,
   type SpeedRequest,
   type ToPredictWorker,
-} from './predictProtocol';
+} from '../../protocol/predict';
 
 /** The bundle `dist/predictProbeWorker.js` next to the bundled host, or the TypeScript source through tsx. */
 export function predictWorkerLaunch(): ChildEntry {
@@ -77,7 +81,11 @@ export class PredictClient {
     return this.ready;
   }
 
-  private async request(m: DistributiveOmit<ToPredictWorker, 'id'>, progress?: Pending['progress']): Promise<FromPredictWorker> {
+  /** Sends a request and resolves with its answer (typed by PREDICT_ANSWERS); an `error` answer rejects. */
+  private async request<K extends keyof typeof PREDICT_ANSWERS>(
+    m: Extract<DistributiveOmit<ToPredictWorker, 'id'>, { type: K }>,
+    progress?: Pending['progress'],
+  ): Promise<PredictAnswer<K>> {
     await this.start();
     const id = this.nextId++;
     this.touch();
@@ -86,6 +94,7 @@ export class PredictClient {
     const r = await answer;
     this.touch();
     if (r.type === 'error') throw new UserError(r.message, r.hint, 'predict');
+    if (!isPredictAnswer(m.type as K, r)) throw new Error(`unexpected answer ${r.type}`);
     return r;
   }
 
@@ -98,26 +107,22 @@ export class PredictClient {
 
   async load(request: LoadRequest): Promise<{ info: TryInfo; engine: string }> {
     const r = await this.request({ type: 'load', request });
-    if (r.type !== 'loaded') throw new Error(`unexpected answer ${r.type}`);
     return { info: r.info, engine: r.engine };
   }
 
   async predict(input: TryInput): Promise<TryOutput> {
     const r = await this.request({ type: 'predict', input });
-    if (r.type !== 'result') throw new Error(`unexpected answer ${r.type}`);
     return r.output;
   }
 
   async evaluate(limit?: number): Promise<Evaluation> {
     const r = await this.request({ type: 'evaluate', limit });
-    if (r.type !== 'evaluation') throw new Error(`unexpected answer ${r.type}`);
     return r.evaluation;
   }
 
   /** Load and smoke-test an engine (in the worker): what a training session would get. */
   async probe(engine: LoadRequest['engine'], engineDirs?: string[]): Promise<{ engine: string; device: string; skipped: { engine: string; reason: string }[] }> {
     const r = await this.request({ type: 'probe', engine, engineDirs });
-    if (r.type !== 'probed') throw new Error(`unexpected answer ${r.type}`);
     return { engine: r.engine, device: r.device, skipped: r.skipped };
   }
 
@@ -134,7 +139,6 @@ export class PredictClient {
         last = { done: m.done, total: m.total, measuring: m.measuring, report: m.report };
         onProgress?.(last);
       });
-      if (r.type !== 'speed') throw new Error(`unexpected answer ${r.type}`);
       return r.report;
     } catch (e) {
       const engine = last?.measuring;

@@ -5,10 +5,9 @@
  */
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { parseMetricsJsonl, runInfo } from '../../core/runs';
+import { parseMetricsJsonl, runInfo, type RunInfo } from '../../core/training';
 import { UserError } from '../../core/types';
 import { DEFAULT_RUNS_FOLDER, safeName } from '../../engine/runFolder';
-import type { RunInfo } from '../../protocol/training';
 
 export interface RunLocation {
   /** `<model folder>/<run id>`: unique across models, and what the view sends back. */

@@ -3,9 +3,9 @@
  * statusBar.ts only copies `StatusView` onto a StatusBarItem. Kept apart so tests follow a session through
  * start, progress, stop, failure and several concurrent sessions without VS Code.
  */
-import { formatMetric } from '../../core/runs';
+import { formatMetric, isActiveSessionState, type SessionState } from '../../core/training';
 
-export type SessionPhase = 'starting' | 'running' | 'paused' | 'stopping' | 'done' | 'stopped' | 'failed';
+export type SessionPhase = SessionState;
 
 export type StatusEvent =
   | { type: 'engine'; engine: string; device: string }
@@ -67,8 +67,7 @@ export function initialStatus(): StatusState {
   return { sessions: [] };
 }
 
-const ACTIVE: readonly SessionPhase[] = ['starting', 'running', 'paused', 'stopping'];
-export const isActive = (s: SessionStatus) => ACTIVE.includes(s.phase);
+export const isActive = (s: SessionStatus) => isActiveSessionState(s.phase);
 
 /** Apply one event (returns a new state; the old one is not changed). */
 export function reduceStatus(state: StatusState, ev: StatusEvent): StatusState {

@@ -5,8 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getTemplate } from '../../../src/core/templates';
-import { kerasTrainingConfig, OPTIMIZER_DEFAULTS, trainingConfigOf, type TrainingConfig } from '../../../src/core/training';
-import { checkTrainingConfig, joinDataSpec, splitDataSpec } from '../../../src/protocol/training';
+import { checkTrainingConfig, joinDataSpec, kerasTrainingConfig, OPTIMIZER_DEFAULTS, splitDataSpec, type TrainingConfig, trainingConfigOf } from '../../../src/core/training';
 import { configFrom, draftFrom, withOptimizer, withSchedule } from '../../../webview/editor/trainingDraft';
 
 const withCallbacks: TrainingConfig = {

@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getTemplate } from '../../../src/core/templates';
 import { PredictClient, predictWorkerLaunch, type SpeedProgress } from '../../../src/extension/training/predictClient';
-import { parseFromPredictWorker, parseToPredictWorker } from '../../../src/extension/training/predictProtocol';
+import { parseFromPredictWorker, parseToPredictWorker } from '../../../src/protocol/predict';
 import { tempDir } from '../../helpers/paths';
 
 const xor = () => {

@@ -9,8 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { getTemplate } from '../../../src/core/templates';
-import { kerasTrainingConfig, type TrainingConfig } from '../../../src/core/training';
-import { parseTrainingConfig } from '../../../src/protocol/training';
+import { kerasTrainingConfig, parseTrainingConfig, type TrainingConfig } from '../../../src/core/training';
 import { launch, openEditor, pageErrors, repoRoot, setTheme, until, type TestHost } from './harness';
 
 const artifacts = join(repoRoot, 'test-artifacts');

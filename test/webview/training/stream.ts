@@ -5,8 +5,8 @@
  * overlay has something to show). Seeded, so every test run sees the same numbers.
  */
 import { rng } from '../../../src/engine/datasets/source';
-import type { HistogramItem, RunInfo } from '../../../src/protocol/training';
-import { finalAndBest, parseMetricsJsonl } from '../../../src/core/runs';
+import type { HistogramItem, RunInfo } from '../../../src/core/training';
+import { finalAndBest, parseMetricsJsonl } from '../../../src/core/training';
 
 export function recordedStream(epochs = 10, batchesPerEpoch = 500, seed = 7): string {
   const r = rng(seed);

@@ -3,6 +3,7 @@
  * ModelCheckpoint's monitor, step and exponential learning-rate decay, histograms. The fit loop asks them
  * what to do; they never touch tensors. Config objects are Keras' `{class_name, config}` or `{name, ...args}`.
  */
+import { CALLBACK_DEFAULTS, callbackParts, CALLBACKS } from '../../../core/training';
 import type { JsonObject } from '../../../core/types';
 import { UserError } from '../../../core/types';
 
@@ -13,12 +14,10 @@ export interface CallbackSpec {
 
 export function parseCallbacks(list: readonly JsonObject[] | undefined): CallbackSpec[] {
   return (list ?? []).map((c) => {
-    const name = String(c.class_name ?? c.name ?? '');
-    const args = (c.config && typeof c.config === 'object' && !Array.isArray(c.config) ? c.config : c) as Record<string, unknown>;
-    const known = ['EarlyStopping', 'ModelCheckpoint', 'ReduceLROnPlateau', 'StepDecay', 'ExponentialDecay', 'TerminateOnNaN', 'Histograms', 'TensorBoard'];
-    const match = known.find((k) => k.toLowerCase() === name.toLowerCase().replace(/[_\s]/g, ''));
+    const { name, args } = callbackParts(c);
+    const match = CALLBACKS.find((k) => k.toLowerCase() === name.toLowerCase().replace(/[_\s]/g, ''));
     if (!match) {
-      throw new UserError(`Unknown callback "${name}".`, `Use one of: ${known.join(', ')}.`, 'unknown-callback');
+      throw new UserError(`Unknown callback "${name}".`, `Use one of: ${CALLBACKS.join(', ')}.`, 'unknown-callback');
     }
     return { name: match, args };
   });
@@ -70,12 +69,13 @@ export class EarlyStopping {
   readonly startFrom: number;
   private wait = 0;
   constructor(args: Record<string, unknown>, hasValidation: boolean) {
-    const key = resolveMonitor(strArg(args, 'monitor', 'val_loss'), hasValidation);
-    this.monitor = new Monitor(key, monitorMode(key, strArg(args, 'mode', 'auto')), numArg(args, 'min_delta', 0));
+    const d = CALLBACK_DEFAULTS.EarlyStopping;
+    const key = resolveMonitor(strArg(args, 'monitor', d.monitor), hasValidation);
+    this.monitor = new Monitor(key, monitorMode(key, strArg(args, 'mode', 'auto')), numArg(args, 'min_delta', d.min_delta));
     const baseline = args.baseline;
     if (typeof baseline === 'number') this.monitor.best = baseline;
-    this.patience = numArg(args, 'patience', 0);
-    this.restoreBest = boolArg(args, 'restore_best_weights', false);
+    this.patience = numArg(args, 'patience', d.patience);
+    this.restoreBest = boolArg(args, 'restore_best_weights', d.restore_best_weights);
     this.startFrom = numArg(args, 'start_from_epoch', 0);
   }
   /** After an epoch: 'improved' (snapshot the weights if restoring), 'stop', or 'continue'. */
@@ -100,13 +100,14 @@ export class ReduceLROnPlateau {
   readonly cooldown: number;
   readonly minLr: number;
   constructor(args: Record<string, unknown>, hasValidation: boolean) {
-    const key = resolveMonitor(strArg(args, 'monitor', 'val_loss'), hasValidation);
-    this.monitor = new Monitor(key, monitorMode(key, strArg(args, 'mode', 'auto')), numArg(args, 'min_delta', 1e-4));
-    this.factor = numArg(args, 'factor', 0.1);
+    const d = CALLBACK_DEFAULTS.ReduceLROnPlateau;
+    const key = resolveMonitor(strArg(args, 'monitor', d.monitor), hasValidation);
+    this.monitor = new Monitor(key, monitorMode(key, strArg(args, 'mode', 'auto')), numArg(args, 'min_delta', d.min_delta));
+    this.factor = numArg(args, 'factor', d.factor);
     if (!(this.factor < 1)) throw new UserError('ReduceLROnPlateau factor must be below 1.', undefined, 'bad-callback');
-    this.patience = numArg(args, 'patience', 10);
-    this.cooldown = numArg(args, 'cooldown', 0);
-    this.minLr = numArg(args, 'min_lr', 0);
+    this.patience = numArg(args, 'patience', d.patience);
+    this.cooldown = numArg(args, 'cooldown', d.cooldown);
+    this.minLr = numArg(args, 'min_lr', d.min_lr);
   }
   /** The new learning rate, or undefined to keep it. */
   onEpochEnd(epoch: number, logs: Record<string, number>, lr: number): number | undefined {
@@ -130,16 +131,18 @@ export class ReduceLROnPlateau {
 
 /** lr = lr0 · factor^floor(epoch / step_size), set at the start of each epoch. */
 export function stepDecay(args: Record<string, unknown>): (epoch: number, lr0: number) => number {
-  const factor = numArg(args, 'factor', 0.5);
-  const step = Math.max(1, numArg(args, 'step_size', numArg(args, 'epochs_drop', 10)));
+  const d = CALLBACK_DEFAULTS.StepDecay;
+  const factor = numArg(args, 'factor', d.factor);
+  const step = Math.max(1, numArg(args, 'step_size', numArg(args, 'epochs_drop', d.step_size)));
   return (epoch, lr0) => lr0 * Math.pow(factor, Math.floor(epoch / step));
 }
 
 /** keras.optimizers.schedules.ExponentialDecay: lr0 · rate^(step / decay_steps), per training step. */
 export function exponentialDecay(args: Record<string, unknown>): (step: number, lr0: number) => number {
-  const decaySteps = Math.max(1, numArg(args, 'decay_steps', 1000));
-  const rate = numArg(args, 'decay_rate', 0.96);
-  const staircase = boolArg(args, 'staircase', false);
+  const d = CALLBACK_DEFAULTS.ExponentialDecay;
+  const decaySteps = Math.max(1, numArg(args, 'decay_steps', d.decay_steps));
+  const rate = numArg(args, 'decay_rate', d.decay_rate);
+  const staircase = boolArg(args, 'staircase', d.staircase);
   return (step, lr0) => {
     const p = step / decaySteps;
     return lr0 * Math.pow(rate, staircase ? Math.floor(p) : p);

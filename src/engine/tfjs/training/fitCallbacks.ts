@@ -4,6 +4,7 @@
  * callback in list order; a callback ends the run through `loop.end`. The decisions themselves are the plain
  * state machines of ./callbacks.ts; these objects apply them to the model and the optimizer.
  */
+import { CALLBACK_DEFAULTS } from '../../../core/training';
 import type { JsonObject } from '../../../core/types';
 import type { DataSource } from '../../datasets/source';
 import type { FinalWeights, FitStatus, TrainerEvents } from '../../trainer';
@@ -63,7 +64,7 @@ function exponentialDecayCallback(args: Record<string, unknown>): FitCallback {
 
 /** Weight and activation histograms every `freq` epochs, on a fixed sample of `source`. */
 function histogramsCallback(args: Record<string, unknown>, source: DataSource, adapter: DataAdapter): FitCallback {
-  const freq = Math.max(1, Number(args.freq ?? args.histogram_freq ?? 1));
+  const freq = Math.max(1, Number(args.freq ?? args.histogram_freq ?? CALLBACK_DEFAULTS.Histograms.freq));
   return {
     async onEpochEnd(epoch, _logs, loop) {
       if ((epoch + 1 - loop.initialEpoch) % freq !== 0 || !loop.events.onHistograms) return;
@@ -153,7 +154,7 @@ export function fitCallbacks(list: readonly JsonObject[] | undefined, ctx: Callb
   const earlySpec = first('EarlyStopping');
   if (earlySpec) {
     const early = new EarlyStopping(earlySpec.args, ctx.hasValidation);
-    if (early.monitor.key !== (earlySpec.args.monitor ?? 'val_loss')) ctx.log(`EarlyStopping monitors ${early.monitor.key} (there is no validation data).`);
+    if (early.monitor.key !== (earlySpec.args.monitor ?? CALLBACK_DEFAULTS.EarlyStopping.monitor)) ctx.log(`EarlyStopping monitors ${early.monitor.key} (there is no validation data).`);
     out.push(new EarlyStoppingCallback(early));
   }
   return out;

@@ -3,9 +3,20 @@
  * the file the way Keras does (`training_config` / TF.js `trainingConfig`); dataset and fit settings, which
  * Keras does not store, live in `userDefinedMetadata.modelStudio.training`.
  */
-import type { Json, JsonObject } from './types';
+import type { Json, JsonObject, ModelFile } from '../types';
 
 export type OptimizerName = 'sgd' | 'adagrad' | 'adadelta' | 'rmsprop' | 'adam' | 'adamax';
+
+/** The losses the engine implements (src/engine/training/losses.ts), by Keras name. */
+export const LOSSES = ['mean_squared_error', 'mean_absolute_error', 'huber', 'binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy'] as const;
+/** Metric names the engine resolves (losses.ts `metricId`). */
+export const METRICS = ['accuracy', 'binary_accuracy', 'categorical_accuracy', 'sparse_categorical_accuracy', 'mae', 'mse'] as const;
+
+/** Keras loss arguments: `from_logits` for the crossentropies, `delta` for huber. */
+export interface LossOptions {
+  from_logits?: boolean;
+  delta?: number;
+}
 
 export interface OptimizerConfig {
   /** Keras' lower-case identifier. */
@@ -21,8 +32,7 @@ export interface TrainingConfig {
   target?: 'labels' | 'input';
   optimizer: OptimizerConfig;
   loss: string;
-  /** Keras loss arguments: `from_logits` for the crossentropies, `delta` for huber. */
-  lossOptions?: { from_logits?: boolean; delta?: number };
+  lossOptions?: LossOptions;
   /** Keras metric names: accuracy, mae, mse, ... */
   metrics: string[];
   epochs: number;
@@ -70,6 +80,18 @@ export function trainingConfigOf(meta: JsonObject | undefined): TrainingConfig |
   const t = (ms as JsonObject).training;
   if (!t || typeof t !== 'object' || Array.isArray(t)) return undefined;
   return defaultTrainingConfig(t as unknown as Partial<TrainingConfig>);
+}
+
+/**
+ * A model file's metadata with a training configuration: ours in `userDefinedMetadata.modelStudio.training`
+ * (other modelStudio keys, such as the layout, kept) and Keras' `training_config` beside it.
+ */
+export function withTraining<M extends Pick<ModelFile, 'trainingConfig' | 'userDefinedMetadata'>>(file: M, training: TrainingConfig): M {
+  const udm: JsonObject = structuredClone(file.userDefinedMetadata ?? {});
+  const ms = udm.modelStudio;
+  const prev = ms && typeof ms === 'object' && !Array.isArray(ms) ? ms : {};
+  udm.modelStudio = { ...prev, training: training as unknown as JsonObject };
+  return { ...file, userDefinedMetadata: udm, trainingConfig: kerasTrainingConfig(training) };
 }
 
 /** Keras' `training_config` for a model file (keras/src/saving/legacy/saving_utils.py `model_metadata`). */

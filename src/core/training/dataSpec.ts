@@ -1,0 +1,97 @@
+/**
+ * Data specs: one string names a dataset everywhere (settings, CLI, saved training config).
+ *   xor | linear[?features=N] | mnist | fashion-mnist | csv:PATH[?label=COL] | npz:PATH | npy:X.npy,Y.npy
+ *   images:DIR | text:PATH[?seq=40&step=1&vocab=file]
+ * `splitDataSpec` / `joinDataSpec` are the form's lossless split; `parseDataSpec` is the checked reading the
+ * engine's loaders (src/engine/datasets/spec.ts) take. No file system here.
+ */
+import { UserError } from '../types';
+
+/** Dataset kinds of a data spec. */
+export const DATASET_KINDS = ['xor', 'linear', 'mnist', 'fashion-mnist', 'csv', 'npz', 'npy', 'images', 'text'] as const;
+export type DatasetKind = (typeof DATASET_KINDS)[number];
+/** Kinds that name a file or folder (browse asks the host for a picker). */
+export const DATASET_PATH_KINDS: readonly DatasetKind[] = ['csv', 'npz', 'npy', 'images', 'text'];
+/** Kinds built in (generated or downloaded): no path. */
+export const DATASET_BUILTIN_KINDS: readonly DatasetKind[] = ['xor', 'linear', 'mnist', 'fashion-mnist'];
+
+/** A data spec split into the parts the form edits: `kind:path?options` (options as `k=v&k=v`, as written). */
+export interface DataSpecParts {
+  kind: string;
+  path: string;
+  options: Record<string, string>;
+}
+
+/** A checked data spec: a known kind, its paths (csv/npz/images/text: one; npy: X and Y), decoded options. */
+export interface DataSpec {
+  kind: DatasetKind;
+  paths: string[];
+  options: Record<string, string>;
+}
+
+/** Options after the last '?' when it looks like key=value pairs (a '?' inside a file name stays). */
+const OPTIONS_RE = /^[\w-]+=[^&]*(&[\w-]+=[^&]*)*$/;
+
+/** A spec's kind, path and options as written, without judging them. */
+export function splitDataSpec(spec: string): DataSpecParts {
+  const text = spec.trim();
+  const colon = text.indexOf(':');
+  if (colon < 0) {
+    const q = text.indexOf('?');
+    const kind = (q < 0 ? text : text.slice(0, q)).toLowerCase();
+    return { kind, path: '', options: q < 0 ? {} : optionsOf(text.slice(q + 1)) };
+  }
+  let path = text.slice(colon + 1);
+  const q = path.lastIndexOf('?');
+  let options: Record<string, string> = {};
+  if (q >= 0 && OPTIONS_RE.test(path.slice(q + 1))) {
+    options = optionsOf(path.slice(q + 1));
+    path = path.slice(0, q);
+  }
+  return { kind: text.slice(0, colon).toLowerCase(), path, options };
+}
+
+function optionsOf(query: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!OPTIONS_RE.test(query)) return out;
+  for (const pair of query.split('&')) {
+    const i = pair.indexOf('=');
+    out[pair.slice(0, i)] = pair.slice(i + 1);
+  }
+  return out;
+}
+
+export function joinDataSpec(p: DataSpecParts): string {
+  const q = Object.entries(p.options)
+    .filter(([, v]) => v !== '')
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+  const head = DATASET_PATH_KINDS.includes(p.kind as DatasetKind) ? `${p.kind}:${p.path}` : p.kind;
+  return q ? `${head}?${q}` : head;
+}
+
+/** An option value as a URL query decodes it (`%20`, `+`), so `label=my+col` names "my col". */
+const decodeOption = (v: string): string => new URLSearchParams(`v=${v}`).get('v') ?? '';
+
+/** The checked spec; a UserError says how to write it when the kind is unknown or a path is missing. */
+export function parseDataSpec(spec: string): DataSpec {
+  const parts = splitDataSpec(spec);
+  const kind = parts.kind as DatasetKind;
+  const options = Object.fromEntries(Object.entries(parts.options).map(([k, v]) => [k, decodeOption(v)]));
+  const hasColon = spec.trim().includes(':');
+  if (DATASET_BUILTIN_KINDS.includes(kind) && !hasColon) return { kind, paths: [], options };
+  if (DATASET_PATH_KINDS.includes(kind)) {
+    const rest = parts.path;
+    if (!rest) throw new UserError(`The data spec "${spec}" has no path.`, `Write it as ${kind}:PATH.`, 'bad-data-spec');
+    const paths = kind === 'npy' ? rest.split(',').map((p) => p.trim()) : [rest];
+    if (kind === 'npy' && paths.length !== 2) {
+      throw new UserError(`The data spec "${spec}" needs two files.`, 'Write it as npy:X.npy,Y.npy.', 'bad-data-spec');
+    }
+    return { kind, paths, options };
+  }
+  throw new UserError(
+    `Unknown dataset "${spec}".`,
+    'Use xor, linear, mnist, fashion-mnist, csv:PATH, npz:PATH, npy:X.npy,Y.npy, images:DIR or text:PATH.',
+    'bad-data-spec',
+  );
+}

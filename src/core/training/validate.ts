@@ -1,0 +1,175 @@
+/**
+ * The checks of a training configuration, with the engine's rules. Both sides of the webview boundary use
+ * them: the Training panel shows the problems inline, the host refuses a config that does not pass.
+ */
+import { isJson, isObj } from '../guards';
+import { callbackParts, CALLBACKS, LR_SCHEDULES, monitorChoices } from './callbacks';
+import { LOSSES, METRICS, OPTIMIZER_DEFAULTS, type OptimizerName, type TrainingConfig } from './config';
+import { DATASET_KINDS, DATASET_PATH_KINDS, splitDataSpec, type DatasetKind } from './dataSpec';
+
+/** Problems by field key ('dataset.path', 'batchSize', 'optimizer.learning_rate', 'EarlyStopping.patience', ...). */
+export type ConfigErrors = Record<string, string>;
+
+type Rule = { int?: boolean; min?: number; minExclusive?: boolean; max?: number; maxExclusive?: boolean };
+
+function checkNumber(v: unknown, r: Rule): string | undefined {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return 'must be a number';
+  if (r.int && !Number.isInteger(v)) return 'must be a whole number';
+  if (r.min !== undefined && (r.minExclusive ? !(v > r.min) : !(v >= r.min))) return r.minExclusive ? `must be above ${r.min}` : `must be at least ${r.min}`;
+  if (r.max !== undefined && (r.maxExclusive ? !(v < r.max) : !(v <= r.max))) return r.maxExclusive ? `must be below ${r.max}` : `must be at most ${r.max}`;
+  return undefined;
+}
+
+/** Keras' valid ranges for each optimizer hyper-parameter (keras/src/optimizers/*.py). */
+const OPTIMIZER_RULES: Record<string, Rule | 'bool'> = {
+  learning_rate: { min: 0, minExclusive: true },
+  momentum: { min: 0, max: 1, maxExclusive: true },
+  rho: { min: 0, max: 1, maxExclusive: true },
+  beta_1: { min: 0, max: 1, maxExclusive: true },
+  beta_2: { min: 0, max: 1, maxExclusive: true },
+  epsilon: { min: 0, minExclusive: true },
+  initial_accumulator_value: { min: 0 },
+  nesterov: 'bool',
+  centered: 'bool',
+  amsgrad: 'bool',
+};
+
+/** Arguments the form edits per callback, with their ranges (keras/src/callbacks/*.py). Others are kept as read. */
+const CALLBACK_RULES: Record<string, Record<string, Rule | 'bool' | 'monitor'>> = {
+  EarlyStopping: { monitor: 'monitor', min_delta: { min: 0 }, patience: { int: true, min: 0 }, restore_best_weights: 'bool', start_from_epoch: { int: true, min: 0 } },
+  ModelCheckpoint: { monitor: 'monitor' },
+  ReduceLROnPlateau: { monitor: 'monitor', factor: { min: 0, minExclusive: true, max: 1, maxExclusive: true }, patience: { int: true, min: 0 }, min_delta: { min: 0 }, cooldown: { int: true, min: 0 }, min_lr: { min: 0 } },
+  StepDecay: { factor: { min: 0, minExclusive: true, max: 1 }, step_size: { int: true, min: 1 } },
+  ExponentialDecay: { decay_steps: { int: true, min: 1 }, decay_rate: { min: 0, minExclusive: true, max: 1 }, staircase: 'bool' },
+  Histograms: { freq: { int: true, min: 1 } },
+  TerminateOnNaN: {},
+  TensorBoard: { histogram_freq: { int: true, min: 0 } },
+};
+
+/**
+ * Checks a training configuration with the engine's rules; the result maps field keys to problems and is
+ * empty when the configuration can be saved. The engine checks again when a run starts (data, shapes).
+ */
+export function checkTrainingConfig(t: TrainingConfigLike): ConfigErrors {
+  const e: ConfigErrors = {};
+  if (typeof t.dataset !== 'string' || t.dataset.trim() === '') e['dataset.kind'] = 'choose a dataset';
+  else {
+    const d = splitDataSpec(t.dataset);
+    if (!DATASET_KINDS.includes(d.kind as DatasetKind)) e['dataset.kind'] = `unknown dataset "${d.kind}"`;
+    else if (DATASET_PATH_KINDS.includes(d.kind as DatasetKind)) {
+      if (d.path.trim() === '') e['dataset.path'] = d.kind === 'images' ? 'enter a folder' : 'enter a file';
+      else if (d.kind === 'npy' && d.path.split(',').length !== 2) e['dataset.path'] = 'enter two files: X.npy,Y.npy';
+      else if (/[?&]/.test(d.path)) e['dataset.path'] = 'a path here may not contain ? or &';
+    }
+    if (d.options.label !== undefined && d.options.label.trim() === '') e['dataset.label'] = 'enter a column name or index';
+  }
+  if (t.target !== undefined && t.target !== 'labels' && t.target !== 'input') e.target = 'must be labels or input';
+  const opt = t.optimizer;
+  if (!isObj(opt) || typeof opt.name !== 'string' || !(opt.name in OPTIMIZER_DEFAULTS)) e.optimizer = `choose one of ${Object.keys(OPTIMIZER_DEFAULTS).join(', ')}`;
+  else {
+    const allowed = OPTIMIZER_DEFAULTS[opt.name as OptimizerName];
+    const params = isObj(opt.params) ? opt.params : {};
+    for (const [k, v] of Object.entries(params)) {
+      if (!(k in allowed)) {
+        e[`optimizer.${k}`] = `${opt.name} has no setting ${k}`;
+        continue;
+      }
+      const rule = OPTIMIZER_RULES[k];
+      const problem = rule === 'bool' ? (typeof v === 'boolean' ? undefined : 'must be true or false') : checkNumber(v, rule ?? {});
+      if (problem) e[`optimizer.${k}`] = problem;
+    }
+    if (params.learning_rate === undefined) e['optimizer.learning_rate'] = 'enter a learning rate';
+    // tfjs has no AMSGrad variant (src/engine/training/optimizers.ts refuses it).
+    if (params.amsgrad === true) e['optimizer.amsgrad'] = 'AMSGrad is not available in TensorFlow.js';
+  }
+  if (!LOSSES.includes(t.loss as (typeof LOSSES)[number])) e.loss = `choose one of ${LOSSES.join(', ')}`;
+  const lo = t.lossOptions;
+  if (lo !== undefined) {
+    if (!isObj(lo)) e.lossOptions = 'must be an object';
+    else {
+      if (lo.from_logits !== undefined && typeof lo.from_logits !== 'boolean') e['lossOptions.from_logits'] = 'must be true or false';
+      else if (lo.from_logits !== undefined && !String(t.loss).endsWith('crossentropy')) e['lossOptions.from_logits'] = 'only the crossentropy losses take from_logits';
+      if (lo.delta !== undefined) {
+        if (t.loss !== 'huber') e['lossOptions.delta'] = 'only the huber loss takes delta';
+        else {
+          const p = checkNumber(lo.delta, { min: 0, minExclusive: true });
+          if (p) e['lossOptions.delta'] = p;
+        }
+      }
+    }
+  }
+  const metrics = Array.isArray(t.metrics) ? t.metrics : [];
+  if (!Array.isArray(t.metrics) || metrics.some((m) => !METRICS.includes(m as (typeof METRICS)[number]))) e.metrics = `use ${METRICS.join(', ')}`;
+  else if (new Set(metrics).size !== metrics.length) e.metrics = 'each metric once';
+  const put = (k: string, p: string | undefined) => {
+    if (p) e[k] = p;
+  };
+  put('epochs', checkNumber(t.epochs, { int: true, min: 1, max: 1_000_000 }));
+  put('batchSize', checkNumber(t.batchSize, { int: true, min: 1, max: 1_000_000 }));
+  put('validationSplit', checkNumber(t.validationSplit, { min: 0, max: 1, maxExclusive: true }));
+  if (typeof t.shuffle !== 'boolean') e.shuffle = 'must be true or false';
+  if (t.initialEpoch !== undefined) {
+    put('initialEpoch', checkNumber(t.initialEpoch, { int: true, min: 0 }));
+    if (!e.initialEpoch && !e.epochs && (t.initialEpoch as number) >= (t.epochs as number)) e.initialEpoch = 'must be below epochs';
+  }
+  if (t.callbacks !== undefined && !Array.isArray(t.callbacks)) e.callbacks = 'must be a list';
+  const monitors = monitorChoices(metrics.filter((m): m is string => typeof m === 'string'));
+  const seen = new Set<string>();
+  for (const c of Array.isArray(t.callbacks) ? t.callbacks : []) {
+    if (!isObj(c)) {
+      e.callbacks = 'each callback must be an object';
+      continue;
+    }
+    const { name, args } = callbackParts(c);
+    const rules = CALLBACK_RULES[name];
+    if (!rules) {
+      e.callbacks = `unknown callback "${name}"; use ${CALLBACKS.join(', ')}`;
+      continue;
+    }
+    if (seen.has(name)) e[name] = `${name} appears twice`;
+    seen.add(name);
+    for (const [k, rule] of Object.entries(rules)) {
+      const v = args[k];
+      if (v === undefined) continue;
+      if (rule === 'monitor') put(`${name}.${k}`, typeof v === 'string' && monitors.includes(v) ? undefined : `choose one of ${monitors.join(', ')}`);
+      else if (rule === 'bool') put(`${name}.${k}`, typeof v === 'boolean' ? undefined : 'must be true or false');
+      else put(`${name}.${k}`, checkNumber(v, rule));
+    }
+  }
+  if (LR_SCHEDULES.filter((s) => seen.has(s)).length > 1) e.schedule = 'use one learning-rate schedule';
+  return e;
+}
+
+/** A training config as received (unchecked). */
+export type TrainingConfigLike = { [K in keyof TrainingConfig]?: unknown };
+
+/**
+ * Structure and rules together: the config when it is a complete, valid TrainingConfig, else the problems.
+ * Unknown top-level keys are dropped so nothing but a training config reaches the model file.
+ */
+export function parseTrainingConfig(v: unknown): { config: TrainingConfig; errors?: undefined } | { config?: undefined; errors: ConfigErrors } {
+  if (!isObj(v) || !isJson(v, 32, 1000)) return { errors: { '': 'not a training configuration' } };
+  const errors = checkTrainingConfig(v as TrainingConfigLike);
+  if (Object.keys(errors).length > 0) return { errors };
+  const t = v as unknown as TrainingConfig;
+  const config: TrainingConfig = {
+    dataset: t.dataset,
+    target: t.target ?? 'labels',
+    optimizer: { name: t.optimizer.name, params: { ...t.optimizer.params } },
+    loss: t.loss,
+    metrics: [...t.metrics],
+    epochs: t.epochs,
+    batchSize: t.batchSize,
+    validationSplit: t.validationSplit,
+    shuffle: t.shuffle,
+  };
+  if (t.initialEpoch !== undefined) config.initialEpoch = t.initialEpoch;
+  if (t.callbacks !== undefined) config.callbacks = structuredClone(t.callbacks);
+  return { config };
+}
+
+/** The first problem as one line (for a refused edit). */
+export function firstProblem(errors: ConfigErrors): string {
+  const [k, msg] = Object.entries(errors)[0] ?? ['', 'invalid'];
+  return k ? `${k}: ${msg}` : msg;
+}
