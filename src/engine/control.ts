@@ -2,11 +2,13 @@
  * Pause / resume / stop from outside a trainer's loop (the worker's message handler). The loop calls `gate()`
  * between batches and reads `stopRequested`; any trainer takes one of these.
  */
+import type { StopKeeps } from '../core/training';
+
 export class TrainingControl {
   private paused = false;
   private waiters: (() => void)[] = [];
   /** What Stop keeps: the last completed batch's weights or the last completed epoch's. */
-  stopRequested: 'batch' | 'epoch' | undefined;
+  stopRequested: StopKeeps | undefined;
   pause(): void {
     this.paused = true;
   }
@@ -14,7 +16,7 @@ export class TrainingControl {
     this.paused = false;
     for (const w of this.waiters.splice(0)) w();
   }
-  stop(keep: 'batch' | 'epoch' = 'batch'): void {
+  stop(keep: StopKeeps = 'batch'): void {
     this.stopRequested = keep;
     this.resume();
   }

@@ -50,7 +50,7 @@ export function listRuns(workspaceDir: string, modelName: string, runsFolder = D
 }
 
 export function readRun(dir: string, id: string): RunRecord | null {
-  const cfgPath = join(dir, 'config.json');
+  const cfgPath = join(dir, RUN_FILES.config);
   if (!existsSync(cfgPath)) return null;
   let config: Record<string, unknown> | null = null;
   try {
@@ -60,7 +60,7 @@ export function readRun(dir: string, id: string): RunRecord | null {
   }
   const epochs: Record<string, unknown>[] = [];
   let end: Record<string, unknown> | null = null;
-  const mPath = join(dir, 'metrics.jsonl');
+  const mPath = join(dir, RUN_FILES.metrics);
   if (existsSync(mPath)) {
     for (const l of readFileSync(mPath, 'utf8').split('\n')) {
       if (!l.trim()) continue;

@@ -7,7 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { readModel } from '../formats/registry';
-import type { DoneStatus, SessionState } from '../core/training';
+import type { DoneStatus, SessionState, StopKeeps } from '../core/training';
 import type { ModelFile } from '../core/types';
 import { parseWorkerToHost, type StartJob, type WorkerToHost } from '../protocol/worker';
 import { newRunId, runDirFor } from './runFolder';
@@ -162,7 +162,7 @@ export class TrainingSession extends EventEmitter<Events> {
    * Finish the current batch and end, keeping the last completed batch's or epoch's weights. If the worker
    * does not answer within 2 s it is killed (the last checkpoint in the run folder stays usable).
    */
-  stop(keep: 'batch' | 'epoch' = 'batch'): Promise<SessionResult> {
+  stop(keep: StopKeeps = 'batch'): Promise<SessionResult> {
     if (this.ended) return this.result;
     this.setState('stopping');
     if (this.child.connected) this.child.send({ type: 'stop', keep });

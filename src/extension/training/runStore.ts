@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { parseMetricsJsonl, runInfo, type RunInfo } from '../../core/training';
+import { parseMetricsJsonl, RUN_FILES, runInfo, type RunInfo } from '../../core/training';
 import { UserError } from '../../core/types';
 import { DEFAULT_RUNS_FOLDER, safeName } from '../../engine/runFolder';
 
@@ -30,11 +30,11 @@ function readJson(path: string): Record<string, unknown> | undefined {
 
 /** One run folder as a RunInfo (undefined when it is not a run: no config.json). */
 export function readRunInfo(dir: string, id: string, model: string): RunInfo | undefined {
-  const config = readJson(join(dir, 'config.json'));
+  const config = readJson(join(dir, RUN_FILES.config));
   if (!config) return undefined;
-  const metricsPath = join(dir, 'metrics.jsonl');
+  const metricsPath = join(dir, RUN_FILES.metrics);
   const metrics = parseMetricsJsonl(existsSync(metricsPath) ? readFileSync(metricsPath, 'utf8') : '');
-  const label = readJson(join(dir, 'label.json'));
+  const label = readJson(join(dir, RUN_FILES.label));
   const info = runInfo(id, typeof config.model === 'string' ? config.model : model, { ...config, label: label?.name }, metrics);
   if (typeof config.engine === 'string') info.hyper.engine = config.engine;
   // A run without an end line is still running, or was killed before it could write one.
@@ -78,7 +78,7 @@ export function locateRun(workspaceDir: string, id: string, runsFolder?: string)
   }
   const dir = resolve(root, parts[0], parts[1]);
   const rel = relative(root, dir);
-  if (rel.startsWith('..') || rel.split(sep).length !== 2 || !existsSync(join(dir, 'config.json'))) {
+  if (rel.startsWith('..') || rel.split(sep).length !== 2 || !existsSync(join(dir, RUN_FILES.config))) {
     throw new UserError(`The run "${id}" does not exist any more.`, 'Refresh the run list.', 'no-run');
   }
   return { id, dir };
@@ -91,7 +91,7 @@ export function renameRun(workspaceDir: string, id: string, name: string, runsFo
   const { dir } = locateRun(workspaceDir, id, runsFolder);
   const tmp = join(dir, `.label.json.${process.pid}.tmp`);
   writeFileSync(tmp, JSON.stringify({ name: clean }, null, 2));
-  renameSync(tmp, join(dir, 'label.json'));
+  renameSync(tmp, join(dir, RUN_FILES.label));
 }
 
 /** Delete a run's folder (config, metrics, checkpoints, final weights). */
