@@ -14,7 +14,7 @@ import { modelIOShapes } from './training/adapter';
 import { evaluate } from './training/evaluate';
 import { fit, prepareFit, type FitOptions } from './training/fit';
 
-export function fitOptionsOf(job: TrainingJob): FitOptions {
+function fitOptionsOf(job: TrainingJob): FitOptions {
   const t = job.training;
   return {
     optimizer: t.optimizer,
