@@ -4,7 +4,7 @@
  * Each request carries an `id`; its answer (PREDICT_ANSWERS), progress or an `error` carries it back.
  */
 import { isNum, isObj, isStr, isStrArray } from '../core/guards';
-import { isEngineId, type EngineChoice, type EngineId, type ProbeRow, type TrainingConfig } from '../core/training';
+import { isEngineId, type EngineChoice, type EngineId, type ProbeRow, type SkippedEngine, type TrainingConfig } from '../core/training';
 import type { ModelFile } from '../core/types';
 import { answers, protocol, request, type AnswerTo } from './message';
 import { isEvaluation, isTryInfo, isTryInput, isTryOutput, type Evaluation, type TryInfo, type TryInput, type TryOutput } from './training';
@@ -45,7 +45,7 @@ export interface SpeedRequest {
 export interface SpeedReport {
   batch: number;
   rows: ProbeRow[];
-  skipped: { engine: string; reason: string }[];
+  skipped: SkippedEngine[];
 }
 
 export type FromPredictWorker =
@@ -53,7 +53,7 @@ export type FromPredictWorker =
   | { type: 'loaded'; id: number; info: TryInfo; engine: string }
   | { type: 'result'; id: number; output: TryOutput }
   | { type: 'evaluation'; id: number; evaluation: Evaluation }
-  | { type: 'probed'; id: number; engine: string; device: string; skipped: { engine: string; reason: string }[] }
+  | { type: 'probed'; id: number; engine: string; device: string; skipped: SkippedEngine[] }
   /** Sent before each engine (`measuring`) and after it (`report` so far); the answer is `speed`. */
   | { type: 'speedProgress'; id: number; done: number; total: number; measuring?: string; report: SpeedReport }
   | { type: 'speed'; id: number; report: SpeedReport }

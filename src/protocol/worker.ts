@@ -15,6 +15,7 @@ import {
   type EngineChoice,
   type EpochEvent,
   type HistogramItem,
+  type SkippedEngine,
   type LossOptions,
   type StopKeeps,
   type TrainingConfig,
@@ -58,7 +59,7 @@ export type HostToWorker =
 
 export type WorkerToHost =
   | { type: 'ready'; pid: number }
-  | { type: 'engine'; engine: string; device: string; skipped: { engine: string; reason: string }[] }
+  | { type: 'engine'; engine: string; device: string; skipped: SkippedEngine[] }
   /** The data a run uses: a line per split for people, and the sample counts for progress bars. */
   | { type: 'data'; train: string; validation?: string; test?: string; samples: { train: number; validation?: number; test?: number } }
   | { type: 'state'; state: WorkerState }

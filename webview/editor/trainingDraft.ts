@@ -2,7 +2,7 @@
  * The Training panel's form state ("draft") and its conversion to and from a TrainingConfig. The draft keeps
  * numbers as the text the user typed, so a half-typed or wrong value can be shown with its problem; a config
  * is built only from a draft without problems. The rules are the host's (`checkTrainingConfig`), so what the
- * form accepts is what the host accepts. Callback shapes are the engine's (src/engine/training/callbacks.ts):
+ * form accepts is what the host accepts. Callback shapes are src/core/training/callbacks.ts':
  * `{ class_name, config }` with Keras' argument names.
  */
 import {

@@ -13,3 +13,9 @@ export type EngineChoice = (typeof ENGINE_CHOICES)[number];
 
 export const isEngineId = (v: unknown): v is EngineId => ENGINE_IDS.includes(v as EngineId);
 export const isEngineChoice = (v: unknown): v is EngineChoice => ENGINE_CHOICES.includes(v as EngineChoice);
+
+/** An engine that was not used, and why, in words a user can act on. */
+export interface SkippedEngine {
+  engine: EngineId;
+  reason: string;
+}

@@ -1,7 +1,8 @@
 /**
  * A run folder, `<runs folder>/<model>/<run id>/`: config.json (the training config and data settings, engine),
  * metrics.jsonl (src/core/training/metricsFile.ts), checkpoints/best, checkpoints/last and final/ (TF.js
- * models), label.json. Here its summary for the run list and the comparison: final and best metrics, hyper-parameters.
+ * models), label.json. And a run's summary for the run list and the comparison: final and best metrics, and
+ * the hyper-parameters that tell runs apart.
  */
 import type { TrainingConfig } from './config';
 import type { EngineId } from './engines';

@@ -7,20 +7,15 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { ENGINE_IDS, type EngineChoice, type EngineId } from '../../core/training';
+import { ENGINE_IDS, type EngineChoice, type EngineId, type SkippedEngine } from '../../core/training';
 import { UserError } from '../../core/types';
 import { registerFastKernels } from './kernels';
 import type { Tf } from './tf';
 
-export type { EngineId };
+export type { EngineId, SkippedEngine };
 export type EnginePreference = EngineChoice;
 /** Fastest first: the order `auto` tries. */
 export const ENGINE_ORDER: readonly EngineId[] = ENGINE_IDS;
-
-export interface SkippedEngine {
-  engine: EngineId;
-  reason: string;
-}
 
 export interface LoadedEngine {
   tf: Tf;

@@ -1,6 +1,6 @@
 /**
  * Keras optimizers (names and hyper-parameters as keras/src/optimizers/*.py has them) on tfjs optimizers.
- * Keras' defaults come from src/core/training.ts; unknown hyper-parameters (clipnorm, weight_decay, name...) are
+ * Keras' defaults come from src/core/training/config.ts; unknown hyper-parameters (clipnorm, weight_decay, name...) are
  * ignored, an unknown optimizer or a setting tfjs cannot honour is a UserError before training starts.
  */
 import { OPTIMIZER_DEFAULTS, type OptimizerConfig, type OptimizerName } from '../../../core/training';
