@@ -16,7 +16,7 @@
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { registerFastKernels, restoreStockKernels } from '../src/engine/kernels';
+import { registerFastKernels, restoreStockKernels } from '../src/engine/tfjs/kernels';
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -7,9 +7,9 @@
  */
 import { getTemplate } from '../core/templates';
 import { UserError } from '../core/types';
-import { ENGINE_ORDER, loadEngine, type EngineId } from '../engine/engines';
-import { measureTraining, type TrainingSpeed } from '../engine/benchmark';
-import type { Tf } from '../engine/tf';
+import { ENGINE_ORDER, loadEngine, type EngineId } from '../engine/tfjs/engines';
+import { measureTraining, type TrainingSpeed } from '../engine/tfjs/benchmark';
+import type { Tf } from '../engine/tfjs/tf';
 import { parse, out } from './io';
 
 const USAGE = 'bench [--models mnist-mlp,mnist-cnn,autoencoder,char-rnn] [--batches 128,512] [--engines wasm,cpu] [--seconds 3]';

@@ -22,7 +22,7 @@ export async function run(args: string[]): Promise<number> {
   out.stdout.write(`Wrote ${written.join(', ')}\n`);
   if (output.toLowerCase().endsWith('.onnx') && !values['no-verify']) {
     // Loaded lazily: verification needs tfjs and onnxruntime, which the other commands never load.
-    const { verifyOnnxExport } = await import('../engine/verify');
+    const { verifyOnnxExport } = await import('../engine/tfjs/verify');
     const report = await verifyOnnxExport(model, new Uint8Array(readFileSync(output)), { inputsNchw: values.nchw === true });
     out.stdout.write(`${report.text}\n`);
     return report.ok ? 0 : 1;

@@ -1,12 +1,12 @@
 /** `model-studio evaluate MODEL --data SPEC`: Keras' model.evaluate on the dataset's test part (else all of it). */
 import { resolve } from 'node:path';
 import { readModel } from '../formats/registry';
-import { loadEngine } from '../engine/engines';
-import { buildTfModel } from '../engine/model';
+import { loadEngine } from '../engine/tfjs/engines';
+import { buildTfModel } from '../engine/tfjs/model';
 import { inputAsTarget } from '../engine/datasets/source';
 import { loadDataset } from '../engine/datasets/spec';
-import { evaluate } from '../engine/training/fit';
-import { modelIOShapes } from '../engine/training/adapter';
+import { evaluate } from '../engine/tfjs/training/evaluate';
+import { modelIOShapes } from '../engine/tfjs/training/adapter';
 import { engineOption, formatLogs, trainingFlags, trainingFor } from './training-options';
 import { parse, out } from './io';
 

@@ -6,12 +6,12 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { UserError } from '../core/types';
 import { readModel } from '../formats/registry';
-import { loadEngine } from '../engine/engines';
-import { buildTfModel } from '../engine/model';
+import { loadEngine } from '../engine/tfjs/engines';
+import { buildTfModel } from '../engine/tfjs/model';
 import { inputData, readNpyFile, writeNpy } from '../engine/datasets/npy';
 import { elementCount } from '../engine/datasets/source';
-import { modelIOShapes, reshapeCompatible } from '../engine/training/adapter';
-import type { Tensor } from '../engine/tf';
+import { modelIOShapes, reshapeCompatible } from '../engine/tfjs/training/adapter';
+import type { Tensor } from '../engine/tfjs/tf';
 import { engineOption } from './training-options';
 import { parse, out } from './io';
 

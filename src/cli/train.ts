@@ -11,8 +11,8 @@ import { defaultTrainingConfig, trainingConfigOf } from '../core/training';
 import { UserError, type ModelFile } from '../core/types';
 import { readModel, writeModel } from '../formats/registry';
 import { SessionManager, trainedModel, type SessionResult, type TrainingSession } from '../engine/sessions';
-import { ENGINE_ORDER, type EngineId } from '../engine/engines';
-import { fastestEngine, formatRate, probeEngines, probeTable, type ProbeResult } from '../engine/benchmark';
+import { ENGINE_ORDER, type EngineId } from '../engine/tfjs/engines';
+import { fastestEngine, formatRate, probeEngines, probeTable, type ProbeResult } from '../engine/tfjs/benchmark';
 import { engineOption, formatLogs, trainingFlags, trainingFor } from './training-options';
 import { parse, out } from './io';
 

@@ -1,7 +1,7 @@
 /** Options shared by train / evaluate / demo: the training config from the model file plus CLI overrides. */
 import { defaultTrainingConfig, ENGINE_CHOICES, isEngineChoice, optimizer as optimizerConfig, trainingConfigOf, type EngineChoice, type TrainingConfig } from '../core/training';
 import { UserError, type ModelFile } from '../core/types';
-import { optimizerId } from '../engine/training/optimizers';
+import { optimizerId } from '../engine/tfjs/training/optimizers';
 
 export function engineOption(v: string | undefined): EngineChoice {
   const e = v ?? process.env.MODEL_STUDIO_ENGINE ?? 'auto';

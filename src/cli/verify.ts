@@ -25,7 +25,7 @@ export async function run(args: string[]): Promise<number> {
     [1, 1],
   );
   // Loaded lazily: tfjs and onnxruntime are heavy.
-  const { verifyModelFile } = await import('../engine/verify');
+  const { verifyModelFile } = await import('../engine/tfjs/verify');
   const report = await verifyModelFile(resolve(positionals[0]!), {
     batch: positive(values.batch, 'batch', true),
     seed: values.seed === undefined ? undefined : Math.trunc(Number(values.seed)) || 0,

@@ -1,5 +1,5 @@
 /**
- * How to start one of our child-process entries (training worker, predict worker, CLI): its esbuild bundle
+ * How to start one of our child-process entries (training worker, predict-and-probe worker, CLI): its esbuild bundle
  * beside the running bundle, or — when the caller itself runs from TypeScript source (tests,
  * `node --import tsx`) — its source through tsx.
  */

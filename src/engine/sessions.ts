@@ -10,7 +10,7 @@ import { readModel } from '../formats/registry';
 import type { DoneStatus, SessionState, StopKeeps } from '../core/training';
 import type { ModelFile } from '../core/types';
 import { parseWorkerToHost, type StartJob, type WorkerToHost } from '../protocol/worker';
-import { newRunId, runDirFor } from './runs';
+import { newRunId, runDirFor } from './runFolder';
 import { childEntry, type ChildEntry } from './childEntry';
 
 /** How long a worker may take to answer Stop before it is killed. */

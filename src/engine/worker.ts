@@ -5,7 +5,7 @@
  */
 import { parseHostToWorker, type WorkerToHost } from '../protocol/worker';
 import { failure, runJob } from './job';
-import { TrainingControl } from './training/fit';
+import { TrainingControl } from './control';
 
 const control = new TrainingControl();
 let started = false;

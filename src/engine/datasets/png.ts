@@ -20,43 +20,57 @@ export function isPng(bytes: Uint8Array): boolean {
   return bytes.length >= 8 && SIGNATURE.every((b, i) => bytes[i] === b);
 }
 
-export function decodePng(bytes: Uint8Array, where = 'image'): DecodedImage {
-  if (!isPng(bytes)) throw new UserError(`${where} is not a PNG file.`, undefined, 'png-signature');
+/** The chunks a decoder needs: the header's fields, the palette, transparency and the image data. */
+interface PngChunks {
+  width: number;
+  height: number;
+  bitDepth: number;
+  colorType: number;
+  interlace: number;
+  palette?: Uint8Array;
+  transparency?: Uint8Array;
+  idat: Uint8Array[];
+}
+
+function readChunks(bytes: Uint8Array, where: string): PngChunks {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const c: PngChunks = { width: 0, height: 0, bitDepth: 0, colorType: -1, interlace: 0, idat: [] };
   let pos = 8;
-  let width = 0;
-  let height = 0;
-  let bitDepth = 0;
-  let colorType = -1;
-  let interlace = 0;
-  let palette: Uint8Array | undefined;
-  let transparency: Uint8Array | undefined;
-  const idat: Uint8Array[] = [];
   while (pos + 8 <= bytes.length) {
     const len = view.getUint32(pos);
     const type = String.fromCharCode(...bytes.subarray(pos + 4, pos + 8));
     const body = bytes.subarray(pos + 8, pos + 8 + len);
     if (body.length < len) throw new UserError(`${where}: PNG chunk ${type} is truncated.`, undefined, 'png-truncated');
     if (type === 'IHDR') {
-      width = view.getUint32(pos + 8);
-      height = view.getUint32(pos + 12);
-      bitDepth = body[8];
-      colorType = body[9];
-      interlace = body[12];
-    } else if (type === 'PLTE') palette = body;
-    else if (type === 'tRNS') transparency = body;
-    else if (type === 'IDAT') idat.push(body);
+      c.width = view.getUint32(pos + 8);
+      c.height = view.getUint32(pos + 12);
+      c.bitDepth = body[8];
+      c.colorType = body[9];
+      c.interlace = body[12];
+    } else if (type === 'PLTE') c.palette = body;
+    else if (type === 'tRNS') c.transparency = body;
+    else if (type === 'IDAT') c.idat.push(body);
     else if (type === 'IEND') break;
     pos += 12 + len;
   }
+  return c;
+}
+
+/** Samples stored per pixel, after checking that this decoder reads the image's format. */
+function storedChannels(c: PngChunks, where: string): number {
+  const { width, height, bitDepth, colorType } = c;
   if (colorType < 0 || width === 0 || height === 0) throw new UserError(`${where}: PNG without an image header.`, undefined, 'png-header');
-  if (interlace !== 0) {
+  if (c.interlace !== 0) {
     throw new UserError(`${where}: interlaced PNGs are not supported.`, 'Save the image without interlacing (Adam7 off).', 'png-interlaced');
   }
   const stored = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 }[colorType as 0 | 2 | 3 | 4 | 6];
   if (!stored || !(bitDepth === 8 || bitDepth === 16 || (colorType === 3 && bitDepth <= 8) || (colorType === 0 && bitDepth < 8))) {
     throw new UserError(`${where}: PNG color type ${colorType} with bit depth ${bitDepth} is not supported.`, 'Save it as 8-bit grayscale, RGB or RGBA.', 'png-format');
   }
+  return stored;
+}
+
+function inflateIdat(idat: Uint8Array[], where: string): Uint8Array {
   const total = idat.reduce((a, c) => a + c.length, 0);
   const compressed = new Uint8Array(total);
   let off = 0;
@@ -64,16 +78,15 @@ export function decodePng(bytes: Uint8Array, where = 'image'): DecodedImage {
     compressed.set(c, off);
     off += c.length;
   }
-  let raw: Uint8Array;
   try {
-    raw = inflateSync(compressed);
+    return inflateSync(compressed);
   } catch {
     throw new UserError(`${where}: the PNG image data is corrupt.`, undefined, 'png-corrupt');
   }
-  const bitsPerPixel = stored * bitDepth;
-  const stride = Math.ceil((width * bitsPerPixel) / 8);
-  const bpp = Math.max(1, bitsPerPixel >> 3); // bytes per complete pixel, for the filters
-  if (raw.length < height * (stride + 1)) throw new UserError(`${where}: the PNG image data is truncated.`, undefined, 'png-truncated');
+}
+
+/** Undo the scanline filters: `height` lines of `stride` bytes; `bpp` bytes per complete pixel. */
+function unfilter(raw: Uint8Array, height: number, stride: number, bpp: number, where: string): Uint8Array {
   const lines = new Uint8Array(height * stride);
   for (let y = 0; y < height; y++) {
     const filter = raw[y * (stride + 1)];
@@ -111,7 +124,12 @@ export function decodePng(bytes: Uint8Array, where = 'image'): DecodedImage {
       cur[i] = v & 0xff;
     }
   }
-  // Unpack to 8-bit samples.
+  return lines;
+}
+
+/** Unpack to 8-bit samples (16-bit keeps its high byte; low-bit gray is scaled to 0..255). */
+function unpack(lines: Uint8Array, c: PngChunks, stored: number, stride: number): Uint8Array {
+  const { width, height, bitDepth, colorType } = c;
   const samples = new Uint8Array(width * height * stored);
   for (let y = 0; y < height; y++) {
     const line = lines.subarray(y * stride, (y + 1) * stride);
@@ -128,7 +146,12 @@ export function decodePng(bytes: Uint8Array, where = 'image'): DecodedImage {
       samples[y * width * stored + i] = v;
     }
   }
-  if (colorType !== 3) return { width, height, channels: stored, data: samples };
+  return samples;
+}
+
+/** Palette indices to RGB, or RGBA when the image has transparency. */
+function applyPalette(samples: Uint8Array, c: PngChunks, where: string): DecodedImage {
+  const { width, height, palette, transparency } = c;
   if (!palette) throw new UserError(`${where}: palette PNG without a palette.`, undefined, 'png-corrupt');
   const alpha = transparency !== undefined;
   const channels = alpha ? 4 : 3;
@@ -141,6 +164,21 @@ export function decodePng(bytes: Uint8Array, where = 'image'): DecodedImage {
     if (alpha) data[p * channels + 3] = k < (transparency as Uint8Array).length ? (transparency as Uint8Array)[k] : 255;
   }
   return { width, height, channels, data };
+}
+
+export function decodePng(bytes: Uint8Array, where = 'image'): DecodedImage {
+  if (!isPng(bytes)) throw new UserError(`${where} is not a PNG file.`, undefined, 'png-signature');
+  const chunks = readChunks(bytes, where);
+  const stored = storedChannels(chunks, where);
+  const { width, height, bitDepth, colorType } = chunks;
+  const raw = inflateIdat(chunks.idat, where);
+  const bitsPerPixel = stored * bitDepth;
+  const stride = Math.ceil((width * bitsPerPixel) / 8);
+  const bpp = Math.max(1, bitsPerPixel >> 3); // bytes per complete pixel, for the filters
+  if (raw.length < height * (stride + 1)) throw new UserError(`${where}: the PNG image data is truncated.`, undefined, 'png-truncated');
+  const samples = unpack(unfilter(raw, height, stride, bpp, where), chunks, stored, stride);
+  if (colorType !== 3) return { width, height, channels: stored, data: samples };
+  return applyPalette(samples, chunks, where);
 }
 
 /** Encode 8-bit pixels as a PNG (used by tests and by previews; filter 0, zlib-deflated). */

@@ -15,7 +15,7 @@ export async function installEngine(ctx: CommandContext): Promise<void> {
     { title: 'Install TensorFlow Engine' },
   );
   if (!pkg) return;
-  const { installEngine: install } = await import('../../engine/install');
+  const { installEngine: install } = await import('../../engine/tfjs/install');
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Installing ${pkg.label}`, cancellable: false }, async (progress) => {
     try {
       await install(pkg.label, ctx.engineDirs[0], (p) => {

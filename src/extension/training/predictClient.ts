@@ -1,6 +1,7 @@
 /**
- * The host side of the "try the model" worker: forks predictWorker, sends requests and matches answers by
- * id. No vscode here, so tests drive it from Node. The worker is short-lived: it exits when idle.
+ * The host side of the predict-and-probe worker (src/engine/predict/predictProbeWorker.ts): forks it, sends
+ * requests and matches answers by id. No vscode here, so tests drive it from Node. The worker is short-lived:
+ * it exits when idle.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { isUserError, UserError } from '../../core/types';
@@ -18,9 +19,9 @@ import {
   type ToPredictWorker,
 } from '../../protocol/predict';
 
-/** The bundle `dist/predictWorker.js` next to the bundled host, or the TypeScript source through tsx. */
+/** The bundle `dist/predictProbeWorker.js` next to the bundled host, or the TypeScript source through tsx. */
 export function predictWorkerLaunch(): ChildEntry {
-  return childEntry('predictWorker.js', 'src/extension/training/predictWorker.ts');
+  return childEntry('predictProbeWorker.js', 'src/engine/predict/predictProbeWorker.ts');
 }
 
 /** Omit over each member of a union (plain Omit merges the union first). */

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wr
 import { join, relative, resolve, sep } from 'node:path';
 import { parseMetricsJsonl, RUN_FILES, runInfo, type RunInfo } from '../../core/training';
 import { UserError } from '../../core/types';
-import { DEFAULT_RUNS_FOLDER, safeName } from '../../engine/runs';
+import { DEFAULT_RUNS_FOLDER, safeName } from '../../engine/runFolder';
 
 export interface RunLocation {
   /** `<model folder>/<run id>`: unique across models, and what the view sends back. */

@@ -5,9 +5,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getTemplate } from '../../../src/core/templates';
-import { EngineUnavailable, loadEngine } from '../../../src/engine/engines';
-import { fastestEngine, measureTraining, probeEngines, probeTable, sortFastestFirst, type ProbeRow } from '../../../src/engine/benchmark';
-import type { Tf } from '../../../src/engine/tf';
+import { EngineUnavailable, loadEngine } from '../../../src/engine/tfjs/engines';
+import { fastestEngine, measureTraining, probeEngines, probeTable, sortFastestFirst, type ProbeRow } from '../../../src/engine/tfjs/benchmark';
+import type { Tf } from '../../../src/engine/tfjs/tf';
 
 const template = (id: string) => {
   const t = getTemplate(id);

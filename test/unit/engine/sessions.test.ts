@@ -8,8 +8,8 @@ import { optimizer, trainingConfigOf, type TrainingConfig } from '../../../src/c
 import type { ModelFile } from '../../../src/core/types';
 import { readModel, writeModel } from '../../../src/formats/registry';
 import { SessionManager, trainedModel, type TrainingSession } from '../../../src/engine/sessions';
-import { listRuns } from '../../../src/engine/runs';
-import { buildTfModel, readTfWeights } from '../../../src/engine/model';
+import { listRuns } from '../../../src/engine/runFolder';
+import { buildTfModel, readTfWeights } from '../../../src/engine/tfjs/model';
 import { parseHostToWorker, parseWorkerToHost } from '../../../src/protocol/worker';
 import { tempDir } from '../../helpers/paths';
 

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelFile, NamedTensor } from '../../../src/core/types';
 import { expectedWeights } from '../../../src/core/analysis';
 import type { H5GroupNode, H5Node } from '../../../src/formats/hdf5';
-import { buildTfModel } from '../../../src/engine/model';
+import { buildTfModel } from '../../../src/engine/tfjs/model';
 
 export const FIXTURES = path.resolve(__dirname, '../../..', '../shared/fixtures/real');
 

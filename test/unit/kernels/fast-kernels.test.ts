@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { registerFastKernels, restoreStockKernels } from '../../../src/engine/kernels';
+import { registerFastKernels, restoreStockKernels } from '../../../src/engine/tfjs/kernels';
 import { assertClose } from '../../helpers/assertions';
 import { commonConvCases, type ConvCase } from './convCases';
 

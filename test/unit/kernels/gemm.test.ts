@@ -1,8 +1,8 @@
 /** The cpu GEMM against a naive triple loop, on every remainder of its 4x4 blocking, and transpose2d. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gemm } from '../../../src/engine/kernels/gemm';
-import { transpose2d } from '../../../src/engine/kernels/im2col';
+import { gemm } from '../../../src/engine/tfjs/kernels/gemm';
+import { transpose2d } from '../../../src/engine/tfjs/kernels/im2col';
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;

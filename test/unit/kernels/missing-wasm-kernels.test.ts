@@ -9,13 +9,13 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { getTemplate } from '../../../src/core/templates';
 import { reconcileWeights } from '../../../src/core/initializers';
-import { loadEngine } from '../../../src/engine/engines';
-import { buildTfModel } from '../../../src/engine/model';
-import { missingKernel } from '../../../src/engine/job';
-import { fit } from '../../../src/engine/training/fit';
+import { loadEngine } from '../../../src/engine/tfjs/engines';
+import { buildTfModel } from '../../../src/engine/tfjs/model';
+import { missingKernel } from '../../../src/engine/tfjs/trainableEngine';
+import { fit } from '../../../src/engine/tfjs/training/fit';
 import { arraySource } from '../../../src/engine/datasets/source';
-import { registerFastKernels, restoreStockKernels } from '../../../src/engine/kernels';
-import { segmentSumRows } from '../../../src/engine/kernels/segment_kernels';
+import { registerFastKernels, restoreStockKernels } from '../../../src/engine/tfjs/kernels';
+import { segmentSumRows } from '../../../src/engine/tfjs/kernels/segment_kernels';
 
 const NEW_KERNELS = ['UnsortedSegmentSum', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'];
 

@@ -1,5 +1,5 @@
 /**
- * The webgpu kernels we replace (src/engine/kernels/webgpu) against the tfjs cpu backend, to 1e-4, on random
+ * The webgpu kernels we replace (src/engine/tfjs/kernels/webgpu) against the tfjs cpu backend, to 1e-4, on random
  * inputs: stride 1 and 2, 'same' / 'valid' / explicit padding, batch > 1, odd sizes, Cin = 1, several filter
  * sizes, reductions long enough to be split (split-K partials + sum). Runs on whatever Vulkan adapter Dawn finds:
  * Mesa's llvmpipe on a machine without a GPU. No adapter is a failure, never a skip.
@@ -7,8 +7,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { registerFastKernels, restoreStockKernels } from '../../../src/engine/kernels';
-import { filterGradTiling } from '../../../src/engine/kernels/webgpu/filter_grad_programs';
+import { registerFastKernels, restoreStockKernels } from '../../../src/engine/tfjs/kernels';
+import { filterGradTiling } from '../../../src/engine/tfjs/kernels/webgpu/filter_grad_programs';
 import { assertClose } from '../../helpers/assertions';
 import { commonConvCases, type ConvCase } from './convCases';
 

@@ -10,7 +10,7 @@ import { analyze } from '../../../src/core/analysis';
 import { reconcileWeights } from '../../../src/core/initializers';
 import { templates } from '../../../src/core/templates';
 import { isUserError, type ModelFile } from '../../../src/core/types';
-import { verifyModelFile, verifyOnnxExport } from '../../../src/engine/verify';
+import { verifyModelFile, verifyOnnxExport } from '../../../src/engine/tfjs/verify';
 import { exportOnnx } from '../../../src/formats/onnx/export';
 import { importOnnx } from '../../../src/formats/onnx/import';
 import { onnx } from '../../../src/formats/onnx/proto';

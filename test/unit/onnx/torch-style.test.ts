@@ -8,7 +8,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../../src/core/analysis';
 import type { ModelFile } from '../../../src/core/types';
-import { verifyOnnxExport } from '../../../src/engine/verify';
+import { verifyOnnxExport } from '../../../src/engine/tfjs/verify';
 import { exportOnnx } from '../../../src/formats/onnx/export';
 import { importOnnx } from '../../../src/formats/onnx/import';
 import { attr, floatTensor, int64Tensor, onnx, type AttrValue } from '../../../src/formats/onnx/proto';

@@ -3,9 +3,9 @@
  * ModelCheckpoint's monitor, step and exponential learning-rate decay, histograms. The fit loop asks them
  * what to do; they never touch tensors. Config objects are Keras' `{class_name, config}` or `{name, ...args}`.
  */
-import { CALLBACK_DEFAULTS, callbackParts, CALLBACKS } from '../../core/training';
-import type { JsonObject } from '../../core/types';
-import { UserError } from '../../core/types';
+import { CALLBACK_DEFAULTS, callbackParts, CALLBACKS } from '../../../core/training';
+import type { JsonObject } from '../../../core/types';
+import { UserError } from '../../../core/types';
 
 export interface CallbackSpec {
   name: string;

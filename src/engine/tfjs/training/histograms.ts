@@ -3,8 +3,8 @@
  * "how initialisation and activation shape the distributions" experiment. Activations are taken on a fixed
  * sample of the data (the first `samples` rows, default 256) so epochs are comparable.
  */
-import type { HistogramItem } from '../../core/training';
-import type { DataSource } from '../datasets/source';
+import type { HistogramItem } from '../../../core/training';
+import type { DataSource } from '../../datasets/source';
 import type { LayersModel, Tensor, Tf } from '../tf';
 import type { DataAdapter } from './adapter';
 

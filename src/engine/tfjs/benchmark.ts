@@ -6,12 +6,12 @@
  * measures the engine and not the data path), after warm-up. `probeEngines` loads each engine in turn in this
  * process (switching tfjs backends with tf.setBackend is fine), measures briefly, and sorts fastest first.
  */
-import { trainingConfigOf, type ProbeRow, type TrainingSpeed } from '../core/training';
+import { trainingConfigOf, type ProbeRow, type TrainingSpeed } from '../../core/training';
 export type { ProbeRow, TrainingSpeed };
-import type { ModelFile } from '../core/types';
+import type { ModelFile } from '../../core/types';
 import { ENGINE_ORDER, loadEngine, type EngineId, type EngineOptions, type SkippedEngine } from './engines';
 import { buildTfModel } from './model';
-import { rng } from './datasets/source';
+import { rng } from '../datasets/source';
 import { modelIOShapes } from './training/adapter';
 import { lossFn, lossId, type LossId } from './training/losses';
 import { makeOptimizer } from './training/optimizers';
@@ -59,7 +59,7 @@ function trainer(tf: Tf, model: LayersModel, file: ModelFile, optimizer: ReturnT
   };
 }
 
-/** Targets in the form the loss takes (as src/engine/training/adapter.ts makes them from real data). */
+/** Targets in the form the loss takes (as src/engine/tfjs/training/adapter.ts makes them from real data). */
 function targets(tf: Tf, id: LossId, input: Tensor | undefined, n: number, outShape: number[], random: () => number): Tensor {
   if (input) return input.clone(); // autoencoders: the input is the target
   const classes = outShape[outShape.length - 1];

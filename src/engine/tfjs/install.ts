@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { UserError } from '../core/types';
+import { UserError } from '../../core/types';
 
 export type EnginePackage = '@tensorflow/tfjs-node' | '@tensorflow/tfjs-node-gpu';
 

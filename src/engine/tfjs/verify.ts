@@ -4,14 +4,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { analyze, expectedWeights } from '../core/analysis';
-import { rng } from '../core/initializers';
-import { withDefaults } from '../core/layers';
-import { UserError, type ModelFile } from '../core/types';
-import { exportOnnx, isNchwInput } from '../formats/onnx/export';
-import { toFirstPerm, transposeData } from '../formats/onnx/emitter';
-import { decodeModel, DT } from '../formats/onnx/proto';
-import { readModel } from '../formats/registry';
+import { analyze, expectedWeights } from '../../core/analysis';
+import { rng } from '../../core/initializers';
+import { withDefaults } from '../../core/layers';
+import { UserError, type ModelFile } from '../../core/types';
+import { exportOnnx, isNchwInput } from '../../formats/onnx/export';
+import { toFirstPerm, transposeData } from '../../formats/onnx/emitter';
+import { decodeModel, DT } from '../../formats/onnx/proto';
+import { readModel } from '../../formats/registry';
 import { buildTfModel } from './model';
 import type { Tf } from './tf';
 

@@ -4,7 +4,7 @@
  * categorical outputs are renormalised, `from_logits` uses the numerically stable forms.
  * Every function returns one value per sample; callers average over the batch.
  */
-import { UserError } from '../../core/types';
+import { UserError } from '../../../core/types';
 import type { Tensor, Tf } from '../tf';
 
 export type LossId =

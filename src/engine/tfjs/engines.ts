@@ -7,8 +7,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { ENGINE_IDS, type EngineChoice, type EngineId, type SkippedEngine } from '../core/training';
-import { UserError } from '../core/types';
+import { ENGINE_IDS, type EngineChoice, type EngineId, type SkippedEngine } from '../../core/training';
+import { UserError } from '../../core/types';
 import { registerFastKernels } from './kernels';
 import type { Tf } from './tf';
 
@@ -58,7 +58,7 @@ export interface EngineOptions {
   webgpuModule?: () => WebGpuModule;
   /** Run the smoke test (default true). */
   smokeTest?: boolean;
-  /** Register the faster kernels of src/engine/kernels over the stock ones (default true). */
+  /** Register the faster kernels of src/engine/tfjs/kernels over the stock ones (default true). */
   fastKernels?: boolean;
 }
 

@@ -3,8 +3,8 @@
  * trace mid-epoch) and turns packed batches into tensors of the model's input shape and the loss's target form
  * (class indices for sparse losses, one-hot for categorical, 0/1 floats for binary).
  */
-import { UserError, type Shape } from '../../core/types';
-import { elementCount, type DataBatch, type DataSource } from '../datasets/source';
+import { UserError, type Shape } from '../../../core/types';
+import { elementCount, type DataBatch, type DataSource } from '../../datasets/source';
 import type { LayersModel, Tensor, Tf } from '../tf';
 import type { LossId } from './losses';
 

@@ -3,8 +3,8 @@
  * Keras' defaults come from src/core/training/config.ts; unknown hyper-parameters (clipnorm, weight_decay, name...) are
  * ignored, an unknown optimizer or a setting tfjs cannot honour is a UserError before training starts.
  */
-import { OPTIMIZER_DEFAULTS, type OptimizerConfig, type OptimizerName } from '../../core/training';
-import { UserError } from '../../core/types';
+import { OPTIMIZER_DEFAULTS, type OptimizerConfig, type OptimizerName } from '../../../core/training';
+import { UserError } from '../../../core/types';
 import type { Tf } from '../tf';
 
 export type TfOptimizer = import('@tensorflow/tfjs').Optimizer;

@@ -1,18 +1,16 @@
 /**
- * The "try the model" worker: a child process that loads one model (with src/engine/model.ts) and answers
- * predict and evaluate requests, so tfjs never runs on the extension host's event loop. The host starts it
- * when the Try tab is used and ends it when the model changes or the view closes. It also answers the engine
- * picker's questions: which engine loads (`probe`) and how fast each trains a model (`probeSpeed`).
+ * The predict-and-probe worker: a child process that loads one model (../tfjs/tryContext.ts) and answers
+ * predict and evaluate requests (../tfjs/predict.ts), so tfjs never runs on the extension host's event loop.
+ * The host starts it when the Try tab is used and ends it when the model changes or the view closes. It also
+ * answers the engine picker's questions: which engine loads (`probe`) and how fast each trains a model
+ * (`probeSpeed`).
  */
 import { isUserError, type UserError } from '../../core/types';
-import { loadEngine, type EnginePreference } from '../../engine/engines';
-import { buildTfModel } from '../../engine/model';
-import { probeEngines, sortFastestFirst, type ProbeRow } from '../../engine/benchmark';
-import { loadDataset } from '../../engine/datasets/spec';
-import { ASCII_VOCAB } from '../../engine/datasets/text';
-import { rng } from '../../engine/datasets/source';
-import { evaluateClasses, predict, tryInfoOf, type TryContext } from './predict';
-import { parseToPredictWorker, type FromPredictWorker, type LoadRequest, type SpeedReport, type SpeedRequest } from '../../protocol/predict';
+import { loadEngine } from '../tfjs/engines';
+import { probeEngines, sortFastestFirst, type ProbeRow } from '../tfjs/benchmark';
+import { evaluateClasses, predict, tryInfoOf, type TryContext } from '../tfjs/predict';
+import { loadTryContext } from '../tfjs/tryContext';
+import { parseToPredictWorker, type FromPredictWorker, type SpeedReport, type SpeedRequest } from '../../protocol/predict';
 
 let ctx: TryContext | undefined;
 
@@ -23,40 +21,6 @@ function send(m: FromPredictWorker): void {
 function errorOf(id: number, e: unknown): FromPredictWorker {
   if (isUserError(e)) return { type: 'error', id, message: e.message, hint: (e as UserError).hint };
   return { type: 'error', id, message: `The model could not be run: ${e instanceof Error ? e.message : String(e)}` };
-}
-
-async function load(req: LoadRequest): Promise<{ ctx: TryContext; engine: string }> {
-  const pref: EnginePreference = req.engine && req.engine !== 'auto' ? req.engine : 'wasm';
-  let loaded;
-  try {
-    loaded = await loadEngine(pref, { extraDirs: req.engineDirs });
-  } catch {
-    loaded = await loadEngine('cpu');
-  }
-  const { tf } = loaded;
-  ctx?.model.dispose();
-  const model = await buildTfModel(tf, req.model);
-  const next: TryContext = { tf, model, training: req.training, random: req.seed !== undefined ? rng(req.seed) : undefined };
-  const inputShape = model.inputs[0]?.shape.slice(1);
-  if (req.training?.dataset) {
-    try {
-      const data = await loadDataset(req.training.dataset, { baseDir: req.baseDir, cacheDir: req.cacheDir, inputShape, timeoutMs: 15000 });
-      next.test = data.test;
-      const names = data.info.classNames;
-      if (Array.isArray(names)) next.classNames = names.map(String);
-      else if (data.test?.labels.kind === 'class' && data.test.labels.classNames) next.classNames = data.test.labels.classNames;
-      if (typeof data.info.vocabulary === 'string') next.vocabulary = Array.from(data.info.vocabulary);
-    } catch {
-      // Trying the model does not need the dataset; without it there is no test-sample picker.
-    }
-  }
-  // The char-rnn template's 96-symbol Embedding is the text dataset's default vocabulary.
-  if (!next.vocabulary && model.inputs[0]?.dtype === 'int32') {
-    const emb = model.layers.find((l) => l.getClassName() === 'Embedding');
-    const inputDim = (emb?.getConfig() as { inputDim?: number } | undefined)?.inputDim;
-    if (inputDim === ASCII_VOCAB.length) next.vocabulary = ASCII_VOCAB;
-  }
-  return { ctx: next, engine: loaded.device };
 }
 
 /** Measure the model on each engine, reporting before and after each one so the host can show progress. */
@@ -90,7 +54,7 @@ process.on('message', async (raw) => {
   try {
     switch (m.type) {
       case 'load': {
-        const r = await load(m.request);
+        const r = await loadTryContext(m.request, ctx);
         ctx = r.ctx;
         send({ type: 'loaded', id: m.id, info: tryInfoOf(ctx), engine: r.engine });
         break;

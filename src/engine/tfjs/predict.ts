@@ -1,12 +1,13 @@
 /**
  * "Try the model" inference: what input a model takes (TryInfo), running it on the user's input (a drawing,
  * a test sample, numbers, a seed text), and a confusion matrix over a labelled test set. The tf namespace
- * comes in as a value; this runs in the predict worker (predictWorker.ts), never on the extension host.
+ * comes in as a value; this runs in the predict-and-probe worker (src/engine/predict/predictProbeWorker.ts),
+ * never on the extension host.
  */
 import type { TrainingConfig } from '../../core/training';
 import { UserError } from '../../core/types';
-import { elementCount, type DataSource } from '../../engine/datasets/source';
-import type { LayersModel, Tensor, Tf } from '../../engine/tf';
+import { elementCount, type DataSource } from '../datasets/source';
+import type { LayersModel, Tensor, Tf } from './tf';
 import type { Evaluation, TryInfo, TryInput, TryOutput } from '../../protocol/training';
 
 export interface TryContext {

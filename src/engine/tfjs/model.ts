@@ -3,11 +3,11 @@
  * whole product) and `tf.models.modelFromJSON`; weights are then assigned by name, never by position alone,
  * so a graph edited in the editor keeps the weights of the layers it still has.
  */
-import { analyze, expectedWeights } from '../core/analysis';
-import { TFJS_DEPARTURE_CODE } from '../core/layers/tfjsSupport';
-import { UserError, type Json, type JsonObject, type ModelFile, type NamedTensor } from '../core/types';
-import { toTfjsSpelling } from '../formats/keras-config-layer';
-import { kerasConfigFromGraph } from '../formats/keras-config-write';
+import { analyze, expectedWeights } from '../../core/analysis';
+import { TFJS_DEPARTURE_CODE } from '../../core/layers/tfjsSupport';
+import { UserError, type Json, type JsonObject, type ModelFile, type NamedTensor } from '../../core/types';
+import { toTfjsSpelling } from '../../formats/keras-config-layer';
+import { kerasConfigFromGraph } from '../../formats/keras-config-write';
 import type { LayersModel, Tf } from './tf';
 
 type LayerVariable = LayersModel['weights'][number];

@@ -1,0 +1,48 @@
+/**
+ * The data of a training job, as every trainer reads it: the dataset's splits, a separate validation set or
+ * a validation split, and autoencoder targets (`target: 'input'`). Download progress goes out as log lines.
+ */
+import type { DataDescription, TrainingJob } from '../trainer';
+import { describeSource, inputAsTarget, validationSplit, type DataSource } from './source';
+import { loadDataset } from './spec';
+
+export interface JobData {
+  train: DataSource;
+  validation?: DataSource;
+  test?: DataSource;
+  /** Whatever the dataset tells about itself (class names, vocabulary, ...). */
+  info: Record<string, unknown>;
+}
+
+/** `dataset` is the job's data spec (checked by the caller); `inputShape` sizes synthetic data and images. */
+export async function loadJobData(job: TrainingJob, dataset: string, inputShape: (number | null)[], log: (line: string) => void): Promise<JobData> {
+  const t = job.training;
+  const onProgress = (p: { file: string; received: number; total?: number }) =>
+    log(`Downloading ${p.file}: ${(p.received / 1e6).toFixed(1)}${p.total ? ` of ${(p.total / 1e6).toFixed(1)}` : ''} MB`);
+  const ctx = { baseDir: job.baseDir, cacheDir: job.cacheDir, inputShape, onProgress };
+  const data = await loadDataset(dataset, ctx);
+  const asTarget = t.target === 'input';
+  let train = asTarget ? inputAsTarget(data.train) : data.train;
+  let validation = data.validation && (asTarget ? inputAsTarget(data.validation) : data.validation);
+  if (job.validationData) {
+    const v = await loadDataset(job.validationData, ctx);
+    validation = asTarget ? inputAsTarget(v.train) : v.train;
+  } else if (!validation && t.validationSplit > 0) {
+    const split = validationSplit(train, t.validationSplit);
+    train = split.train;
+    validation = split.validation;
+  }
+  const test = data.test && (asTarget ? inputAsTarget(data.test) : data.test);
+  return { train, validation, test, info: data.info };
+}
+
+/** One line per split, as the host shows them and config.json keeps them, and the sample counts. */
+export function describeJobData(d: JobData): DataDescription {
+  return {
+    train: describeSource(d.train),
+    validation: d.validation && describeSource(d.validation),
+    test: d.test && describeSource(d.test),
+    samples: { train: d.train.size, validation: d.validation?.size, test: d.test?.size },
+    info: d.info,
+  };
+}

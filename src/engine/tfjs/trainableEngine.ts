@@ -1,0 +1,68 @@
+/**
+ * An engine that can train this model. A backend may lack a backward kernel (our kernels fill wasm's known
+ * gaps): with 'auto' the next engine in ENGINE_ORDER is tried; a named engine fails with the reason.
+ */
+import type { EngineChoice } from '../../core/training';
+import { UserError, type ModelFile } from '../../core/types';
+import { ENGINE_ORDER, loadEngine, type EngineId } from './engines';
+import { buildTfModel } from './model';
+import type { LayersModel, Tf } from './tf';
+import { modelIOShapes } from './training/adapter';
+
+export interface TrainableEngine {
+  tf: Tf;
+  engine: EngineId;
+  device: string;
+  /** Faster engines that were not used, and why. */
+  skipped: { engine: EngineId; reason: string }[];
+  /** The model, built on this engine. */
+  model: LayersModel;
+}
+
+export async function loadTrainableEngine(choice: EngineChoice, file: ModelFile, engineDirs?: string[]): Promise<TrainableEngine> {
+  const loaded = await loadEngine(choice, { extraDirs: engineDirs });
+  const skipped: TrainableEngine['skipped'] = [...loaded.skipped];
+  let { tf, engine, device } = loaded;
+  let model = await buildTfModel(tf, file);
+  for (;;) {
+    const missing = missingKernel(tf, model);
+    if (!missing) break;
+    model.dispose();
+    const reason = `cannot train this model: it has no "${missing}" kernel.`;
+    const rest = ENGINE_ORDER.slice(ENGINE_ORDER.indexOf(engine) + 1);
+    if (choice !== 'auto' || rest.length === 0) {
+      throw new UserError(`The ${engine} engine ${reason}`, 'Choose another engine (cpu always works, slower).', 'engine-kernel');
+    }
+    skipped.push({ engine, reason });
+    const next = await loadEngine(rest[0], { extraDirs: engineDirs }).catch(async () => loadEngine('cpu'));
+    ({ tf, engine, device } = next);
+    model = await buildTfModel(tf, file);
+  }
+  return { tf, engine, device, skipped, model };
+}
+
+/**
+ * One gradient computation on two zero samples, nothing applied: returns the name of a kernel the engine lacks
+ * ("Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'"), or undefined when the model trains.
+ */
+export function missingKernel(tf: Tf, model: LayersModel): string | undefined {
+  const io = modelIOShapes(model);
+  const inShape = io.input.map((d) => d ?? 4) as number[];
+  // BatchNormalization updates its moving statistics in a training call: keep them as they were.
+  const frozen = model.weights.filter((w) => !w.trainable);
+  const saved = frozen.map((w) => tf.clone(w.read()));
+  try {
+    tf.tidy(() => {
+      const xs = tf.zeros([2, ...inShape], io.inputDType === 'int32' ? 'int32' : 'float32');
+      tf.variableGrads(() => tf.mean(model.apply(xs, { training: true }) as import('@tensorflow/tfjs').Tensor) as import('@tensorflow/tfjs').Scalar);
+    });
+  } catch (e) {
+    const m = /Kernel '(\w+)' not registered/.exec(e instanceof Error ? e.message : String(e));
+    if (m) return m[1];
+    throw e;
+  } finally {
+    frozen.forEach((w, i) => w.write(saved[i]));
+    tf.dispose(saved);
+  }
+  return undefined;
+}

@@ -1,0 +1,96 @@
+/**
+ * The TensorFlow.js trainer: the engine that can train the model (./trainableEngine.ts), the job's data,
+ * every check before the first batch, then our fit loop (./training/fit.ts), Keras' evaluate and predict.
+ */
+import type { EngineId } from '../../core/training';
+import { UserError, type NamedTensor } from '../../core/types';
+import type { TrainingControl } from '../control';
+import { describeJobData, loadJobData, type JobData } from '../datasets/jobData';
+import type { ArrayData, DataDescription, FitResult, PreparedJob, Trainer, TrainerEvents, TrainingJob } from '../trainer';
+import { readTfWeightsAsync } from './model';
+import type { LayersModel, Tensor, Tf } from './tf';
+import { loadTrainableEngine } from './trainableEngine';
+import { modelIOShapes } from './training/adapter';
+import { evaluate } from './training/evaluate';
+import { fit, prepareFit, type FitOptions } from './training/fit';
+
+function fitOptionsOf(job: TrainingJob): FitOptions {
+  const t = job.training;
+  return {
+    optimizer: t.optimizer,
+    loss: t.loss,
+    lossOptions: job.lossOptions ?? t.lossOptions,
+    metrics: t.metrics,
+    epochs: t.epochs,
+    batchSize: t.batchSize,
+    shuffle: t.shuffle,
+    initialEpoch: t.initialEpoch,
+    callbacks: t.callbacks,
+    seed: job.seed,
+    stepsPerEpoch: job.stepsPerEpoch,
+  };
+}
+
+class TfjsJob implements PreparedJob {
+  constructor(
+    private readonly tf: Tf,
+    private readonly model: LayersModel,
+    readonly engine: EngineId,
+    readonly device: string,
+    private readonly sources: JobData,
+    readonly data: DataDescription,
+    private readonly opts: FitOptions,
+  ) {}
+
+  fit(control: TrainingControl, events: TrainerEvents): Promise<FitResult> {
+    const { train, validation } = this.sources;
+    return fit(this.tf, this.model, { train, validation }, this.opts, events, control);
+  }
+
+  async evaluate(): Promise<Record<string, number> | undefined> {
+    return this.sources.test && evaluate(this.tf, this.model, this.sources.test, this.opts);
+  }
+
+  async predict(x: ArrayData): Promise<ArrayData> {
+    const { tf, model } = this;
+    const out = tf.tidy(() => model.predict(tf.tensor(x.data, x.shape, x.data instanceof Int32Array ? 'int32' : 'float32')) as Tensor);
+    try {
+      const data = await out.data();
+      return { shape: out.shape, data: data instanceof Int32Array ? data : Float32Array.from(data as ArrayLike<number>) };
+    } finally {
+      out.dispose();
+    }
+  }
+
+  weights(): Promise<NamedTensor[]> {
+    return readTfWeightsAsync(this.model);
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}
+
+async function prepare(job: TrainingJob, events: TrainerEvents): Promise<PreparedJob> {
+  const dataset = job.training.dataset;
+  if (!dataset) {
+    throw new UserError('No dataset is set for this model.', 'Choose one in Configure Training (e.g. mnist, xor, csv:data.csv).', 'no-dataset');
+  }
+  const { tf, engine, device, skipped, model } = await loadTrainableEngine(job.engine, job.model, job.engineDirs);
+  events.onEngine?.({ engine, device, skipped });
+  try {
+    const sources = await loadJobData(job, dataset, modelIOShapes(model).input, (line) => events.onLog?.(line));
+    const opts = fitOptionsOf(job);
+    // Every check before the first batch: a bad optimizer, loss, metric, callback or shape fails here.
+    prepareFit(tf, model, sources.train, opts);
+    if (sources.validation) prepareFit(tf, model, sources.validation, opts);
+    const data = describeJobData(sources);
+    events.onData?.(data);
+    return new TfjsJob(tf, model, engine, device, sources, data, opts);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+}
+
+export const tfjsTrainer: Trainer = { prepare };

@@ -1,0 +1,31 @@
+/**
+ * Which trainer runs a job: a small registry keyed by engine family. Every engine id today is a TensorFlow.js
+ * backend; a Keras-in-Python or a reinforcement-learning trainer adds its family and its engine ids here and
+ * its folder beside ./tfjs, and the worker (./job.ts) and the extension stay as they are. A trainer is loaded
+ * when a job first needs it.
+ */
+import type { EngineChoice } from '../core/training';
+import type { Trainer } from './trainer';
+
+export type TrainerFamily = 'tfjs';
+
+const TRAINERS: Record<TrainerFamily, () => Promise<Trainer>> = {
+  tfjs: async () => (await import('./tfjs/trainer')).tfjsTrainer,
+};
+
+/** The family an engine id belongs to. */
+export function trainerFamily(engine: EngineChoice): TrainerFamily {
+  switch (engine) {
+    case 'auto':
+    case 'tensorflow-gpu':
+    case 'tensorflow':
+    case 'webgpu':
+    case 'wasm':
+    case 'cpu':
+      return 'tfjs';
+  }
+}
+
+export function trainerFor(engine: EngineChoice): Promise<Trainer> {
+  return TRAINERS[trainerFamily(engine)]();
+}
