@@ -26,8 +26,9 @@ const nodeOnly = [
 
 /** One layer: the folders its files may import from, and the packages they may not. */
 const layers = [
-  // Pure TypeScript: the webview bundles it, so no Node either.
-  { layer: 'src/core', mayImport: ['src/core'], forbiddenPackages: [...nodeOnly, 'h5wasm', 'onnx-proto', 'fflate', 'jpeg-js'] },
+  // Pure TypeScript: the webview bundles it, so no Node either. package.json is data (core/version.ts reads the
+  // product version from it; the bundler inlines it).
+  { layer: 'src/core', mayImport: ['src/core', 'package.json'], forbiddenPackages: [...nodeOnly, 'h5wasm', 'onnx-proto', 'fflate', 'jpeg-js'] },
   { layer: 'src/protocol', mayImport: ['src/protocol', 'src/core'], forbiddenPackages: nodeOnly },
   { layer: 'src/formats', mayImport: ['src/formats', 'src/core'], forbiddenPackages: ['vscode', '@tensorflow/*'] },
   { layer: 'src/engine', mayImport: ['src/engine', 'src/core', 'src/protocol', 'src/formats'], forbiddenPackages: ['vscode'] },

@@ -1,6 +1,6 @@
 // The README's test command. `npm test` sets up what the suites need and is missing (system packages,
 // code-server, the Python environment), then runs lint and every suite with Node's own test runner
-// (TypeScript through tsx). `npm test -- unit` (or lint, webview, e2e) runs one, with only its set-up;
+// (TypeScript through tsx). `npm test -- unit` (or lint, keras, webview, e2e) runs one, with only its set-up;
 // `npm test -- setup` only sets up.
 // Every set-up step is idempotent and takes a second or two when everything is already there.
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ensurePythonEnv } from './python-env.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const all = ['lint', 'unit', 'webview', 'e2e'];
+const all = ['lint', 'unit', 'keras', 'webview', 'e2e'];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 // `npm test -- setup` only installs what every suite needs.
 const setupOnly = wanted.length === 1 && wanted[0] === 'setup';
@@ -17,10 +17,11 @@ const suites = wanted.length && !setupOnly ? wanted : all;
 const unknown = suites.filter((s) => !all.includes(s));
 if (unknown.length) fail(`unknown suite: ${unknown.join(', ')} (suites: ${all.join(', ')})`);
 
-/** What each suite needs installed first: unit tests the WebGPU engine on Mesa's Vulkan and talks to Python. */
+/** What each suite needs installed first: unit tests the WebGPU engine on Mesa's Vulkan; keras runs real Keras. */
 const setupFor = {
   lint: [],
-  unit: ['system', 'python'],
+  unit: ['system'],
+  keras: ['python'],
   webview: ['system', 'build'],
   e2e: ['system', 'code-server', 'build'],
 };

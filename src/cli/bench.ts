@@ -1,7 +1,7 @@
 /**
  * `model-studio bench` (`npm run bench`): training speed of the templates on every engine that loads, one JSON
  * line per measurement: {bench:"train", engine, device, model, batch, samples_per_s, ms_per_step, steps,
- * loss_decreased}. The measuring is src/engine/benchmark.ts `measureTraining`: synthetic data of the real
+ * loss_decreased}. The measuring is src/engine/tfjs/benchmark.ts `measureTraining`: synthetic data of the real
  * shapes, resident on the engine, after warm-up, ~3 s each, so it measures the engine and not the data path.
  * Options: --models, --batches, --engines, --seconds.
  */

@@ -7,7 +7,7 @@
 import { topologicalOrder } from './graph';
 import { getSpec, withDefaults } from './layers';
 import { formatShape } from './layers/shapeMath';
-import { ShapeError, type WeightSpec } from './layers/spec';
+import { ShapeError, type LayerSpec, type WeightSpec } from './layers/spec';
 import { TFJS_DEPARTURE_CODE, TFJS_DEPARTURE_HINT, tfjsDepartures, type KerasDialect } from './layers/tfjsSupport';
 import type { Diagnostic, JsonObject, LayerNode, ModelGraph, Shape } from './types';
 import { validateFilledConfig } from './validate';
@@ -151,32 +151,7 @@ function analyzeLayer(
     return info;
   }
 
-  for (const src of node.inbound) {
-    if (!byName.has(src)) {
-      diag({ severity: 'error', code: 'missing-inbound', layer: node.name, message: `${at}: its input "${src}" does not exist`, hint: 'reconnect it to an existing layer' });
-    }
-  }
-  const n = node.inbound.length;
-  let countOk = true;
-  if (spec.className === 'InputLayer') {
-    if (n > 0) {
-      diag({ severity: 'error', code: 'input-has-inbound', layer: node.name, message: `${at}: an input layer takes no inputs`, hint: 'remove the connections into it' });
-      countOk = false;
-    }
-  } else if (n === 0) {
-    diag({ severity: 'error', code: 'no-inputs', layer: node.name, message: `${at} has no inputs`, hint: 'connect a layer (or an Input) to it' });
-    countOk = false;
-  } else if (n < spec.inputs.min || n > spec.inputs.max) {
-    const want = spec.inputs.min === spec.inputs.max ? `${spec.inputs.min}` : spec.inputs.max >= 64 ? `at least ${spec.inputs.min}` : `${spec.inputs.min} to ${spec.inputs.max}`;
-    diag({
-      severity: 'error',
-      code: 'input-count',
-      layer: node.name,
-      message: `${at} takes ${want} input${want === '1' ? '' : 's'} but has ${n}`,
-      hint: spec.inputs.max === 1 ? 'merge the inputs first with Concatenate or Add' : 'connect more layers to it',
-    });
-    countOk = false;
-  }
+  const countOk = checkInbound(node, spec, byName, at, diag);
 
   const config: JsonObject = withDefaults(node.className, node.config);
   const invalid = validateFilledConfig(spec, config);
@@ -226,6 +201,37 @@ function analyzeLayer(
     else info.nonTrainableParams += count(w.shape);
   }
   return info;
+}
+
+/** Inbound connections exist and their number fits the layer; false when the count is wrong. */
+function checkInbound(node: LayerNode, spec: LayerSpec, byName: Map<string, LayerNode>, at: string, diag: (d: Diagnostic) => void): boolean {
+  for (const src of node.inbound) {
+    if (!byName.has(src)) {
+      diag({ severity: 'error', code: 'missing-inbound', layer: node.name, message: `${at}: its input "${src}" does not exist`, hint: 'reconnect it to an existing layer' });
+    }
+  }
+  const n = node.inbound.length;
+  if (spec.className === 'InputLayer') {
+    if (n > 0) {
+      diag({ severity: 'error', code: 'input-has-inbound', layer: node.name, message: `${at}: an input layer takes no inputs`, hint: 'remove the connections into it' });
+      return false;
+    }
+  } else if (n === 0) {
+    diag({ severity: 'error', code: 'no-inputs', layer: node.name, message: `${at} has no inputs`, hint: 'connect a layer (or an Input) to it' });
+    return false;
+  } else if (n < spec.inputs.min || n > spec.inputs.max) {
+    const want = spec.inputs.min === spec.inputs.max ? `${spec.inputs.min}` : spec.inputs.max >= 64 ? `at least ${spec.inputs.min}` : `${spec.inputs.min} to ${spec.inputs.max}`;
+    diag({
+      severity: 'error',
+      code: 'input-count',
+      layer: node.name,
+      message: `${at} takes ${want} input${want === '1' ? '' : 's'} but has ${n}`,
+      hint: spec.inputs.max === 1 ? 'merge the inputs first with Concatenate or Add' : 'connect more layers to it',
+    });
+    return false;
+  }
+
+  return true;
 }
 
 function shapeDiagnostic(layer: string, at: string, e: unknown): Diagnostic {

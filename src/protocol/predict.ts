@@ -1,5 +1,5 @@
 /**
- * Messages between the extension host and the short-lived "try the model" worker (predictWorker.ts), with
+ * Messages between the extension host and the short-lived "try the model" worker (engine/predict/predictProbeWorker.ts), with
  * runtime validation. The channel uses Node's 'advanced' serialization so weights travel as typed arrays.
  * Each request carries an `id`; its answer (PREDICT_ANSWERS), progress or an `error` carries it back.
  */

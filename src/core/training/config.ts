@@ -7,7 +7,7 @@ import type { Json, JsonObject, ModelFile } from '../types';
 
 export type OptimizerName = 'sgd' | 'adagrad' | 'adadelta' | 'rmsprop' | 'adam' | 'adamax';
 
-/** The losses the engine implements (src/engine/training/losses.ts), by Keras name. */
+/** The losses the engine implements (src/engine/tfjs/training/losses.ts), by Keras name. */
 export const LOSSES = ['mean_squared_error', 'mean_absolute_error', 'huber', 'binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy'] as const;
 /** Metric names the engine resolves (losses.ts `metricId`). */
 export const METRICS = ['accuracy', 'binary_accuracy', 'categorical_accuracy', 'sparse_categorical_accuracy', 'mae', 'mse'] as const;

@@ -79,7 +79,7 @@ export function checkTrainingConfig(t: TrainingConfigLike): ConfigErrors {
       if (problem) e[`optimizer.${k}`] = problem;
     }
     if (params.learning_rate === undefined) e['optimizer.learning_rate'] = 'enter a learning rate';
-    // tfjs has no AMSGrad variant (src/engine/training/optimizers.ts refuses it).
+    // tfjs has no AMSGrad variant (src/engine/tfjs/training/optimizers.ts refuses it).
     if (params.amsgrad === true) e['optimizer.amsgrad'] = 'AMSGrad is not available in TensorFlow.js';
   }
   if (!LOSSES.includes(t.loss as (typeof LOSSES)[number])) e.loss = `choose one of ${LOSSES.join(', ')}`;

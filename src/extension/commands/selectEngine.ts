@@ -97,8 +97,8 @@ async function measureSpeed(ctx: CommandContext, uri: vscode.Uri): Promise<Measu
 
 const ENGINE_DETAIL: Record<EngineChoice, string> = {
   auto: 'The fastest engine that loads: tensorflow-gpu, tensorflow, webgpu, wasm, cpu',
-  'tensorflow-gpu': 'TensorFlow with CUDA (install it with "Install TensorFlow EngineChoice")',
-  tensorflow: 'TensorFlow on the CPU (install it with "Install TensorFlow EngineChoice")',
+  'tensorflow-gpu': 'TensorFlow with CUDA (install it with "Install TensorFlow Engine...")',
+  tensorflow: 'TensorFlow on the CPU (install it with "Install TensorFlow Engine...")',
   webgpu: 'Any Vulkan, Metal or Direct3D 12 GPU through Dawn',
   wasm: 'WebAssembly on the CPU',
   cpu: 'Plain JavaScript (slowest, always there)',

@@ -129,20 +129,20 @@ export class TrainingController {
         this.toView({ type: 'session', session: rec.info });
         break;
       case 'batch': {
-        const { etaSeconds: _eta, ...point } = m.point;
+        const point = m.point;
         this.pushBatch(rec, point);
-        // The worker numbers epochs from 1 (src/engine/training/fit.ts), as the status bar and the log show them.
-        this.dispatch({ type: 'progress', id, epoch: point.epoch, batch: point.batch, metrics: point.metrics });
+        // The worker numbers epochs from 1 (the fit loop), as the status bar and the log show them.
+        this.dispatch({ type: 'batch', id, point });
         this.toView({ type: 'batches', sessionId: id, points: [point] });
         break;
       }
       case 'epoch': {
-        const { seconds, etaSeconds: _e, memory: _m, ...point } = m.point;
+        const point = m.point;
         rec.epochs.push(point);
-        this.dispatch({ type: 'progress', id, epoch: point.epoch, metrics: point.metrics });
+        this.dispatch({ type: 'epoch', id, point });
         this.toView({ type: 'epoch', sessionId: id, point });
         const parts = Object.entries(point.metrics).map(([k, v]) => `${k} ${Number.isFinite(v) ? v.toFixed(4) : v}`);
-        this.log(`[${rec.info.model}] epoch ${point.epoch}/${rec.info.epochs} (${seconds.toFixed(1)} s): ${parts.join(', ')}`);
+        this.log(`[${rec.info.model}] epoch ${point.epoch}/${rec.info.epochs} (${point.seconds.toFixed(1)} s): ${parts.join(', ')}`);
         break;
       }
       case 'histograms':

@@ -3,14 +3,16 @@
  * statusBar.ts only copies `StatusView` onto a StatusBarItem. Kept apart so tests follow a session through
  * start, progress, stop, failure and several concurrent sessions without VS Code.
  */
-import { formatMetric, isActiveSessionState, type SessionState } from '../../core/training';
+import { formatMetric, isActiveSessionState, type BatchPoint, type EpochPoint, type SessionState } from '../../core/training';
 
 export type SessionPhase = SessionState;
 
 export type StatusEvent =
   | { type: 'engine'; engine: string; device: string }
   | { type: 'started'; id: string; model: string; epochs: number; engine?: string; device?: string }
-  | { type: 'progress'; id: string; epoch: number; epochs?: number; batch?: number; batches?: number; metrics: Record<string, number> }
+  /** The trainer's own batch and epoch events, as they arrive from the worker. */
+  | { type: 'batch'; id: string; point: BatchPoint }
+  | { type: 'epoch'; id: string; point: EpochPoint }
   | { type: 'device'; id: string; engine: string; device: string }
   | { type: 'paused'; id: string }
   | { type: 'resumed'; id: string }
@@ -84,15 +86,14 @@ export function reduceStatus(state: StatusState, ev: StatusEvent): StatusState {
       const s: SessionStatus = { id: ev.id, model: ev.model, phase: 'starting', epoch: 0, epochs: ev.epochs, metrics: {}, engine: ev.engine, device: ev.device };
       return { ...state, sessions: [...kept, s], focused: ev.id };
     }
-    case 'progress':
+    case 'batch':
+    case 'epoch':
       return update(ev.id, (s) => ({
         ...s,
         phase: s.phase === 'starting' ? 'running' : s.phase,
-        epoch: ev.epoch,
-        epochs: ev.epochs ?? s.epochs,
-        batch: ev.batch,
-        batches: ev.batches,
-        metrics: { ...s.metrics, ...ev.metrics },
+        epoch: ev.point.epoch,
+        batch: ev.type === 'batch' ? ev.point.batch : undefined,
+        metrics: { ...s.metrics, ...ev.point.metrics },
       }));
     case 'device':
       return update(ev.id, (s) => ({ ...s, engine: ev.engine, device: ev.device }));

@@ -20,7 +20,7 @@ describe('training status model', () => {
   test('one session: start, progress, pause, resume, done', () => {
     let s = run([{ type: 'started', id: 'a', model: 'mnist-cnn', epochs: 10 }]);
     assert.equal(statusView(s).text, '$(sync~spin) mnist-cnn · starting');
-    s = run([{ type: 'progress', id: 'a', epoch: 3, metrics: { loss: 0.1234, accuracy: 0.9612 } }], s);
+    s = run([{ type: 'epoch', id: 'a', point: { epoch: 3, metrics: { loss: 0.1234, accuracy: 0.9612 } } }], s);
     const v = statusView(s);
     assert.equal(v.text, '$(sync~spin) mnist-cnn · epoch 3/10 · loss 0.123 · acc 96.1%');
     assert.equal(v.kind, 'running');
@@ -34,13 +34,13 @@ describe('training status model', () => {
     s = run([{ type: 'paused', id: 'a' }], s);
     assert.equal(statusView(s).text, '$(debug-pause) mnist-cnn · epoch 3/10 · loss 0.123 · acc 96.1% · paused');
     assert.equal(statusView(s).actions[1].title, 'Resume');
-    s = run([{ type: 'resumed', id: 'a' }, { type: 'progress', id: 'a', epoch: 10, metrics: { loss: 0.02, accuracy: 0.99 } }, { type: 'ended', id: 'a', state: 'done' }], s);
+    s = run([{ type: 'resumed', id: 'a' }, { type: 'epoch', id: 'a', point: { epoch: 10, metrics: { loss: 0.02, accuracy: 0.99 } } }, { type: 'ended', id: 'a', state: 'done' }], s);
     assert.equal(statusView(s).text, '$(check) mnist-cnn done · loss 0.02 · acc 99.0%');
     assert.equal(statusView(s).kind, 'done');
   });
 
   test('stop: stopping, then stopped', () => {
-    let s = run([{ type: 'started', id: 'a', model: 'xor', epochs: 500 }, { type: 'progress', id: 'a', epoch: 42, metrics: { loss: 0.2 } }, { type: 'stopping', id: 'a' }]);
+    let s = run([{ type: 'started', id: 'a', model: 'xor', epochs: 500 }, { type: 'epoch', id: 'a', point: { epoch: 42, metrics: { loss: 0.2 } } }, { type: 'stopping', id: 'a' }]);
     assert.equal(statusView(s).text, '$(loading~spin) xor · epoch 42/500 · loss 0.2 · stopping');
     s = run([{ type: 'ended', id: 'a', state: 'stopped' }], s);
     assert.equal(statusView(s).text, '$(debug-stop) xor stopped · loss 0.2');
@@ -63,9 +63,9 @@ describe('training status model', () => {
       { type: 'started', id: 'sgd', model: 'mnist-mlp', epochs: 5 },
       { type: 'started', id: 'adam', model: 'mnist-mlp', epochs: 5 },
       { type: 'started', id: 'cnn', model: 'mnist-cnn', epochs: 3 },
-      { type: 'progress', id: 'sgd', epoch: 2, metrics: { loss: 0.5, accuracy: 0.85 } },
-      { type: 'progress', id: 'adam', epoch: 4, metrics: { loss: 0.08, accuracy: 0.975 } },
-      { type: 'progress', id: 'cnn', epoch: 1, metrics: { loss: 0.3 } },
+      { type: 'epoch', id: 'sgd', point: { epoch: 2, metrics: { loss: 0.5, accuracy: 0.85 } } },
+      { type: 'epoch', id: 'adam', point: { epoch: 4, metrics: { loss: 0.08, accuracy: 0.975 } } },
+      { type: 'epoch', id: 'cnn', point: { epoch: 1, metrics: { loss: 0.3 } } },
     ]);
     // The last started is focused.
     assert.equal(statusView(s).text, '$(sync~spin) 3 sessions · mnist-cnn · epoch 1/3 · loss 0.3');

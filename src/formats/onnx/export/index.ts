@@ -1,7 +1,7 @@
 /**
  * ModelFile -> ONNX ModelProto bytes. One exporter per Keras layer class (the family modules beside this
  * file), each writing the ONNX operators that compute exactly what Keras (and TF.js, which Model Studio runs)
- * computes; `verifyOnnxExport` in src/engine/verify.ts checks that on random inputs after every export.
+ * computes; `verifyOnnxExport` in src/engine/tfjs/verify.ts checks that on random inputs after every export.
  *
  * Semantics references: keras/src/layers (Keras 2.x and 3), tfjs-layers src/layers, and the ONNX operator
  * specification (https://onnx.ai/onnx/operators/). Keras 'same' padding puts the odd pixel at the end

@@ -5,11 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { pythonPath } from './python';
 
-const root = join(__dirname, '..', '..', '..');
-const python = join(root, '.venv', 'bin', 'python');
-const setUp = 'run `node scripts/python-env.mjs` (or `npm test -- unit`, which runs it first)';
+const setUp = 'run `node scripts/python-env.mjs` (or `npm test -- keras`, which runs it first)';
 
 const probe = `
 import json, os
@@ -27,6 +25,7 @@ print(json.dumps({
 `;
 
 test('the Python environment imports keras 3.15.1 on the jax backend, and tensorflow, torch, gymnasium, h5py, tensorboard', () => {
+  const python = pythonPath();
   assert.ok(existsSync(python), `no Python environment at ${python}: ${setUp}`);
   const r = spawnSync(python, ['-c', probe], {
     encoding: 'utf8',
