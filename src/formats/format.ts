@@ -3,6 +3,7 @@
  * (tfjs.ts, keras-json.ts, keras-h5.ts, keras-weights-h5.ts, keras-zip.ts, onnx/); registry.ts picks between them
  * (with the signatures in magic.ts) and loads a format's module when a file first needs it.
  */
+import { isObj } from '../core/guards';
 import { UserError, type Json, type JsonObject, type ModelFile, type ModelGraph } from '../core/types';
 import { PRODUCT_VERSION } from '../core/version';
 import { jsonErrorOffset } from './json-syntax';
@@ -107,8 +108,9 @@ export function takeLayoutFromMetadata(g: ModelGraph, meta: JsonObject | undefin
   return out;
 }
 
+/** `isObj` (core/guards.ts) typed as a JSON object. */
 export function isJsonObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return isObj(v);
 }
 
 /** Parses JSON bytes; a syntax error becomes a UserError with line and column. */
