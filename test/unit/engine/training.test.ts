@@ -138,12 +138,13 @@ describe('losses and metrics (Keras values)', () => {
   });
 
   test('early stopping and reduce-on-plateau follow Keras', () => {
-    const es = new EarlyStopping({ monitor: 'val_loss', patience: 2, min_delta: 0.01 }, true);
+    const es = new EarlyStopping({ monitor: 'val_loss', patience: 2, min_delta: 0.01 });
     assert.deepEqual([1, 0.995, 0.99, 0.9].map((v, i) => es.onEpochEnd(i, { val_loss: v })), ['improved', 'continue', 'stop', 'improved']);
-    const noVal = new EarlyStopping({ monitor: 'val_accuracy' }, false);
-    assert.equal(noVal.monitor.key, 'accuracy');
+    // Keras: a monitored metric that is not in the logs (no validation data) makes the callback do nothing.
+    const noVal = new EarlyStopping({ monitor: 'val_accuracy', patience: 0 });
     assert.equal(noVal.monitor.mode, 'max');
-    const rp = new ReduceLROnPlateau({ monitor: 'loss', patience: 1, factor: 0.5 }, false);
+    assert.deepEqual([0, 1, 2].map((i) => noVal.onEpochEnd(i, { loss: 1, accuracy: 0.5 })), ['missing', 'missing', 'missing']);
+    const rp = new ReduceLROnPlateau({ monitor: 'loss', patience: 1, factor: 0.5 });
     assert.equal(rp.onEpochEnd(0, { loss: 1 }, 0.1), undefined);
     assert.equal(rp.onEpochEnd(1, { loss: 1 }, 0.1), 0.05);
   });

@@ -30,67 +30,80 @@ const boolArg = (a: Record<string, unknown>, k: string, d: boolean) => (typeof a
 /** Keras' mode 'auto': accuracy-like metrics are maximised, everything else minimised. */
 export function monitorMode(monitor: string, mode = 'auto'): 'min' | 'max' {
   if (mode === 'min' || mode === 'max') return mode;
-  return /acc|accuracy|auc/.test(monitor) ? 'max' : 'min';
+  return /acc|accuracy|auc|precision|recall/.test(monitor) ? 'max' : 'min';
 }
 
-/** Tracks the best value of a monitored metric with Keras' min_delta rule. */
+/**
+ * Tracks the best value of a monitored metric with Keras' rule (keras/src/callbacks/monitor_callback.py):
+ * the first value is always an improvement; later ones must beat the best by more than min_delta.
+ */
 export class Monitor {
-  best: number;
+  best: number | undefined;
   bestEpoch = -1;
   constructor(
     readonly key: string,
     readonly mode: 'min' | 'max',
     readonly minDelta = 0,
-  ) {
-    this.best = mode === 'min' ? Infinity : -Infinity;
-  }
-  /** True when `value` improves on the best so far (by more than min_delta). */
-  improves(value: number): boolean {
-    return this.mode === 'min' ? value < this.best - Math.abs(this.minDelta) : value > this.best + Math.abs(this.minDelta);
+  ) {}
+  /** `_is_improvement(value, reference)`: true when there is no reference yet. */
+  improves(value: number, reference: number | undefined = this.best): boolean {
+    if (reference === undefined) return true;
+    const d = Math.abs(this.minDelta);
+    return this.mode === 'min' ? value + d < reference : value - d > reference;
   }
   update(value: number, epoch: number): boolean {
-    if (!Number.isFinite(value) || !this.improves(value)) return false;
+    if (!this.improves(value)) return false;
     this.best = value;
     this.bestEpoch = epoch;
     return true;
   }
 }
 
-/** Pick a monitor key that exists: Keras warns and skips when val_* is absent; we fall back to the train metric. */
-export function resolveMonitor(wanted: string, hasValidation: boolean): string {
-  if (!hasValidation && wanted.startsWith('val_')) return wanted.slice(4);
-  return wanted;
+/**
+ * A callback whose monitored metric is not in the logs does nothing, as in Keras (which warns every epoch):
+ * with no validation data, `val_loss` never appears. The fit loop gives this warning once.
+ */
+export function missingMonitorWarning(callback: string, key: string, logs: Record<string, number>): string {
+  const hint = key.startsWith('val_') ? ' (there is no validation data: set a validation split)' : '';
+  return `${callback} is conditioned on ${key}, which is not available${hint}; it does nothing. Available: ${Object.keys(logs).join(', ')}.`;
 }
 
+/** keras/src/callbacks/early_stopping.py, epoch by epoch. */
 export class EarlyStopping {
   readonly monitor: Monitor;
   readonly patience: number;
   readonly restoreBest: boolean;
   readonly startFrom: number;
+  readonly baseline: number | undefined;
   private wait = 0;
-  constructor(args: Record<string, unknown>, hasValidation: boolean) {
+  constructor(args: Record<string, unknown>) {
     const d = CALLBACK_DEFAULTS.EarlyStopping;
-    const key = resolveMonitor(strArg(args, 'monitor', d.monitor), hasValidation);
+    const key = strArg(args, 'monitor', d.monitor);
     this.monitor = new Monitor(key, monitorMode(key, strArg(args, 'mode', 'auto')), numArg(args, 'min_delta', d.min_delta));
-    const baseline = args.baseline;
-    if (typeof baseline === 'number') this.monitor.best = baseline;
+    this.baseline = typeof args.baseline === 'number' ? args.baseline : undefined;
     this.patience = numArg(args, 'patience', d.patience);
     this.restoreBest = boolArg(args, 'restore_best_weights', d.restore_best_weights);
     this.startFrom = numArg(args, 'start_from_epoch', 0);
   }
-  /** After an epoch: 'improved' (snapshot the weights if restoring), 'stop', or 'continue'. */
-  onEpochEnd(epoch: number, logs: Record<string, number>): 'improved' | 'stop' | 'continue' {
+  /**
+   * After an epoch (counted from 0): 'missing' (the monitored metric is not in the logs), 'improved' (keep
+   * these weights if restoring), 'stop', or 'continue'.
+   */
+  onEpochEnd(epoch: number, logs: Record<string, number>): 'missing' | 'improved' | 'stop' | 'continue' {
     const v = logs[this.monitor.key];
-    if (v === undefined || epoch < this.startFrom) return 'continue';
+    if (v === undefined) return 'missing';
+    if (epoch < this.startFrom) return 'continue';
+    this.wait += 1;
     if (this.monitor.update(v, epoch)) {
-      this.wait = 0;
+      // Keras restarts the wait only when the value beats both the best and the baseline.
+      if (this.baseline === undefined || this.monitor.improves(v, this.baseline)) this.wait = 0;
       return 'improved';
     }
-    this.wait += 1;
-    return this.wait >= this.patience ? 'stop' : 'continue';
+    return this.wait >= this.patience && epoch > 0 ? 'stop' : 'continue';
   }
 }
 
+/** keras/src/callbacks/reduce_lr_on_plateau.py, epoch by epoch. */
 export class ReduceLROnPlateau {
   readonly monitor: Monitor;
   private wait = 0;
@@ -99,9 +112,9 @@ export class ReduceLROnPlateau {
   readonly patience: number;
   readonly cooldown: number;
   readonly minLr: number;
-  constructor(args: Record<string, unknown>, hasValidation: boolean) {
+  constructor(args: Record<string, unknown>) {
     const d = CALLBACK_DEFAULTS.ReduceLROnPlateau;
-    const key = resolveMonitor(strArg(args, 'monitor', d.monitor), hasValidation);
+    const key = strArg(args, 'monitor', d.monitor);
     this.monitor = new Monitor(key, monitorMode(key, strArg(args, 'mode', 'auto')), numArg(args, 'min_delta', d.min_delta));
     this.factor = numArg(args, 'factor', d.factor);
     if (!(this.factor < 1)) throw new UserError('ReduceLROnPlateau factor must be below 1.', undefined, 'bad-callback');
@@ -109,23 +122,25 @@ export class ReduceLROnPlateau {
     this.cooldown = numArg(args, 'cooldown', d.cooldown);
     this.minLr = numArg(args, 'min_lr', d.min_lr);
   }
-  /** The new learning rate, or undefined to keep it. */
-  onEpochEnd(epoch: number, logs: Record<string, number>, lr: number): number | undefined {
+  /** The new learning rate, 'missing' when the monitored metric is not in the logs, or undefined to keep it. */
+  onEpochEnd(epoch: number, logs: Record<string, number>, lr: number): number | 'missing' | undefined {
     const v = logs[this.monitor.key];
-    if (v === undefined) return undefined;
-    if (this.cooldownLeft > 0) this.cooldownLeft -= 1;
+    if (v === undefined) return 'missing';
+    if (this.cooldownLeft > 0) {
+      this.cooldownLeft -= 1;
+      this.wait = 0;
+    }
     if (this.monitor.update(v, epoch)) {
       this.wait = 0;
       return undefined;
     }
     if (this.cooldownLeft > 0) return undefined;
     this.wait += 1;
-    if (this.wait >= this.patience && lr > this.minLr) {
-      this.wait = 0;
-      this.cooldownLeft = this.cooldown;
-      return Math.max(lr * this.factor, this.minLr);
-    }
-    return undefined;
+    // Keras compares the learning rate with min_lr as float32.
+    if (this.wait < this.patience || !(lr > Math.fround(this.minLr))) return undefined;
+    this.cooldownLeft = this.cooldown;
+    this.wait = 0;
+    return Math.max(lr * this.factor, this.minLr);
   }
 }
 

@@ -10,7 +10,7 @@ import type { DataSource } from '../../datasets/source';
 import type { FinalWeights, FitStatus, TrainerEvents } from '../../trainer';
 import type { LayersModel, Tensor, Tf } from '../tf';
 import type { DataAdapter } from './adapter';
-import { EarlyStopping, Monitor, ReduceLROnPlateau, exponentialDecay, monitorMode, parseCallbacks, resolveMonitor, stepDecay } from './callbacks';
+import { EarlyStopping, Monitor, ReduceLROnPlateau, exponentialDecay, missingMonitorWarning, monitorMode, parseCallbacks, stepDecay } from './callbacks';
 import { histogramsFor } from './histograms';
 
 /** What a callback sees of the running fit, and what it may change. */
@@ -73,21 +73,39 @@ function histogramsCallback(args: Record<string, unknown>, source: DataSource, a
   };
 }
 
-/** Always on: 'last' every epoch, 'best' when the monitored value improves (ModelCheckpoint's monitor and mode). */
-function checkpointCallback(monitor: Monitor): FitCallback {
+/** Logs a callback's "monitored metric not available" warning once, as Keras warns (every epoch). */
+function warnOnce(callback: string): (key: string, logs: Record<string, number>, loop: FitLoop) => void {
+  let warned = false;
+  return (key, logs, loop) => {
+    if (!warned) loop.log(missingMonitorWarning(callback, key, logs));
+    warned = true;
+  };
+}
+
+/**
+ * Always on: 'last' every epoch (the run's own autosave, so Stop and crashes keep the newest weights), and
+ * 'best' when the monitored value improves: ModelCheckpoint's save_best_only, with its monitor and mode; a
+ * monitored metric that is not in the logs saves no 'best', as Keras skips it.
+ */
+function checkpointCallback(monitor: Monitor, explicit: boolean): FitCallback {
+  const warn = warnOnce('ModelCheckpoint');
   return {
     async onEpochEnd(epoch, logs, loop) {
-      const improved = monitor.update(logs[monitor.key] ?? NaN, epoch);
+      const v = logs[monitor.key];
+      if (v === undefined && explicit) warn(monitor.key, logs, loop);
+      const improved = v !== undefined && monitor.update(v, epoch);
       if (loop.events.onCheckpoint) await loop.events.onCheckpoint(improved ? ['last', 'best'] : ['last'], epoch + 1, logs);
     },
   };
 }
 
 function reduceLROnPlateauCallback(plateau: ReduceLROnPlateau): FitCallback {
+  const warn = warnOnce('ReduceLROnPlateau');
   return {
     onEpochEnd(epoch, logs, loop) {
       const nlr = plateau.onEpochEnd(epoch, logs, loop.lr);
-      if (nlr === undefined) return;
+      if (nlr === 'missing') warn(plateau.monitor.key, logs, loop);
+      if (nlr === undefined || nlr === 'missing') return;
       loop.lr = nlr;
       loop.log(`ReduceLROnPlateau: learning rate reduced to ${nlr.toPrecision(3)}.`);
     },
@@ -97,16 +115,18 @@ function reduceLROnPlateauCallback(plateau: ReduceLROnPlateau): FitCallback {
 /** EarlyStopping, keeping a copy of the best weights when it restores them. */
 class EarlyStoppingCallback implements FitCallback {
   private best: Snapshot | undefined;
+  private readonly warn = warnOnce('EarlyStopping');
   constructor(private readonly early: EarlyStopping) {}
   onEpochEnd(epoch: number, logs: Record<string, number>, loop: FitLoop): void {
     const { early } = this;
     const verdict = early.onEpochEnd(epoch, logs);
+    if (verdict === 'missing') this.warn(early.monitor.key, logs, loop);
     if (verdict === 'improved' && early.restoreBest) {
       if (this.best) loop.tf.dispose(this.best);
       this.best = snapshot(loop.tf, loop.model);
     }
     if (verdict !== 'stop') return;
-    const message = `Early stopping: ${early.monitor.key} did not improve for ${early.patience} epoch(s) (best ${early.monitor.best.toPrecision(4)} at epoch ${early.monitor.bestEpoch + 1}).`;
+    const message = `Early stopping: ${early.monitor.key} did not improve for ${early.patience} epoch(s) (best ${early.monitor.best?.toPrecision(4)} at epoch ${early.monitor.bestEpoch + 1}).`;
     if (early.restoreBest && this.best) {
       restore(loop.model, this.best);
       loop.end('early-stopped', message, 'best');
@@ -146,16 +166,13 @@ export function fitCallbacks(list: readonly JsonObject[] | undefined, ctx: Callb
   if (expo) out.push(exponentialDecayCallback(expo.args));
   const hist = specs.find((s) => s.name === 'Histograms' || (s.name === 'TensorBoard' && Number(s.args.histogram_freq ?? 0) > 0));
   if (hist) out.push(histogramsCallback(hist.args, ctx.histogramSource, ctx.adapter));
+  // Without a ModelCheckpoint, the 'best' autosave follows val_loss, or loss when there is no validation data.
   const ckpt = first('ModelCheckpoint');
-  const ckptKey = resolveMonitor(String(ckpt?.args.monitor ?? (ctx.hasValidation ? 'val_loss' : 'loss')), ctx.hasValidation);
-  out.push(checkpointCallback(new Monitor(ckptKey, monitorMode(ckptKey, String(ckpt?.args.mode ?? 'auto')))));
+  const ckptKey = String(ckpt?.args.monitor ?? (ctx.hasValidation ? 'val_loss' : 'loss'));
+  out.push(checkpointCallback(new Monitor(ckptKey, monitorMode(ckptKey, String(ckpt?.args.mode ?? 'auto'))), ckpt !== undefined));
   const plateau = first('ReduceLROnPlateau');
-  if (plateau) out.push(reduceLROnPlateauCallback(new ReduceLROnPlateau(plateau.args, ctx.hasValidation)));
+  if (plateau) out.push(reduceLROnPlateauCallback(new ReduceLROnPlateau(plateau.args)));
   const earlySpec = first('EarlyStopping');
-  if (earlySpec) {
-    const early = new EarlyStopping(earlySpec.args, ctx.hasValidation);
-    if (early.monitor.key !== (earlySpec.args.monitor ?? CALLBACK_DEFAULTS.EarlyStopping.monitor)) ctx.log(`EarlyStopping monitors ${early.monitor.key} (there is no validation data).`);
-    out.push(new EarlyStoppingCallback(early));
-  }
+  if (earlySpec) out.push(new EarlyStoppingCallback(new EarlyStopping(earlySpec.args)));
   return out;
 }
