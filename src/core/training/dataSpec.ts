@@ -1,7 +1,7 @@
 /**
  * Data specs: one string names a dataset everywhere (settings, CLI, saved training config).
  *   xor | linear[?features=N] | mnist | fashion-mnist | csv:PATH[?label=COL] | npz:PATH | npy:X.npy,Y.npy
- *   images:DIR | text:PATH[?seq=40&step=1&vocab=file]
+ *   images:DIR[?seed=N] | text:PATH[?seq=40&step=1&vocab=file]
  * `splitDataSpec` / `joinDataSpec` are the form's lossless split; `parseDataSpec` is the checked reading the
  * engine's loaders (src/engine/datasets/spec.ts) take. No file system here.
  */

@@ -9,14 +9,22 @@ import { basename, extname, join } from 'node:path';
 import { UserError } from '../../core/types';
 import { decode as decodeJpegBytes } from 'jpeg-js';
 import { decodePng, type DecodedImage } from './png';
-import type { DataSource } from './source';
+import { rng, shuffled, type DataSource } from './source';
 
 const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg']);
 
 export interface ImageFolderOptions {
   /** Target [height, width, channels]; default: the first image's size, channels 1 for gray images else 3. */
   shape?: [number, number, number];
+  /**
+   * The file list is shuffled with this seed before anything else, as Keras' image_dataset_from_directory
+   * does, so a validation split takes images of every class, not the last class's (the list is sorted).
+   */
+  seed?: number;
 }
+
+/** The seed image folders shuffle with when the data spec names none (Keras takes a random one). */
+export const IMAGE_FOLDER_SEED = 1337;
 
 export interface ImageFolder {
   source: DataSource;
@@ -95,7 +103,9 @@ export function toFloatPixels(img: DecodedImage, height: number, width: number, 
 }
 
 export async function loadImageFolder(dir: string, opts: ImageFolderOptions = {}): Promise<ImageFolder> {
-  const { classNames, files } = listImageFolder(dir);
+  const listed = listImageFolder(dir);
+  const { classNames } = listed;
+  const files = shuffled(listed.files.length, rng(opts.seed ?? IMAGE_FOLDER_SEED)).map((i) => listed.files[i]);
   let shape = opts.shape;
   if (!shape) {
     const first = await decodeImageFile(files[0].path);

@@ -113,8 +113,16 @@ export function subset(source: DataSource, indices: readonly number[], descripti
 export function validationSplit(source: DataSource, fraction: number): { train: DataSource; validation?: DataSource } {
   if (!(fraction > 0)) return { train: source };
   if (fraction >= 1) throw new UserError(`validation_split must be below 1 (got ${fraction}).`, undefined, 'bad-option');
+  // keras/src/trainers/data_adapters/array_slicing.py train_validation_split: the last fraction, an error when
+  // either side would be empty.
   const nTrain = Math.floor(source.size * (1 - fraction));
-  if (nTrain === 0 || nTrain === source.size) return { train: source };
+  if (nTrain === 0 || nTrain === source.size) {
+    throw new UserError(
+      `The training data has ${source.size} samples, too few to split into training and validation sets with validation_split=${fraction}.`,
+      'Provide more data, or a different validation split (0 for none).',
+      'validation-split',
+    );
+  }
   const all = [...Array(source.size).keys()];
   return {
     train: subset(source, all.slice(0, nTrain), `${source.description} (training part)`),

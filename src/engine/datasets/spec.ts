@@ -76,7 +76,9 @@ export async function loadDataset(specText: string, ctx: LoadContext = {}): Prom
       const dir = existing(spec.paths[0], ctx, 'Image folder');
       const s = ctx.inputShape;
       const shape = s && s.length === 3 && s.every((d) => typeof d === 'number') ? (s as [number, number, number]) : undefined;
-      const folder = await loadImageFolder(dir, { shape });
+      const seed = o.seed === undefined ? undefined : Number(o.seed);
+      if (seed !== undefined && !Number.isSafeInteger(seed)) throw new UserError(`images: seed must be an integer (got "${o.seed}").`, 'e.g. images:DIR?seed=42', 'bad-option');
+      const folder = await loadImageFolder(dir, { shape, seed });
       return { train: folder.source, spec, info: { classNames: folder.classNames } };
     }
     case 'text': {

@@ -179,9 +179,37 @@ describe('png', () => {
     }
     const { source, classNames } = await loadImageFolder(dir, { shape: [2, 2, 1] });
     assert.deepEqual(classNames, ['a', 'b']);
-    const b = await source.read([0, 3]);
-    assert.deepEqual(Array.from(b.y), [0, 1]);
-    assert.deepEqual(Array.from(b.x).map((v) => Math.round(v * 100) / 100), [0, 0, 0, 0, 1, 1, 1, 1]);
+    const b = await source.read([0, 1, 2, 3]);
+    assert.deepEqual([...b.y].sort(), [0, 0, 1, 1]);
+    // Each image's pixels are its class's: black for a, white for b.
+    for (let k = 0; k < 4; k++) assert.deepEqual(Array.from(b.x.subarray(k * 4, k * 4 + 4)), new Array(4).fill(b.y[k]));
+  });
+
+  test('image folder: the file list is shuffled (seeded) before a validation split, as Keras does', async () => {
+    const dir = tempDir();
+    for (const cls of ['a', 'b', 'c']) {
+      mkdirSync(join(dir, cls));
+      for (let k = 0; k < 10; k++) writeFileSync(join(dir, cls, `${k}.png`), encodePng({ width: 2, height: 2, channels: 1, data: new Uint8Array(4) }));
+    }
+    const labelsOf = async (seed?: number) => {
+      const { source } = await loadImageFolder(dir, { shape: [2, 2, 1], seed });
+      const { validation } = validationSplit(source, 0.2);
+      return Array.from((await validation!.read([...Array(validation!.size).keys()])).y);
+    };
+    const v = await labelsOf();
+    assert.equal(v.length, 6);
+    assert.ok(new Set(v).size >= 2, `the validation split holds several classes, not only the last: ${v}`);
+    assert.deepEqual(await labelsOf(), v, 'the same seed gives the same split');
+    assert.notDeepEqual([await labelsOf(1), await labelsOf(2), await labelsOf(3)].map(String), [v, v, v].map(String), 'another seed, another split');
+  });
+
+  test('a validation split that leaves either side empty is an error, as in Keras', async () => {
+    const xor = await loadDataset('xor');
+    await userError(() => validationSplit(xor.train, 0.99), /4 samples, too few to split.*validation_split=0\.99/);
+    const one = await loadDataset('linear?samples=1');
+    await userError(() => validationSplit(one.train, 0.5), /1 samples, too few to split/);
+    assert.equal(validationSplit(xor.train, 0.1).validation?.size, 1);
+    await userError(() => loadDataset('images:/nowhere?seed=x', { baseDir: tempDir() }), /not found|seed must be an integer/);
   });
 });
 
