@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { ENGINE_IDS, type EngineChoice, type EngineId, type SkippedEngine } from '../../core/training';
 import { UserError } from '../../core/types';
 import { registerFastKernels } from './kernels';
@@ -120,7 +120,7 @@ function defaultLoader(engine: EngineId, opts: EngineOptions, auto: boolean): En
     case 'tensorflow':
       return () => loadTfjsNode('@tensorflow/tfjs-node', engine, engineDirs(opts));
     case 'webgpu':
-      return () => loadWebGpu(opts.webgpuModule ?? (() => require('webgpu') as WebGpuModule), { allowSoftware: !auto });
+      return () => loadWebGpu(opts.webgpuModule ?? (() => require('webgpu') as WebGpuModule), { allowSoftware: !auto, probeInChild: !opts.webgpuModule });
     case 'wasm':
       return loadWasm;
     case 'cpu':
@@ -219,27 +219,57 @@ export function isSoftwareAdapter(info: AdapterLike['info'] & { isFallbackAdapte
   return Boolean(info.isFallbackAdapter) || /llvmpipe|lavapipe|swiftshader|softpipe|warp/i.test(`${info.description ?? ''} ${info.device ?? ''} ${info.architecture ?? ''}`);
 }
 
+function softwareAdapterReason(info: AdapterLike['info'] = {}): string {
+  const name = info?.description || info?.device || 'software';
+  return `only a software GPU adapter was found (${name}); wasm is faster on the CPU. Choose the webgpu engine explicitly to use it anyway.`;
+}
+
+type AdapterInfo = NonNullable<AdapterLike['info']> & { isFallbackAdapter?: boolean };
+
+/**
+ * The adapter Dawn would give, asked in a short child process whose stderr is dropped: its info, null when
+ * there is none, undefined when the probe itself failed (then the in-process request decides).
+ */
+function probeAdapterInChild(): AdapterInfo | null | undefined {
+  let modulePath: string;
+  try {
+    modulePath = require.resolve('webgpu');
+  } catch {
+    return undefined;
+  }
+  const script = `const g=require(${JSON.stringify(modulePath)}).create([]);g.requestAdapter({powerPreference:'high-performance'}).then((a)=>{const i=a&&a.info||{};process.stdout.write(JSON.stringify(a?{vendor:i.vendor,architecture:i.architecture,device:i.device,description:i.description,isFallbackAdapter:!!(a.isFallbackAdapter||i.isFallbackAdapter)}:null));process.exit(0)},()=>process.exit(3))`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'ignore'] });
+  if (r.status !== 0) return undefined;
+  try {
+    return JSON.parse(r.stdout) as AdapterInfo | null;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * `allowSoftware: false` (auto) skips software adapters: on llvmpipe tfjs-webgpu trained mnist-mlp at ~280
  * samples/s where wasm did ~3,700 on the same 2-core machine. Choosing webgpu explicitly still uses it.
  */
-export async function loadWebGpu(getModule: () => WebGpuModule, opts: { allowSoftware?: boolean } = {}): Promise<{ tf: Tf; device: string }> {
+export async function loadWebGpu(getModule: () => WebGpuModule, opts: { allowSoftware?: boolean; probeInChild?: boolean } = {}): Promise<{ tf: Tf; device: string }> {
   let mod: WebGpuModule;
   try {
     mod = getModule();
   } catch (e) {
     throw new EngineUnavailable(`the webgpu package (Dawn) did not load: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
   }
+  // In `auto`, look at the adapter from a child process first: Dawn prints warnings about software adapters
+  // (llvmpipe's limits) straight to this process's stderr, the user's terminal, before we can skip them.
+  if (opts.allowSoftware === false && opts.probeInChild !== false) {
+    const probed = probeAdapterInChild();
+    if (probed === null) throw new EngineUnavailable(noAdapterReason());
+    if (probed && isSoftwareAdapter(probed)) throw new EngineUnavailable(softwareAdapterReason(probed));
+  }
   const gpu = mod.create([]);
   // Ask for an adapter ourselves first: tfjs' webgpu factory dereferences a null adapter with a TypeError.
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new EngineUnavailable(noAdapterReason());
-  if (opts.allowSoftware === false && isSoftwareAdapter(adapter.info)) {
-    const name = adapter.info?.description || adapter.info?.device || 'software';
-    throw new EngineUnavailable(
-      `only a software GPU adapter was found (${name}); wasm is faster on the CPU. Choose the webgpu engine explicitly to use it anyway.`,
-    );
-  }
+  if (opts.allowSoftware === false && isSoftwareAdapter(adapter.info)) throw new EngineUnavailable(softwareAdapterReason(adapter.info));
   // tfjs-backend-webgpu registers itself only when navigator.gpu exists at the time it is first required,
   // and its shaders use the WebGPU constants (GPUBufferUsage, ...) as globals.
   Object.assign(globalThis, mod.globals);

@@ -69,6 +69,8 @@ let cpu: Promise<Tf> | undefined;
 function cpuTf(): Promise<Tf> {
   cpu ??= (async () => {
     const tf = await import('@tensorflow/tfjs');
+    // Production mode: no "install tfjs-node" banner or debug checks on the user's terminal.
+    tf.env().set('PROD', true);
     if (tf.getBackend() !== 'cpu') await tf.setBackend('cpu');
     await tf.ready();
     return tf;

@@ -103,7 +103,10 @@ export class TrainingController {
     this.dispatch({ type: 'started', id: session.id, model: session.modelName, epochs: req.training.epochs });
     session.on('message', (m) => this.onWorker(rec, m));
     session.on('state', (s) => this.setState(rec, s));
-    session.on('stderr', (t) => this.log(`[${session.modelName}] ${t.trimEnd()}`));
+    session.on('stderr', (t) => {
+      const kept = withoutDawnNoise(t);
+      if (kept) this.log(`[${session.modelName}] ${kept}`);
+    });
     session.on('end', (r) => this.onEnd(rec, r));
     this.toView({ type: 'session', session: rec.info });
     return rec;
@@ -265,4 +268,17 @@ export function statusActionHandlers(c: TrainingController): Record<'modelStudio
     'modelStudio.stop': (id?: string) => c.stop(id),
     'modelStudio.pauseResume': (id?: string) => c.pauseResume(id),
   };
+}
+
+/**
+ * A worker's stderr without Dawn's adapter-limit warnings ("... artificially reduced ..."), which the software
+ * Vulkan driver triggers on every start of the webgpu engine and which say nothing to a user; '' when nothing
+ * else is left.
+ */
+export function withoutDawnNoise(text: string): string {
+  return text
+    .split('\n')
+    .filter((l) => !/^Warning: \w+ artificially reduced from \d+ to \d+/.test(l.trim()))
+    .join('\n')
+    .trimEnd();
 }

@@ -98,3 +98,14 @@ describe('training controller (real sessions)', () => {
     sub.dispose();
   });
 });
+
+test('the training log drops Dawn adapter-limit warnings and keeps everything else', async () => {
+  const { withoutDawnNoise } = await import('../../../src/extension/training/controller');
+  const text = [
+    'Warning: maxDynamicUniformBuffersPerPipelineLayout artificially reduced from 1000000 to 16 to fit dynamic offset allocation limit.',
+    'real problem: out of memory',
+    'Warning: maxDynamicStorageBuffersPerPipelineLayout artificially reduced from 1000000 to 16 to fit dynamic offset allocation limit.',
+  ].join('\n');
+  assert.equal(withoutDawnNoise(text), 'real problem: out of memory');
+  assert.equal(withoutDawnNoise(text.split('\n')[0]), '');
+});
