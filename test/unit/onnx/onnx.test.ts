@@ -215,6 +215,25 @@ describe('ONNX errors', () => {
     }).finish();
     assert.throws(() => importOnnx(bytes, 'odd.onnx'), (e: unknown) => isUserError(e) && /odd\.onnx uses ONNX operators.*Cos \(cos\).*Hardmax/.test((e as Error).message));
   });
+
+  test('a long chain of unsupported operators gives a short message: the root causes, then a count', () => {
+    const n = 60;
+    const node = Array.from({ length: n }, (_, i) => ({ opType: i % 2 ? 'Cos' : 'Sin', input: [i ? `t${i - 1}` : 'x'], output: [i === n - 1 ? 'z' : `t${i}`], name: `very_long_node_name_${'x'.repeat(40)}_${i}` }));
+    const bytes = onnx.ModelProto.encode({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 17 }],
+      graph: {
+        name: 'g',
+        input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'n' }, { dimValue: 3 }] } } } }],
+        output: [{ name: 'z', type: { tensorType: { elemType: 1 } } }],
+        node,
+      },
+    }).finish();
+    assert.throws(
+      () => importOnnx(bytes, 'chain.onnx'),
+      (e: unknown) => isUserError(e) && (e as Error).message.length < 700 && /\(and \d+ more\)$/.test((e as Error).message) && !/is not a tensor/.test((e as Error).message),
+    );
+  });
 });
 
 describe('CLI', () => {

@@ -238,9 +238,8 @@ export class Importer {
       }
     }
     if (this.problems.length > 0) {
-      const unique = [...new Set(this.problems)];
       throw new UserError(
-        `${this.fileName} uses ONNX operators Model Studio cannot turn into Keras layers: ${unique.slice(0, 12).join('; ')}${unique.length > 12 ? `; and ${unique.length - 12} more` : ''}`,
+        `${this.fileName} uses ONNX operators Model Studio cannot turn into Keras layers: ${shortProblemList(this.problems)}`,
         'Model Studio imports Dense (Gemm/MatMul), Conv/ConvTranspose, pooling, Batch/LayerNormalization, activations, Pad/Slice/Resize/Tile, reshapes, merges, Embedding (Gather) and RNN/LSTM/GRU operators',
         'onnx-unsupported',
       );
@@ -280,4 +279,17 @@ export class Importer {
     if (!importer) throw new Skip(`${n.opType}${n.name ? ` (${n.name})` : ''}`);
     importer(this, n, a);
   }
+}
+
+/**
+ * The first few root causes, each kept short, then a count: a node that fails makes every node after it fail
+ * too ("... is not a tensor"), and listing those buries the cause.
+ */
+export function shortProblemList(problems: readonly string[], shown = 3): string {
+  const unique = [...new Set(problems)];
+  const cascade = /is not a tensor|not computed by a supported operator/;
+  const roots = unique.filter((p) => !cascade.test(p));
+  const first = (roots.length ? roots : unique).slice(0, shown).map((p) => (p.length > 160 ? `${p.slice(0, 157)}...` : p));
+  const more = unique.length - first.length;
+  return `${first.join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`;
 }
