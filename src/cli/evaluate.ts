@@ -1,5 +1,5 @@
 /** `model-studio evaluate MODEL --data SPEC`: Keras' model.evaluate on the dataset's test part (else all of it). */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { readModel } from '../formats/registry';
 import { loadEngine } from '../engine/tfjs/engines';
 import { buildTfModel } from '../engine/tfjs/model';
@@ -19,7 +19,9 @@ export async function run(args: string[]): Promise<number> {
   const { tf, device } = await loadEngine(engineOption(values.engine));
   const model = await buildTfModel(tf, file, { strict: true });
   try {
-    const data = await loadDataset(training.dataset as string, { baseDir: process.cwd(), inputShape: modelIOShapes(model).input });
+    // As train: --data paths from here, a spec saved with the model from the model's folder.
+    const baseDir = values.data !== undefined ? process.cwd() : dirname(resolve(positionals[0]));
+    const data = await loadDataset(training.dataset as string, { baseDir, inputShape: modelIOShapes(model).input });
     const part = data.test ?? data.train;
     const source = training.target === 'input' ? inputAsTarget(part) : part;
     const t0 = Date.now();

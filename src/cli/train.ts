@@ -6,7 +6,7 @@
  * `--engine fastest` does the same measurement first and then trains on the fastest engine (`--engine wasm,cpu`:
  * the fastest of those).
  */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { defaultTrainingConfig, trainingConfigOf } from '../core/training';
 import { UserError, type ModelFile } from '../core/types';
 import { readModel, writeModel } from '../formats/registry';
@@ -63,7 +63,8 @@ export async function run(args: string[]): Promise<number> {
     file,
     training,
     engine,
-    baseDir: process.cwd(),
+    // A data spec typed on the command line names paths from here; one saved with the model, from its folder.
+    baseDir: values.data !== undefined ? process.cwd() : dirname(modelPath),
     workspaceDir: resolve(values.workspace ?? process.cwd()),
     seed: values.seed !== undefined ? Number(values.seed) : undefined,
     stepsPerEpoch: values['steps-per-epoch'] !== undefined ? Number(values['steps-per-epoch']) : undefined,

@@ -1,0 +1,49 @@
+"""Plain Keras 3 `fit` of models Model Studio wrote, for the per-epoch comparison with our engine.
+
+stdin: {"cases": [{"id", "model": .keras path, "data": .npz path (x, y), "optimizer": {"name", "params"},
+"loss", "loss_options", "metrics", "epochs", "batch_size", "validation_split"}]};
+stdout: {"results": {id: {"history": {key: [per epoch]}} | {"error"}}}. No shuffling, as our run is told.
+"""
+import json
+import os
+import sys
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+import numpy as np  # noqa: E402
+import keras  # noqa: E402
+
+
+def optimizer(o):
+    cls = type(keras.optimizers.get(o["name"]))
+    # JSON has no int/float distinction; Keras' constructors insist on floats (SGD(learning_rate=1) fails).
+    params = {k: (float(v) if isinstance(v, int) and not isinstance(v, bool) else v) for k, v in o["params"].items()}
+    return cls(**params)
+
+
+def loss(name, options):
+    if not options:
+        return name
+    return keras.losses.LossFunctionWrapper(keras.losses.get(name), **options)
+
+
+def run(c):
+    model = keras.saving.load_model(c["model"], compile=False)
+    model.compile(optimizer=optimizer(c["optimizer"]), loss=loss(c["loss"], c.get("loss_options")), metrics=c["metrics"])
+    d = np.load(c["data"])
+    h = model.fit(d["x"], d["y"], batch_size=c["batch_size"], epochs=c["epochs"], shuffle=False,
+                  validation_split=c["validation_split"], verbose=0)
+    return {"history": {k: [float(v) for v in vs] for k, vs in h.history.items()}}
+
+
+def main():
+    out = {}
+    for c in json.load(sys.stdin)["cases"]:
+        try:
+            out[c["id"]] = run(c)
+        except Exception as e:  # reported per case
+            out[c["id"]] = {"error": f"{type(e).__name__}: {str(e)[:400]}"}
+    json.dump({"results": out}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
