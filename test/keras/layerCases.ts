@@ -90,6 +90,8 @@ add('Flatten', [null, 3, 4, 2], { data_format: 'channels_first' }, 'channels_fir
 add('Reshape', [null, 12], { target_shape: [3, 4] });
 add('Reshape', [null, 12], { target_shape: [-1, 4] }, '-1');
 cases.push({ id: 'Reshape[-1]+Dense', input: [null, 12], className: 'Reshape', config: { target_shape: [-1, 4] }, then: ['Dense', { units: 2 }] });
+// The palette's new Reshape ([-1]: flatten) before a layer that needs a known size.
+cases.push({ id: 'Reshape[new]+Dense', input: [null, 3, 4], className: 'Reshape', config: { target_shape: [-1] }, then: ['Dense', { units: 2 }] });
 add('Permute', [null, 3, 4, 2], { dims: [2, 3, 1] });
 add('RepeatVector', [null, 5], { n: 3 });
 add('UpSampling1D', [null, 4, 3], { size: 3 });

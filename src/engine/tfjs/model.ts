@@ -5,7 +5,7 @@
  */
 import { analyze, expectedWeights } from '../../core/analysis';
 import { TFJS_DEPARTURE_CODE } from '../../core/layers/tfjsSupport';
-import { UserError, type Json, type JsonObject, type ModelFile, type NamedTensor } from '../../core/types';
+import { UserError, type Json, type JsonObject, type ModelFile, type ModelGraph, type NamedTensor } from '../../core/types';
 import { toTfjsSpelling } from '../../formats/keras-config-layer';
 import { kerasConfigFromGraph } from '../../formats/keras-config-write';
 import type { LayersModel, Tf } from './tf';
@@ -49,10 +49,26 @@ function refuseDepartures(file: ModelFile): void {
   );
 }
 
+/**
+ * Reshape's `-1` made concrete from the analysed output shape: tfjs infers the -1 only at call time, so a
+ * layer after it that needs a known size (Dense) cannot build, where Keras builds it.
+ */
+function withKnownReshapes(graph: ModelGraph): ModelGraph {
+  const reshapes = graph.layers.filter((l) => l.className === 'Reshape' && Array.isArray(l.config.target_shape) && (l.config.target_shape as Json[]).includes(-1));
+  if (reshapes.length === 0) return graph;
+  const a = analyze(graph);
+  const layers = graph.layers.map((l) => {
+    const out = a.layers.get(l.name)?.outputShape;
+    if (!reshapes.includes(l) || !out || out.slice(1).some((d) => d === null)) return l;
+    return { ...l, config: { ...l.config, target_shape: out.slice(1) as Json } };
+  });
+  return { ...graph, layers };
+}
+
 /** Build a tf.LayersModel from a ModelFile: architecture, then the file's weights by name. */
 export async function buildTfModel(tf: Tf, file: ModelFile, opts: BuildOptions = {}): Promise<LayersModel> {
   if (!opts.allowDepartures) refuseDepartures(file);
-  const keras = kerasConfigFromGraph(file.graph);
+  const keras = kerasConfigFromGraph(withKnownReshapes(file.graph));
   // When the file's weights replace every initial value, initialising is wasted work, and tfjs' Orthogonal
   // initializer (the recurrent default) takes about a minute for an LSTM kernel on the cpu backend.
   const have = new Set(file.weights.map((w) => w.name));
