@@ -18,7 +18,7 @@ export function pythonPath(): string {
 }
 
 /** Runs one of test/keras/*.py with a JSON request on stdin; returns its JSON answer. */
-export function runPython<T>(script: string, request: unknown, timeoutMs = 300_000): T {
+export function runPython<T>(script: string, request: unknown, timeoutMs = 900_000): T {
   const r = spawnSync(pythonPath(), [join(repoRoot, 'test', 'keras', script)], {
     input: JSON.stringify(request),
     encoding: 'utf8',
