@@ -16,6 +16,9 @@ const PARAM_HELP: Record<string, string> = {
   weight_decay: 'Decoupled weight decay: w −= lr · weight_decay · w each step',
   centered: 'Normalise by the centred second moment',
   initial_accumulator_value: 'Starting value of the accumulators, ≥ 0',
+  clipnorm: 'Clip each gradient tensor to this L2 norm',
+  clipvalue: 'Clip each gradient element to ± this value',
+  global_clipnorm: 'Clip all gradients together to this global L2 norm',
 };
 
 export function OptimizerSection({ draft, err, set }: SectionProps) {
