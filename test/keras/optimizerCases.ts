@@ -13,7 +13,25 @@ export interface OptimizerCase {
   name: OptimizerName;
   params: Record<string, number | boolean>;
   lr: LrMode;
+  /** Keras constraints per weight (`variable.constraint`), applied by the optimizer after each update. */
+  constraints?: (KerasConstraint | null)[];
 }
+
+export interface KerasConstraint {
+  class_name: 'MaxNorm' | 'NonNeg' | 'UnitNorm' | 'MinMaxNorm';
+  config: Record<string, number>;
+}
+
+/** Option sets run again with weight constraints on the kernel and the bias. */
+export const CONSTRAINED: { name: OptimizerName; params: Record<string, number | boolean>; constraints: (KerasConstraint | null)[] }[] = [
+  { name: 'sgd', params: { learning_rate: 0.1, momentum: 0.9 }, constraints: [{ class_name: 'MaxNorm', config: { max_value: 0.5, axis: 0 } }, { class_name: 'NonNeg', config: {} }, null] },
+  { name: 'adam', params: { learning_rate: 0.05 }, constraints: [{ class_name: 'UnitNorm', config: { axis: 1 } }, { class_name: 'NonNeg', config: {} }, null] },
+  {
+    name: 'adamw',
+    params: { learning_rate: 0.05, weight_decay: 0.5 },
+    constraints: [{ class_name: 'MinMaxNorm', config: { min_value: 0.5, max_value: 1, rate: 0.5, axis: 0 } }, { class_name: 'MaxNorm', config: { max_value: 0.1, axis: 0 } }, null],
+  },
+];
 
 /** Option sets per optimizer; the learning rate is raised above Keras' default so that 10 steps move far. */
 export const OPTION_SETS: Record<OptimizerName, Record<string, number | boolean>[]> = {
@@ -72,6 +90,10 @@ export function optimizerCases(): OptimizerCase[] {
         .join(',');
       for (const lr of LR_MODES) out.push({ id: `${name}#${i}(${label || 'defaults'})/${lr}`, name, params, lr });
     });
+  }
+  for (const [i, c] of CONSTRAINED.entries()) {
+    const label = c.constraints.map((k) => k?.class_name ?? '-').join(',');
+    for (const lr of LR_MODES) out.push({ id: `${c.name}+constraints#${i}(${label})/${lr}`, ...c, lr });
   }
   return out;
 }

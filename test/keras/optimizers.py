@@ -5,7 +5,7 @@ optionally with an ExponentialDecay schedule as its learning rate, and apply the
 ReduceLROnPlateau does). Returns the weights after the last step.
 
 stdin: JSON {"cases": [{"id", "training_config": JSON text, "weights": [{"shape", "values"}],
-  "grads": [[values per weight] per step], "schedule"?: {ExponentialDecay args}, "set_lr"?: {step: lr}}]}
+  "grads": [[values per weight] per step], "constraints"?: [{class_name, config} | null], "schedule"?: {ExponentialDecay args}, "set_lr"?: {step: lr}}]}
 stdout: JSON {"keras", "backend", "results": {id: {"weights": [[values]]} | {"error"}}}.
 One process for all cases: importing Keras and JAX costs seconds.
 """
@@ -36,6 +36,9 @@ def run(case):
         keras.Variable(np.asarray(w["values"], dtype=np.float32).reshape(w["shape"]))
         for w in case["weights"]
     ]
+    for v, c in zip(variables, case.get("constraints") or []):
+        if c:
+            v.constraint = keras.constraints.deserialize(c)
     set_lr = case.get("set_lr") or {}
     for step, grads in enumerate(case["grads"]):
         if str(step) in set_lr:

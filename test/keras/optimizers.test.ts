@@ -1,7 +1,7 @@
 /**
  * Every optimizer with its options, our tfjs engine against real Keras 3 (JAX, CPU): 10 steps from the same
  * weights with the same fixed gradients, with a constant learning rate, an ExponentialDecay schedule and
- * ReduceLROnPlateau-style changes between steps; the weights must agree within 1e-5. Keras builds each
+ * ReduceLROnPlateau-style changes between steps, some with weight constraints; the weights must agree within 1e-5. Keras builds each
  * optimizer from the `training_config` text our .h5 writer stores, so our names and arguments are Keras'.
  */
 import { test } from 'node:test';
@@ -11,7 +11,7 @@ import { defaultTrainingConfig, kerasTrainingConfig, optimizer, OPTIMIZER_DEFAUL
 import { pythonJson } from '../../src/formats/keras-common';
 import { exponentialDecay } from '../../src/engine/tfjs/training/callbacks';
 import { makeOptimizer, setLearningRate } from '../../src/engine/tfjs/training/optimizers';
-import { fixedGradients, initialWeights, optimizerCases, OPTION_SETS, PLATEAU, SCHEDULE, SHAPES, STEPS, type OptimizerCase } from './optimizerCases';
+import { fixedGradients, initialWeights, optimizerCases, OPTION_SETS, PLATEAU, SCHEDULE, SHAPES, STEPS, type KerasConstraint, type OptimizerCase } from './optimizerCases';
 import { runPython } from './python';
 
 const TOLERANCE = 1e-5;
@@ -32,8 +32,21 @@ function kerasRequest(c: OptimizerCase, weights: number[][], grads: number[][][]
     weights: weights.map((values, i) => ({ shape: SHAPES[i], values })),
     grads,
     schedule: c.lr === 'schedule' ? { initial_learning_rate: lr0, ...SCHEDULE } : undefined,
+    constraints: c.constraints,
     set_lr: c.lr === 'plateau' ? Object.fromEntries(Object.entries(PLATEAU).map(([k, f]) => [k, lr0 * f])) : undefined,
   };
+}
+
+/** A Keras constraint as the tfjs layers build it (constraint math: tfjs-layers' constraints.ts). */
+function tfConstraint(k: KerasConstraint): (w: tf.Tensor) => tf.Tensor {
+  const c = k.config;
+  const made = {
+    MaxNorm: () => tf.constraints.maxNorm({ maxValue: c.max_value, axis: c.axis }),
+    NonNeg: () => tf.constraints.nonNeg(),
+    UnitNorm: () => tf.constraints.unitNorm({ axis: c.axis }),
+    MinMaxNorm: () => tf.constraints.minMaxNorm({ minValue: c.min_value, maxValue: c.max_value, rate: c.rate, axis: c.axis }),
+  }[k.class_name]();
+  return (w) => made.apply(w);
 }
 
 /** Our optimizer on tfjs variables, the same steps and learning-rate changes as the Keras side. */
@@ -41,6 +54,7 @@ function ours(c: OptimizerCase, index: number, weights: number[][], grads: numbe
   const opt = makeOptimizer(tf, optimizer(c.name, c.params));
   const names = SHAPES.map((_, i) => `optcase${index}_${i}`);
   const vars = Object.fromEntries(names.map((n, i) => [n, tf.variable(tf.tensor(weights[i], SHAPES[i]), true, n)]));
+  opt.setConstraints(new Map(names.flatMap((n, i) => (c.constraints?.[i] ? [[n, tfConstraint(c.constraints[i]!)] as const] : []))));
   const lr0 = opt.learningRate;
   const decay = exponentialDecay(SCHEDULE);
   try {

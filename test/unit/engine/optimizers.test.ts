@@ -9,6 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import { checkTrainingConfig, defaultTrainingConfig, kerasTrainingConfig, optimizer, OPTIMIZER_FLOAT_PARAMS, type OptimizerName } from '../../../src/core/training';
 import { pythonJson } from '../../../src/formats/keras-common';
 import { makeOptimizer, optimizerId, setLearningRate } from '../../../src/engine/tfjs/training/optimizers';
+import { fit } from '../../../src/engine/tfjs/training/fit';
+import { arraySource } from '../../../src/engine/datasets/source';
 import { userError } from '../../helpers/assertions';
 
 let counter = 0;
@@ -111,6 +113,19 @@ describe('the optimizer object', () => {
     opt.dispose();
     assert.equal(tf.memory().numTensors, before - 2);
     tf.dispose([w, x]);
+  });
+
+  test('fit applies weight constraints after each update, as Keras does (tfjs optimizers never did)', async () => {
+    await tf.setBackend('cpu');
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2], kernelConstraint: tf.constraints.nonNeg(), kernelInitializer: 'ones' })] });
+    // Targets far below what positive weights can give: unconstrained SGD drives the kernel negative.
+    const data = { train: arraySource('constrained', Float32Array.of(1, 1, 2, 1, 1, 3), [2], Float32Array.of(-50, -60, -70), { kind: 'values', shape: [1] }) };
+    const r = await fit(tf, model, data, { optimizer: optimizer('sgd', { learning_rate: 0.05 }), loss: 'mean_squared_error', metrics: [], epochs: 3, batchSize: 3 });
+    assert.equal(r.status, 'done');
+    const kernel = Array.from(model.getWeights()[0].dataSync());
+    assert.deepEqual(kernel, [0, 0]);
+    assert.ok(model.getWeights()[1].dataSync()[0] < 0, 'the unconstrained bias moved');
+    model.dispose();
   });
 
   test('names: Keras ids in any case, tfjs "momentum" as SGD', () => {

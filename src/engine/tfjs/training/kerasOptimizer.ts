@@ -2,8 +2,8 @@
  * Keras 3's optimizer base (keras/src/optimizers/base_optimizer.py `apply`) over tfjs variables: an iteration
  * counter, a learning rate that schedules and ReduceLROnPlateau set between steps, gradient clipping
  * (clipnorm, clipvalue, global_clipnorm), decoupled weight decay (w −= w·weight_decay·lr, before the update),
- * then the optimizer's own update rule (optimizerRules.ts). Each step is one tf.tidy that assigns every weight
- * and its optimizer variables in place, once.
+ * the optimizer's own update rule (optimizerRules.ts), then the weight's constraint (kernel_constraint...).
+ * Each step is one tf.tidy that assigns every weight and its optimizer variables in place, once.
  */
 import type { Tensor, Tf } from '../tf';
 import type { UpdateRule } from './optimizerRules';
@@ -20,12 +20,16 @@ export interface BaseSettings {
   globalClipnorm?: number;
 }
 
+/** A weight's constraint (Keras' `variable.constraint`), applied to its value after each update. */
+export type WeightConstraint = (w: Tensor) => Tensor;
+
 export class KerasOptimizer {
   /** Keras' `optimizer.iterations`: the number of steps applied so far. */
   iterations = 0;
   /** Keras' `optimizer.learning_rate`; a schedule or ReduceLROnPlateau changes it between steps. */
   learningRate: number;
   private readonly slots = new Map<string, Variable[]>();
+  private constraints = new Map<string, WeightConstraint>();
 
   constructor(
     private readonly tf: Tf,
@@ -70,11 +74,17 @@ export class KerasOptimizer {
       vars.forEach((v, i) => {
         const w = wd === undefined ? v : this.tf.sub(v, this.tf.mul(v, wd * this.learningRate));
         const out = this.rule.update(this.tf, clipped[i], w, slots[i], c);
-        v.assign(out.w);
+        const constraint = this.constraints.get(names[i]);
+        v.assign(constraint ? constraint(out.w) : out.w);
         out.s.forEach((s, j) => slots[i][j].assign(s));
       });
     });
     this.iterations += 1;
+  }
+
+  /** The constraints of the weights, by variable name: applied after each update, as Keras' `apply` does. */
+  setConstraints(constraints: ReadonlyMap<string, WeightConstraint>): void {
+    this.constraints = new Map(constraints);
   }
 
   /** keras/src/optimizers/base_optimizer.py `_clip_gradients`: one of clipnorm, global_clipnorm, clipvalue. */

@@ -6,8 +6,8 @@
  */
 import { OPTIMIZER_BASE_PARAMS, OPTIMIZER_DEFAULTS, type OptimizerConfig, type OptimizerName } from '../../../core/training';
 import { UserError } from '../../../core/types';
-import type { Tf } from '../tf';
-import { KerasOptimizer } from './kerasOptimizer';
+import type { LayersModel, Tensor, Tf } from '../tf';
+import { KerasOptimizer, type WeightConstraint } from './kerasOptimizer';
 import { adadelta, adagrad, adam, adamax, nadam, rmsprop, sgd, type UpdateRule } from './optimizerRules';
 
 export type TfOptimizer = KerasOptimizer;
@@ -110,4 +110,17 @@ export function getLearningRate(opt: TfOptimizer): number {
 /** Change the learning rate between steps (schedules, reduce-on-plateau), as Keras assigns its variable. */
 export function setLearningRate(opt: TfOptimizer, lr: number): void {
   opt.learningRate = lr;
+}
+
+/**
+ * The constraints of a model's trainable weights (kernel_constraint, bias_constraint...), by variable name,
+ * for `KerasOptimizer.setConstraints`: tfjs' own optimizers never apply them; Keras does after every update.
+ */
+export function weightConstraints(model: LayersModel): Map<string, WeightConstraint> {
+  const out = new Map<string, WeightConstraint>();
+  for (const w of model.trainableWeights) {
+    const c = (w as unknown as { constraint?: { apply(t: Tensor): Tensor } | null }).constraint;
+    if (c) out.set(w.name, (t) => c.apply(t));
+  }
+  return out;
 }
