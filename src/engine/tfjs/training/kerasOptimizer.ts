@@ -6,7 +6,7 @@
  * Each step is one tf.tidy that assigns every weight and its optimizer variables in place, once.
  */
 import type { Tensor, Tf } from '../tf';
-import type { UpdateRule } from './optimizerRules';
+import { opsOf, type UpdateRule } from './optimizerRules';
 
 type Variable = import('@tensorflow/tfjs').Variable;
 type Scalar = import('@tensorflow/tfjs').Scalar;
@@ -69,11 +69,12 @@ export class KerasOptimizer {
     const slots = vars.map((v) => this.slotsOf(v));
     const c = this.rule.coefficients(this.iterations + 1, this.learningRate);
     this.tf.tidy(() => {
+      const o = opsOf(this.tf);
       const clipped = this.clip(names.map((k) => grads[k]));
       const wd = this.settings.weightDecay;
       vars.forEach((v, i) => {
-        const w = wd === undefined ? v : this.tf.sub(v, this.tf.mul(v, wd * this.learningRate));
-        const out = this.rule.update(this.tf, clipped[i], w, slots[i], c);
+        const w = wd === undefined ? v : o.sub(v, o.mul(v, wd * this.learningRate));
+        const out = this.rule.update(o, clipped[i], w, slots[i], c);
         const constraint = this.constraints.get(names[i]);
         v.assign(constraint ? constraint(out.w) : out.w);
         out.s.forEach((s, j) => slots[i][j].assign(s));

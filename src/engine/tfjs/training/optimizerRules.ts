@@ -10,13 +10,50 @@ import type { Tensor, Tf } from '../tf';
 /** Scalars of one step, shared by every variable: the learning rate and the rule's own coefficients. */
 export type Coefficients = { lr: number } & Record<string, number>;
 
+/**
+ * The element-wise operations a rule uses. Numbers become scalars once per step, shared by every variable
+ * (one small upload each on a GPU backend, however many weights the model has).
+ */
+export interface Ops {
+  add(a: Tensor | number, b: Tensor | number): Tensor;
+  sub(a: Tensor | number, b: Tensor | number): Tensor;
+  mul(a: Tensor | number, b: Tensor | number): Tensor;
+  div(a: Tensor | number, b: Tensor | number): Tensor;
+  maximum(a: Tensor, b: Tensor): Tensor;
+  square(a: Tensor): Tensor;
+  sqrt(a: Tensor): Tensor;
+  abs(a: Tensor): Tensor;
+  neg(a: Tensor): Tensor;
+}
+
 export interface UpdateRule {
   /** Keras' optimizer variables per model variable, with the value they start at. */
   readonly slots: readonly { name: string; init: number }[];
   /** Once per step, before any variable: `step` is Keras' `iterations + 1`. */
   coefficients(step: number, lr: number): Coefficients;
   /** The new weight and the new slot values (same order as `slots`). */
-  update(tf: Tf, g: Tensor, w: Tensor, s: Tensor[], c: Coefficients): { w: Tensor; s: Tensor[] };
+  update(o: Ops, g: Tensor, w: Tensor, s: Tensor[], c: Coefficients): { w: Tensor; s: Tensor[] };
+}
+
+/** Ops over tfjs, with every number turned into a scalar once (`scalars` lives as long as one step's tidy). */
+export function opsOf(tf: Tf, scalars = new Map<number, Tensor>()): Ops {
+  const t = (x: Tensor | number): Tensor => {
+    if (typeof x !== 'number') return x;
+    let c = scalars.get(x);
+    if (!c) scalars.set(x, (c = tf.scalar(x, 'float32')));
+    return c;
+  };
+  return {
+    add: (a, b) => tf.add(t(a), t(b)),
+    sub: (a, b) => tf.sub(t(a), t(b)),
+    mul: (a, b) => tf.mul(t(a), t(b)),
+    div: (a, b) => tf.div(t(a), t(b)),
+    maximum: (a, b) => tf.maximum(a, b),
+    square: (a) => tf.square(a),
+    sqrt: (a) => tf.sqrt(a),
+    abs: (a) => tf.abs(a),
+    neg: (a) => tf.neg(a),
+  };
 }
 
 type P = Record<string, number | boolean>;
@@ -29,10 +66,10 @@ export function sgd(p: P): UpdateRule {
   return {
     slots: momentum !== 0 ? [{ name: 'momentum', init: 0 }] : [],
     coefficients: (_step, lr) => ({ lr }),
-    update(tf, g, w, s, { lr }) {
-      if (momentum === 0) return { w: tf.sub(w, tf.mul(g, lr)), s: [] };
-      const m = tf.sub(tf.mul(s[0], momentum), tf.mul(g, lr));
-      const next = nesterov ? tf.add(w, tf.sub(tf.mul(m, momentum), tf.mul(g, lr))) : tf.add(w, m);
+    update(o, g, w, s, { lr }) {
+      if (momentum === 0) return { w: o.sub(w, o.mul(g, lr)), s: [] };
+      const m = o.sub(o.mul(s[0], momentum), o.mul(g, lr));
+      const next = nesterov ? o.add(w, o.sub(o.mul(m, momentum), o.mul(g, lr))) : o.add(w, m);
       return { w: next, s: [m] };
     },
   };
@@ -48,22 +85,22 @@ export function rmsprop(p: P): UpdateRule {
   return {
     slots,
     coefficients: (_step, lr) => ({ lr }),
-    update(tf, g, w, s, { lr }) {
-      const velocity = tf.add(tf.mul(s[0], rho), tf.mul(tf.square(g), 1 - rho));
+    update(o, g, w, s, { lr }) {
+      const velocity = o.add(o.mul(s[0], rho), o.mul(o.square(g), 1 - rho));
       const out: Tensor[] = [velocity];
       let denominator: Tensor;
       let average: Tensor | undefined;
       if (centered) {
-        average = tf.add(tf.mul(s[s.length - 1], rho), tf.mul(g, 1 - rho));
-        denominator = tf.add(tf.sub(velocity, tf.square(average)), epsilon);
-      } else denominator = tf.add(velocity, epsilon);
-      const increment = tf.div(tf.mul(g, lr), tf.sqrt(denominator));
+        average = o.add(o.mul(s[s.length - 1], rho), o.mul(g, 1 - rho));
+        denominator = o.add(o.sub(velocity, o.square(average)), epsilon);
+      } else denominator = o.add(velocity, epsilon);
+      const increment = o.div(o.mul(g, lr), o.sqrt(denominator));
       let next: Tensor;
       if (momentum > 0) {
-        const mom = tf.add(tf.mul(s[1], momentum), increment);
+        const mom = o.add(o.mul(s[1], momentum), increment);
         out.push(mom);
-        next = tf.sub(w, mom);
-      } else next = tf.sub(w, increment);
+        next = o.sub(w, mom);
+      } else next = o.sub(w, increment);
       if (average) out.push(average);
       return { w: next, s: out };
     },
@@ -82,11 +119,11 @@ export function adam(p: P): UpdateRule {
   return {
     slots,
     coefficients: (step, lr) => ({ lr, alpha: (lr * Math.sqrt(1 - Math.pow(beta2, step))) / (1 - Math.pow(beta1, step)) }),
-    update(tf, g, w, s, c) {
-      const m = tf.add(s[0], tf.mul(tf.sub(g, s[0]), 1 - beta1));
-      const v = tf.add(s[1], tf.mul(tf.sub(tf.square(g), s[1]), 1 - beta2));
-      const vHat = amsgrad ? tf.maximum(s[2], v) : undefined;
-      const next = tf.sub(w, tf.div(tf.mul(m, c.alpha), tf.add(tf.sqrt(vHat ?? v), epsilon)));
+    update(o, g, w, s, c) {
+      const m = o.add(s[0], o.mul(o.sub(g, s[0]), 1 - beta1));
+      const v = o.add(s[1], o.mul(o.sub(o.square(g), s[1]), 1 - beta2));
+      const vHat = amsgrad ? o.maximum(s[2], v) : undefined;
+      const next = o.sub(w, o.div(o.mul(m, c.alpha), o.add(o.sqrt(vHat ?? v), epsilon)));
       return { w: next, s: vHat ? [m, v, vHat] : [m, v] };
     },
   };
@@ -98,9 +135,9 @@ export function adagrad(p: P): UpdateRule {
   return {
     slots: [{ name: 'accumulator', init: n(p, 'initial_accumulator_value') }],
     coefficients: (_step, lr) => ({ lr }),
-    update(tf, g, w, s, { lr }) {
-      const acc = tf.add(s[0], tf.square(g));
-      return { w: tf.sub(w, tf.div(tf.mul(g, lr), tf.sqrt(tf.add(acc, epsilon)))), s: [acc] };
+    update(o, g, w, s, { lr }) {
+      const acc = o.add(s[0], o.square(g));
+      return { w: o.sub(w, o.div(o.mul(g, lr), o.sqrt(o.add(acc, epsilon)))), s: [acc] };
     },
   };
 }
@@ -114,12 +151,12 @@ export function adadelta(p: P): UpdateRule {
       { name: 'accumulated_delta_var', init: 0 },
     ],
     coefficients: (_step, lr) => ({ lr }),
-    update(tf, g, w, s, { lr }) {
-      const rms = (x: Tensor) => tf.sqrt(tf.add(x, epsilon));
-      const accGrad = tf.add(tf.mul(s[0], rho), tf.mul(tf.square(g), 1 - rho));
-      const delta = tf.neg(tf.div(tf.mul(rms(s[1]), g), rms(accGrad)));
-      const accDelta = tf.add(tf.mul(s[1], rho), tf.mul(tf.square(delta), 1 - rho));
-      return { w: tf.add(w, tf.mul(delta, lr)), s: [accGrad, accDelta] };
+    update(o, g, w, s, { lr }) {
+      const rms = (x: Tensor) => o.sqrt(o.add(x, epsilon));
+      const accGrad = o.add(o.mul(s[0], rho), o.mul(o.square(g), 1 - rho));
+      const delta = o.neg(o.div(o.mul(rms(s[1]), g), rms(accGrad)));
+      const accDelta = o.add(o.mul(s[1], rho), o.mul(o.square(delta), 1 - rho));
+      return { w: o.add(w, o.mul(delta, lr)), s: [accGrad, accDelta] };
     },
   };
 }
@@ -133,10 +170,10 @@ export function adamax(p: P): UpdateRule {
       { name: 'norm', init: 0 },
     ],
     coefficients: (step, lr) => ({ lr, correction: 1 - Math.pow(beta1, step) }),
-    update(tf, g, w, s, c) {
-      const m = tf.add(s[0], tf.mul(tf.sub(g, s[0]), 1 - beta1));
-      const u = tf.maximum(tf.mul(s[1], beta2), tf.abs(g));
-      return { w: tf.sub(w, tf.div(tf.mul(m, c.lr), tf.mul(tf.add(u, epsilon), c.correction))), s: [m, u] };
+    update(o, g, w, s, c) {
+      const m = o.add(s[0], o.mul(o.sub(g, s[0]), 1 - beta1));
+      const u = o.maximum(o.mul(s[1], beta2), o.abs(g));
+      return { w: o.sub(w, o.div(o.mul(m, c.lr), o.mul(o.add(u, epsilon), c.correction))), s: [m, u] };
     },
   };
 }
@@ -159,12 +196,12 @@ export function nadam(p: P): UpdateRule {
       const [ut, ut1] = [u(step), u(step + 1)];
       return { lr, ut, ut1, uProduct, uProduct1: uProduct * ut1, beta2Power: Math.pow(beta2, step) };
     },
-    update(tf, g, w, s, c) {
-      const m = tf.add(s[0], tf.mul(tf.sub(g, s[0]), 1 - beta1));
-      const v = tf.add(s[1], tf.mul(tf.sub(tf.square(g), s[1]), 1 - beta2));
-      const mHat = tf.add(tf.div(tf.mul(m, c.ut1), 1 - c.uProduct1), tf.div(tf.mul(g, 1 - c.ut), 1 - c.uProduct));
-      const vHat = tf.div(v, 1 - c.beta2Power);
-      return { w: tf.sub(w, tf.div(tf.mul(mHat, c.lr), tf.add(tf.sqrt(vHat), epsilon))), s: [m, v] };
+    update(o, g, w, s, c) {
+      const m = o.add(s[0], o.mul(o.sub(g, s[0]), 1 - beta1));
+      const v = o.add(s[1], o.mul(o.sub(o.square(g), s[1]), 1 - beta2));
+      const mHat = o.add(o.div(o.mul(m, c.ut1), 1 - c.uProduct1), o.div(o.mul(g, 1 - c.ut), 1 - c.uProduct));
+      const vHat = o.div(v, 1 - c.beta2Power);
+      return { w: o.sub(w, o.div(o.mul(mHat, c.lr), o.add(o.sqrt(vHat), epsilon))), s: [m, v] };
     },
   };
 }
