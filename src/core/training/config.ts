@@ -74,6 +74,22 @@ export const OPTIMIZER_CLASS_NAMES: Record<OptimizerName, string> = {
  */
 export const OPTIMIZER_BASE_PARAMS = ['weight_decay', 'clipnorm', 'clipvalue', 'global_clipnorm'] as const;
 
+/**
+ * Keras base-optimizer arguments a Keras file may carry that change nothing in training at their Keras
+ * default (`lr` is Keras 2's learning_rate; Keras 3 ignores `decay`). The value maps to what is not
+ * implemented, or undefined when the value is inert.
+ */
+export const OPTIMIZER_INERT_PARAMS: Record<string, (v: unknown) => string | undefined> = {
+  lr: () => undefined,
+  decay: () => undefined,
+  // The loss is scaled and the gradients unscaled by the same factor: no change in float32.
+  loss_scale_factor: () => undefined,
+  ema_momentum: () => undefined,
+  ema_overwrite_frequency: () => undefined,
+  use_ema: (v) => (v === true ? 'use_ema (a moving average of the weights)' : undefined),
+  gradient_accumulation_steps: (v) => (typeof v === 'number' && v > 1 ? 'gradient_accumulation_steps' : undefined),
+};
+
 /** The optimizer arguments Keras takes as floats (it refuses `learning_rate=1` or SGD's `momentum=0` as ints). */
 export const OPTIMIZER_FLOAT_PARAMS: ReadonlySet<string> = new Set([
   'learning_rate',
@@ -134,7 +150,8 @@ export function kerasTrainingConfig(t: TrainingConfig): JsonObject {
     metrics: t.metrics,
     weighted_metrics: null,
     loss_weights: null,
-    optimizer_config: { class_name: className, config: { ...t.optimizer.params } },
+    // Keras 3 refuses Keras 2's `lr` (learning_rate is always there).
+    optimizer_config: { class_name: className, config: Object.fromEntries(Object.entries(t.optimizer.params).filter(([k]) => k !== 'lr')) },
   };
 }
 

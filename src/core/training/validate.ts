@@ -4,7 +4,7 @@
  */
 import { isJson, isObj } from '../guards';
 import { callbackParts, CALLBACKS, LR_SCHEDULES, monitorChoices } from './callbacks';
-import { LOSSES, METRICS, OPTIMIZER_BASE_PARAMS, OPTIMIZER_DEFAULTS, type OptimizerName, type TrainingConfig } from './config';
+import { LOSSES, METRICS, OPTIMIZER_BASE_PARAMS, OPTIMIZER_DEFAULTS, OPTIMIZER_INERT_PARAMS, type OptimizerName, type TrainingConfig } from './config';
 import { DATASET_KINDS, DATASET_PATH_KINDS, splitDataSpec, type DatasetKind } from './dataSpec';
 
 /** Problems by field key ('dataset.path', 'batchSize', 'optimizer.learning_rate', 'EarlyStopping.patience', ...). */
@@ -74,6 +74,11 @@ export function checkTrainingConfig(t: TrainingConfigLike): ConfigErrors {
     const allowed = OPTIMIZER_DEFAULTS[opt.name as OptimizerName];
     const params = isObj(opt.params) ? opt.params : {};
     for (const [k, v] of Object.entries(params)) {
+      if (k in OPTIMIZER_INERT_PARAMS) {
+        const unsupported = OPTIMIZER_INERT_PARAMS[k](v);
+        if (unsupported) e[`optimizer.${k}`] = `${unsupported} is not implemented by the tfjs engine: remove it`;
+        continue;
+      }
       if (!(k in allowed) && !(OPTIMIZER_BASE_PARAMS as readonly string[]).includes(k)) {
         e[`optimizer.${k}`] = `${opt.name} has no setting ${k}`;
         continue;

@@ -11,6 +11,8 @@ import { pythonJson } from '../../../src/formats/keras-common';
 import { makeOptimizer, optimizerId, setLearningRate } from '../../../src/engine/tfjs/training/optimizers';
 import { fit } from '../../../src/engine/tfjs/training/fit';
 import { arraySource } from '../../../src/engine/datasets/source';
+import { getTemplate } from '../../../src/core/templates';
+import { trainingFor } from '../../../src/cli/training-options';
 import { userError } from '../../helpers/assertions';
 
 let counter = 0;
@@ -133,6 +135,10 @@ describe('the optimizer object', () => {
     assert.equal(optimizerId('Nadam'), 'nadam');
     assert.equal(optimizerId('RMSprop'), 'rmsprop');
     assert.equal(optimizerId('momentum'), 'sgd');
+    // The CLI's --optimizer takes the new ones, with Keras' defaults.
+    const xor = getTemplate('xor')!.build();
+    assert.deepEqual(trainingFor(xor, { optimizer: 'AdamW', data: 'xor' }).optimizer, optimizer('adamw'));
+    assert.deepEqual(trainingFor(xor, { optimizer: 'nadam', lr: '0.01', data: 'xor' }).optimizer, optimizer('nadam', { learning_rate: 0.01 }));
   });
 
   test('bad settings are refused before training, with a hint', async () => {
@@ -163,6 +169,10 @@ describe('the optimizer vocabulary', () => {
     assert.match(checkTrainingConfig(config('adam', { clipnorm: 1, clipvalue: 1 }))['optimizer.clipvalue'], /only one of/);
     assert.match(checkTrainingConfig(config('adamw', { weight_decay: -0.1 }))['optimizer.weight_decay'], /at least 0/);
     assert.match(checkTrainingConfig(config('sgd', { amsgrad: true }))['optimizer.amsgrad'], /sgd has no setting amsgrad/);
+    // Keras' base arguments as a Keras file carries them: inert values pass, the unimplemented ones are named.
+    assert.deepEqual(checkTrainingConfig(config('adam', { use_ema: false, ema_momentum: 0.99, loss_scale_factor: 1 })), {});
+    assert.match(checkTrainingConfig(config('adam', { use_ema: true }))['optimizer.use_ema'], /not implemented by the tfjs engine: remove it/);
+    assert.match(checkTrainingConfig(config('adam', { gradient_accumulation_steps: 2 }))['optimizer.gradient_accumulation_steps'], /not implemented/);
   });
 
   test("training_config: Keras' class names, and float arguments written as Python floats", () => {
@@ -171,6 +181,7 @@ describe('the optimizer vocabulary', () => {
       config: { learning_rate: 0.001, weight_decay: 0.004, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7, amsgrad: false },
     });
     assert.equal((kerasTrainingConfig(config('nadam')).optimizer_config as { class_name: string }).class_name, 'Nadam');
+    assert.deepEqual(kerasTrainingConfig(config('sgd', { lr: 0.5 })).optimizer_config, { class_name: 'SGD', config: { learning_rate: 0.01, momentum: 0, nesterov: false } });
     const text = pythonJson(kerasTrainingConfig(config('sgd', { learning_rate: 1 })), OPTIMIZER_FLOAT_PARAMS);
     assert.match(text, /"learning_rate": 1\.0, "momentum": 0\.0, "nesterov": false/);
     // Only the named keys: other numbers keep their JSON form.

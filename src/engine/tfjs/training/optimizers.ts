@@ -4,7 +4,7 @@
  * defaults come from src/core/training/config.ts. An unknown optimizer or setting, or one we do not implement
  * (use_ema, gradient accumulation), is a UserError before training starts.
  */
-import { OPTIMIZER_BASE_PARAMS, OPTIMIZER_DEFAULTS, type OptimizerConfig, type OptimizerName } from '../../../core/training';
+import { OPTIMIZER_BASE_PARAMS, OPTIMIZER_DEFAULTS, OPTIMIZER_INERT_PARAMS, type OptimizerConfig, type OptimizerName } from '../../../core/training';
 import { UserError } from '../../../core/types';
 import type { LayersModel, Tensor, Tf } from '../tf';
 import { KerasOptimizer, type WeightConstraint } from './kerasOptimizer';
@@ -35,17 +35,6 @@ const RULES: Record<OptimizerName, (p: Record<string, number | boolean>) => Upda
   adamw: adam,
 };
 
-/** Keras base-optimizer arguments that change nothing here when left at their Keras default. */
-const INERT: Record<string, (v: number | boolean) => string | undefined> = {
-  lr: () => undefined, // Keras 2's name of learning_rate
-  decay: () => undefined, // Keras 3 ignores it with a warning
-  loss_scale_factor: () => undefined, // the loss is scaled and the gradients unscaled: no change in float32
-  ema_momentum: () => undefined,
-  ema_overwrite_frequency: () => undefined,
-  use_ema: (v) => (v === true ? 'use_ema (a moving average of the weights)' : undefined),
-  gradient_accumulation_steps: (v) => (typeof v === 'number' && v > 1 ? 'gradient_accumulation_steps' : undefined),
-};
-
 /** Keras accepts `Adam`, `adam`, `RMSprop`...: one lower-case id. */
 export function optimizerId(name: string): OptimizerName {
   const id = ALIASES[String(name).toLowerCase()];
@@ -70,8 +59,8 @@ function checkParams(id: OptimizerName, given: Record<string, number | boolean>)
   const p = { ...defaults, ...given };
   const known = [...Object.keys(defaults), ...OPTIMIZER_BASE_PARAMS];
   for (const [k, v] of Object.entries(given)) {
-    if (k in INERT) {
-      const unsupported = INERT[k](v);
+    if (k in OPTIMIZER_INERT_PARAMS) {
+      const unsupported = OPTIMIZER_INERT_PARAMS[k](v);
       if (unsupported) {
         throw new UserError(`The tfjs engine does not implement the optimizer setting ${unsupported}.`, `Remove ${k} from the optimizer settings.`, 'unsupported-optimizer');
       }
