@@ -90,6 +90,7 @@ test('optimizers: 10 steps of tfjs equal Keras 3 within 1e-5, constant, schedule
   const answer = runPython<KerasAnswer>('optimizers.py', { cases: cases.map((c) => kerasRequest(c, weights, grads)) });
   const problems: string[] = [];
   let largest = 0;
+  const byOptimizer: Record<string, number> = {};
   const moved: number[] = [];
   cases.forEach((c, index) => {
     const k = answer.results[c.id];
@@ -110,11 +111,15 @@ test('optimizers: 10 steps of tfjs equal Keras 3 within 1e-5, constant, schedule
     moved.push(travel);
     if (!(diff <= TOLERANCE)) problems.push(`${c.id}: weights differ from Keras by ${diff}`);
     else largest = Math.max(largest, diff);
+    byOptimizer[c.name] = Math.max(byOptimizer[c.name] ?? 0, diff);
   });
   const optionSets = Object.values(OPTION_SETS).reduce((a, s) => a + s.length, 0);
   console.log(
     `keras optimizer parity (Keras ${answer.keras}, ${answer.backend}): ${Object.keys(OPTION_SETS).length} optimizers, ${optionSets} option sets, ` +
-      `${cases.length} cases x ${STEPS} steps; largest difference ${largest.toExponential(2)}; median weight travel ${moved.sort((a, b) => a - b)[moved.length >> 1].toExponential(2)}`,
+      `${cases.length} cases x ${STEPS} steps; largest difference ${largest.toExponential(2)}; median weight travel ${moved.sort((a, b) => a - b)[moved.length >> 1].toExponential(2)}; ` +
+      Object.entries(byOptimizer)
+        .map(([k, d]) => `${k} ${d.toExponential(1)}`)
+        .join(', '),
   );
   assert.deepEqual(problems, []);
 });
