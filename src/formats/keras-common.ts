@@ -10,20 +10,23 @@ import type { H5DatasetNode } from './hdf5';
 /**
  * `json.dumps(obj)` as Python writes it (Keras writes configs this way): `", "` and `": "` separators and
  * non-ASCII characters escaped (`ensure_ascii=True`), so the text is plain ASCII for the HDF5 attributes.
+ * A whole number under one of `floats` is written as a Python float (`1.0`): Keras refuses an int for some
+ * float arguments (an optimizer's `learning_rate`, SGD's `momentum`).
  */
-export function pythonJson(v: Json | undefined): string {
+export function pythonJson(v: Json | undefined, floats?: ReadonlySet<string>, key?: string): string {
   if (v === undefined || v === null) return 'null';
   if (typeof v === 'string') return asciiJsonString(v);
   if (typeof v === 'number') {
     if (Number.isNaN(v)) return 'NaN';
     if (!Number.isFinite(v)) return v > 0 ? 'Infinity' : '-Infinity';
-    return JSON.stringify(v);
+    const text = JSON.stringify(v);
+    return key !== undefined && floats?.has(key) && /^-?\d+$/.test(text) ? `${text}.0` : text;
   }
   if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (Array.isArray(v)) return `[${v.map((x) => pythonJson(x)).join(', ')}]`;
+  if (Array.isArray(v)) return `[${v.map((x) => pythonJson(x, floats)).join(', ')}]`;
   const parts = Object.entries(v)
     .filter(([, x]) => x !== undefined)
-    .map(([k, x]) => `${asciiJsonString(k)}: ${pythonJson(x)}`);
+    .map(([k, x]) => `${asciiJsonString(k)}: ${pythonJson(x, floats, k)}`);
   return `{${parts.join(', ')}}`;
 }
 

@@ -8,6 +8,7 @@
  * without a live optimizer does not have. A `.h5` holding only weights (`save_weights`) is read together with
  * the architecture JSON next to it.
  */
+import { OPTIMIZER_FLOAT_PARAMS } from '../core/training';
 import { UserError, type Json, type JsonObject, type ModelFile } from '../core/types';
 import { isJsonObject, type FormatCodec, type ReadContext } from './format';
 import { attr, attrString, getGroup, group, readHdf5, writeHdf5 } from './hdf5';
@@ -59,7 +60,7 @@ export async function writeKerasH5(model: ModelFile): Promise<Uint8Array> {
     keras_version: attr.vlenString(WRITTEN_KERAS_VERSION),
     model_config: attr.vlenString(pythonJson(kerasConfigFromGraph(model.graph))),
   });
-  if (model.trainingConfig) root.attrs.set('training_config', attr.vlenString(pythonJson(model.trainingConfig as JsonObject)));
+  if (model.trainingConfig) root.attrs.set('training_config', attr.vlenString(pythonJson(model.trainingConfig as JsonObject, OPTIMIZER_FLOAT_PARAMS)));
   const mw = group();
   root.children.set('model_weights', mw);
   writeLegacyWeights(mw, model);

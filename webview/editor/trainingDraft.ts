@@ -12,6 +12,7 @@ import {
   defaultTrainingConfig,
   joinDataSpec,
   LR_SCHEDULES,
+  OPTIMIZER_BASE_PARAMS,
   OPTIMIZER_DEFAULTS,
   splitDataSpec,
   type ConfigErrors,
@@ -78,6 +79,8 @@ export function draftFrom(config: TrainingConfig | null): Draft {
     const v = t.optimizer.params[k] ?? d;
     params[k] = typeof d === 'boolean' ? v === true : String(v);
   }
+  // Weight decay and clipping are fields only where the config sets them (Keras' None otherwise).
+  for (const k of OPTIMIZER_BASE_PARAMS) if (!(k in params) && typeof t.optimizer.params[k] === 'number') params[k] = String(t.optimizer.params[k]);
   const draft: Draft = {
     dataset: {
       kind: spec.kind,

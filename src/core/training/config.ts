@@ -5,7 +5,7 @@
  */
 import type { Json, JsonObject, ModelFile } from '../types';
 
-export type OptimizerName = 'sgd' | 'adagrad' | 'adadelta' | 'rmsprop' | 'adam' | 'adamax';
+export type OptimizerName = 'sgd' | 'adagrad' | 'adadelta' | 'rmsprop' | 'adam' | 'adamax' | 'nadam' | 'adamw';
 
 /** The losses the engine implements (src/engine/tfjs/training/losses.ts), by Keras name. */
 export const LOSSES = ['mean_squared_error', 'mean_absolute_error', 'huber', 'binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy'] as const;
@@ -52,7 +52,55 @@ export const OPTIMIZER_DEFAULTS: Record<OptimizerName, { [key: string]: number |
   rmsprop: { learning_rate: 0.001, rho: 0.9, momentum: 0.0, epsilon: 1e-7, centered: false },
   adam: { learning_rate: 0.001, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7, amsgrad: false },
   adamax: { learning_rate: 0.001, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7 },
+  nadam: { learning_rate: 0.001, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7 },
+  adamw: { learning_rate: 0.001, weight_decay: 0.004, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7, amsgrad: false },
 };
+
+/** Keras' class name of each optimizer, as `training_config` / `compile_config` write it. */
+export const OPTIMIZER_CLASS_NAMES: Record<OptimizerName, string> = {
+  sgd: 'SGD',
+  adagrad: 'Adagrad',
+  adadelta: 'Adadelta',
+  rmsprop: 'RMSprop',
+  adam: 'Adam',
+  adamax: 'Adamax',
+  nadam: 'Nadam',
+  adamw: 'AdamW',
+};
+
+/**
+ * Settings every Keras optimizer takes (keras/src/optimizers/base_optimizer.py), all off by default (None in
+ * Keras): decoupled weight decay, and gradient clipping by norm, by value or by the global norm (one of the three).
+ */
+export const OPTIMIZER_BASE_PARAMS = ['weight_decay', 'clipnorm', 'clipvalue', 'global_clipnorm'] as const;
+
+/**
+ * Keras base-optimizer arguments a Keras file may carry that change nothing in training at their Keras
+ * default (`lr` is Keras 2's learning_rate; Keras 3 ignores `decay`). The value maps to what is not
+ * implemented, or undefined when the value is inert.
+ */
+export const OPTIMIZER_INERT_PARAMS: Record<string, (v: unknown) => string | undefined> = {
+  lr: () => undefined,
+  decay: () => undefined,
+  // The loss is scaled and the gradients unscaled by the same factor: no change in float32.
+  loss_scale_factor: () => undefined,
+  ema_momentum: () => undefined,
+  ema_overwrite_frequency: () => undefined,
+  use_ema: (v) => (v === true ? 'use_ema (a moving average of the weights)' : undefined),
+  gradient_accumulation_steps: (v) => (typeof v === 'number' && v > 1 ? 'gradient_accumulation_steps' : undefined),
+};
+
+/** The optimizer arguments Keras takes as floats (it refuses `learning_rate=1` or SGD's `momentum=0` as ints). */
+export const OPTIMIZER_FLOAT_PARAMS: ReadonlySet<string> = new Set([
+  'learning_rate',
+  'momentum',
+  'rho',
+  'epsilon',
+  'beta_1',
+  'beta_2',
+  'initial_accumulator_value',
+  ...OPTIMIZER_BASE_PARAMS,
+]);
 
 export function defaultTrainingConfig(over: Partial<TrainingConfig> = {}): TrainingConfig {
   return {
@@ -96,15 +144,14 @@ export function withTraining<M extends Pick<ModelFile, 'trainingConfig' | 'userD
 
 /** Keras' `training_config` for a model file (keras/src/saving/legacy/saving_utils.py `model_metadata`). */
 export function kerasTrainingConfig(t: TrainingConfig): JsonObject {
-  const className = { sgd: 'SGD', adagrad: 'Adagrad', adadelta: 'Adadelta', rmsprop: 'RMSprop', adam: 'Adam', adamax: 'Adamax' }[
-    t.optimizer.name
-  ];
+  const className = OPTIMIZER_CLASS_NAMES[t.optimizer.name];
   return {
     loss: kerasLoss(t),
     metrics: t.metrics,
     weighted_metrics: null,
     loss_weights: null,
-    optimizer_config: { class_name: className, config: { ...t.optimizer.params } },
+    // Keras 3 refuses Keras 2's `lr` (learning_rate is always there).
+    optimizer_config: { class_name: className, config: Object.fromEntries(Object.entries(t.optimizer.params).filter(([k]) => k !== 'lr')) },
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import { isJson, isObj } from '../guards';
 import { callbackParts, CALLBACKS, LR_SCHEDULES, monitorChoices } from './callbacks';
-import { LOSSES, METRICS, OPTIMIZER_DEFAULTS, type OptimizerName, type TrainingConfig } from './config';
+import { LOSSES, METRICS, OPTIMIZER_BASE_PARAMS, OPTIMIZER_DEFAULTS, OPTIMIZER_INERT_PARAMS, type OptimizerName, type TrainingConfig } from './config';
 import { DATASET_KINDS, DATASET_PATH_KINDS, splitDataSpec, type DatasetKind } from './dataSpec';
 
 /** Problems by field key ('dataset.path', 'batchSize', 'optimizer.learning_rate', 'EarlyStopping.patience', ...). */
@@ -29,6 +29,10 @@ const OPTIMIZER_RULES: Record<string, Rule | 'bool'> = {
   beta_2: { min: 0, max: 1, maxExclusive: true },
   epsilon: { min: 0, minExclusive: true },
   initial_accumulator_value: { min: 0 },
+  weight_decay: { min: 0 },
+  clipnorm: { min: 0, minExclusive: true },
+  clipvalue: { min: 0, minExclusive: true },
+  global_clipnorm: { min: 0, minExclusive: true },
   nesterov: 'bool',
   centered: 'bool',
   amsgrad: 'bool',
@@ -70,7 +74,12 @@ export function checkTrainingConfig(t: TrainingConfigLike): ConfigErrors {
     const allowed = OPTIMIZER_DEFAULTS[opt.name as OptimizerName];
     const params = isObj(opt.params) ? opt.params : {};
     for (const [k, v] of Object.entries(params)) {
-      if (!(k in allowed)) {
+      if (k in OPTIMIZER_INERT_PARAMS) {
+        const unsupported = OPTIMIZER_INERT_PARAMS[k](v);
+        if (unsupported) e[`optimizer.${k}`] = `${unsupported} is not implemented by the tfjs engine: remove it`;
+        continue;
+      }
+      if (!(k in allowed) && !(OPTIMIZER_BASE_PARAMS as readonly string[]).includes(k)) {
         e[`optimizer.${k}`] = `${opt.name} has no setting ${k}`;
         continue;
       }
@@ -79,8 +88,8 @@ export function checkTrainingConfig(t: TrainingConfigLike): ConfigErrors {
       if (problem) e[`optimizer.${k}`] = problem;
     }
     if (params.learning_rate === undefined) e['optimizer.learning_rate'] = 'enter a learning rate';
-    // tfjs has no AMSGrad variant (src/engine/tfjs/training/optimizers.ts refuses it).
-    if (params.amsgrad === true) e['optimizer.amsgrad'] = 'AMSGrad is not available in TensorFlow.js';
+    const clips = ['clipnorm', 'clipvalue', 'global_clipnorm'].filter((k) => params[k] !== undefined);
+    if (clips.length > 1) e[`optimizer.${clips[1]}`] = `only one of clipnorm, clipvalue and global_clipnorm can be set (${clips.join(' and ')} are)`;
   }
   if (!LOSSES.includes(t.loss as (typeof LOSSES)[number])) e.loss = `choose one of ${LOSSES.join(', ')}`;
   const lo = t.lossOptions;

@@ -43,6 +43,9 @@ describe('training form draft', () => {
     const r = configFrom(draftFrom(withCallbacks));
     assert.deepEqual(r.errors, {});
     assert.deepEqual(r.config, withCallbacks, 'start_from_epoch (not on the form) and TerminateOnNaN are kept');
+    // Weight decay and clipping, set in a file, are fields and come back.
+    const clipped: TrainingConfig = { ...withCallbacks, optimizer: { name: 'nadam', params: { ...OPTIMIZER_DEFAULTS.nadam, weight_decay: 0.01, clipnorm: 1 } } };
+    assert.deepEqual(configFrom(draftFrom(clipped)).config, clipped);
   });
 
   test('data specs split and join like the engine parses them', () => {

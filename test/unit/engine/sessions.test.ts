@@ -106,7 +106,7 @@ describe('training sessions in worker processes', () => {
     const file = getTemplate('xor')!.build();
     const base = trainingConfigOf(file.userDefinedMetadata)!;
     const cases: [Partial<TrainingConfig>, RegExp][] = [
-      [{ optimizer: { name: 'adamw' as never, params: {} } }, /Unknown optimizer "adamw"/],
+      [{ optimizer: { name: 'lbfgs' as never, params: {} } }, /Unknown optimizer "lbfgs"/],
       [{ dataset: 'csv:nothere.csv' }, /CSV file not found/],
       [{ dataset: 'linear?features=5' }, /input has shape \[5\] but the model's input is \[2\]/],
     ];

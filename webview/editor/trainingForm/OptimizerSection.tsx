@@ -12,9 +12,13 @@ const PARAM_HELP: Record<string, string> = {
   epsilon: 'Small constant for numerical stability',
   beta_1: 'Decay of the first moment, 0 ≤ β1 < 1',
   beta_2: 'Decay of the second moment, 0 ≤ β2 < 1',
-  amsgrad: 'AMSGrad variant (not available in TensorFlow.js)',
+  amsgrad: 'AMSGrad variant: the largest second moment so far',
+  weight_decay: 'Decoupled weight decay: w −= lr · weight_decay · w each step',
   centered: 'Normalise by the centred second moment',
   initial_accumulator_value: 'Starting value of the accumulators, ≥ 0',
+  clipnorm: 'Clip each gradient tensor to this L2 norm',
+  clipvalue: 'Clip each gradient element to ± this value',
+  global_clipnorm: 'Clip all gradients together to this global L2 norm',
 };
 
 export function OptimizerSection({ draft, err, set }: SectionProps) {

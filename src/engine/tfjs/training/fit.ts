@@ -18,7 +18,7 @@ import { evaluateSource, objectiveOf, yieldToEventLoop, type Objective } from '.
 import { fitCallbacks, type FitCallback } from './fitCallbacks';
 import { LoopState } from './fitLoop';
 import { lossId, metricId, type LossOptions } from './losses';
-import { makeOptimizer, type TfOptimizer } from './optimizers';
+import { makeOptimizer, weightConstraints, type TfOptimizer } from './optimizers';
 
 export interface FitOptions {
   optimizer: OptimizerConfig;
@@ -86,6 +86,7 @@ export async function fit(
   const { adapter } = prepareFit(tf, model, data.train, opts);
   const objective = objectiveOf(tf, model, opts);
   const optimizer = makeOptimizer(tf, opts.optimizer);
+  optimizer.setConstraints(weightConstraints(model));
   const hasValidation = Boolean(data.validation && data.validation.size > 0);
   const validationAdapter = hasValidation ? adaptData(model, data.validation as DataSource, lossId(opts.loss)) : undefined;
   const log = (line: string) => events.onLog?.(line);
