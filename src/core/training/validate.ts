@@ -89,6 +89,13 @@ export function checkTrainingConfig(t: TrainingConfigLike): ConfigErrors {
     else {
       if (lo.from_logits !== undefined && typeof lo.from_logits !== 'boolean') e['lossOptions.from_logits'] = 'must be true or false';
       else if (lo.from_logits !== undefined && !String(t.loss).endsWith('crossentropy')) e['lossOptions.from_logits'] = 'only the crossentropy losses take from_logits';
+      if (lo.label_smoothing !== undefined) {
+        if (!['binary_crossentropy', 'categorical_crossentropy', 'categorical_focal_crossentropy'].includes(String(t.loss))) e['lossOptions.label_smoothing'] = 'only binary, categorical and focal crossentropy take label_smoothing';
+        else {
+          const p = checkNumber(lo.label_smoothing, { min: 0, max: 1 });
+          if (p) e['lossOptions.label_smoothing'] = p;
+        }
+      }
       if (lo.delta !== undefined) {
         if (t.loss !== 'huber') e['lossOptions.delta'] = 'only the huber loss takes delta';
         else {
