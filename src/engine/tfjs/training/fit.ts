@@ -53,6 +53,13 @@ export function prepareFit(tf: Tf, model: LayersModel, train: DataSource, opts: 
   parseCallbacks(opts.callbacks);
   const adapter = adaptData(model, train, loss);
   objectiveOf(tf, model, { ...opts, classWeight: checkClassWeight(opts.classWeight) });
+  if (opts.classWeight && adapter.target.kind === 'values' && adapter.target.shape.length > 1) {
+    throw new UserError(
+      `class_weight needs one class per sample, but each target has shape [${adapter.target.shape.join(', ')}].`,
+      'Remove class_weight (Keras refuses it for sequence targets too).',
+      'bad-class-weight',
+    );
+  }
   if (!(opts.batchSize >= 1) || !Number.isInteger(opts.batchSize)) throw new UserError(`batch_size must be a positive integer (got ${opts.batchSize}).`, undefined, 'bad-option');
   if (!(opts.epochs >= 1) || !Number.isInteger(opts.epochs)) throw new UserError(`epochs must be a positive integer (got ${opts.epochs}).`, undefined, 'bad-option');
   return { adapter, metricNames: opts.metrics };
