@@ -160,6 +160,26 @@ export const FIT_CASES: FitCase[] = [
     maskedMetrics: true,
     data: () => paddedSequences(8, 5, 6, 3, 5),
   },
+  {
+    id: 'Embedding(mask_zero=True) -> Flatten: the mask stops at Flatten, as in Keras',
+    input: [null, 5],
+    layers: [
+      ['Embedding', { input_dim: 6, output_dim: 2, mask_zero: true }],
+      ['Flatten', {}],
+      ['Dense', { units: 3, activation: 'softmax' }],
+    ],
+    loss: 'categorical_crossentropy',
+    kerasLoss: 'categorical_crossentropy',
+    metrics: ['accuracy'],
+    lr: 0.5,
+    steps: 2,
+    batchSize: 8,
+    data: () => {
+      const d = paddedSequences(8, 5, 6, 3, 6);
+      const y = oneHotClasses(8, 1, 3, 7);
+      return { ...d, y: y.y, labels: y.labels, kerasY: y.kerasY };
+    },
+  },
 ];
 
 export interface PreparedFit {

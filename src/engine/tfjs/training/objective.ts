@@ -52,7 +52,13 @@ export class Objective {
   /** The mask Keras would attach to the model's output (Embedding mask_zero, Masking), or null. */
   outputMask(xs: Tensor): Tensor | null {
     if (!this.masked) return null;
+    // Keras drops the mask at a layer that does not support masking (Flatten, ...); tfjs' computeMask throws
+    // there instead, so such layers answer "no mask" while it runs.
+    type MaskLayer = { supportsMasking: boolean; computeMask: (...a: unknown[]) => unknown };
+    const dropping = (this.model.layers as unknown as MaskLayer[]).filter((l) => !l.supportsMasking);
+    const own = dropping.map((l) => (Object.prototype.hasOwnProperty.call(l, 'computeMask') ? l.computeMask : undefined));
     try {
+      for (const l of dropping) l.computeMask = () => null;
       const m = (this.model as unknown as { computeMask(x: Tensor[]): (Tensor | null)[] | Tensor | null }).computeMask([xs]);
       const first = Array.isArray(m) ? m[0] : m;
       return first ?? null;
@@ -62,6 +68,11 @@ export class Objective {
         'Train it with the keras engine, or remove mask_zero / Masking.',
         'tfjs-departure',
       );
+    } finally {
+      dropping.forEach((l, i) => {
+        if (own[i]) l.computeMask = own[i];
+        else delete (l as Partial<MaskLayer>).computeMask;
+      });
     }
   }
 
