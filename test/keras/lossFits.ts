@@ -32,6 +32,8 @@ export interface FitCase {
   steps: number;
   batchSize: number;
   classWeight?: Record<string, number>;
+  /** Keras' fit/evaluate `sample_weight`, one per sample. */
+  sampleWeight?: (n: number) => Float32Array;
   /**
    * The output is masked: Keras' JAX trainer computes training metrics on a prediction that lost its mask
    * (the TensorFlow backend's fit and every evaluate honour it), so the training metrics are compared with
@@ -132,6 +134,20 @@ export const FIT_CASES: FitCase[] = [
     data: () => binaryClasses(10, 3, 3),
   },
   {
+    id: 'sample_weight, huber(delta=0.5), mse and mae metrics over uneven batches',
+    input: [null, 3],
+    layers: [['Dense', { units: 2, activation: 'tanh' }]],
+    loss: 'huber',
+    lossOptions: { delta: 0.5 },
+    kerasLoss: L('Huber', { delta: 0.5 }),
+    metrics: ['mse', 'mae'],
+    lr: 0.2,
+    steps: 3,
+    batchSize: 4,
+    sampleWeight: (n) => Float32Array.from({ length: n }, (_, i) => (i % 3) * 0.75),
+    data: () => regression(10, 3, 2, 8),
+  },
+  {
     id: 'categorical crossentropy from_logits + label_smoothing, accuracy and top-k',
     input: [null, 4],
     layers: [['Dense', { units: 5 }]],
@@ -202,6 +218,10 @@ export async function prepareFitCases(): Promise<PreparedFit[]> {
     writeFileSync(y, writeNpy({ dtype: '<f4', shape: d.kerasY.shape, data: d.kerasY.data }));
     const request: JsonObject = { id: c.id, model, x, y, loss: c.kerasLoss, metrics: c.metrics, lr: c.lr, steps: c.steps, batch_size: c.batchSize };
     if (c.classWeight) request.class_weight = c.classWeight;
+    if (c.sampleWeight) {
+      request.sample_weight = join(dir, `w${i}.npy`);
+      writeFileSync(request.sample_weight, writeNpy({ dtype: '<f4', shape: [n], data: c.sampleWeight(n) }));
+    }
     out.push({ request, file });
   }
   return out;
@@ -219,7 +239,7 @@ export async function runOurFit(c: FitCase, p: PreparedFit, k: FitAnswer): Promi
     else largest = Math.max(largest, d);
   };
   const d = c.data();
-  const source = arraySource(c.id, d.x, d.xShape, d.y, d.labels);
+  const source = arraySource(c.id, d.x, d.xShape, d.y, d.labels, c.sampleWeight?.(d.kerasY.shape[0]));
   const model = await buildTfModel(tf, p.file);
   try {
     const opts = { optimizer: optimizer('sgd', { learning_rate: c.lr }), loss: c.loss, lossOptions: c.lossOptions, metrics: c.metrics, classWeight: c.classWeight };

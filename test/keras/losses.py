@@ -5,7 +5,7 @@ functions: {"id", "kind": "loss"|"metric", "identifier": a name or {"class_name"
 (resolve 'accuracy' as compile does), "batches": [{"y_true", "y_pred", "int_labels", "sample_weight"?, "mask"?}]}.
 The mask is attached to y_pred as a layer's output mask would be (backend.set_keras_mask).
 fits: {"id", "model": .keras path, "x", "y" (.npy), "loss", "metrics", "lr", "steps", "batch_size",
-"class_weight"?}: the loss of each SGD step (train_on_batch, before the update, as fit logs it), fit's
+"class_weight"?, "sample_weight"? (.npy)}: the loss of each SGD step (train_on_batch, before the update, as fit logs it), fit's
 history over `steps` epochs on a second copy, and evaluate afterwards. `pre_step`: evaluate before each
 step, the training metrics of a one-batch epoch where the JAX trainer drops the output mask (its fit computes
 metrics on a y_pred that lost `_keras_mask`; the TensorFlow backend's fit and every evaluate keep it).
@@ -48,6 +48,7 @@ def run_function(case):
 def run_fit(case):
     x = np.load(case["x"])
     y = np.load(case["y"])
+    sw = np.load(case["sample_weight"]) if case.get("sample_weight") else None
     out = {}
     cw = None if case.get("class_weight") is None else {int(k): v for k, v in case["class_weight"].items()}
     for what in ("steps", "history"):
@@ -57,12 +58,12 @@ def run_fit(case):
         if what == "steps":
             out["step_losses"], out["pre_step"] = [], []
             for _ in range(case["steps"]):
-                out["pre_step"].append({k: float(v) for k, v in model.evaluate(x, y, batch_size=len(x), verbose=0, return_dict=True).items()})
-                out["step_losses"].append(float(model.train_on_batch(x, y, class_weight=cw, return_dict=True)["loss"]))
+                out["pre_step"].append({k: float(v) for k, v in model.evaluate(x, y, sample_weight=sw, batch_size=len(x), verbose=0, return_dict=True).items()})
+                out["step_losses"].append(float(model.train_on_batch(x, y, sample_weight=sw, class_weight=cw, return_dict=True)["loss"]))
         else:
-            h = model.fit(x, y, batch_size=case["batch_size"], epochs=case["steps"], shuffle=False, verbose=0, class_weight=cw)
+            h = model.fit(x, y, batch_size=case["batch_size"], epochs=case["steps"], shuffle=False, verbose=0, class_weight=cw, sample_weight=sw)
             out["history"] = {k: [float(v) for v in vs] for k, vs in h.history.items()}
-            out["evaluate"] = {k: float(v) for k, v in model.evaluate(x, y, batch_size=case["batch_size"], verbose=0, return_dict=True).items()}
+            out["evaluate"] = {k: float(v) for k, v in model.evaluate(x, y, sample_weight=sw, batch_size=case["batch_size"], verbose=0, return_dict=True).items()}
     return out
 
 

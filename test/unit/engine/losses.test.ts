@@ -13,7 +13,7 @@ import { arraySource } from '../../../src/engine/datasets/source';
 import { buildTfModel } from '../../../src/engine/tfjs/model';
 import { fit, prepareFit } from '../../../src/engine/tfjs/training/fit';
 import { evaluate } from '../../../src/engine/tfjs/training/evaluate';
-import { lossId, reduceLoss } from '../../../src/engine/tfjs/training/losses';
+import { LOSS_IDS, lossFn, lossId, reduceLoss } from '../../../src/engine/tfjs/training/losses';
 import { makeMetric, metricId } from '../../../src/engine/tfjs/training/metrics';
 import { checkClassWeight, checkLossOptions } from '../../../src/engine/tfjs/training/objective';
 import { chain } from '../core/helpers';
@@ -65,6 +65,17 @@ describe('loss and metric names (Keras spellings)', () => {
 });
 
 describe('reduction, masks and metric state', () => {
+  test('every loss has a finite gradient with respect to the prediction (tfjs cannot differentiate comparisons)', async () => {
+    await tf.setBackend('cpu');
+    for (const id of LOSS_IDS) {
+      const sparse = id === 'sparse_categorical_crossentropy';
+      const yt = sparse ? tf.tensor1d([0, 2], 'int32') : tf.tensor2d([[1, 0, 0], [0, 0, 1]]);
+      const f = lossFn(tf, id, id.endsWith('crossentropy') ? { label_smoothing: id === 'sparse_categorical_crossentropy' ? undefined : 0.1 } : {});
+      const g = tf.grad((p: tf.Tensor) => reduceLoss(tf, f(yt, p)))(tf.tensor2d([[0.6, 0.3, 0.1], [0.2, 0.2, 0.6]]));
+      assert.ok(Array.from(g.dataSync()).every(Number.isFinite), id);
+    }
+  });
+
   test("sum_over_batch_size: weights multiply, a mask averages over the valid entries only, an all-masked batch gives 0", async () => {
     await tf.setBackend('cpu');
     const v = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
@@ -127,6 +138,11 @@ describe('regularizers and class weights in training', () => {
     await userError(() => prepareFit(tf, m, cls(), { ...base, classWeight: { x: 1 } as never }), /not a class index/);
     await userError(() => prepareFit(tf, m, cls(), { ...base, metrics: ['f1'] }), /Unknown metric "f1"/);
     await userError(() => prepareFit(tf, m, cls(), { ...base, lossOptions: { from_logits: true } }), /takes no argument "from_logits"/);
+    const weighted = arraySource('w', Float32Array.from([1, 0, 0, 1]), [2], Int32Array.from([1, 0]), { kind: 'class', numClasses: 2 }, Float32Array.from([1, 2]));
+    const sig = await buildTfModel(tf, { graph: dense({ activation: 'sigmoid' }), weights: [] });
+    await userError(() => fit(tf, sig, { train: weighted }, { ...base, loss: 'binary_crossentropy', classWeight: { '0': 1 } }), /class_weight and sample weights cannot be used together/);
+    sig.dispose();
+    await userError(() => arraySource('w', new Float32Array(4), [2], new Float32Array(2), { kind: 'values', shape: [1] }, new Float32Array(3)), /2 samples but 3 sample weights/);
     const seq = await buildTfModel(tf, { graph: chain([null, 3, 2], [['Dense', { units: 2 }]]), weights: [] });
     const seqData = arraySource('seq', new Float32Array(12), [3, 2], new Float32Array(12), { kind: 'values', shape: [3, 2] });
     await userError(() => prepareFit(tf, seq, seqData, { ...base, classWeight: { '0': 1 } }), /one class per sample.*Keras refuses it for sequence targets/);

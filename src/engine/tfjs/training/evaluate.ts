@@ -2,6 +2,7 @@
  * Loss and metrics of a model on data, as Keras' `model.evaluate`: the batch-by-batch pass shared with the
  * fit loop's validation, its state kept on the device and read once at the end (./objective.ts).
  */
+import { UserError } from '../../../core/types';
 import { batches, type DataBatch, type DataSource } from '../../datasets/source';
 import type { LayersModel, Tensor, Tf } from '../tf';
 import { adaptData, type DataAdapter } from './adapter';
@@ -16,10 +17,13 @@ export function objectiveOf(tf: Tf, model: LayersModel, opts: ObjectiveOptions):
 
 export const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
-/** A batch as tensors: inputs, targets and (with class_weight) per-sample weights. */
+/** A batch as tensors: inputs, targets and per-sample weights (the source's sample_weight, or from class_weight). */
 export function batchTensors(tf: Tf, adapter: DataAdapter, objective: Objective, b: DataBatch): { xs: Tensor; t: Targets } {
+  if (b.w && objective.weightsClasses) {
+    throw new UserError('class_weight and sample weights cannot be used together.', 'Keep one of them (Keras refuses both at the same time too).', 'bad-class-weight');
+  }
   const { xs, ys } = adapter.toTensors(tf, b);
-  return { xs, t: { ys, sampleWeight: objective.classWeights(b.y, b.size) } };
+  return { xs, t: { ys, sampleWeight: b.w ? tf.tensor1d(b.w) : objective.classWeights(b.y, b.size) } };
 }
 
 /** Add a batch's state to a running sum (the first batch sets it); disposes the old sum and the batch state. */
@@ -30,7 +34,7 @@ export function accumulate(tf: Tf, sum: Tensor | undefined, batch: Tensor): Tens
   return next;
 }
 
-/** Loss and metrics over a whole source, batch by batch, read once at the end (validation: no class weights, as Keras). */
+/** Loss and metrics over a whole source, batch by batch, read once at the end: sample weights in the loss, no class weights (as Keras' evaluate). */
 export async function evaluateSource(
   tf: Tf,
   source: DataSource,
@@ -44,7 +48,7 @@ export async function evaluateSource(
   for await (const b of batches(source, batchSize)) {
     const state = tf.tidy(() => {
       const { xs, ys } = adapter.toTensors(tf, b);
-      const t = { ys };
+      const t = { ys, sampleWeight: b.w ? tf.tensor1d(b.w) : undefined };
       const pred = model.apply(xs, { training: false }) as Tensor;
       const mask = objective.outputMask(xs);
       return objective.stateOf(objective.loss(t, pred, mask), t, pred, mask);

@@ -111,11 +111,12 @@ function elementwise(tf: Tf, id: LossId, opts: LossOptions): LossCall | undefine
       return (t, p) => mean(tf.square(tf.sub(tf.log(tf.add(tf.maximum(p, EPS), 1)), tf.log(tf.add(tf.maximum(t, EPS), 1)))));
     case 'huber': {
       const d = opts.delta ?? 1.0;
+      // Keras: 0.5 e^2 where |e| <= delta, else delta |e| - 0.5 delta^2; written with min so that tfjs can
+      // differentiate it (it has no gradient through a comparison).
       return (t, p) => {
-        const err = tf.sub(p, t);
-        const abs = tf.abs(err);
-        const quad = tf.mul(0.5, tf.square(err));
-        return mean(tf.where(tf.lessEqual(abs, d), quad, tf.sub(tf.mul(d, abs), 0.5 * d * d)));
+        const abs = tf.abs(tf.sub(p, t));
+        const quad = tf.minimum(abs, d);
+        return mean(tf.add(tf.mul(0.5, tf.square(quad)), tf.mul(d, tf.sub(abs, quad))));
       };
     }
     case 'log_cosh':

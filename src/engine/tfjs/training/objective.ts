@@ -103,6 +103,10 @@ export class Objective {
     return out;
   }
 
+  get weightsClasses(): boolean {
+    return this.opts.classWeight !== undefined;
+  }
+
   /** Keras' class_weight_to_sample_weights for one batch of targets, as packed by the data adapter. */
   classWeights(labels: ArrayLike<number>, size: number): Tensor | undefined {
     const cw = this.opts.classWeight;
