@@ -177,6 +177,23 @@ export const FIT_CASES: FitCase[] = [
     data: () => paddedSequences(8, 5, 6, 3, 5),
   },
   {
+    id: 'Embedding(mask_zero=True) -> LSTM(return_sequences) -> Dense: the mask through a recurrent layer',
+    input: [null, 4],
+    layers: [
+      ['Embedding', { input_dim: 6, output_dim: 3, mask_zero: true }],
+      ['LSTM', { units: 3, return_sequences: true }],
+      ['Dense', { units: 2, activation: 'softmax' }],
+    ],
+    loss: 'categorical_crossentropy',
+    kerasLoss: 'categorical_crossentropy',
+    metrics: ['accuracy'],
+    lr: 0.5,
+    steps: 2,
+    batchSize: 6,
+    maskedMetrics: true,
+    data: () => paddedSequences(6, 4, 6, 2, 9),
+  },
+  {
     id: 'Embedding(mask_zero=True) -> Flatten: the mask stops at Flatten, as in Keras',
     input: [null, 5],
     layers: [

@@ -111,6 +111,14 @@ describe('regularizers and class weights in training', () => {
     for (const x of [plain, l2, l1]) x.dispose();
   });
 
+  test('a mask made inside the model (Masking after a layer) is refused, not ignored', async () => {
+    const g = chain([null, 3, 2], [['Dense', { units: 2 }], ['Masking', {}], ['Dense', { units: 1 }]]);
+    const m = await buildTfModel(tf, { graph: g, weights: [] });
+    const data = arraySource('seq', new Float32Array(12), [3, 2], new Float32Array(6), { kind: 'values', shape: [3, 1] });
+    await userError(() => evaluate(tf, m, data, { loss: 'mse', metrics: [], batchSize: 2 }), /could not compute the mask.*not the model's input.*keras engine/);
+    m.dispose();
+  });
+
   test('activity_regularizer: a diagnostic on the layer, and the tfjs engine refuses to build', async () => {
     const g = dense({ activity_regularizer: { class_name: 'L2', config: { l2: 0.1 } } });
     const d = analyze(g).diagnostics.find((x) => x.code === TFJS_DEPARTURE_CODE);

@@ -52,27 +52,18 @@ export class Objective {
   /** The mask Keras would attach to the model's output (Embedding mask_zero, Masking), or null. */
   outputMask(xs: Tensor): Tensor | null {
     if (!this.masked) return null;
-    // Keras drops the mask at a layer that does not support masking (Flatten, ...); tfjs' computeMask throws
-    // there instead, so such layers answer "no mask" while it runs.
-    type MaskLayer = { supportsMasking: boolean; computeMask: (...a: unknown[]) => unknown };
-    const dropping = (this.model.layers as unknown as MaskLayer[]).filter((l) => !l.supportsMasking);
-    const own = dropping.map((l) => (Object.prototype.hasOwnProperty.call(l, 'computeMask') ? l.computeMask : undefined));
     try {
-      for (const l of dropping) l.computeMask = () => null;
-      const m = (this.model as unknown as { computeMask(x: Tensor[]): (Tensor | null)[] | Tensor | null }).computeMask([xs]);
-      const first = Array.isArray(m) ? m[0] : m;
-      return first ?? null;
+      const kept = this.tf.tidy(() => {
+        const m = propagateMask(this.model, xs);
+        return m ? [m] : [];
+      });
+      return kept[0] ?? null;
     } catch (e) {
       throw new UserError(
         `TensorFlow.js could not compute the mask of the model's output (${e instanceof Error ? e.message : String(e)}), so the loss cannot skip masked timesteps as Keras does.`,
         'Train it with the keras engine, or remove mask_zero / Masking.',
         'tfjs-departure',
       );
-    } finally {
-      dropping.forEach((l, i) => {
-        if (own[i]) l.computeMask = own[i];
-        else delete (l as Partial<MaskLayer>).computeMask;
-      });
     }
   }
 
@@ -157,4 +148,43 @@ function producesMask(model: LayersModel): boolean {
     const c = l.getConfig() as { maskZero?: boolean };
     return l.getClassName() === 'Masking' || (l.getClassName() === 'Embedding' && c.maskZero === true);
   });
+}
+
+type SymbolicId = { id: number };
+interface MaskLayer {
+  supportsMasking: boolean;
+  inboundNodes: { inputTensors: SymbolicId[]; outputTensors: SymbolicId[] }[];
+  getClassName(): string;
+  computeMask(inputs: unknown, mask: unknown): Tensor | (Tensor | null)[] | null;
+}
+
+/**
+ * Keras' mask propagation (keras/src/layers/layer.py `__call__`): a layer that supports masking computes its
+ * output mask from its input mask (Embedding and Masking from the input values), any other layer drops it.
+ * Only masks are computed, not the layers' outputs (tfjs' own computeMask reruns the whole model and fails on
+ * recurrent layers); a mask-making layer whose input is not a model input is refused by the caller.
+ */
+function propagateMask(model: LayersModel, xs: Tensor): Tensor | null {
+  const masks = new Map<number, Tensor | null>();
+  const inputs = model.inputs as unknown as SymbolicId[];
+  inputs.forEach((i) => masks.set(i.id, null));
+  for (const layer of model.layers as unknown as MaskLayer[]) {
+    for (const node of layer.inboundNodes) {
+      if (!node.inputTensors.every((t) => masks.has(t.id))) continue;
+      const inMasks = node.inputTensors.map((t) => masks.get(t.id) ?? null);
+      let out: Tensor | (Tensor | null)[] | null = null;
+      if (['Embedding', 'Masking'].includes(layer.getClassName())) {
+        if (!layer.supportsMasking) out = null;
+        else if (node.inputTensors.length === 1 && node.inputTensors[0].id === inputs[0].id && inputs.length === 1) out = layer.computeMask(xs, null);
+        else throw new Error(`${layer.getClassName()} masks a tensor that is not the model's input`);
+      } else if (layer.supportsMasking && inMasks.some((m) => m !== null)) {
+        out = layer.computeMask(node.inputTensors.length === 1 ? node.inputTensors[0] : node.inputTensors, inMasks.length === 1 ? inMasks[0] : inMasks);
+      }
+      const outs = Array.isArray(out) ? out : [out];
+      node.outputTensors.forEach((t, i) => masks.set(t.id, outs[i] ?? null));
+    }
+  }
+  const output = (model.outputs as unknown as SymbolicId[])[0];
+  if (!masks.has(output.id)) throw new Error('the output mask was not reached');
+  return masks.get(output.id) ?? null;
 }
