@@ -92,6 +92,8 @@ const isKeras2 = (d: KerasDialect) => /^[12]\./.test(d.kerasVersion ?? '');
 export function tfjsDepartures(className: string, config: JsonObject, inputs: Shape[], dialect: KerasDialect = {}): EngineDeparture[] {
   if (MISSING_CLASSES.has(className)) return [{ message: `TensorFlow.js has no ${className} layer` }];
   const out: EngineDeparture[] = [];
+  const activity = config.activity_regularizer;
+  if (activity !== undefined && activity !== null) out.push({ field: 'activity_regularizer', message: 'TensorFlow.js cannot run a layer with an activity_regularizer' });
   for (const field of ACTIVATION_FIELDS) {
     const a = config[field];
     if (a === 'hard_sigmoid' && isKeras2(dialect)) continue;

@@ -8,14 +8,47 @@ import type { Json, JsonObject, ModelFile } from '../types';
 export type OptimizerName = 'sgd' | 'adagrad' | 'adadelta' | 'rmsprop' | 'adam' | 'adamax' | 'nadam' | 'adamw';
 
 /** The losses the engine implements (src/engine/tfjs/training/losses.ts), by Keras name. */
-export const LOSSES = ['mean_squared_error', 'mean_absolute_error', 'huber', 'binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy'] as const;
-/** Metric names the engine resolves (losses.ts `metricId`). */
-export const METRICS = ['accuracy', 'binary_accuracy', 'categorical_accuracy', 'sparse_categorical_accuracy', 'mae', 'mse'] as const;
+export const LOSSES = [
+  'mean_squared_error',
+  'mean_absolute_error',
+  'mean_absolute_percentage_error',
+  'mean_squared_logarithmic_error',
+  'huber',
+  'log_cosh',
+  'binary_crossentropy',
+  'categorical_crossentropy',
+  'sparse_categorical_crossentropy',
+  'categorical_focal_crossentropy',
+  'kl_divergence',
+  'poisson',
+  'cosine_similarity',
+  'hinge',
+  'squared_hinge',
+  'categorical_hinge',
+] as const;
+/** Metric names the engine resolves (src/engine/tfjs/training/metrics.ts `metricId`), as Keras' `metrics.get` spells them. */
+export const METRICS = [
+  'accuracy',
+  'binary_accuracy',
+  'categorical_accuracy',
+  'sparse_categorical_accuracy',
+  'top_k_categorical_accuracy',
+  'sparse_top_k_categorical_accuracy',
+  'auc',
+  'precision',
+  'recall',
+  'mae',
+  'mse',
+  'root_mean_squared_error',
+] as const;
 
-/** Keras loss arguments: `from_logits` for the crossentropies, `delta` for huber. */
+/** Keras loss arguments: `from_logits` and `label_smoothing` for the crossentropies, `delta` for huber, focal `alpha`/`gamma`. */
 export interface LossOptions {
   from_logits?: boolean;
+  label_smoothing?: number;
   delta?: number;
+  alpha?: number;
+  gamma?: number;
 }
 
 export interface OptimizerConfig {
@@ -35,6 +68,8 @@ export interface TrainingConfig {
   lossOptions?: LossOptions;
   /** Keras metric names: accuracy, mae, mse, ... */
   metrics: string[];
+  /** Keras' fit `class_weight`: class index -> weight of its samples in the training loss. */
+  classWeight?: Record<string, number>;
   epochs: number;
   batchSize: number;
   validationSplit: number;
@@ -160,11 +195,8 @@ export function kerasTrainingConfig(t: TrainingConfig): JsonObject {
  * (`{class_name: "SparseCategoricalCrossentropy", config: {name, reduction, from_logits}}`).
  */
 function kerasLoss(t: TrainingConfig): Json {
-  const opts = t.lossOptions ?? {};
-  if (opts.from_logits === undefined && opts.delta === undefined) return t.loss;
-  const className = t.loss.replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase());
-  const config: JsonObject = { name: t.loss, reduction: 'sum_over_batch_size' };
-  if (opts.from_logits !== undefined) config.from_logits = opts.from_logits;
-  if (opts.delta !== undefined) config.delta = opts.delta;
-  return { class_name: className, config };
+  const given = Object.entries(t.lossOptions ?? {}).filter(([, v]) => v !== undefined) as [string, Json][];
+  if (given.length === 0) return t.loss;
+  const className = t.loss === 'kl_divergence' ? 'KLDivergence' : t.loss.replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase());
+  return { class_name: className, config: { name: t.loss, reduction: 'sum_over_batch_size', ...Object.fromEntries(given) } };
 }

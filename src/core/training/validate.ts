@@ -68,45 +68,9 @@ export function checkTrainingConfig(t: TrainingConfigLike): ConfigErrors {
     if (d.options.label !== undefined && d.options.label.trim() === '') e['dataset.label'] = 'enter a column name or index';
   }
   if (t.target !== undefined && t.target !== 'labels' && t.target !== 'input') e.target = 'must be labels or input';
-  const opt = t.optimizer;
-  if (!isObj(opt) || typeof opt.name !== 'string' || !(opt.name in OPTIMIZER_DEFAULTS)) e.optimizer = `choose one of ${Object.keys(OPTIMIZER_DEFAULTS).join(', ')}`;
-  else {
-    const allowed = OPTIMIZER_DEFAULTS[opt.name as OptimizerName];
-    const params = isObj(opt.params) ? opt.params : {};
-    for (const [k, v] of Object.entries(params)) {
-      if (k in OPTIMIZER_INERT_PARAMS) {
-        const unsupported = OPTIMIZER_INERT_PARAMS[k](v);
-        if (unsupported) e[`optimizer.${k}`] = `${unsupported} is not implemented by the tfjs engine: remove it`;
-        continue;
-      }
-      if (!(k in allowed) && !(OPTIMIZER_BASE_PARAMS as readonly string[]).includes(k)) {
-        e[`optimizer.${k}`] = `${opt.name} has no setting ${k}`;
-        continue;
-      }
-      const rule = OPTIMIZER_RULES[k];
-      const problem = rule === 'bool' ? (typeof v === 'boolean' ? undefined : 'must be true or false') : checkNumber(v, rule ?? {});
-      if (problem) e[`optimizer.${k}`] = problem;
-    }
-    if (params.learning_rate === undefined) e['optimizer.learning_rate'] = 'enter a learning rate';
-    const clips = ['clipnorm', 'clipvalue', 'global_clipnorm'].filter((k) => params[k] !== undefined);
-    if (clips.length > 1) e[`optimizer.${clips[1]}`] = `only one of clipnorm, clipvalue and global_clipnorm can be set (${clips.join(' and ')} are)`;
-  }
+  checkOptimizer(t.optimizer, e);
   if (!LOSSES.includes(t.loss as (typeof LOSSES)[number])) e.loss = `choose one of ${LOSSES.join(', ')}`;
-  const lo = t.lossOptions;
-  if (lo !== undefined) {
-    if (!isObj(lo)) e.lossOptions = 'must be an object';
-    else {
-      if (lo.from_logits !== undefined && typeof lo.from_logits !== 'boolean') e['lossOptions.from_logits'] = 'must be true or false';
-      else if (lo.from_logits !== undefined && !String(t.loss).endsWith('crossentropy')) e['lossOptions.from_logits'] = 'only the crossentropy losses take from_logits';
-      if (lo.delta !== undefined) {
-        if (t.loss !== 'huber') e['lossOptions.delta'] = 'only the huber loss takes delta';
-        else {
-          const p = checkNumber(lo.delta, { min: 0, minExclusive: true });
-          if (p) e['lossOptions.delta'] = p;
-        }
-      }
-    }
-  }
+  checkLossOptions(t, e);
   const metrics = Array.isArray(t.metrics) ? t.metrics : [];
   if (!Array.isArray(t.metrics) || metrics.some((m) => !METRICS.includes(m as (typeof METRICS)[number]))) e.metrics = `use ${METRICS.join(', ')}`;
   else if (new Set(metrics).size !== metrics.length) e.metrics = 'each metric once';
@@ -147,6 +111,58 @@ export function checkTrainingConfig(t: TrainingConfigLike): ConfigErrors {
   }
   if (LR_SCHEDULES.filter((s) => seen.has(s)).length > 1) e.schedule = 'use one learning-rate schedule';
   return e;
+}
+
+/** The optimizer's name and settings (Keras' names; inert Keras settings pass, unimplemented ones are named). */
+function checkOptimizer(opt: unknown, e: ConfigErrors): void {
+  if (!isObj(opt) || typeof opt.name !== 'string' || !(opt.name in OPTIMIZER_DEFAULTS)) e.optimizer = `choose one of ${Object.keys(OPTIMIZER_DEFAULTS).join(', ')}`;
+  else {
+    const allowed = OPTIMIZER_DEFAULTS[opt.name as OptimizerName];
+    const params = isObj(opt.params) ? opt.params : {};
+    for (const [k, v] of Object.entries(params)) {
+      if (k in OPTIMIZER_INERT_PARAMS) {
+        const unsupported = OPTIMIZER_INERT_PARAMS[k](v);
+        if (unsupported) e[`optimizer.${k}`] = `${unsupported} is not implemented by the tfjs engine: remove it`;
+        continue;
+      }
+      if (!(k in allowed) && !(OPTIMIZER_BASE_PARAMS as readonly string[]).includes(k)) {
+        e[`optimizer.${k}`] = `${opt.name} has no setting ${k}`;
+        continue;
+      }
+      const rule = OPTIMIZER_RULES[k];
+      const problem = rule === 'bool' ? (typeof v === 'boolean' ? undefined : 'must be true or false') : checkNumber(v, rule ?? {});
+      if (problem) e[`optimizer.${k}`] = problem;
+    }
+    if (params.learning_rate === undefined) e['optimizer.learning_rate'] = 'enter a learning rate';
+    const clips = ['clipnorm', 'clipvalue', 'global_clipnorm'].filter((k) => params[k] !== undefined);
+    if (clips.length > 1) e[`optimizer.${clips[1]}`] = `only one of clipnorm, clipvalue and global_clipnorm can be set (${clips.join(' and ')} are)`;
+  }
+}
+
+/** Loss arguments: each only on the losses that take it, in range. */
+function checkLossOptions(t: TrainingConfigLike, e: ConfigErrors): void {
+  const lo = t.lossOptions;
+  if (lo !== undefined) {
+    if (!isObj(lo)) e.lossOptions = 'must be an object';
+    else {
+      if (lo.from_logits !== undefined && typeof lo.from_logits !== 'boolean') e['lossOptions.from_logits'] = 'must be true or false';
+      else if (lo.from_logits !== undefined && !String(t.loss).endsWith('crossentropy')) e['lossOptions.from_logits'] = 'only the crossentropy losses take from_logits';
+      if (lo.label_smoothing !== undefined) {
+        if (!['binary_crossentropy', 'categorical_crossentropy', 'categorical_focal_crossentropy'].includes(String(t.loss))) e['lossOptions.label_smoothing'] = 'only binary, categorical and focal crossentropy take label_smoothing';
+        else {
+          const p = checkNumber(lo.label_smoothing, { min: 0, max: 1 });
+          if (p) e['lossOptions.label_smoothing'] = p;
+        }
+      }
+      if (lo.delta !== undefined) {
+        if (t.loss !== 'huber') e['lossOptions.delta'] = 'only the huber loss takes delta';
+        else {
+          const p = checkNumber(lo.delta, { min: 0, minExclusive: true });
+          if (p) e['lossOptions.delta'] = p;
+        }
+      }
+    }
+  }
 }
 
 /** A training config as received (unchecked). */

@@ -17,6 +17,8 @@ export interface DataBatch {
   /** Packed targets: `size` class indices, or `size × prod(shape)` values. */
   y: Float32Array | Int32Array;
   size: number;
+  /** Keras' `sample_weight`: one weight per sample, when the source has them. */
+  w?: Float32Array;
 }
 
 export interface DataSource {
@@ -55,6 +57,7 @@ export function arraySource(
   xShape: number[],
   y: Float32Array | Int32Array,
   labels: Labels,
+  sampleWeight?: Float32Array,
 ): DataSource {
   const xw = elementCount(xShape);
   const yw = labelWidth(labels);
@@ -66,6 +69,9 @@ export function arraySource(
       'dataset-mismatch',
     );
   }
+  if (sampleWeight && sampleWeight.length !== size) {
+    throw new UserError(`${description}: ${size} samples but ${sampleWeight.length} sample weights.`, 'Give one weight per sample.', 'dataset-mismatch');
+  }
   const xDType = x instanceof Int32Array ? 'int32' : 'float32';
   return {
     description,
@@ -74,7 +80,8 @@ export function arraySource(
     labels,
     size,
     async read(indices) {
-      return gather(x, xw, y, yw, indices);
+      const b = gather(x, xw, y, yw, indices);
+      return sampleWeight ? { ...b, w: Float32Array.from(indices, (i) => sampleWeight[i]) } : b;
     },
   };
 }

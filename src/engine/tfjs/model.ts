@@ -9,6 +9,7 @@ import { UserError, type Json, type JsonObject, type ModelFile, type ModelGraph,
 import { toTfjsSpelling } from '../../formats/keras-config-layer';
 import { kerasConfigFromGraph } from '../../formats/keras-config-write';
 import type { LayersModel, Tf } from './tf';
+import { regularizersForTfjs } from './training/regularizers';
 
 type LayerVariable = LayersModel['weights'][number];
 type Layer = LayersModel['layers'][number];
@@ -73,7 +74,7 @@ export async function buildTfModel(tf: Tf, file: ModelFile, opts: BuildOptions =
   // initializer (the recurrent default) takes about a minute for an LSTM kernel on the cpu backend.
   const have = new Set(file.weights.map((w) => w.name));
   const covered = file.weights.length > 0 && expectedWeights(file.graph).every((w) => have.has(w.name));
-  const config = toTfjsSpelling(covered ? withZeroInitializers(keras) : keras);
+  const config = toTfjsSpelling(regularizersForTfjs(covered ? withZeroInitializers(keras) : keras));
   let model: LayersModel;
   try {
     model = await tf.models.modelFromJSON(config as never);

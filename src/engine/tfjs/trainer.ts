@@ -21,6 +21,7 @@ function fitOptionsOf(job: TrainingJob): FitOptions {
     loss: t.loss,
     lossOptions: job.lossOptions ?? t.lossOptions,
     metrics: t.metrics,
+    classWeight: t.classWeight,
     epochs: t.epochs,
     batchSize: t.batchSize,
     shuffle: t.shuffle,

@@ -12,7 +12,8 @@ import { loadDataset } from '../../../src/engine/datasets/spec';
 import { arraySource } from '../../../src/engine/datasets/source';
 import { TrainingControl } from '../../../src/engine/control';
 import { fit, prepareFit } from '../../../src/engine/tfjs/training/fit';
-import { lossFn, metricFn, metricId } from '../../../src/engine/tfjs/training/losses';
+import { lossFn } from '../../../src/engine/tfjs/training/losses';
+import { makeMetric, resolveAccuracy } from '../../../src/engine/tfjs/training/metrics';
 import { makeOptimizer } from '../../../src/engine/tfjs/training/optimizers';
 import { EarlyStopping, ReduceLROnPlateau } from '../../../src/engine/tfjs/training/callbacks';
 import { tempDir } from '../../helpers/paths';
@@ -122,10 +123,15 @@ describe('losses and metrics (Keras values)', () => {
     assert.ok(Math.abs(bce[0] + Math.log(0.9)) < 1e-6 && Math.abs(bce[1] + Math.log(0.8)) < 1e-6);
     const huber = val(lossFn(tf, 'huber')(tf.tensor2d([[0, 0]]), tf.tensor2d([[0.5, 3]])));
     assert.ok(Math.abs(huber[0] - (0.125 + 2.5) / 2) < 1e-6);
-    assert.equal(metricId('accuracy', 'sparse_categorical_crossentropy', 10), 'sparse_categorical_accuracy');
-    assert.equal(metricId('acc', 'binary_crossentropy', 1), 'binary_accuracy');
-    assert.equal(metricId('accuracy', 'categorical_crossentropy', 10), 'categorical_accuracy');
-    assert.deepEqual(val(metricFn(tf, 'sparse_categorical_accuracy')(tf.tensor1d([1, 0], 'int32'), tf.tensor2d([[0.1, 0.9], [0.2, 0.8]]))), [1, 0]);
+    // 'accuracy' resolves from the shapes of y_true and y_pred, as Keras 3's compile does.
+    assert.equal(resolveAccuracy([32], [32, 10]), 'sparse_categorical_accuracy');
+    assert.equal(resolveAccuracy([32, 1], [32, 10]), 'sparse_categorical_accuracy');
+    assert.equal(resolveAccuracy([32, 1], [32, 1]), 'binary_accuracy');
+    assert.equal(resolveAccuracy([32, 10], [32, 10]), 'categorical_accuracy');
+    const acc = makeMetric(tf, 'sparse_categorical_accuracy', { yTrue: [2], yPred: [2, 2] });
+    const state = val(acc.update(tf.tensor1d([1, 0], 'int32'), tf.tensor2d([[0.1, 0.9], [0.2, 0.8]])));
+    assert.deepEqual(state, [1, 2]);
+    assert.equal(acc.result(state), 0.5);
   });
 
   test('optimizers: Keras names; unknown ones are errors (update rules: optimizers.test.ts)', async () => {

@@ -1,36 +1,40 @@
 /**
- * Loss and metrics of a model on data: the functions the fit loop and Keras' `model.evaluate` share, and the
- * batch-by-batch mean over a whole source, read from the device once at the end.
+ * Loss and metrics of a model on data, as Keras' `model.evaluate`: the batch-by-batch pass shared with the
+ * fit loop's validation, its state kept on the device and read once at the end (./objective.ts).
  */
-import { batches, type DataSource } from '../../datasets/source';
+import { UserError } from '../../../core/types';
+import { batches, type DataBatch, type DataSource } from '../../datasets/source';
 import type { LayersModel, Tensor, Tf } from '../tf';
 import { adaptData, type DataAdapter } from './adapter';
-import { lossFn, lossId, metricFn, metricId, type LossOptions } from './losses';
+import { lossId } from './losses';
+import { Objective, type ObjectiveOptions, type Targets } from './objective';
 
-/** The loss and metric functions of a job, and the names of their values ('loss' first, as Keras' logs). */
-export interface Objective {
-  lossF: (yTrue: Tensor, yPred: Tensor) => Tensor;
-  metricFs: ((yTrue: Tensor, yPred: Tensor) => Tensor)[];
-  names: string[];
-  /** [mean loss, mean metric...] of the model on one batch. */
-  computeVector(xs: Tensor, ys: Tensor, training: boolean): Tensor;
-}
+export { Objective };
 
-export function objectiveOf(tf: Tf, model: LayersModel, opts: { loss: string; lossOptions?: LossOptions; metrics: string[] }): Objective {
-  const loss = lossId(opts.loss);
-  const units = (model.outputs[0].shape[model.outputs[0].shape.length - 1] as number | null) ?? 1;
-  const lossF = lossFn(tf, loss, opts.lossOptions);
-  const metricFs = opts.metrics.map((m) => metricFn(tf, metricId(m, loss, units), Boolean(opts.lossOptions?.from_logits)));
-  const computeVector = (xs: Tensor, ys: Tensor, training: boolean): Tensor => {
-    const pred = model.apply(xs, { training }) as Tensor;
-    return tf.stack([tf.mean(lossF(ys, pred)), ...metricFs.map((f) => tf.mean(f(ys, pred)))]);
-  };
-  return { lossF, metricFs, names: ['loss', ...opts.metrics], computeVector };
+export function objectiveOf(tf: Tf, model: LayersModel, opts: ObjectiveOptions): Objective {
+  return new Objective(tf, model, opts);
 }
 
 export const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
-/** Mean loss and metrics over a whole source, batch by batch, read once at the end. */
+/** A batch as tensors: inputs, targets and per-sample weights (the source's sample_weight, or from class_weight). */
+export function batchTensors(tf: Tf, adapter: DataAdapter, objective: Objective, b: DataBatch): { xs: Tensor; t: Targets } {
+  if (b.w && objective.weightsClasses) {
+    throw new UserError('class_weight and sample weights cannot be used together.', 'Keep one of them (Keras refuses both at the same time too).', 'bad-class-weight');
+  }
+  const { xs, ys } = adapter.toTensors(tf, b);
+  return { xs, t: { ys, sampleWeight: b.w ? tf.tensor1d(b.w) : objective.classWeights(b.y, b.size) } };
+}
+
+/** Add a batch's state to a running sum (the first batch sets it); disposes the old sum and the batch state. */
+export function accumulate(tf: Tf, sum: Tensor | undefined, batch: Tensor): Tensor {
+  if (!sum) return batch;
+  const next = tf.keep(tf.add(sum, batch));
+  tf.dispose([sum, batch]);
+  return next;
+}
+
+/** Loss and metrics over a whole source, batch by batch, read once at the end: sample weights in the loss, no class weights (as Keras' evaluate). */
 export async function evaluateSource(
   tf: Tf,
   source: DataSource,
@@ -39,22 +43,23 @@ export async function evaluateSource(
   objective: Objective,
   prefix: string,
 ): Promise<Record<string, number>> {
-  const { names, computeVector } = objective;
-  let sum: Tensor = tf.keep(tf.zeros([names.length]));
-  let seen = 0;
+  const { model } = objective;
+  let sum: Tensor | undefined;
   for await (const b of batches(source, batchSize)) {
-    const next = tf.tidy(() => {
+    const state = tf.tidy(() => {
       const { xs, ys } = adapter.toTensors(tf, b);
-      return tf.add(sum, tf.mul(computeVector(xs, ys, false), b.size));
+      const t = { ys, sampleWeight: b.w ? tf.tensor1d(b.w) : undefined };
+      const pred = model.apply(xs, { training: false }) as Tensor;
+      const mask = objective.outputMask(xs);
+      return objective.stateOf(objective.loss(t, pred, mask), t, pred, mask);
     });
-    sum.dispose();
-    sum = tf.keep(next);
-    seen += b.size;
+    sum = accumulate(tf, sum, tf.keep(state));
     await yieldToEventLoop();
   }
+  if (!sum) return objective.results([0, 0], prefix);
   const v = await sum.data();
   sum.dispose();
-  return Object.fromEntries(names.map((n, i) => [prefix + n, v[i] / Math.max(seen, 1)]));
+  return objective.results(v, prefix);
 }
 
 /** Keras' `model.evaluate`: loss and metrics on a dataset. */
@@ -62,8 +67,8 @@ export async function evaluate(
   tf: Tf,
   model: LayersModel,
   source: DataSource,
-  opts: { loss: string; lossOptions?: LossOptions; metrics: string[]; batchSize: number },
+  opts: ObjectiveOptions & { batchSize: number },
 ): Promise<Record<string, number>> {
   const adapter = adaptData(model, source, lossId(opts.loss));
-  return evaluateSource(tf, source, adapter, opts.batchSize, objectiveOf(tf, model, opts), '');
+  return evaluateSource(tf, source, adapter, opts.batchSize, objectiveOf(tf, model, { ...opts, classWeight: undefined }), '');
 }

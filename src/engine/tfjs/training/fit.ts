@@ -14,10 +14,11 @@ import type { EpochEvent, FitResult, TrainerEvents } from '../../trainer';
 import type { LayersModel, Tensor, Tf } from '../tf';
 import { adaptData, type DataAdapter } from './adapter';
 import { parseCallbacks } from './callbacks';
-import { evaluateSource, objectiveOf, yieldToEventLoop, type Objective } from './evaluate';
+import { accumulate, batchTensors, evaluateSource, objectiveOf, yieldToEventLoop, type Objective } from './evaluate';
 import { fitCallbacks, type FitCallback } from './fitCallbacks';
 import { LoopState } from './fitLoop';
-import { lossId, metricId, type LossOptions } from './losses';
+import { lossId, type LossOptions } from './losses';
+import { checkClassWeight, type ClassWeight } from './objective';
 import { makeOptimizer, weightConstraints, type TfOptimizer } from './optimizers';
 
 export interface FitOptions {
@@ -25,6 +26,8 @@ export interface FitOptions {
   loss: string;
   lossOptions?: LossOptions;
   metrics: string[];
+  /** Keras' class_weight: class index -> weight of its samples in the training loss. */
+  classWeight?: ClassWeight;
   epochs: number;
   batchSize: number;
   shuffle?: boolean;
@@ -49,8 +52,14 @@ export function prepareFit(tf: Tf, model: LayersModel, train: DataSource, opts: 
   makeOptimizer(tf, opts.optimizer).dispose();
   parseCallbacks(opts.callbacks);
   const adapter = adaptData(model, train, loss);
-  const units = (model.outputs[0].shape[model.outputs[0].shape.length - 1] as number | null) ?? 1;
-  opts.metrics.forEach((m) => metricId(m, loss, units));
+  objectiveOf(tf, model, { ...opts, classWeight: checkClassWeight(opts.classWeight) });
+  if (opts.classWeight && adapter.target.kind === 'values' && adapter.target.shape.length > 1) {
+    throw new UserError(
+      `class_weight needs one class per sample, but each target has shape [${adapter.target.shape.join(', ')}].`,
+      'Remove class_weight (Keras refuses it for sequence targets too).',
+      'bad-class-weight',
+    );
+  }
   if (!(opts.batchSize >= 1) || !Number.isInteger(opts.batchSize)) throw new UserError(`batch_size must be a positive integer (got ${opts.batchSize}).`, undefined, 'bad-option');
   if (!(opts.epochs >= 1) || !Number.isInteger(opts.epochs)) throw new UserError(`epochs must be a positive integer (got ${opts.epochs}).`, undefined, 'bad-option');
   return { adapter, metricNames: opts.metrics };
@@ -70,7 +79,7 @@ interface FitRun {
 
 /** One epoch's pass over the training data: loss and metric sums, still on the device. */
 interface EpochPass {
-  sum: Tensor;
+  sum: Tensor | undefined;
   seen: number;
   batches: number;
 }
@@ -112,27 +121,27 @@ export async function fit(
   return loop.result();
 }
 
-/** One optimizer step on a batch; returns [loss, metrics...] of the batch, on the device. */
+/** One optimizer step on a batch; returns the batch's state ([loss x size, size, metric states...]) on the device. */
 function trainStep(run: FitRun, optimizer: TfOptimizer, b: DataBatch): Tensor {
   const { tf, model } = run.loop;
-  const { lossF, metricFs } = run.objective;
-  const { xs, ys } = run.adapter.toTensors(tf, b);
+  const objective = run.objective;
+  const { xs, t } = batchTensors(tf, run.adapter, objective, b);
+  const mask = objective.outputMask(xs);
   // Metrics are computed from the kept prediction outside the gradient tape (argMax/equal have no gradient).
   let pred: Tensor | undefined;
   const cost = optimizer.minimize(() => {
     const p = model.apply(xs, { training: true }) as Tensor;
     pred = tf.keep(p);
-    return tf.mean(lossF(ys, p)) as import('@tensorflow/tfjs').Scalar;
+    return objective.loss(t, p, mask) as import('@tensorflow/tfjs').Scalar;
   }, true) as Tensor;
-  const batchVec = tf.tidy(() => tf.stack([cost, ...metricFs.map((f) => tf.mean(f(ys, pred as Tensor)))]));
-  tf.dispose([xs, ys, cost, pred as Tensor]);
-  return batchVec;
+  const state = tf.tidy(() => objective.stateOf(cost, t, pred as Tensor, mask));
+  tf.dispose([xs, t.ys, cost, pred as Tensor, ...(t.sampleWeight ? [t.sampleWeight] : []), ...(mask ? [mask] : [])]);
+  return state;
 }
 
 async function trainEpoch(run: FitRun, epoch: number, t0: number): Promise<EpochPass> {
   const { loop, opts, control, callbacks } = run;
-  const { tf } = loop;
-  let sum: Tensor = tf.keep(tf.zeros([run.objective.names.length]));
+  let sum: Tensor | undefined;
   let seen = 0;
   let batchIndex = 0;
   const limit = opts.stepsPerEpoch ? opts.stepsPerEpoch * opts.batchSize : undefined;
@@ -140,14 +149,11 @@ async function trainEpoch(run: FitRun, epoch: number, t0: number): Promise<Epoch
     await control.gate();
     if (control.stopRequested) break;
     for (const c of callbacks) c.onBatchBegin?.(loop.globalStep, loop);
-    const batchVec = trainStep(run, loop.optimizer, b);
-    const next = tf.tidy(() => tf.add(sum, tf.mul(batchVec, b.size)));
-    sum.dispose();
-    sum = tf.keep(next);
+    sum = accumulate(loop.tf, sum, trainStep(run, loop.optimizer, b));
     seen += b.size;
     batchIndex += 1;
     loop.globalStep += 1;
-    await reportBatch(run, epoch, t0, batchVec, seen, batchIndex);
+    await reportBatch(run, epoch, t0, sum, seen, batchIndex);
     if (loop.nanAt) break;
     // Let IPC messages (pause, stop) in: the cpu and wasm engines compute synchronously.
     await yieldToEventLoop();
@@ -155,14 +161,11 @@ async function trainEpoch(run: FitRun, epoch: number, t0: number): Promise<Epoch
   return { sum, seen, batches: batchIndex };
 }
 
-/** A batch event, at most every batchEventMs; disposes the batch's values either way. */
-async function reportBatch(run: FitRun, epoch: number, t0: number, batchVec: Tensor, seen: number, batchIndex: number): Promise<void> {
+/** A batch event, at most every batchEventMs: the epoch's running loss and metrics, as Keras' batch logs. */
+async function reportBatch(run: FitRun, epoch: number, t0: number, sum: Tensor, seen: number, batchIndex: number): Promise<void> {
   const { loop, opts } = run;
   const now = Date.now();
-  if (now - loop.lastEvent < (opts.batchEventMs ?? 100) || !loop.events.onBatch) {
-    batchVec.dispose();
-    return;
-  }
+  if (now - loop.lastEvent < (opts.batchEventMs ?? 100) || !loop.events.onBatch) return;
   // At most ~10 reads a second, never one per batch. The read is awaited before the next batch is queued:
   // tfjs-webgpu on Dawn crashed (SIGSEGV) with a read in flight while later steps were submitted, and one
   // short wait per 100 ms costs little.
@@ -170,10 +173,8 @@ async function reportBatch(run: FitRun, epoch: number, t0: number, batchVec: Ten
   const lr = loop.lr;
   const rate = seen / Math.max((now - t0) / 1000, 1e-3);
   const remaining = (loop.stepsPerEpoch - batchIndex) * opts.batchSize + (opts.epochs - epoch - 1) * loop.stepsPerEpoch * opts.batchSize;
-  const v = await batchVec.data();
-  batchVec.dispose();
-  const metrics = Object.fromEntries(run.objective.names.map((n, i) => [n, v[i]]));
-  if (!Number.isFinite(v[0])) loop.nanAt ??= `epoch ${epoch + 1}, batch ${batchIndex}`;
+  const metrics = run.objective.results(await sum.data());
+  if (!Number.isFinite(metrics.loss)) loop.nanAt ??= `epoch ${epoch + 1}, batch ${batchIndex}`;
   loop.events.onBatch({ epoch: epoch + 1, batch: batchIndex, step: loop.globalStep, metrics, lr, samplesPerSec: rate, etaSeconds: remaining / Math.max(rate, 1e-9) });
 }
 
@@ -181,14 +182,14 @@ async function reportBatch(run: FitRun, epoch: number, t0: number, batchVec: Ten
 async function endEpoch(run: FitRun, epoch: number, t0: number, pass: EpochPass): Promise<void> {
   const { loop, control, opts } = run;
   const { tf } = loop;
-  if (pass.seen === 0) {
-    pass.sum.dispose();
+  if (pass.seen === 0 || !pass.sum) {
+    pass.sum?.dispose();
     if (control.stopRequested) return loop.end('stopped');
     throw new UserError('The training set is empty.', undefined, 'empty-dataset');
   }
   const sums = await pass.sum.data();
   pass.sum.dispose();
-  const logs: Record<string, number> = Object.fromEntries(run.objective.names.map((n, i) => [n, sums[i] / pass.seen]));
+  const logs: Record<string, number> = run.objective.results(sums);
   if (!Number.isFinite(logs.loss) || loop.nanAt) {
     loop.nanAt ??= `epoch ${epoch + 1}`;
     return loop.end('nan');
