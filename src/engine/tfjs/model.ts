@@ -114,7 +114,8 @@ function withZeroInitializers<T extends Json>(v: T): T {
 
 function assignWeights(tf: Tf, model: LayersModel, weights: NamedTensor[], opts: BuildOptions): void {
   if (weights.length === 0) {
-    if (opts.strict) throw new UserError('The model has no weights.', 'Train it first, or open a file that has weights.', 'no-weights');
+    // A model without weights (pooling, activations) needs none to predict.
+    if (opts.strict && model.layers.some((l) => l.weights.length > 0)) throw new UserError('The model has no weights.', 'Train it first, or open a file that has weights.', 'no-weights');
     return;
   }
   const byName = new Map(weights.map((w) => [w.name, w]));
