@@ -75,7 +75,7 @@ def describe_compiled(model):
         "optimizer": type(opt).__name__ if opt is not None else None,
         "optimizerConfig": {k: (float(v) if isinstance(v, (np.floating, float)) else v) for k, v in opt.get_config().items() if isinstance(v, (int, float, bool, str, np.floating))} if opt is not None else None,
         "loss": loss if isinstance(loss, str) else ({"class_name": type(loss).__name__, "config": loss.get_config()} if loss is not None else None),
-        "metrics": model.compile_config.get("metrics") if hasattr(model, "compile_config") and model.compile_config else None,
+        "metrics": model.get_compile_config().get("metrics") if model.compiled else None,
     }
 
 
@@ -83,9 +83,11 @@ def load_compiled(job):
     model = keras.saving.load_model(job["path"])
     out = describe_compiled(model)
     x = np.load(job["x"])
-    out["fitLoss"] = float(model.fit(x, np.load(job["yTrain"]), epochs=1, verbose=0, batch_size=len(x)).history["loss"][0])
     y = model.predict(x, verbose=0)
     np.save(job["y"], np.asarray(y, dtype=np.float32))
+    history = model.fit(x, np.load(job["yTrain"]), epochs=1, verbose=0, batch_size=len(x)).history
+    out["fitLoss"] = float(history["loss"][0])
+    out["historyKeys"] = sorted(history)
     return out
 
 
