@@ -8,6 +8,7 @@ stdin: JSON {"jobs": [{"kind", ...}]}; stdout: JSON {"results": [...]} in the sa
 - save_compiled: save a compiled model as .keras and .h5.
 - save_renamed: legacy weights saved from a model whose layers are named otherwise than the JSON's.
 - save_attention: a model with keras.layers.Attention saved as .keras.
+- train_steps: a few SGD steps (mse) of a .keras we wrote, the weights after them.
 """
 import json
 import os
@@ -140,7 +141,16 @@ def save_attention(job):
     return {}
 
 
-JOBS = {f.__name__: f for f in [save_layer, load_compiled, json_weights, save_compiled, save_renamed, save_attention]}
+def train_steps(job):
+    model = keras.saving.load_model(job["path"], compile=False)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=job["lr"]), loss="mse")
+    x, y = np.load(job["x"]), np.load(job["yTrain"])
+    for _ in range(job["steps"]):
+        model.train_on_batch(x, y)
+    return {"weights": [np.asarray(w).astype(float).ravel().tolist() for w in model.get_weights()]}
+
+
+JOBS = {f.__name__: f for f in [train_steps, save_layer, load_compiled, json_weights, save_compiled, save_renamed, save_attention]}
 
 
 def main():

@@ -9,6 +9,7 @@ import { TFJS_DEPARTURE_CODE } from '../../core/layers/tfjsSupport';
 import { UserError, type Json, type JsonObject, type ModelFile, type NamedTensor } from '../../core/types';
 import { toTfjsSpelling } from '../../formats/keras-config-layer';
 import { kerasConfigFromGraph } from '../../formats/keras-config-write';
+import { registerKerasGru } from './gruResetAfter';
 import type { LayersModel, Tf } from './tf';
 
 type LayerVariable = LayersModel['weights'][number];
@@ -73,6 +74,7 @@ export async function buildTfModel(tf: Tf, file: ModelFile, opts: BuildOptions =
   const have = new Set(weights.map((w) => w.name));
   const covered = weights.length > 0 && expectedWeights(file.graph).every((w) => have.has(w.name));
   const config = toTfjsSpelling(covered ? withZeroInitializers(keras) : keras);
+  registerKerasGru(tf);
   let model: LayersModel;
   try {
     model = await tf.models.modelFromJSON(config as never);
