@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { analyze } from '../core/analysis';
 import { readModel } from '../formats/registry';
 import { parse, out } from './io';
+import { weightsLine } from './summary';
 
 export async function run(args: string[]): Promise<number> {
   const { positionals } = parse(args, {}, 'check FILE', [1, 1]);
@@ -15,6 +16,8 @@ export async function run(args: string[]): Promise<number> {
   }
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+  for (const n of file.notes ?? []) out.stdout.write(`${positionals[0]}: note: ${n}\n`);
+  out.stdout.write(`${weightsLine(file)}\n`);
   out.stdout.write(`${errors} error(s), ${warnings} warning(s)\n`);
   return errors > 0 ? 1 : 0;
 }

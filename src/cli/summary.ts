@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { analyze } from '../core/analysis';
 import { summaryText } from '../core/summary';
+import type { ModelFile } from '../core/types';
 import { readModel } from '../formats/registry';
 import { parse, out } from './io';
 
@@ -14,9 +15,17 @@ export async function run(args: string[]): Promise<number> {
       const l = a.layers.get(n)!;
       return { name: n, className: l.className, outputShape: l.outputShape, params: l.trainableParams + l.nonTrainableParams };
     });
-    out.stdout.write(`${JSON.stringify({ name: file.graph.name, totals: a.totals, layers, diagnostics: a.diagnostics })}\n`);
+    const weights = { attached: file.weights.length > 0, tensors: file.weights.length };
+    out.stdout.write(`${JSON.stringify({ name: file.graph.name, totals: a.totals, layers, diagnostics: a.diagnostics, weights, notes: file.notes ?? [] })}\n`);
   } else {
-    out.stdout.write(`${summaryText(file.graph, a)}\n`);
+    out.stdout.write(`${summaryText(file.graph, a)}\n${weightsLine(file)}\n`);
+    for (const n of file.notes ?? []) out.stdout.write(`note: ${n}\n`);
   }
   return 0;
+}
+
+/** Whether the file carries weights: predict and evaluate need them, training starts from them. */
+export function weightsLine(file: ModelFile): string {
+  const n = file.weights.length;
+  return n > 0 ? `Weights: attached (${n} tensor${n === 1 ? '' : 's'})` : 'Weights: none (architecture only; train the model, or open it with its weights)';
 }

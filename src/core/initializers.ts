@@ -207,10 +207,13 @@ function initialWeight(layer: LayerNode, weightPath: string, shape: number[], ra
   const short = weightPath.split('/').pop() as string;
   const cfg = ownerConfig(layer);
   const [key, fallback] = WEIGHT_INITIALIZERS[short] ?? ['kernel_initializer', 'glorot_uniform'];
-  const data = initialize(parseInitializer(cfg[key], fallback), shape, rand);
-  // LSTM's unit_forget_bias (default true) starts the forget gate's bias at 1 (Keras LSTMCell.build).
+  const ref = parseInitializer(cfg[key], fallback);
+  // An initializer with its own seed (Keras' `seed` argument) gives the same values whatever the model's seed.
+  const data = initialize(ref, shape, typeof ref.config.seed === 'number' ? rng(ref.config.seed) : rand);
+  // LSTM's unit_forget_bias (default true) sets the forget gate's bias to ones whatever bias_initializer says;
+  // the other gates keep bias_initializer's values (keras/src/layers/rnn/lstm.py LSTMCell.build).
   const cls = layer.className === 'Bidirectional' ? String((layer.config.layer as JsonObject | undefined)?.class_name ?? '') : layer.className;
-  if (short === 'bias' && cls === 'LSTM' && cfg.unit_forget_bias !== false && cfg.bias_initializer === undefined) {
+  if (short === 'bias' && cls === 'LSTM' && cfg.unit_forget_bias !== false) {
     const units = shape[0] / 4;
     data.fill(1, units, 2 * units);
   }

@@ -60,6 +60,8 @@ export interface ModelFile {
   trainingConfig?: JsonObject | null;
   /** TF.js `userDefinedMetadata`; our own settings live under the `modelStudio` key. */
   userDefinedMetadata?: JsonObject;
+  /** What the reader did that the user should know (e.g. weights loaded by order); shown when the file opens. */
+  notes?: string[];
   /** Where it came from (informational, kept for round trips where the format has the field). */
   producer?: { format: string; kerasVersion?: string; backend?: string; generatedBy?: string; convertedBy?: string };
 }

@@ -131,3 +131,27 @@ function toTensor(name: string, ds: H5DatasetNode): NamedTensor {
 
 /** The recurrent cell class name Keras uses as a variable scope (`lstm/lstm_cell/kernel:0`). */
 export const RNN_CELL_NAMES: Record<string, string> = { LSTM: 'lstm_cell', GRU: 'gru_cell', SimpleRNN: 'simple_rnn_cell' };
+
+/**
+ * Keras' legacy `load_weights` (no `by_name`) pairs the file's layers that have weights with the model's, in
+ * order: the layer names need not agree. When some file layer is unknown to the config and the layers with
+ * weights agree in number and in weights per layer, the file's layers are renamed to the config's in order
+ * and a note says so; otherwise the map is unchanged and matchWeights reports the mismatch.
+ */
+export function pairLayersByOrder(g: ModelGraph, fileWeights: Map<string, FileWeight[]>, modelOrder: string[], label: string, notes?: string[]): Map<string, FileWeight[]> {
+  const known = new Set(g.layers.map((l) => l.name));
+  const fileLayers = [...fileWeights].filter(([, ws]) => ws.length > 0);
+  if (fileLayers.every(([n]) => known.has(n))) return fileWeights;
+  const count = new Map<string, number>();
+  for (const e of expectedWeights(g)) {
+    const layer = e.name.slice(0, e.name.indexOf('/'));
+    count.set(layer, (count.get(layer) ?? 0) + 1);
+  }
+  const modelLayers = modelOrder.filter((n) => count.has(n));
+  if (modelLayers.length !== fileLayers.length || fileLayers.some(([, ws], i) => ws.length !== count.get(modelLayers[i]!))) return fileWeights;
+  const renamed = fileLayers.map(([n], i) => `${n} -> ${modelLayers[i]}`).filter((p, i) => fileLayers[i]![0] !== modelLayers[i]);
+  notes?.push(
+    `${label} names its layers differently from the model config; its weights were loaded by layer order, as Keras' load_weights does (${renamed.slice(0, 4).join(', ')}${renamed.length > 4 ? `, and ${renamed.length - 4} more` : ''})`,
+  );
+  return new Map(fileLayers.map(([, ws], i) => [modelLayers[i]!, ws]));
+}

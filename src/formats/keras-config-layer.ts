@@ -3,6 +3,7 @@
  * layers and nested models are refused by name, nothing is ever executed), its values normalized across
  * Keras versions, and the class-name spellings TF.js expects.
  */
+import { KERAS_BUILTIN_LAYERS } from './keras-builtins';
 import { UserError, type Json, type JsonObject, type LayerNode } from '../core/types';
 import { getSpec } from '../core/layers';
 import { isJsonObject } from './format';
@@ -26,6 +27,11 @@ export function parseLayerEntry(entry: Json, index: number): LayerNode {
       config.batch_input_shape = config.batch_shape;
     }
     delete config.batch_shape;
+  }
+  // Keras 3 renamed LeakyReLU's `alpha` to `negative_slope`; the catalog keeps the Keras 2 / TF.js name.
+  if (className === 'LeakyReLU' && config.negative_slope !== undefined) {
+    config.alpha = config.negative_slope;
+    delete config.negative_slope;
   }
   // Wrappers (Bidirectional, TimeDistributed) hold a layer config: it must be a known, code-free layer too.
   if (isJsonObject(config.layer) && typeof config.layer.class_name === 'string') {
@@ -56,6 +62,13 @@ function checkLayerClass(className: string, layer: string, entry: JsonObject): v
       `Layer '${layer}' is a whole ${className} model nested inside this model; Model Studio does not support nested models yet`,
       'in Keras, rebuild the model so the inner model\'s layers are called directly, then save again',
       'nested-model',
+    );
+  }
+  if (!isCustomObject(entry) && !getSpec(className) && KERAS_BUILTIN_LAYERS.has(className)) {
+    throw new UserError(
+      `Layer '${layer}' is a Keras ${className} layer, which Model Studio does not support yet`,
+      'train this model in Keras itself, or rebuild it in Keras from the layers of Model Studio\'s catalog (the layer palette) and save again',
+      'unsupported-keras-layer',
     );
   }
   if (isCustomObject(entry) || !getSpec(className)) {

@@ -15,6 +15,7 @@ import { attr, attrString, getGroup, group, readHdf5, writeHdf5 } from './hdf5';
 import { graphFromKerasConfig } from './keras-config-read';
 import { kerasConfigFromGraph, WRITTEN_BACKEND, WRITTEN_KERAS_VERSION } from './keras-config-write';
 import { pythonJson } from './keras-common';
+import { kerasLegacyTrainingConfig } from './keras-compile';
 import { readLegacyWeights, readWeightsWithSiblingJson, weightsLayout, writeLegacyWeights } from './keras-weights-h5';
 
 function parseAttrJson(text: string, what: string, label: string): Json {
@@ -39,10 +40,12 @@ async function readKerasH5(main: Uint8Array, ctx: ReadContext): Promise<ModelFil
   const trainingText = attrString(root.attrs.get('training_config'));
   const training = trainingText !== undefined ? parseAttrJson(trainingText, 'training_config', label) : null;
   const weightsGroup = getGroup(root, 'model_weights');
-  const weights = weightsGroup ? readLegacyWeights(weightsGroup, graph, label) : [];
+  const notes: string[] = [];
+  const weights = weightsGroup ? readLegacyWeights(weightsGroup, graph, label, notes) : [];
   const file: ModelFile = {
     graph,
     weights,
+    ...(notes.length ? { notes } : {}),
     trainingConfig: isJsonObject(training) ? training : null,
     producer: {
       format: 'keras-h5',
@@ -60,7 +63,8 @@ export async function writeKerasH5(model: ModelFile): Promise<Uint8Array> {
     keras_version: attr.vlenString(WRITTEN_KERAS_VERSION),
     model_config: attr.vlenString(pythonJson(kerasConfigFromGraph(model.graph))),
   });
-  if (model.trainingConfig) root.attrs.set('training_config', attr.vlenString(pythonJson(model.trainingConfig as JsonObject, OPTIMIZER_FLOAT_PARAMS)));
+  const training = kerasLegacyTrainingConfig(model);
+  if (training) root.attrs.set('training_config', attr.vlenString(pythonJson(training, OPTIMIZER_FLOAT_PARAMS)));
   const mw = group();
   root.children.set('model_weights', mw);
   writeLegacyWeights(mw, model);

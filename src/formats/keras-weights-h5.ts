@@ -37,7 +37,7 @@ import {
 } from './hdf5';
 import { graphFromKerasConfig, unwrapModelTopology } from './keras-config-read';
 import { kerasConfigFromGraph, kerasModelJson, WRITTEN_BACKEND, WRITTEN_KERAS_VERSION } from './keras-config-write';
-import { kerasSnakeCase, matchWeights, pythonJson, RNN_CELL_NAMES, type FileWeight } from './keras-common';
+import { kerasSnakeCase, matchWeights, pairLayersByOrder, pythonJson, RNN_CELL_NAMES, type FileWeight } from './keras-common';
 import { keras3ModelConfig } from './keras3-config';
 
 // ------------------------------------------------------------------------------------------ legacy layout
@@ -100,8 +100,11 @@ function ownWeightName(fileName: string, layer: string): string {
   return parts.join('/');
 }
 
-/** Reads a legacy weights group (`model_weights`, or the root of a `save_weights` file) into graph weights. */
-export function readLegacyWeights(g: H5GroupNode, graph: ModelGraph, label: string): NamedTensor[] {
+/**
+ * Reads a legacy weights group (`model_weights`, or the root of a `save_weights` file) into graph weights.
+ * Layers named otherwise than in the config are paired by order, as Keras does, with a note in `notes`.
+ */
+export function readLegacyWeights(g: H5GroupNode, graph: ModelGraph, label: string, notes?: string[]): NamedTensor[] {
   const layerNames = readSplitAttr(g, 'layer_names');
   if (!layerNames) {
     throw new UserError(`${label} has no "layer_names" attribute, so it holds no Keras weights`, 'save the weights again with Keras', 'h5-no-weights');
@@ -124,7 +127,7 @@ export function readLegacyWeights(g: H5GroupNode, graph: ModelGraph, label: stri
       }),
     );
   }
-  return matchWeights(graph, byLayer, label);
+  return matchWeights(graph, pairLayersByOrder(graph, byLayer, kerasModelLayers(graph).map((l) => l.name), label, notes), label);
 }
 
 /** The layers Keras lists in `layer_names`: `model.layers`, which for a Sequential leaves out the InputLayer. */
@@ -304,13 +307,15 @@ export async function readKerasJsonWithWeights(
 ): Promise<ModelFile> {
   const { graph, kerasVersion, backend } = parseArchitectureJson(jsonBytes, names.json);
   const root = await readHdf5(weightsBytes, names.weights);
-  return { graph, weights: weightsFromTree(root, graph, names.weights), producer: { format: 'keras-weights-h5', kerasVersion, backend } };
+  const notes: string[] = [];
+  const weights = weightsFromTree(root, graph, names.weights, notes);
+  return { graph, weights, ...(notes.length ? { notes } : {}), producer: { format: 'keras-weights-h5', kerasVersion, backend } };
 }
 
 /** The weights of `graph` from a weights-only tree, in whichever layout it is. */
-function weightsFromTree(root: H5GroupNode, graph: ModelGraph, label: string): NamedTensor[] {
+export function weightsFromTree(root: H5GroupNode, graph: ModelGraph, label: string, notes?: string[]): NamedTensor[] {
   const layout = weightsLayout(root);
-  if (layout === 'keras2') return readLegacyWeights(root, graph, label);
+  if (layout === 'keras2') return readLegacyWeights(root, graph, label, notes);
   if (layout === 'keras3') return readKeras3Weights(root, graph, label);
   throw new UserError(`${label} holds no Keras weights`, 'expected a file written by Keras save_weights()', 'h5-no-weights');
 }
@@ -342,7 +347,9 @@ export async function readWeightsWithSiblingJson(main: Uint8Array, ctx: ReadCont
       throw e;
     }
     const { graph, kerasVersion, backend } = parseArchitectureJson(bytes, c);
-    return { graph, weights: weightsFromTree(tree, graph, ctx.fileName), producer: { format: 'keras-weights-h5', kerasVersion, backend } };
+    const notes: string[] = [];
+    const weights = weightsFromTree(tree, graph, ctx.fileName, notes);
+    return { graph, weights, ...(notes.length ? { notes } : {}), producer: { format: 'keras-weights-h5', kerasVersion, backend } };
   }
   throw new UserError(
     `${ctx.fileName} holds only weights (Keras save_weights), and no architecture JSON was found next to it`,

@@ -14,8 +14,10 @@ import { decodeUtf8, encodeUtf8, isJsonObject, parseJsonFile, type FormatCodec, 
 import { readHdf5, writeHdf5 } from './hdf5';
 import { graphFromKerasConfig } from './keras-config-read';
 import { pythonJson } from './keras-common';
+import { OPTIMIZER_FLOAT_PARAMS } from '../core/training';
 import { keras3WeightsTree, readKeras3Weights } from './keras-weights-h5';
 import { keras3ModelConfig } from './keras3-config';
+import { kerasCompileConfig } from './keras-compile';
 import { isZip } from './magic';
 
 /** The Keras version whose `.keras` layout we write (3.1-3.x share it). */
@@ -109,7 +111,10 @@ function kerasDate(d: Date): string {
 export async function writeKerasZip(model: ModelFile, now = new Date()): Promise<Uint8Array> {
   const weights = await writeHdf5(keras3WeightsTree(model));
   const metadata = pythonJson({ keras_version: WRITTEN_KERAS3_VERSION, date_saved: kerasDate(now) });
-  const config = pythonJson(keras3ModelConfig(model.graph));
+  const compile = kerasCompileConfig(model);
+  // With compile_config, keras.saving.load_model returns the model compiled with our optimizer, loss, metrics.
+  // JSON has one number type; Keras' optimizer constructors insist on floats (SGD(learning_rate=1) fails).
+  const config = pythonJson({ ...keras3ModelConfig(model.graph), ...(compile ? { compile_config: compile } : {}) }, OPTIMIZER_FLOAT_PARAMS);
   // zipfile's ZipFile.open('w') stamps 1980-01-01; level 0 = ZIP_STORED, as Keras writes.
   const mtime = new Date(1980, 0, 1, 0, 0, 0);
   return zipSync(

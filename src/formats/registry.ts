@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { expectedWeights } from '../core/analysis';
 import { UserError, isUserError, type ModelFile, type NamedTensor } from '../core/types';
 import { writeFilesAtomic } from './atomic';
+import { adoptKerasTraining } from './keras-compile';
 import { parseJsonFile, type FormatEntry, type FormatId, type WriteOptions } from './format';
 import {
   firstSignificantByte,
@@ -119,7 +120,7 @@ export async function readModel(absPath: string): Promise<ModelFile> {
     );
   }
   checkWeightsMatchGraph(model, fileName);
-  return model;
+  return adoptKerasTraining(model);
 }
 
 /**

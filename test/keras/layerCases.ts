@@ -122,6 +122,9 @@ for (const rs of [false, true]) {
 add('GRU', [null, 5, 3], { units: 4, reset_after: false }, 'reset_after=false');
 add('GRU', [null, 5, 3], { units: 4, reset_after: true }, 'reset_after=true');
 add('LSTM', [null, 5, 3], { units: 4, go_backwards: true }, 'go_backwards');
+add('GRU', [null, 5, 3], { units: 4, reset_after: true, return_sequences: true, go_backwards: true }, 'reset_after=true,sequences,go_backwards');
+add('GRU', [null, 5, 3], { units: 4, reset_after: true, use_bias: false }, 'reset_after=true,no-bias');
+add('Bidirectional', [null, 5, 3], { layer: { class_name: 'GRU', config: { name: 'gru', units: 3, reset_after: true } }, merge_mode: 'concat' }, 'GRU reset_after=true');
 for (const merge of ['concat', 'sum', 'mul', 'ave']) {
   add('Bidirectional', [null, 5, 3], { layer: { class_name: 'LSTM', config: { name: 'lstm', units: 3, return_sequences: true } }, merge_mode: merge }, merge);
 }

@@ -52,7 +52,8 @@ function defineRnn(kind: 'SimpleRNN' | 'LSTM' | 'GRU', gates: number, doc: strin
     doc,
     fields: rnnFields(gates, kind),
     inputs: { min: 1, max: 1 },
-    newConfig: { units: 32 },
+    // A GRU added from the palette is Keras 3's (reset_after=True); a config without the key stays false.
+    newConfig: kind === 'GRU' ? { units: 32, reset_after: true } : { units: 32 },
     outputShape([x], c) {
       requireRank(x, 3, '(batch, steps, features)', 'add an Embedding, a Reshape or a RepeatVector before it');
       knownDim(x, -1, 'features');

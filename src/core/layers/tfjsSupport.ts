@@ -71,7 +71,6 @@ const RULES: Record<string, Rule[]> = {
   BatchNormalization: [
     rule('axis', (c, inputs) => !lastAxis(c.axis, inputs), 'TensorFlow.js applies BatchNormalization\'s statistics on the last axis whatever axis says (tfjs#1106)'),
   ],
-  GRU: [rule('reset_after', (c) => c.reset_after === true, 'TensorFlow.js cannot run GRU with reset_after=True (the Keras 3 default)')],
   ReLU: [
     rule('negative_slope', (c) => typeof c.negative_slope === 'number' && c.negative_slope !== 0, 'TensorFlow.js ignores ReLU negative_slope'),
     rule('threshold', (c) => typeof c.threshold === 'number' && c.threshold !== 0, 'TensorFlow.js ignores ReLU threshold'),

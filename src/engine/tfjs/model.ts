@@ -4,10 +4,12 @@
  * so a graph edited in the editor keeps the weights of the layers it still has.
  */
 import { analyze, expectedWeights } from '../../core/analysis';
+import { reconcileWeights } from '../../core/initializers';
 import { TFJS_DEPARTURE_CODE } from '../../core/layers/tfjsSupport';
 import { UserError, type Json, type JsonObject, type ModelFile, type ModelGraph, type NamedTensor } from '../../core/types';
 import { toTfjsSpelling } from '../../formats/keras-config-layer';
 import { kerasConfigFromGraph } from '../../formats/keras-config-write';
+import { registerKerasGru } from './gruResetAfter';
 import type { LayersModel, Tf } from './tf';
 import { regularizersForTfjs } from './training/regularizers';
 
@@ -22,6 +24,18 @@ export interface BuildOptions {
   strict?: boolean;
   /** Build even where tfjs departs from Keras (the Keras suite measures those departures); never in the product. */
   allowDepartures?: boolean;
+  /** Seed of the initial values of weights the file lacks (Keras' initializers, core/initializers.ts). */
+  seed?: number;
+}
+
+/**
+ * The file's weights plus, for every layer the file has none for, its initial values by Keras' rules (our
+ * initializers: truncated `*_normal`, LSTM unit_forget_bias...), never tfjs' own initializers.
+ */
+function withInitialWeights(file: ModelFile, seed: number): NamedTensor[] {
+  const have = new Set(file.weights.map((w) => w.name.slice(0, w.name.indexOf('/'))));
+  const fresh = reconcileWeights(file.graph, file.weights, seed).filter((w) => !have.has(w.name.slice(0, w.name.indexOf('/'))));
+  return fresh.length === 0 ? file.weights : [...file.weights, ...fresh];
 }
 
 /** The `<layer>/<weight>` name of a tfjs weight: the layer's name plus the weight's own (possibly nested) name. */
@@ -70,11 +84,14 @@ function withKnownReshapes(graph: ModelGraph): ModelGraph {
 export async function buildTfModel(tf: Tf, file: ModelFile, opts: BuildOptions = {}): Promise<LayersModel> {
   if (!opts.allowDepartures) refuseDepartures(file);
   const keras = kerasConfigFromGraph(withKnownReshapes(file.graph));
-  // When the file's weights replace every initial value, initialising is wasted work, and tfjs' Orthogonal
+  // Weights the file lacks start as Keras would start them (strict callers want trained weights instead).
+  const weights = opts.strict ? file.weights : withInitialWeights(file, opts.seed ?? Date.now());
+  // When the weights replace every initial value, initialising in tfjs is wasted work, and tfjs' Orthogonal
   // initializer (the recurrent default) takes about a minute for an LSTM kernel on the cpu backend.
-  const have = new Set(file.weights.map((w) => w.name));
-  const covered = file.weights.length > 0 && expectedWeights(file.graph).every((w) => have.has(w.name));
+  const have = new Set(weights.map((w) => w.name));
+  const covered = weights.length > 0 && expectedWeights(file.graph).every((w) => have.has(w.name));
   const config = toTfjsSpelling(regularizersForTfjs(covered ? withZeroInitializers(keras) : keras));
+  registerKerasGru(tf);
   let model: LayersModel;
   try {
     model = await tf.models.modelFromJSON(config as never);
@@ -90,7 +107,7 @@ export async function buildTfModel(tf: Tf, file: ModelFile, opts: BuildOptions =
     );
   }
   try {
-    assignWeights(tf, model, file.weights, opts);
+    assignWeights(tf, model, weights, opts);
   } catch (e) {
     model.dispose();
     throw e;
@@ -116,7 +133,8 @@ function withZeroInitializers<T extends Json>(v: T): T {
 
 function assignWeights(tf: Tf, model: LayersModel, weights: NamedTensor[], opts: BuildOptions): void {
   if (weights.length === 0) {
-    if (opts.strict) throw new UserError('The model has no weights.', 'Train it first, or open a file that has weights.', 'no-weights');
+    // A model without weights (pooling, activations) needs none to predict.
+    if (opts.strict && model.layers.some((l) => l.weights.length > 0)) throw new UserError('The model has no weights.', 'Train it first, or open a file that has weights.', 'no-weights');
     return;
   }
   const byName = new Map(weights.map((w) => [w.name, w]));

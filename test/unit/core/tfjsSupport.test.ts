@@ -29,6 +29,12 @@ test('hard_sigmoid means Keras 3 in our models, Keras 2 in a Keras 2 file', () =
 });
 
 test('wrapped layers are checked too', () => {
-  const g = chain([null, 5, 3], [['Bidirectional', { layer: { class_name: 'GRU', config: { units: 2, reset_after: true } } }]]);
-  assert.match(departures(g)[0]?.message ?? '', /GRU: .*reset_after/);
+  const g = chain([null, 5, 3], [['Bidirectional', { layer: { class_name: 'LSTM', config: { units: 2, activation: 'silu' } } }]]);
+  assert.match(departures(g)[0]?.message ?? '', /LSTM: .*silu/);
+});
+
+test('GRU reset_after=True runs on tfjs (our cell, engine/tfjs/gruResetAfter.ts), wrapped or not', () => {
+  for (const layer of [['GRU', { units: 2, reset_after: true }], ['Bidirectional', { layer: { class_name: 'GRU', config: { units: 2, reset_after: true } } }]] as const) {
+    assert.deepEqual(departures(chain([null, 5, 3], [[layer[0], layer[1]]])), []);
+  }
 });

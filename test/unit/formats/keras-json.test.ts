@@ -181,8 +181,37 @@ describe('keras-json: reading Keras 3 configs', () => {
   });
 });
 
+test('a Keras 3 LeakyReLU keeps its slope: negative_slope is read as alpha', () => {
+  const g = graphFromKerasConfig({
+    class_name: 'Sequential',
+    config: { name: 's', layers: [{ module: 'keras.layers', class_name: 'LeakyReLU', config: { name: 'lr', negative_slope: 0.2, batch_input_shape: [null, 3] }, registered_name: null }] },
+  });
+  const lr = g.layers.find((l) => l.className === 'LeakyReLU')!;
+  assert.equal(lr.config.alpha, 0.2);
+  assert.equal(lr.config.negative_slope, undefined);
+});
+
 describe('keras-json: refusals', () => {
   const seq = (...layers: JsonObject[]) => ({ class_name: 'Sequential', config: { name: 's', layers } });
+  test('a built-in Keras layer outside the catalog is named as not supported yet, not as custom code', () => {
+    const entries: JsonObject[] = [
+      { module: 'keras.layers', class_name: 'Attention', config: { name: 'att' }, registered_name: null },
+      { class_name: 'LocallyConnected1D', config: { name: 'att', filters: 2, kernel_size: 3 } },
+    ];
+    for (const entry of entries) {
+      let caught: unknown;
+      try {
+        graphFromKerasConfig(seq(entry));
+      } catch (e) {
+        caught = e;
+      }
+      assert.ok(isUserError(caught));
+      const e = caught as Error & { hint?: string; code?: string };
+      assert.equal(e.message, `Layer 'att' is a Keras ${String(entry.class_name)} layer, which Model Studio does not support yet`);
+      assert.equal(e.code, 'unsupported-keras-layer');
+      assert.doesNotMatch(e.hint ?? '', /custom|Python code/);
+    }
+  });
   test('unknown and custom layer classes name the class and the layer', () => {
     refusedWith(() => graphFromKerasConfig(seq(dense('d', 2, { batch_input_shape: [null, 2] }), { class_name: 'MyLayer', config: { name: 'my_layer' } })), /Unknown layer class 'MyLayer' in layer 'my_layer'/);
     refusedWith(

@@ -1,0 +1,168 @@
+"""Keras' side of the file tests (test/keras/files*.test.ts). One process, several jobs (importing Keras costs
+seconds); each job is a small function, and a job's failure is reported as a result, not a crash.
+
+stdin: JSON {"jobs": [{"kind", ...}]}; stdout: JSON {"results": [...]} in the same order.
+- save_layer: build the one-layer model of a layer case, give it random weights, save .keras and .h5, predict.
+- load_compiled: load_model of a file we wrote (compiled), report optimizer, loss and metrics, predict.
+- json_weights: model_from_json + load_weights of a pair we wrote, predict.
+- save_compiled: save a compiled model as .keras and .h5.
+- save_renamed: legacy weights saved from a model whose layers are named otherwise than the JSON's.
+- save_attention: a model with keras.layers.Attention saved as .keras.
+- train_steps: a few SGD steps (mse) of a .keras we wrote, the weights after them.
+"""
+import json
+import os
+import sys
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+import numpy as np  # noqa: E402
+import h5py  # noqa: E402
+import keras  # noqa: E402
+from keras.src.legacy.saving import legacy_h5_format  # noqa: E402
+
+
+def randomize(model, seed):
+    rng = np.random.default_rng(seed)
+    for v in model.weights:
+        shape = tuple(v.shape)
+        if "moving_variance" in v.path:
+            v.assign(0.5 + rng.random(shape).astype("float32"))
+        else:
+            v.assign(((rng.random(shape) - 0.5) * 1.2).astype("float32"))
+
+
+def keras3_layer(class_name, config):
+    """The Keras 3 serialized form of a layer: {module, class_name, config}, wrapped layers too."""
+    config = dict(config)
+    inner = config.get("layer")
+    if isinstance(inner, dict) and "class_name" in inner:
+        config["layer"] = keras3_layer(inner["class_name"], inner.get("config", {}))
+    return {"module": "keras.layers", "class_name": class_name, "config": config, "registered_name": None}
+
+
+def layer_model(job):
+    c = job["case"]
+    n = c.get("inputs", 1)
+    inputs = [keras.Input(shape=tuple(c["input"][1:]), dtype="int32" if c.get("intMax") else "float32") for _ in range(n)]
+    layer = keras.layers.deserialize(keras3_layer(c["className"], {**c["config"], "name": "layer"}))
+    y = layer(inputs if n > 1 else inputs[0])
+    if c.get("then"):
+        cls, cfg = c["then"]
+        y = keras.layers.deserialize(keras3_layer(cls, {**cfg, "name": "then"}))(y)
+    return keras.Model(inputs if n > 1 else inputs[0], y)
+
+
+def save_layer(job):
+    keras.utils.set_random_seed(job["seed"])
+    model = layer_model(job)
+    randomize(model, job["seed"])
+    xs = [np.load(p) for p in job["x"]]
+    y = model.predict(xs if len(xs) > 1 else xs[0], verbose=0, batch_size=len(xs[0]))
+    np.save(job["y"], np.asarray(y, dtype=np.float32))
+    out = {}
+    model.save(job["keras"])
+    try:
+        model.save(job["h5"])
+    except Exception as e:  # Keras' legacy writer refuses some layers: reported, the .keras case still runs
+        out["h5Error"] = f"{type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}"
+    return out
+
+
+def describe_compiled(model):
+    opt = model.optimizer
+    loss = model.loss
+    return {
+        "compiled": bool(model.compiled),
+        "optimizer": type(opt).__name__ if opt is not None else None,
+        "optimizerConfig": {k: (float(v) if isinstance(v, (np.floating, float)) else v) for k, v in opt.get_config().items() if isinstance(v, (int, float, bool, str, np.floating))} if opt is not None else None,
+        "loss": loss if isinstance(loss, str) else ({"class_name": type(loss).__name__, "config": loss.get_config()} if loss is not None else None),
+        "metrics": model.get_compile_config().get("metrics") if model.compiled else None,
+    }
+
+
+def load_compiled(job):
+    model = keras.saving.load_model(job["path"])
+    out = describe_compiled(model)
+    x = np.load(job["x"])
+    y = model.predict(x, verbose=0)
+    np.save(job["y"], np.asarray(y, dtype=np.float32))
+    history = model.fit(x, np.load(job["yTrain"]), epochs=1, verbose=0, batch_size=len(x)).history
+    out["fitLoss"] = float(history["loss"][0])
+    out["historyKeys"] = sorted(history)
+    return out
+
+
+def json_weights(job):
+    with open(job["json"]) as f:
+        model = keras.models.model_from_json(f.read())
+    model.load_weights(job["weights"])
+    y = model.predict(np.load(job["x"]), verbose=0)
+    np.save(job["y"], np.asarray(y, dtype=np.float32))
+    return {}
+
+
+def small_model(names):
+    inp = keras.Input(shape=(4,), name="x")
+    h = keras.layers.Dense(5, activation="tanh", name=names[0])(inp)
+    y = keras.layers.Dense(3, name=names[1])(h)
+    return keras.Model(inp, y)
+
+
+def save_compiled(job):
+    keras.utils.set_random_seed(1)
+    model = small_model(["hidden", "out"])
+    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.002, rho=0.8, momentum=0.1),
+                  loss=keras.losses.CategoricalCrossentropy(from_logits=True), metrics=["accuracy", "mae"])
+    model.save(job["keras"])
+    model.save(job["h5"])
+    return {}
+
+
+def save_renamed(job):
+    keras.utils.set_random_seed(2)
+    saved = small_model(["first", "second"])
+    randomize(saved, 3)
+    with h5py.File(job["weights"], "w") as f:
+        legacy_h5_format.save_weights_to_hdf5_group(f, saved)
+    config_model = small_model(["dense_a", "dense_b"])
+    with open(job["json"], "w") as f:
+        f.write(config_model.to_json())
+    config_model.load_weights(job["weights"])  # Keras pairs the layers by order
+    y = config_model.predict(np.load(job["x"]), verbose=0)
+    np.save(job["y"], np.asarray(y, dtype=np.float32))
+    return {}
+
+
+def save_attention(job):
+    q = keras.Input(shape=(3, 4))
+    v = keras.Input(shape=(5, 4))
+    y = keras.layers.Attention(name="att")([q, v])
+    keras.Model([q, v], y).save(job["keras"])
+    return {}
+
+
+def train_steps(job):
+    model = keras.saving.load_model(job["path"], compile=False)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=job["lr"]), loss="mse")
+    x, y = np.load(job["x"]), np.load(job["yTrain"])
+    for _ in range(job["steps"]):
+        model.train_on_batch(x, y)
+    return {"weights": [np.asarray(w).astype(float).ravel().tolist() for w in model.get_weights()]}
+
+
+JOBS = {f.__name__: f for f in [train_steps, save_layer, load_compiled, json_weights, save_compiled, save_renamed, save_attention]}
+
+
+def main():
+    request = json.load(sys.stdin)
+    results = []
+    for job in request["jobs"]:
+        try:
+            results.append({"ok": True, **JOBS[job["kind"]](job)})
+        except Exception as e:
+            results.append({"ok": False, "error": f"{type(e).__name__}: {str(e).splitlines()[0][:300] if str(e) else ''}"})
+    json.dump({"results": results}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
