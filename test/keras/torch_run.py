@@ -1,7 +1,10 @@
 """Runs the PyTorch code Model Studio generated: import the script, build_model() (which loads our weights from
 the TF.js model.json), eval mode, forward on the case's inputs; the output .npy is written beside them.
 
-stdin: JSON {"cases": [{"id", "script", "x": [npy], "int": bool, "y"}]}; stdout: JSON {"results": {id: {"ok", "error"?}}}.
+With "train": also trains a fresh model with the script's own loop and reports its loss per epoch.
+
+stdin: JSON {"cases": [{"id", "script", "x": [npy], "int": bool, "y", "train"?}]};
+stdout: JSON {"results": {id: {"ok", "error"?, "losses"?}}}.
 """
 import contextlib
 import importlib.util
@@ -25,6 +28,11 @@ def run(case):
     with torch.no_grad():
         y = model(*xs)
     np.save(case["y"], y.numpy().astype(np.float32))
+    if case.get("train"):
+        torch.manual_seed(0)
+        model = mod.build_model()
+        return {"losses": mod.train(model, *mod.load_data())}
+    return {}
 
 
 def main():
@@ -33,8 +41,8 @@ def main():
     for case in request["cases"]:
         try:
             with contextlib.redirect_stdout(sys.stderr):
-                run(case)
-            results[case["id"]] = {"ok": True}
+                extra = run(case)
+            results[case["id"]] = {"ok": True, **extra}
         except Exception as e:  # noqa: BLE001 - a failing script is a result of the suite
             tb = " / ".join(traceback.format_exc().splitlines()[-3:])
             results[case["id"]] = {"ok": False, "error": f"{type(e).__name__}: {str(e)[:400]} | {tb}"}
