@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { readTensorBoardRun } from '../../src/engine/tensorboard/reader';
+import { readTensorBoardRun, tensorboardRunInfo } from '../../src/engine/tensorboard/reader';
 import { TensorBoardLog } from '../../src/engine/tensorboard/writer';
 import { tempDir } from '../helpers/paths';
 import { runPython } from './python';
@@ -21,6 +21,11 @@ test("a log folder written by Keras' TensorBoard callback imports as its History
     assert.deepEqual(run.epochs.map((e) => (e.metrics as Record<string, number>)[k]), values.map((v) => Math.fround(v)), k);
   }
   assert.ok('val_loss' in (run.epochs[0].metrics as object) && 'accuracy' in (run.epochs[0].metrics as object));
+  // As Compare Runs charts it: final and best of each curve, named after the folder.
+  const info = tensorboardRunInfo(logdir);
+  assert.equal(info.name, 'logs (TensorBoard)');
+  assert.equal(info.final.val_loss, Math.fround(history.val_loss[2]));
+  assert.equal(info.best.loss, Math.min(...history.loss.map((v) => Math.fround(v))));
 });
 
 test('our own events import back; a folder without events is refused', () => {

@@ -7,6 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { runInfo, type RunInfo } from '../../core/training/runs';
 import { UserError } from '../../core/types';
 import type { RunRecord } from '../runFolder';
 import { maskedCrc32c } from './records';
@@ -122,4 +123,13 @@ export function readTensorBoardRun(dir: string): RunRecord {
     return { type: 'epoch', epoch, metrics, ...(lr !== undefined ? { lr } : {}) };
   });
   return { id: basename(dir), dir, config: { source: 'tensorboard', logDir: dir }, epochs, end: null };
+}
+
+/** A TensorBoard log folder as a run Compare Runs can chart beside ours (named after the folder). */
+export function tensorboardRunInfo(dir: string): RunInfo {
+  const run = readTensorBoardRun(dir);
+  const epochs = run.epochs.map((e) => ({ epoch: e.epoch as number, metrics: e.metrics as Record<string, number>, ...(e.lr !== undefined ? { lr: e.lr as number } : {}) }));
+  const info = runInfo(`tensorboard:${dir}`, basename(dir), { name: `${basename(dir)} (TensorBoard)` }, { batches: [], epochs, histograms: [] });
+  info.state = 'imported';
+  return info;
 }
