@@ -12,6 +12,7 @@ const commands: Record<string, { usage: string; what: string; load: () => Promis
   summary: { usage: 'summary [--json] FILE', what: "print Keras' model.summary()", load: () => import('./cli/summary') },
   check: { usage: 'check FILE', what: 'list diagnostics; exit 1 on errors', load: () => import('./cli/check') },
   convert: { usage: 'convert IN OUT', what: 'convert between formats (.json, .h5, .keras, .onnx)', load: () => import('./cli/convert') },
+  code: { usage: 'code MODEL --style sequential|functional|subclass|pytorch [--out FILE] [--force]', what: 'write the model as Python code (Keras or PyTorch)', load: () => import('./cli/code') },
   verify: { usage: 'verify FILE', what: 'compare tfjs and ONNX Runtime predictions', load: () => import('./cli/verify') },
   train: { usage: 'train MODEL --data SPEC [--epochs N] [--batch-size B] [--engine E|fastest] [--probe]', what: 'train a model (--probe: its speed on each engine)', load: () => import('./cli/train') },
   evaluate: { usage: 'evaluate MODEL --data SPEC', what: 'evaluate a model on a dataset', load: () => import('./cli/evaluate') },

@@ -24,12 +24,18 @@ export async function runJob(job: StartJob, send: Send, control: TrainingControl
     const checkpoints = new CheckpointWriter(run, (kind, epoch, path) => send({ type: 'checkpoint', kinds: [kind], epoch, paths: [path] }));
     send({ type: 'state', state: 'running' });
     const result = await prepared.fit(control, {
-      onBatch: (point) => send({ type: 'batch', point }),
+      onBatch: (point) => {
+        run.batch(point);
+        send({ type: 'batch', point });
+      },
       onEpoch: (point) => {
         run.epoch(point);
         send({ type: 'epoch', point });
       },
-      onHistograms: (items) => send({ type: 'histograms', items }),
+      onHistograms: (items) => {
+        run.histograms(items);
+        send({ type: 'histograms', items });
+      },
       onLog: (line) => send({ type: 'log', line }),
       onCheckpoint: async (kinds, epoch) => checkpoints.offer(kinds, epoch, await prepared.weights()),
     });

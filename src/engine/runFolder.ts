@@ -2,15 +2,17 @@
  * The run folder, written here and nowhere else: `<workspace>/.modelstudio/runs/<model>/<run-id>/` with
  * config.json (training and data settings, engine), metrics.jsonl (one JSON object per epoch, then an `end`
  * line), checkpoints/best, checkpoints/last and final/ (TF.js models). Runs survive a reload and can be
- * compared later. The job (./job.ts) writes through a RunFolder; the host reads runs back (runStore).
+ * compared later; TensorBoard event files (./tensorboard/) sit beside them. The job (./job.ts) writes through a RunFolder; the host reads runs back (runStore).
  */
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { metricsLine, RUN_FILES, withTraining, type EndLine, type EngineId, type MetricsLine, type RunConfigFile } from '../core/training';
+import { flattenHyper, metricsLine, RUN_FILES, withTraining, type EndLine, type EngineId, type MetricsLine, type RunConfigFile } from '../core/training';
 import type { ModelFile } from '../core/types';
 import { writeModel } from '../formats/registry';
-import type { CheckpointKind, DataDescription, EpochEvent, TrainingJob } from './trainer';
+import type { HistogramItem } from '../core/training/events';
+import { TensorBoardLog } from './tensorboard/writer';
+import type { BatchEvent, CheckpointKind, DataDescription, EpochEvent, TrainingJob } from './trainer';
 
 export const DEFAULT_RUNS_FOLDER = '.modelstudio/runs';
 
@@ -87,6 +89,7 @@ const trainedModel = (job: TrainingJob, weights: ModelFile['weights']): ModelFil
 
 export class RunFolder {
   private readonly metricsPath: string;
+  private readonly tensorboard: TensorBoardLog;
 
   /** Creates the folder with its config.json and an empty metrics.jsonl. */
   constructor(
@@ -110,6 +113,8 @@ export class RunFolder {
     };
     writeFileSync(join(job.runDir, RUN_FILES.config), JSON.stringify(config, null, 2));
     writeFileSync(this.metricsPath, '');
+    this.tensorboard = new TensorBoardLog(job.runDir);
+    this.tensorboard.hparams({ ...flattenHyper(job.training), engine: run.engine });
   }
 
   private line(l: MetricsLine): void {
@@ -118,6 +123,15 @@ export class RunFolder {
 
   epoch(point: EpochEvent): void {
     this.line({ type: 'epoch', ...point });
+    this.tensorboard.epoch(point);
+  }
+
+  batch(point: BatchEvent): void {
+    this.tensorboard.batch(point);
+  }
+
+  histograms(items: readonly HistogramItem[]): void {
+    this.tensorboard.histograms(items);
   }
 
   /** The last line: how the run ended. */

@@ -44,7 +44,7 @@ export function randomModel(graph: ModelGraph, seed: number): ModelFile {
   return { graph, weights };
 }
 
-function caseGraph(c: LayerCase) {
+export function caseGraph(c: LayerCase) {
   if (!c.inputs || c.inputs < 2) return chain(c.input, [[c.className, c.config], ...(c.then ? [c.then] : [])], 'parity');
   const names = [...Array(c.inputs).keys()].map((i) => `input_${i + 1}`);
   const g = functional(
@@ -55,7 +55,7 @@ function caseGraph(c: LayerCase) {
   return g;
 }
 
-function input(c: LayerCase, seed: number): { shape: number[]; data: Float32Array } {
+export function caseInput(c: LayerCase, seed: number): { shape: number[]; data: Float32Array } {
   const shape = [BATCH, ...c.input.slice(1).map((d) => d ?? 4)];
   const n = shape.reduce((a, b) => a * b, 1);
   const rand = rng(seed);
@@ -63,7 +63,7 @@ function input(c: LayerCase, seed: number): { shape: number[]; data: Float32Arra
   return { shape, data };
 }
 
-async function predictOurs(tf: Tf, file: ModelFile, xs: { shape: number[]; data: Float32Array }[], int: boolean, allowDepartures: boolean) {
+export async function predictOurs(tf: Tf, file: ModelFile, xs: { shape: number[]; data: Float32Array }[], int: boolean, allowDepartures: boolean) {
   const model = await buildTfModel(tf, file, { strict: file.weights.length > 0, allowDepartures });
   try {
     const ts = xs.map((x) => tf.tensor(x.data, x.shape, int ? 'int32' : 'float32'));
@@ -76,7 +76,7 @@ async function predictOurs(tf: Tf, file: ModelFile, xs: { shape: number[]; data:
   }
 }
 
-function maxDiff(a: Float32Array, b: Float32Array): number {
+export function maxDiff(a: Float32Array, b: Float32Array): number {
   if (a.length !== b.length) return Infinity;
   let m = 0;
   for (let j = 0; j < a.length; j++) {
@@ -98,7 +98,7 @@ export async function runForwardCases(cases: readonly LayerCase[] = LAYER_CASES)
     mkdirSync(caseDir);
     const graph = caseGraph(c);
     const file = randomModel(graph, 1000 + i);
-    const xs = [...Array(c.inputs ?? 1).keys()].map((k) => input(c, 2000 + i * 10 + k));
+    const xs = [...Array(c.inputs ?? 1).keys()].map((k) => caseInput(c, 2000 + i * 10 + k));
     const r: ForwardResult = { id: c.id };
     results.push(r);
     try {

@@ -5,6 +5,7 @@ import { compareRuns } from './compareRuns';
 import { configureTraining } from './configureTraining';
 import type { CommandContext } from './context';
 import { exportModel } from './export';
+import { exportCode } from './exportCode';
 import { installEngine } from './installEngine';
 import { newModel } from './newModel';
 import { pauseResume } from './pauseResume';
@@ -30,6 +31,7 @@ const COMMANDS: Record<string, (ctx: CommandContext, ...args: unknown[]) => unkn
   'modelStudio.showRuns': showRuns,
   'modelStudio.compareRuns': compareRuns,
   'modelStudio.export': exportModel,
+  'modelStudio.exportCode': exportCode,
   'modelStudio.verify': verify,
   'modelStudio.showTrainingLog': showTrainingLog,
   'modelStudio.installEngine': installEngine,
