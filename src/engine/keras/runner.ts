@@ -17,7 +17,7 @@ export type RunnerLine =
   | { type: 'done'; status: DoneStatus | 'nan'; epochs: number; weights: WeightsKept; message: string | null; path: string; test?: Record<string, number> }
   | { type: 'error'; message: string; hint?: string; code?: string; trace?: string };
 
-/** How the process ended: its last line (done / error) or how it died. */
+/** How the run ended: its last line (done / error), or how the process died without one. */
 export interface RunnerExit {
   end?: Extract<RunnerLine, { type: 'done' | 'error' }>;
   code: number | null;
@@ -27,9 +27,14 @@ export interface RunnerExit {
 
 export class RunnerProcess {
   readonly child: ChildProcess;
-  readonly exited: Promise<RunnerExit>;
+  /**
+   * Resolves with the done / error line as soon as it arrives (the interpreter's own shutdown, which can take
+   * a second with a backend loaded, is not waited for), or when the process dies without one.
+   */
+  readonly finished: Promise<RunnerExit>;
   private end: RunnerExit['end'];
   private stderrTail = '';
+  private settle!: (e: RunnerExit) => void;
 
   constructor(python: string, jobPath: string, env: NodeJS.ProcessEnv, onLine: (l: RunnerLine) => void, onStderr: (text: string) => void) {
     this.child = spawn(python, ['-u', join(runnerDir(), 'runner.py'), jobPath], { env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -43,8 +48,11 @@ export class RunnerProcess {
         onStderr(raw);
         return;
       }
-      if (l.type === 'done' || l.type === 'error') this.end = l;
       onLine(l);
+      if (l.type === 'done' || l.type === 'error') {
+        this.end = l;
+        this.settle({ end: l, code: null, signal: null, stderrTail: this.stderrTail });
+      }
     });
     this.child.stderr?.on('data', (d: Buffer) => {
       const text = d.toString();
@@ -52,7 +60,8 @@ export class RunnerProcess {
       onStderr(text);
     });
     const closed = new Promise<void>((r) => lines.once('close', r));
-    this.exited = new Promise((resolve) => {
+    this.finished = new Promise((resolve) => {
+      this.settle = resolve;
       this.child.once('error', (e) => resolve({ code: null, signal: null, stderrTail: e.message }));
       this.child.once('exit', (code, signal) => {
         // The last lines may still be in the pipe when the process has exited.

@@ -82,7 +82,7 @@ class KerasJob implements PreparedJob {
     const runner = new RunnerProcess(this.probe.python, this.files.jobPath, runnerEnv(this.probe), onLine, onStderr);
     this.runner = runner;
     const forced = forwardControl(control, runner);
-    const exit = await runner.exited.finally(() => forced.dispose());
+    const exit = await runner.finished.finally(() => forced.dispose());
     await pending;
     return this.result(exit, forced.killed, history);
   }
