@@ -107,8 +107,10 @@ class Stream(keras.callbacks.Callback):
         improved = value is not None and (self.best is None or (value < self.best if lower else value > self.best))
         if improved:
             self.best = value
+        # At most one save every 2 s (a long run must not spend its time writing files); a best epoch that
+        # falls in between is not kept on its own, the next save and the final weights are.
         now = time.perf_counter()
-        if not improved and now - self.last_save < 2.0:
+        if now - self.last_save < 2.0:
             return
         path = os.path.join(self.job["out"], "checkpoint.keras")
         self.save(self.model, path)
