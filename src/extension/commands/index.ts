@@ -6,6 +6,7 @@ import { configureTraining } from './configureTraining';
 import type { CommandContext } from './context';
 import { exportModel } from './export';
 import { installEngine } from './installEngine';
+import { installKerasEngine } from './installKerasEngine';
 import { newModel } from './newModel';
 import { pauseResume } from './pauseResume';
 import { relayout } from './relayout';
@@ -33,6 +34,7 @@ const COMMANDS: Record<string, (ctx: CommandContext, ...args: unknown[]) => unkn
   'modelStudio.verify': verify,
   'modelStudio.showTrainingLog': showTrainingLog,
   'modelStudio.installEngine': installEngine,
+  'modelStudio.installKerasEngine': installKerasEngine,
   'modelStudio.showTraining': showTraining,
   'modelStudio.relayout': relayout,
   'modelStudio.showSummary': showSummary,
