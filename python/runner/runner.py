@@ -10,11 +10,9 @@ the last completed batch (or, with "stop epoch", of the last completed epoch), t
 """
 
 import json
-import math
 import os
 import sys
 import threading
-import time
 import traceback
 
 from errors import describe

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeProbe, findKeras, interpreterCandidates, probePython } from '../../src/engine/keras/python';
+import { PredictClient } from '../../src/extension/training/predictClient';
 import { runCli } from '../helpers/cli';
 import { tempDir } from '../helpers/paths';
 import { pythonPath } from './python';
@@ -99,6 +100,25 @@ describe('keras engine: interpreter and probe', () => {
     } finally {
       if (saved === undefined) delete process.env.KERAS_BACKEND;
       else process.env.KERAS_BACKEND = saved;
+    }
+  });
+
+  test('the engine picker\'s probe (the predict worker) reports keras with the setting\'s Python, or its reason', async () => {
+    const client = new PredictClient();
+    try {
+      const saved = process.env.KERAS_BACKEND;
+      process.env.KERAS_BACKEND = 'jax';
+      try {
+        const r = await client.probe('keras', [], pythonPath());
+        assert.equal(r.engine, 'keras');
+        assert.match(r.device, /^keras · Keras 3\.15 · JAX · cpu x\d+$/);
+      } finally {
+        if (saved === undefined) delete process.env.KERAS_BACKEND;
+        else process.env.KERAS_BACKEND = saved;
+      }
+      await assert.rejects(client.probe('keras', [], join(tempDir(), 'no', 'python')), /keras engine is not available: No Python interpreter at/);
+    } finally {
+      client.dispose();
     }
   });
 });
