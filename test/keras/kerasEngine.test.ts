@@ -4,7 +4,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getTemplate } from '../../src/core/templates';
 import { optimizer, trainingConfigOf, type BatchEvent, type EpochEvent, type TrainingConfig } from '../../src/core/training';
@@ -125,6 +126,18 @@ describe('keras engine: training through the Python runner', () => {
     assert.equal(noKeras.status, 'failed');
     assert.match(noKeras.message ?? '', /keras engine is not available: Keras is not installed in this Python/);
     assert.match(noKeras.hint ?? '', /pip install keras/);
+  });
+
+  test('data that does not fit the model fails before Python, leaving no job files behind', async () => {
+    const ws = tempDir();
+    const { file, training } = mnistMlp();
+    const jobDirs = () => readdirSync(tmpdir()).filter((d) => d.startsWith('model-studio-keras-')).sort();
+    const before = jobDirs();
+    const r = await start(file, { ...training, dataset: 'xor' }, ws).s.result;
+    assert.equal(r.status, 'failed');
+    assert.match(r.message ?? '', /samples of shape \[2\] do not fit the model's input \[28,28,1\]/);
+    assert.match(r.hint ?? '', /Choose a dataset that matches the model/);
+    assert.deepEqual(jobDirs().filter((d) => !before.includes(d)), []);
   });
 
   test('a Python exception is one message with a hint; the run ends failed with its log', async () => {

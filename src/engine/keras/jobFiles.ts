@@ -2,7 +2,7 @@
  * What the worker hands the Python runner: the model as a .keras file (our writer), the data as .npy arrays
  * (the worker's datasets: one implementation of each dataset meaning), and job.json, in a temporary folder.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../../core/analysis';
@@ -50,6 +50,15 @@ export interface JobFiles {
 /** Writes everything into a new temporary folder; the caller removes it. */
 export async function writeJobFiles(job: TrainingJob, data: JobData, extra: { batchEventMs?: number } = {}): Promise<JobFiles> {
   const dir = mkdtempSync(join(tmpdir(), 'model-studio-keras-'));
+  try {
+    return await writeInto(dir, job, data, extra);
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function writeInto(dir: string, job: TrainingJob, data: JobData, extra: { batchEventMs?: number }): Promise<JobFiles> {
   const modelPath = join(dir, 'model.keras');
   // A model without weights yet (a new template) starts from its layers' initializers, seeded by the job.
   const weights = reconcileWeights(job.model.graph, job.model.weights, job.seed ?? Date.now());
