@@ -10,9 +10,10 @@ import { UserError } from '../core/types';
 import { ENGINE_ORDER, loadEngine, type EngineId } from '../engine/tfjs/engines';
 import { measureTraining, type TrainingSpeed } from '../engine/tfjs/benchmark';
 import type { Tf } from '../engine/tfjs/tf';
+import { benchKeras } from '../engine/keras/bench';
 import { parse, out } from './io';
 
-const USAGE = 'bench [--models mnist-mlp,mnist-cnn,autoencoder,char-rnn] [--batches 128,512] [--engines wasm,cpu] [--seconds 3]';
+const USAGE = 'bench [--models mnist-mlp,mnist-cnn,autoencoder,char-rnn] [--batches 128,512] [--engines wasm,cpu,keras] [--seconds 3] [--python PATH]';
 const DEFAULT_MODELS = ['mnist-mlp', 'mnist-cnn', 'autoencoder', 'char-rnn'];
 /** A step predicted to take longer than this is not measured (the pure-JS conv backward can take minutes). */
 const MAX_STEP_SECONDS = 30;
@@ -22,18 +23,28 @@ const list = (v: string | undefined, d: string[]) => (v ? v.split(',').map((s) =
 export async function run(args: string[]): Promise<number> {
   const { values } = parse(
     args,
-    { models: { type: 'string' }, batches: { type: 'string' }, engines: { type: 'string' }, seconds: { type: 'string' } },
+    { models: { type: 'string' }, batches: { type: 'string' }, engines: { type: 'string' }, seconds: { type: 'string' }, python: { type: 'string' } },
     USAGE,
     [0, 0],
   );
   const models = list(values.models, DEFAULT_MODELS);
   const batches = list(values.batches, ['128', '512']).map(Number);
-  const engines = list(values.engines, [...ENGINE_ORDER]) as EngineId[];
+  const all = list(values.engines, [...ENGINE_ORDER, 'keras']);
+  // keras (the user's Python) is measured by its runner beside plain model.fit: src/engine/keras/bench.ts.
+  const keras = all.includes('keras');
+  const engines = all.filter((e) => e !== 'keras') as EngineId[];
   const seconds = Number(values.seconds ?? 3);
   for (const m of models) if (!getTemplate(m)) throw new UserError(`Unknown template "${m}".`, `Use: ${DEFAULT_MODELS.join(', ')}.`, 'usage');
   for (const e of engines) if (!ENGINE_ORDER.includes(e)) throw new UserError(`Unknown engine "${e}".`, `Use: ${ENGINE_ORDER.join(', ')}.`, 'usage');
   if (batches.some((b) => !Number.isInteger(b) || b < 1)) throw new UserError('--batches takes positive integers.', undefined, 'usage');
   let measured = 0;
+  if (keras) {
+    try {
+      measured += await benchKeras(models.filter((m) => m.startsWith('mnist')), batches, seconds, (l) => out.stdout.write(`${l}\n`), values.python);
+    } catch (e) {
+      out.stderr.write(`bench: skipping keras: ${(e as UserError).message}\n`);
+    }
+  }
   for (const engine of engines) {
     let loaded;
     try {

@@ -13,12 +13,14 @@ import { readModel, writeModel } from '../formats/registry';
 import { SessionManager, trainedModel, type SessionResult, type TrainingSession } from '../engine/sessions';
 import { ENGINE_ORDER, type EngineId } from '../engine/tfjs/engines';
 import { fastestEngine, formatRate, probeEngines, probeTable, type ProbeResult } from '../engine/tfjs/benchmark';
-import { engineOption, formatLogs, trainingFlags, trainingFor } from './training-options';
+import { kerasProbeLine } from '../engine/keras/python';
+import { devicesOption, engineOption, formatLogs, trainingFlags, trainingFor } from './training-options';
 import { parse, out } from './io';
 
 const USAGE =
   'train MODEL --data SPEC [--epochs N] [--batch-size B] [--engine E|fastest|E,E...] [--out PATH] [--optimizer O] [--lr X] [--validation-split F] [--workspace DIR] [--no-save]\n' +
-  '       model-studio train MODEL --probe [--batch-size B] [--engine E[,E...]] [--probe-seconds S]';
+  '       model-studio train MODEL --probe [--batch-size B] [--engine E[,E...]] [--probe-seconds S]\n' +
+  '       engine keras: [--python PATH] [--devices all|N]';
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parse(
@@ -41,7 +43,11 @@ export async function run(args: string[]): Promise<number> {
   const seconds = probeSeconds(values['probe-seconds']);
   if (values.probe) {
     // No dataset needed: the probe trains on synthetic data of the model's shapes.
-    printProbe(await probe(file, probeBatch(file, values['batch-size']), probeEngineList(values.engine), seconds));
+    const engines = probeEngineList(values.engine);
+    if (engines.length) printProbe(await probe(file, probeBatch(file, values['batch-size']), engines, seconds));
+    if (!values.engine || values.engine === 'auto' || values.engine === 'fastest' || values.engine.split(',').includes('keras')) {
+      out.stdout.write(`${await kerasProbeLine(values.python)}\n`);
+    }
     return 0;
   }
   const training = trainingFor(file, values);
@@ -68,6 +74,8 @@ export async function run(args: string[]): Promise<number> {
     workspaceDir: resolve(values.workspace ?? process.cwd()),
     seed: values.seed !== undefined ? Number(values.seed) : undefined,
     stepsPerEpoch: values['steps-per-epoch'] !== undefined ? Number(values['steps-per-epoch']) : undefined,
+    python: values.python,
+    devices: devicesOption(values.devices),
   });
   if (result.status === 'failed') throw new UserError(result.message ?? 'Training failed.', result.hint, 'training-failed');
   if (!result.finalPath) throw new UserError('Training ended without a result.', undefined, 'training-failed');
@@ -98,7 +106,8 @@ function probeSeconds(flag: string | undefined): number {
 /** --engine with --probe: all engines (unset, auto, fastest) or a comma-separated list. */
 function probeEngineList(flag: string | undefined): EngineId[] {
   if (flag === undefined || flag === 'auto' || flag === 'fastest') return [...ENGINE_ORDER];
-  const list = flag.split(',').map((e) => e.trim()).filter(Boolean);
+  // keras is probed apart (src/engine/keras/python.ts): it is not a TensorFlow.js engine.
+  const list = flag.split(',').map((e) => e.trim()).filter((e) => e && e !== 'keras');
   for (const e of list) {
     if (!ENGINE_ORDER.includes(e as EngineId)) throw new UserError(`Unknown engine "${e}".`, `Use one or more of: ${ENGINE_ORDER.join(', ')}.`, 'unknown-engine');
   }
@@ -130,6 +139,8 @@ export interface TrainInWorker {
   workspaceDir: string;
   seed?: number;
   stepsPerEpoch?: number;
+  python?: string;
+  devices?: number | 'all';
 }
 
 /** Run one session with terminal output; shared by `train` and `demo`. */
@@ -144,6 +155,8 @@ export async function trainInWorker(o: TrainInWorker): Promise<SessionResult> {
     workspaceDir: o.workspaceDir,
     seed: o.seed,
     stepsPerEpoch: o.stepsPerEpoch,
+    python: o.python,
+    devices: o.devices,
   });
   attachTerminal(s, o.training.epochs, o.training.batchSize);
   const onSigint = () => {

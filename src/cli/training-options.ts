@@ -63,7 +63,16 @@ export const trainingFlags = {
   'validation-split': { type: 'string' },
   'from-logits': { type: 'boolean' },
   engine: { type: 'string' },
+  python: { type: 'string' },
+  devices: { type: 'string' },
 } as const;
+
+/** --devices all|N: the keras engine trains data-parallel over that many local devices. */
+export function devicesOption(v: string | undefined): number | 'all' | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'all') return 'all';
+  return positiveInt(v, 'devices');
+}
 
 /** "loss: 0.1234 - accuracy: 0.9712" in Keras' order (train metrics, then val_). */
 export function formatLogs(m: Record<string, number>): string {

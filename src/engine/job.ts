@@ -23,7 +23,7 @@ export async function runJob(job: StartJob, send: Send, control: TrainingControl
     const run = new RunFolder(job, prepared);
     const checkpoints = new CheckpointWriter(run, (kind, epoch, path) => send({ type: 'checkpoint', kinds: [kind], epoch, paths: [path] }));
     send({ type: 'state', state: 'running' });
-    const result = await prepared.fit(control, {
+    const fitting = prepared.fit(control, {
       onBatch: (point) => {
         run.batch(point);
         send({ type: 'batch', point });
@@ -38,6 +38,11 @@ export async function runJob(job: StartJob, send: Send, control: TrainingControl
       },
       onLog: (line) => send({ type: 'log', line }),
       onCheckpoint: async (kinds, epoch) => checkpoints.offer(kinds, epoch, await prepared.weights()),
+    });
+    // A fit that fails (a crashed or killed engine process) still ends its run folder, with the reason.
+    const result = await fitting.catch((e: unknown) => {
+      run.end({ type: 'end', status: 'failed', message: isUserError(e) ? e.message : String(e) });
+      throw e;
     });
     await checkpoints.flush();
     if (result.status === 'nan') {

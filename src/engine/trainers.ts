@@ -1,16 +1,17 @@
 /**
- * Which trainer runs a job: a small registry keyed by engine family. Every engine id today is a TensorFlow.js
- * backend; a Keras-in-Python or a reinforcement-learning trainer adds its family and its engine ids here and
+ * Which trainer runs a job: a small registry keyed by engine family: the TensorFlow.js backends (./tfjs) and
+ * the user's Keras 3 in Python (./keras). A reinforcement-learning trainer adds its family and its engine ids here and
  * its folder beside ./tfjs, and the worker (./job.ts) and the extension stay as they are. A trainer is loaded
  * when a job first needs it.
  */
 import type { EngineChoice } from '../core/training';
 import type { Trainer } from './trainer';
 
-export type TrainerFamily = 'tfjs';
+export type TrainerFamily = 'tfjs' | 'keras';
 
 const TRAINERS: Record<TrainerFamily, () => Promise<Trainer>> = {
   tfjs: async () => (await import('./tfjs/trainer')).tfjsTrainer,
+  keras: async () => (await import('./keras/trainer')).kerasTrainer,
 };
 
 /** The family an engine id belongs to. */
@@ -23,6 +24,8 @@ export function trainerFamily(engine: EngineChoice): TrainerFamily {
     case 'wasm':
     case 'cpu':
       return 'tfjs';
+    case 'keras':
+      return 'keras';
   }
 }
 

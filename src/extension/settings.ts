@@ -12,6 +12,8 @@ export function settings() {
     batchSize: c.get<number>('training.batchSize', 32),
     epochs: c.get<number>('training.epochs', 10),
     onnxOpset: c.get<number>('onnx.opset', 17),
+    /** The keras engine's Python; empty: python3 / python on PATH. */
+    python: c.get<string>('python.interpreter', '') || undefined,
   };
 }
 

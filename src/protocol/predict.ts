@@ -27,7 +27,7 @@ export type ToPredictWorker =
   | { type: 'predict'; id: number; input: TryInput }
   | { type: 'evaluate'; id: number; limit?: number }
   /** Which engine would train: loads and smoke-tests it (status bar, Select Engine). */
-  | { type: 'probe'; id: number; engine: LoadRequest['engine']; engineDirs?: string[] }
+  | { type: 'probe'; id: number; engine: LoadRequest['engine']; engineDirs?: string[]; /** The keras engine's Python. */ python?: string }
   /** Measure this model's training speed on each engine (Select Engine, "Measure speed for this model"). */
   | { type: 'probeSpeed'; id: number; request: SpeedRequest };
 
@@ -72,7 +72,7 @@ export const parseToPredictWorker = protocol<ToPredictWorker>({
   load: request(({ request: r }) => isObj(r) && isObj(r.model) && isObj(r.model.graph) && isStr(r.baseDir)),
   predict: request((m) => isTryInput(m.input)),
   evaluate: request((m) => m.limit === undefined || (isNum(m.limit) && m.limit > 0)),
-  probe: request((m) => m.engine === undefined || isStr(m.engine)),
+  probe: request((m) => (m.engine === undefined || isStr(m.engine)) && (m.python === undefined || isStr(m.python))),
   probeSpeed: request((m) => isSpeedRequest(m.request)),
 });
 

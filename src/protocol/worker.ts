@@ -49,6 +49,10 @@ export interface StartJob {
   seed?: number;
   /** Limit batches per epoch (quick runs, tests). */
   stepsPerEpoch?: number;
+  /** The keras engine's Python (setting modelStudio.python.interpreter, CLI --python); else found on PATH. */
+  python?: string;
+  /** The keras engine: data-parallel over this many local devices, or all of them (JAX backend). */
+  devices?: number | 'all';
 }
 
 export type HostToWorker =
@@ -107,7 +111,8 @@ function isStartJob(v: unknown): v is StartJob {
     isStr(v.baseDir) && isStr(v.runDir) && isOptStr(v.cacheDir) && isOptStr(v.validationData) && isOptNum(v.seed) &&
     isOptNum(v.stepsPerEpoch) && (v.stopKeeps === undefined || isOneOf(STOP_KEEPS, v.stopKeeps)) &&
     (v.engineDirs === undefined || isStrArray(v.engineDirs)) &&
-    (v.lossOptions === undefined || isObj(v.lossOptions))
+    (v.lossOptions === undefined || isObj(v.lossOptions)) && isOptStr(v.python) &&
+    (v.devices === undefined || v.devices === 'all' || (isNum(v.devices) && v.devices >= 1))
   );
 }
 

@@ -3,11 +3,10 @@
  * and metrics; the callbacks; `fit(...)` with batch size, epochs, validation split and shuffle.
  */
 import { callbackParts } from '../training/callbacks';
-import { OPTIMIZER_DEFAULTS, type TrainingConfig } from '../training/config';
+import { OPTIMIZER_CLASS_NAMES, OPTIMIZER_DEFAULTS, type TrainingConfig } from '../training/config';
 import type { Json } from '../types';
 import { pyStr, pyValue } from './python';
 
-const OPTIMIZER_CLASS = { sgd: 'SGD', adagrad: 'Adagrad', adadelta: 'Adadelta', rmsprop: 'RMSprop', adam: 'Adam', adamax: 'Adamax' } as const;
 
 /** The arguments each Keras callback takes that a training config may carry (keras/src/callbacks/*.py). */
 const CALLBACK_ARGS: Record<string, readonly string[]> = {
@@ -41,7 +40,7 @@ export function optimizerExpr(t: TrainingConfig): string {
     if (k === 'learning_rate' || !(k in defaults) || defaults[k] === v) continue;
     args.push(`${k}=${pyValue(v, typeof v === 'number')}`);
   }
-  return `keras.optimizers.${OPTIMIZER_CLASS[t.optimizer.name]}(${args.join(', ')})`;
+  return `keras.optimizers.${OPTIMIZER_CLASS_NAMES[t.optimizer.name]}(${args.join(', ')})`;
 }
 
 export function lossExpr(t: TrainingConfig): string {

@@ -50,6 +50,14 @@ function optimizerLines(t: TrainingConfig): string[] {
       return [`return torch.optim.Adagrad(params, ${lr}, initial_accumulator_value=${n('initial_accumulator_value')}, eps=${n('epsilon')})`];
     case 'adadelta':
       return [`return torch.optim.Adadelta(params, ${lr}, rho=${n('rho')}, eps=${n('epsilon')})`];
+    case 'adamw':
+      return [
+        "# Keras' AdamW decays the weights as torch's does (w -= lr * weight_decay * w); epsilon as for Adam above.",
+        `return torch.optim.AdamW(params, ${lr}, betas=(${n('beta_1')}, ${n('beta_2')}), eps=${n('epsilon')}, weight_decay=${n('weight_decay')}${p.amsgrad ? ', amsgrad=True' : ''})`,
+      ];
+    case 'nadam':
+      // Keras' Nadam schedules its momentum with a fixed 0.96 decay; torch's NAdam uses another schedule.
+      return ["raise NotImplementedError(\"Keras' Nadam has no faithful PyTorch equivalent (torch.optim.NAdam schedules momentum differently)\")"];
   }
 }
 

@@ -5,7 +5,8 @@
  * answers the engine picker's questions: which engine loads (`probe`) and how fast each trains a model
  * (`probeSpeed`).
  */
-import { isUserError, type UserError } from '../../core/types';
+import { isUserError, UserError } from '../../core/types';
+import { describeProbe, findKeras } from '../keras/python';
 import { loadEngine } from '../tfjs/engines';
 import { probeEngines, sortFastestFirst, type ProbeRow } from '../tfjs/benchmark';
 import { evaluateClasses, predict, tryInfoOf, type TryContext } from '../tfjs/predict';
@@ -64,6 +65,13 @@ process.on('message', async (raw) => {
         send({ type: 'result', id: m.id, output: await predict(ctx, m.input) });
         break;
       case 'probe': {
+        if (m.engine === 'keras') {
+          // The user's Python, not tfjs: what a keras session would train on, or why it cannot.
+          const p = await findKeras(m.python);
+          if (!p.ok) throw new UserError(`The keras engine is not available: ${p.reason}`, p.hint, 'engine-unavailable');
+          send({ type: 'probed', id: m.id, engine: 'keras', device: `keras · ${describeProbe(p)}`, skipped: [] });
+          break;
+        }
         const e = await loadEngine(m.engine ?? 'auto', { extraDirs: m.engineDirs });
         send({ type: 'probed', id: m.id, engine: e.engine, device: e.device, skipped: e.skipped });
         break;

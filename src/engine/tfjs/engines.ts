@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { ENGINE_IDS, type EngineChoice, type EngineId, type SkippedEngine } from '../../core/training';
+import { TFJS_ENGINE_IDS, type EngineChoice, type EngineId, type SkippedEngine } from '../../core/training';
 import { UserError } from '../../core/types';
 import { registerFastKernels } from './kernels';
 import type { Tf } from './tf';
@@ -15,7 +15,7 @@ import type { Tf } from './tf';
 export type { EngineId, SkippedEngine };
 export type EnginePreference = EngineChoice;
 /** Fastest first: the order `auto` tries. */
-export const ENGINE_ORDER: readonly EngineId[] = ENGINE_IDS;
+export const ENGINE_ORDER: readonly EngineId[] = TFJS_ENGINE_IDS;
 
 export interface LoadedEngine {
   tf: Tf;
@@ -125,6 +125,8 @@ function defaultLoader(engine: EngineId, opts: EngineOptions, auto: boolean): En
       return loadWasm;
     case 'cpu':
       return loadCpu;
+    case 'keras':
+      return () => Promise.reject(new EngineUnavailable('keras trains in Python (src/engine/keras), not in TensorFlow.js.'));
   }
 }
 

@@ -7,6 +7,7 @@ import type { CommandContext } from './context';
 import { exportModel } from './export';
 import { exportCode } from './exportCode';
 import { installEngine } from './installEngine';
+import { installKerasEngine } from './installKerasEngine';
 import { newModel } from './newModel';
 import { pauseResume } from './pauseResume';
 import { relayout } from './relayout';
@@ -35,6 +36,7 @@ const COMMANDS: Record<string, (ctx: CommandContext, ...args: unknown[]) => unkn
   'modelStudio.verify': verify,
   'modelStudio.showTrainingLog': showTrainingLog,
   'modelStudio.installEngine': installEngine,
+  'modelStudio.installKerasEngine': installKerasEngine,
   'modelStudio.showTraining': showTraining,
   'modelStudio.relayout': relayout,
   'modelStudio.showSummary': showSummary,

@@ -102,4 +102,5 @@ const ENGINE_DETAIL: Record<EngineChoice, string> = {
   webgpu: 'Any Vulkan, Metal or Direct3D 12 GPU through Dawn',
   wasm: 'WebAssembly on the CPU',
   cpu: 'Plain JavaScript (slowest, always there)',
+  keras: 'Your own Keras 3 in Python (setting modelStudio.python.interpreter), at the framework\'s speed',
 };

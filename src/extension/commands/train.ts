@@ -28,6 +28,7 @@ export async function train(ctx: CommandContext, arg?: unknown): Promise<void> {
         training,
         engine: s.engine,
         engineDirs: ctx.engineDirs,
+        python: s.python,
         baseDir: dirname(uri.fsPath),
         cacheDir: s.cacheDir,
         workspaceDir: workspaceDirOf(uri),

@@ -121,8 +121,8 @@ export class PredictClient {
   }
 
   /** Load and smoke-test an engine (in the worker): what a training session would get. */
-  async probe(engine: LoadRequest['engine'], engineDirs?: string[]): Promise<{ engine: string; device: string; skipped: { engine: string; reason: string }[] }> {
-    const r = await this.request({ type: 'probe', engine, engineDirs });
+  async probe(engine: LoadRequest['engine'], engineDirs?: string[], python?: string): Promise<{ engine: string; device: string; skipped: { engine: string; reason: string }[] }> {
+    const r = await this.request({ type: 'probe', engine, engineDirs, python });
     return { engine: r.engine, device: r.device, skipped: r.skipped };
   }
 

@@ -201,7 +201,9 @@ function smooth(tf: Tf, t: Tensor, ls: number): Tensor {
 export function oneHotOf(tf: Tf, yt: Tensor, yp: Tensor): Tensor {
   const classes = yp.shape[yp.rank - 1] as number;
   const flat = tf.cast(tf.reshape(yt, [-1]), 'int32') as import('@tensorflow/tfjs').Tensor1D;
-  return tf.reshape(tf.oneHot(flat, classes, 1, 0, 'float32'), yp.shape);
+  // Cast, not oneHot's dtype argument: tfjs-backend-wasm's OneHot ignores it and fills int32 bits into a
+  // float32 tensor (1 reads as 1.4e-45), which made every sparse loss on wasm zero.
+  return tf.reshape(tf.cast(tf.oneHot(flat, classes), 'float32'), yp.shape);
 }
 
 /** The backend's categorical_crossentropy: log-softmax of logits, or renormalised and clipped probabilities. */

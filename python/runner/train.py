@@ -1,0 +1,188 @@
+"""One job: load the .keras model (safe_mode on), compile it from our config, fit with a streaming callback."""
+
+import math
+import os
+import time
+
+import numpy as np
+
+import keras
+import table
+
+
+def load_data(job):
+    """The arrays the worker wrote (one implementation of each dataset meaning: the worker's)."""
+    d = job["data"]
+    folder = d["folder"]
+
+    def arr(name):
+        return np.load(os.path.join(folder, d[name]), allow_pickle=False) if d.get(name) else None
+
+    def targets(y):
+        # Class indices with a one-hot loss: one-hot them, as the tfjs engine does (the loss decides).
+        if y is not None and d.get("labels") == "class" and job["loss"] in ("categorical_crossentropy",):
+            return keras.utils.to_categorical(y, d["numClasses"]).astype("float32")
+        return y
+
+    return (
+        (arr("x_train"), targets(arr("y_train"))),
+        (arr("x_val"), targets(arr("y_val"))) if d.get("x_val") else None,
+        (arr("x_test"), targets(arr("y_test"))) if d.get("x_test") else None,
+    )
+
+
+class Stream(keras.callbacks.Callback):
+    """Batch events from Keras' callback thread (no sync per batch on the training thread), epoch events,
+    checkpoints, pause and stop before each batch."""
+
+    async_safe = True
+
+    def __init__(self, job, control, emit, stop_now, save, rss, steps_per_epoch, samples):
+        super().__init__()
+        self.job, self.control, self.emit, self.stop_now, self.save, self.rss = job, control, emit, stop_now, save, rss
+        self.steps = steps_per_epoch
+        self.samples = samples
+        self.every = job.get("batchEventMs", 100) / 1000.0
+        self.last_event = 0.0
+        self.epoch = 0
+        self.completed = job.get("initialEpoch", 0)
+        self.step_base = 0
+        self.lr = None
+        self.snapshot = None
+        self.best = None
+        self.last_save = 0.0
+        self.history = []
+        self.last_epoch_seconds = 0.0
+        self.stopped_in_epoch = None
+
+    def _lr(self):
+        try:
+            return float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
+        except Exception:  # noqa: BLE001
+            return None
+
+    def on_train_begin(self, logs=None):
+        self.snapshot = self.model.get_weights()
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+        self.t0 = time.perf_counter()
+        self.lr = self._lr()
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if self.control.stop or not self.control.running.is_set():
+            if self.control.stop:
+                self.stopped_in_epoch = (self.epoch + 1, batch)
+            self.control.gate()
+
+    def on_train_batch_end(self, batch, logs=None):
+        now = time.perf_counter()
+        if now - self.last_event < self.every:
+            return
+        self.last_event = now
+        done = batch + 1
+        rate = done * self.job["batchSize"] / max(now - self.t0, 1e-6)
+        left = (self.steps - done + (self.job["epochs"] - self.epoch - 1) * self.steps) * self.job["batchSize"]
+        self.emit({"type": "batch", "epoch": self.epoch + 1, "batch": done, "step": self.step_base + done,
+                   "metrics": clean(logs), "lr": self.lr, "samplesPerSec": rate, "etaSeconds": left / max(rate, 1e-9)})
+
+    def on_epoch_end(self, epoch, logs=None):
+        seconds = time.perf_counter() - self.t0
+        self.step_base += self.steps
+        self.completed = epoch + 1
+        self.last_epoch_seconds = seconds
+        metrics = clean(logs)
+        point = {"type": "epoch", "epoch": epoch + 1, "step": self.step_base, "metrics": metrics, "lr": self.lr,
+                 "samplesPerSec": self.samples / max(seconds, 1e-6), "seconds": seconds,
+                 "etaSeconds": (self.job["epochs"] - epoch - 1) * seconds, "memory": {"tensorBytes": 0, "rssBytes": self.rss()}}
+        self.history.append(point)
+        self.emit(point)
+        self.snapshot = self.model.get_weights()
+        self.checkpoint(epoch + 1, metrics)
+
+    def checkpoint(self, epoch, metrics):
+        key, mode = self.job["monitor"]
+        value = metrics.get(key)
+        lower = mode == "min" or (mode != "max" and not ("acc" in key or key.endswith("auc")))
+        improved = value is not None and (self.best is None or (value < self.best if lower else value > self.best))
+        if improved:
+            self.best = value
+        # At most one save every 2 s (a long run must not spend its time writing files); a best epoch that
+        # falls in between is not kept on its own, the next save and the final weights are.
+        now = time.perf_counter()
+        if now - self.last_save < 2.0:
+            return
+        path = os.path.join(self.job["out"], "checkpoint.keras")
+        self.save(self.model, path)
+        self.last_save = time.perf_counter()
+        self.emit({"type": "checkpoint", "epoch": epoch, "kinds": ["last", "best"] if improved else ["last"], "path": path, "metrics": metrics})
+
+
+def clean(logs):
+    out = {}
+    for k, v in (logs or {}).items():
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            continue
+        out[k] = f if math.isfinite(f) else None
+    return out
+
+
+def distribution(job, log):
+    n = job.get("devices")
+    if not n or n == 1:
+        return
+    if keras.backend.backend() != "jax":
+        raise table.UserError("--devices needs the JAX backend (this Python uses %s)." % keras.backend.backend(),
+                              "Set KERAS_BACKEND=jax, or train on one device.", "bad-option")
+    devices = keras.distribution.list_devices()
+    count = len(devices) if n == "all" else int(n)
+    if count > len(devices):
+        raise table.UserError("%d devices asked for, %d found." % (count, len(devices)), "Use --devices %d or fewer." % len(devices), "bad-option")
+    keras.distribution.set_distribution(keras.distribution.DataParallel(devices=devices[:count]))
+    log("Data-parallel over %d devices: %s" % (count, ", ".join(str(d) for d in devices[:count])))
+
+
+def train(job, control, emit, log, stop_now, save, rss):
+    if job.get("seed") is not None:
+        keras.utils.set_random_seed(int(job["seed"]))
+    distribution(job, log)
+    model = keras.saving.load_model(job["model"], compile=False, safe_mode=True)
+    (x, y), val, test = load_data(job)
+    keras_callbacks, schedule, monitor = table.callbacks(job.get("callbacks"), val is not None, log)
+    job["monitor"] = monitor
+    model.compile(optimizer=table.optimizer(job["optimizer"], schedule), loss=table.loss(job["loss"], job.get("lossOptions")),
+                  metrics=table.metrics(job.get("metrics", [])))
+    bs = job["batchSize"]
+    steps = job.get("stepsPerEpoch") or math.ceil(len(x) / bs)
+    samples = min(len(x), steps * bs)
+    stream = Stream(job, control, emit, stop_now, save, rss, steps, samples)
+    status, weights, message = "done", "final", None
+    try:
+        model.fit(x, y, batch_size=bs, epochs=job["epochs"], validation_data=val, shuffle=job.get("shuffle", True),
+                  initial_epoch=job.get("initialEpoch", 0), steps_per_epoch=job.get("stepsPerEpoch"), callbacks=[*keras_callbacks, stream], verbose=0)
+    except stop_now:
+        status = "stopped"
+        where = stream.stopped_in_epoch
+        if control.stop == "epoch":
+            model.set_weights(stream.snapshot)
+            weights = "last-epoch"
+        else:
+            weights = "last-batch"
+        if where:
+            message = "Stopped in epoch %d after %d batches." % where
+    early = next((c for c in keras_callbacks if isinstance(c, keras.callbacks.EarlyStopping)), None)
+    last = stream.history[-1]["metrics"] if stream.history else {}
+    if status == "done" and stream.history and last.get("loss") is None:
+        status, message = "nan", "The loss became NaN in epoch %d." % stream.history[-1]["epoch"]
+    elif status == "done" and early is not None and early.stopped_epoch > 0:
+        status = "early-stopped"
+        message = "Early stopping: %s did not improve for %d epoch(s)." % (early.monitor, early.patience)
+        weights = "best" if early.restore_best_weights and early.best_weights is not None else "final"
+    final = os.path.join(job["out"], "final.keras")
+    save(model, final)
+    result = {"type": "done", "status": status, "epochs": stream.completed, "weights": weights, "message": message, "path": final}
+    if status in ("done", "early-stopped") and test is not None:
+        result["test"] = {k: float(v) for k, v in model.evaluate(test[0], test[1], batch_size=bs, verbose=0, return_dict=True).items()}
+    return result
