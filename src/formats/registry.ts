@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { expectedWeights } from '../core/analysis';
 import { UserError, isUserError, type ModelFile, type NamedTensor } from '../core/types';
 import { writeFilesAtomic } from './atomic';
-import { parseJsonFile, type FormatEntry, type FormatId, type WriteOptions } from './format';
+import { parseJsonFile, type FormatEntry, type FormatId, type OutputFile, type WriteOptions } from './format';
 import {
   firstSignificantByte,
   looksLikeKerasH5,
@@ -170,11 +170,16 @@ function formatForPath(absPath: string): FormatEntry | undefined {
   return byExtension(formats, name);
 }
 
+/** Checks the bytes a writer produced before any of them reaches the disk; throwing keeps the disk unchanged. */
+export type BeforeWrite = (files: readonly OutputFile[]) => Promise<void>;
+
 /**
  * Writes `model` at `absPath` (plus sibling files such as weights) atomically: on any error nothing is
- * changed. Returns the absolute paths written, main file first.
+ * changed. `verify`, when given, sees the encoded files first (convert runs ONNX Runtime on them there): a
+ * failed check, or a crash during it, leaves an existing file untouched and no new one behind. Returns the
+ * absolute paths written, main file first.
  */
-export async function writeModel(absPath: string, model: ModelFile, formatId?: FormatId, opts?: WriteOptions): Promise<string[]> {
+export async function writeModel(absPath: string, model: ModelFile, formatId?: FormatId, opts?: WriteOptions, verify?: BeforeWrite): Promise<string[]> {
   const format = formatId ? getFormat(formatId) : formatForPath(absPath);
   if (!format) {
     throw new UserError(
@@ -192,6 +197,7 @@ export async function writeModel(absPath: string, model: ModelFile, formatId?: F
   if (files.length === 0) throw new Error(`format ${format.id} wrote no files`);
   // The main file goes exactly where the user asked, whatever case its extension has.
   const placed = [{ relPath: fileName, bytes: files[0]!.bytes }, ...files.slice(1)];
+  if (verify) await verify(placed);
   return writeFilesAtomic(path.dirname(path.resolve(absPath)), placed);
 }
 
