@@ -289,6 +289,10 @@ export async function npyFilePairSource(xPath: string, yPath: string): Promise<D
     async close() {
       await Promise.all([x.close(), y.close()]);
     },
+    async readLabels() {
+      const all = await y.rows([...Array(y.header.shape[0]).keys()]);
+      return finalLabels.kind === 'class' ? toInt32(all) : toFloat32(all);
+    },
   };
 }
 

@@ -31,6 +31,8 @@ export interface DataSource {
   read(indices: readonly number[]): Promise<DataBatch>;
   /** Release open files (file-backed sources). */
   close?(): Promise<void>;
+  /** Every target, packed as `read` packs them (for labels.ts' checks); absent where reading them all is costly. */
+  readLabels?(): Promise<Float32Array | Int32Array>;
 }
 
 export interface DataSplits {
@@ -76,6 +78,9 @@ export function arraySource(
     async read(indices) {
       return gather(x, xw, y, yw, indices);
     },
+    async readLabels() {
+      return y;
+    },
   };
 }
 
@@ -103,6 +108,7 @@ export function subset(source: DataSource, indices: readonly number[], descripti
     description,
     size: indices.length,
     read: (idx) => source.read(idx.map((i) => indices[i])),
+    readLabels: undefined,
   };
 }
 
