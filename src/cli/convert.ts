@@ -5,7 +5,7 @@
  * or replaces an existing one.
  */
 import { resolve } from 'node:path';
-import { readModel, writeModel, type BeforeWrite } from '../formats/registry';
+import { readModel, requireValidModel, writeModel, type BeforeWrite } from '../formats/registry';
 import { UserError } from '../core/types';
 import { parse, out } from './io';
 
@@ -19,6 +19,7 @@ export async function run(args: string[]): Promise<number> {
   // --nchw: ONNX image inputs declared channels-first (N, C, H, W), as PyTorch users feed them.
   if (values.nchw && !toOnnx) throw new UserError('--nchw applies to ONNX output only', 'write to a .onnx file, or leave out --nchw', 'usage');
   const model = await readModel(input);
+  requireValidModel(model, positionals[0]!);
   const inputsNchw = values.nchw === true;
   let report: string | undefined;
   const verify: BeforeWrite | undefined =
