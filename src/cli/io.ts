@@ -32,7 +32,6 @@ export function parse<T extends ParseArgsConfig['options']>(args: string[], opti
  * never sent raw to the terminal.
  */
 export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
