@@ -28,6 +28,7 @@ export interface H5Request {
 export type H5Reply = { id: number; root: H5GroupNode } | { id: number; error: { message: string; hint?: string; code: string } };
 
 interface Pending {
+  child: ChildProcess;
   resolve(root: H5GroupNode): void;
   reject(e: Error): void;
 }
@@ -50,9 +51,13 @@ function damaged(label: string, why: string): UserError {
   return new UserError(`this .h5 file is damaged: ${label} ${why}`, 'save or download the file again; a file Keras wrote reads in well under a second', 'h5-damaged');
 }
 
-function failAll(e: (p: Pending) => Error): void {
-  for (const p of pending.values()) p.reject(e(p));
-  pending.clear();
+/** Fails the reads that were waiting on child `c` (a replaced child's exit must not fail its successor's reads). */
+function failAll(c: ChildProcess, e: () => Error): void {
+  for (const [id, p] of pending) {
+    if (p.child !== c) continue;
+    pending.delete(id);
+    p.reject(e());
+  }
 }
 
 function startChild(): ChildProcess | undefined {
@@ -74,7 +79,7 @@ function startChild(): ChildProcess | undefined {
   });
   c.on('exit', (code, signal) => {
     if (child === c) child = undefined;
-    failAll(() => new UserError(`this .h5 file is damaged: the HDF5 reader stopped on it (${signal ?? `exit code ${code}`})`, 'save or download the file again', 'h5-damaged'));
+    failAll(c, () => new UserError(`this .h5 file is damaged: the HDF5 reader stopped on it (${signal ?? `exit code ${code}`})`, 'save or download the file again', 'h5-damaged'));
   });
   c.on('error', () => undefined);
   return c;
@@ -82,7 +87,7 @@ function startChild(): ChildProcess | undefined {
 
 /** The child must not keep a finished CLI alive: unreferenced while it has nothing to do. */
 function idle(c: ChildProcess): void {
-  if (pending.size > 0) return;
+  if ([...pending.values()].some((p) => p.child === c)) return;
   c.unref();
   (c.channel as { unref?(): void } | undefined)?.unref?.();
 }
@@ -136,6 +141,7 @@ export function readHdf5Isolated(bytes: Uint8Array, label: string): Promise<H5Gr
       }
     }, 100);
     pending.set(id, {
+      child: c,
       resolve: (root) => {
         done();
         resolvePromise(root);

@@ -26,8 +26,8 @@ export const LIMITS = {
   layers: { env: 'MODEL_STUDIO_MAX_LAYERS', value: 50_000, unit: 'layers' },
   /** One dimension of a shape (a layer's units, an input's size). */
   dimension: { env: 'MODEL_STUDIO_MAX_DIMENSION', value: 2 ** 31 - 1, unit: 'elements' },
-  /** Elements of one tensor (a weight, one sample). */
-  tensorElements: { env: 'MODEL_STUDIO_MAX_TENSOR_ELEMENTS', value: 2 ** 30, unit: 'elements' },
+  /** Elements of one tensor (a weight, one sample's activation): 2^28 float32 values are 1 GiB. */
+  tensorElements: { env: 'MODEL_STUDIO_MAX_TENSOR_ELEMENTS', value: 2 ** 28, unit: 'elements' },
   /** Parameters of a whole model. */
   params: { env: 'MODEL_STUDIO_MAX_PARAMS', value: 2 ** 33, unit: 'parameters' },
   /** Entries in a zip archive (.keras, .npz) or a weights manifest. */

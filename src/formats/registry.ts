@@ -138,6 +138,8 @@ function checkModelLimits(model: ModelFile, fileName: string): Analysis {
   for (const [name, info] of a.layers) {
     const big = (info.outputShape ?? []).find((d) => typeof d === 'number' && d > limit('dimension'));
     if (typeof big === 'number') throw limitError('dimension', `${fileName}: layer '${name}' has an output dimension of ${big.toLocaleString('en-US')}`);
+    const sample = (info.outputShape ?? []).slice(1).reduce<number>((p, d) => p * (typeof d === 'number' ? d : 1), 1);
+    if (sample > limit('tensorElements')) throw limitError('tensorElements', `${fileName}: layer '${name}' outputs ${sample.toLocaleString('en-US')} values per sample`);
     for (const w of info.weights) {
       const n = w.shape.reduce((p, q) => p * q, 1);
       if (n > limit('tensorElements')) throw limitError('tensorElements', `${fileName}: weight '${name}/${w.name}' has ${n.toLocaleString('en-US')} elements`);
