@@ -305,7 +305,7 @@ export function table(records: RunRecord[]): string {
   const readers = [...new Set(records.map((r) => r.reader))];
   const head = ['reader'.padEnd(12), 'runs'.padStart(6), ...CLASSES.map((c) => c.padStart(Math.max(6, c.length + 1)))].join('');
   const line = (name: string, rs: RunRecord[]) =>
-    [name.padEnd(12), String(rs.length).padStart(6), ...CLASSES.map((c) => String(rs.filter((r) => r.cls === c).length).padStart(c.length + 1))].join('');
+    [name.padEnd(12), String(rs.length).padStart(6), ...CLASSES.map((c) => String(rs.filter((r) => r.cls === c).length).padStart(Math.max(6, c.length + 1)))].join('');
   return [head, ...readers.map((n) => line(n, records.filter((r) => r.reader === n))), line('total', records)].join('\n');
 }
 
