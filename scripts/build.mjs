@@ -23,6 +23,7 @@ const entries = [
   { in: 'src/extension/extension.ts', out: 'dist/extension.js', platform: 'node' },
   { in: 'src/engine/worker.ts', out: 'dist/worker.js', platform: 'node' },
   { in: 'src/cli.ts', out: 'dist/cli.js', platform: 'node' },
+  { in: 'src/formats/hdf5-child-main.ts', out: 'dist/hdf5Child.js', platform: 'node' },
   { in: 'src/engine/predict/predictProbeWorker.ts', out: 'dist/predictProbeWorker.js', platform: 'node' },
   { in: 'webview/editor/main.tsx', out: 'dist/webview/editor.js', platform: 'browser' },
   { in: 'webview/training/main.ts', out: 'dist/webview/training.js', platform: 'browser' },

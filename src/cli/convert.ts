@@ -1,10 +1,11 @@
 /**
  * `model-studio convert IN OUT`: read any format we know, write the one OUT's name asks for. An ONNX result
- * is run in onnxruntime and compared with the tfjs prediction unless --no-verify is given.
+ * is run in onnxruntime and compared with the tfjs prediction unless --no-verify is given; that check runs on
+ * the bytes in memory, before anything is written, so a failed or crashed check never leaves a file behind
+ * or replaces an existing one.
  */
 import { resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { readModel, writeModel } from '../formats/registry';
+import { readModel, requireValidModel, writeModel, type BeforeWrite } from '../formats/registry';
 import { UserError } from '../core/types';
 import { parse, out } from './io';
 
@@ -18,14 +19,38 @@ export async function run(args: string[]): Promise<number> {
   // --nchw: ONNX image inputs declared channels-first (N, C, H, W), as PyTorch users feed them.
   if (values.nchw && !toOnnx) throw new UserError('--nchw applies to ONNX output only', 'write to a .onnx file, or leave out --nchw', 'usage');
   const model = await readModel(input);
-  const written = await writeModel(output, model, values.format as never, { inputsNchw: values.nchw === true });
+  requireValidModel(model, positionals[0]!);
+  const inputsNchw = values.nchw === true;
+  let report: string | undefined;
+  const verify: BeforeWrite | undefined =
+    toOnnx && !values['no-verify']
+      ? async (files) => {
+          // Loaded lazily: verification needs tfjs and onnxruntime, which the other commands never load.
+          const { verifyOnnxExport } = await import('../engine/tfjs/verify');
+          let r;
+          try {
+            r = await verifyOnnxExport(model, files[0]!.bytes, { inputsNchw });
+          } catch (e) {
+            if (e instanceof UserError) throw e;
+            throw new UserError(
+              `ONNX Runtime could not run the export of ${positionals[0]} (${String((e as Error).message).split('\n')[0]!.slice(0, 300)}); ${positionals[1]} was not written`,
+              'this is a bug in the ONNX export; report it with the model file (--no-verify writes the file unchecked)',
+              'verify-failed',
+            );
+          }
+          if (!r.ok) {
+            out.stdout.write(`${r.text}\n`);
+            throw new UserError(
+              `The ONNX export of ${positionals[0]} does not compute what the model computes; ${positionals[1]} was not written`,
+              'report this with the model file; --no-verify writes the file without the check',
+              'verify-failed',
+            );
+          }
+          report = r.text;
+        }
+      : undefined;
+  const written = await writeModel(output, model, values.format as never, { inputsNchw }, verify);
   out.stdout.write(`Wrote ${written.join(', ')}\n`);
-  if (output.toLowerCase().endsWith('.onnx') && !values['no-verify']) {
-    // Loaded lazily: verification needs tfjs and onnxruntime, which the other commands never load.
-    const { verifyOnnxExport } = await import('../engine/tfjs/verify');
-    const report = await verifyOnnxExport(model, new Uint8Array(readFileSync(output)), { inputsNchw: values.nchw === true });
-    out.stdout.write(`${report.text}\n`);
-    return report.ok ? 0 : 1;
-  }
+  if (report) out.stdout.write(`${report}\n`);
   return 0;
 }

@@ -27,11 +27,19 @@ export function parse<T extends ParseArgsConfig['options']>(args: string[], opti
   return parsed;
 }
 
+/**
+ * Control characters from a file (a NUL in a layer name, an escape sequence in a path) are shown escaped,
+ * never sent raw to the terminal.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Print an error the way users should see it: message and hint, no stack unless MODEL_STUDIO_DEBUG is set. */
 export function reportError(e: unknown): number {
   if (isUserError(e)) {
-    out.stderr.write(`error: ${e.message}\n`);
-    if ((e as UserError).hint) out.stderr.write(`  hint: ${(e as UserError).hint}\n`);
+    out.stderr.write(`error: ${printable(e.message)}\n`);
+    if ((e as UserError).hint) out.stderr.write(`  hint: ${printable((e as UserError).hint!)}\n`);
     return 1;
   }
   const err = e as Error;

@@ -1,15 +1,14 @@
 /** `model-studio summary FILE`: Keras' model.summary() for any model file we read. */
 import { resolve } from 'node:path';
-import { analyze } from '../core/analysis';
 import { summaryText } from '../core/summary';
 import type { ModelFile } from '../core/types';
-import { readModel } from '../formats/registry';
+import { readModel, requireValidModel } from '../formats/registry';
 import { parse, out } from './io';
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { json: { type: 'boolean' } }, 'summary [--json] FILE', [1, 1]);
   const file = await readModel(resolve(positionals[0]));
-  const a = analyze(file.graph);
+  const a = requireValidModel(file, positionals[0]!);
   if (values.json) {
     const layers = a.order.map((n) => {
       const l = a.layers.get(n)!;

@@ -7,6 +7,7 @@ import { isObj } from '../core/guards';
 import { UserError, type Json, type JsonObject, type ModelFile, type ModelGraph } from '../core/types';
 import { PRODUCT_VERSION } from '../core/version';
 import { jsonErrorOffset } from './json-syntax';
+import { checkLimit, limit, limitError } from './limits';
 
 export type FormatId = 'tfjs' | 'keras-json' | 'keras-h5' | 'keras-zip' | 'keras-weights-h5' | 'onnx';
 
@@ -113,9 +114,38 @@ export function isJsonObject(v: unknown): v is JsonObject {
   return isObj(v);
 }
 
+/**
+ * How deep arrays and objects nest, found without recursion and without parsing: a file of a million `[`
+ * must be refused before JSON.parse (or our error scanner) runs out of stack on it. Brackets inside strings
+ * do not count. Stops counting once past `max`.
+ */
+export function jsonDepth(text: string, max = Infinity): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > max) return deepest;
+      }
+    } else if (c === 0x5d || c === 0x7d) depth = Math.max(0, depth - 1);
+  }
+  return deepest;
+}
+
 /** Parses JSON bytes; a syntax error becomes a UserError with line and column. */
 export function parseJsonFile(bytes: Uint8Array, fileName: string): Json {
+  checkLimit('jsonBytes', bytes.length, (n) => `${fileName} is ${n} bytes of JSON`);
   const text = decodeUtf8(bytes).replace(/^\uFEFF/, '');
+  const maxDepth = limit('jsonDepth');
+  if (jsonDepth(text, maxDepth) > maxDepth) throw limitError('jsonDepth', `${fileName} nests arrays and objects too deeply`);
   try {
     return JSON.parse(text) as Json;
   } catch (e) {

@@ -9,6 +9,7 @@
  * not root cannot write (and a killed process leaves behind).
  */
 import { UserError } from '../core/types';
+import { checkLimit } from './limits';
 import { isHdf5 } from './magic';
 
 type H5Lib = typeof import('h5wasm');
@@ -102,8 +103,21 @@ function memPath(): string {
   return `/model-studio-${process.pid}-${counter}.h5`;
 }
 
-/** Reads a whole HDF5 file into a tree. Unreadable files (truncated, not HDF5) are a UserError naming `label`. */
+/**
+ * Reads a whole HDF5 file into a tree. Unreadable files (truncated, not HDF5) are a UserError naming `label`.
+ * The parse runs in a child process under time and memory limits (hdf5-isolate.ts).
+ */
 export async function readHdf5(bytes: Uint8Array, label: string): Promise<H5GroupNode> {
+  if (!isHdf5(bytes)) return readHdf5InProcess(bytes, label);
+  if (!process.env.MODEL_STUDIO_H5_CHILD && process.env.MODEL_STUDIO_H5_IN_PROCESS !== '1') {
+    const isolated = (await import('./hdf5-isolate')).readHdf5Isolated(bytes, label);
+    if (isolated) return isolated;
+  }
+  return readHdf5InProcess(bytes, label);
+}
+
+/** readHdf5 in this process: for the child, and where no child can be started. */
+export async function readHdf5InProcess(bytes: Uint8Array, label: string): Promise<H5GroupNode> {
   if (!isHdf5(bytes)) {
     throw new UserError(`${label} is not an HDF5 file`, 'Keras .h5 files start with the HDF5 signature; the file may be of another kind or damaged', 'h5-not-hdf5');
   }
@@ -113,7 +127,7 @@ export async function readHdf5(bytes: Uint8Array, label: string): Promise<H5Grou
   let file: InstanceType<H5Lib['File']> | undefined;
   try {
     file = new h5.File(p, 'r');
-    return readGroup(h5, file);
+    return readGroup(h5, file, { label, objects: 0 }, 0);
   } catch (e) {
     if (e instanceof UserError) throw e;
     throw new UserError(
@@ -170,11 +184,27 @@ function dtypeName(meta: { type: number; size: number; signed?: boolean }): stri
   return 'other';
 }
 
-function readGroup(h5: H5Lib, g: H5Group): H5GroupNode {
+/** Groups nest a few levels in Keras files; deeper means a hard-link cycle (a group linked into itself). */
+const MAX_GROUP_DEPTH = 64;
+
+/**
+ * h5wasm shows no object addresses, so a hard-link cycle cannot be recognised by identity: it is caught by
+ * the depth it produces (a cycle is infinitely deep) and, for cycles that branch, by the object count.
+ */
+function readGroup(h5: H5Lib, g: H5Group, walk: { label: string; objects: number }, depth: number): H5GroupNode {
+  if (depth > MAX_GROUP_DEPTH) {
+    throw new UserError(
+      `${walk.label} is damaged: its groups nest more than ${MAX_GROUP_DEPTH} deep, which means a group is linked into itself (a link cycle)`,
+      'a Keras file never does this; save or download the file again',
+      'h5-link-cycle',
+    );
+  }
   const node: H5GroupNode = { kind: 'group', attrs: readAttrs(g), children: new Map() };
   for (const key of g.keys()) {
+    walk.objects += 1;
+    checkLimit('h5Objects', walk.objects, (n) => `${walk.label} has more than ${n} groups and datasets (or a link cycle)`);
     const child = g.get(key);
-    if (child instanceof h5.Group) node.children.set(key, readGroup(h5, child));
+    if (child instanceof h5.Group) node.children.set(key, readGroup(h5, child, walk, depth + 1));
     else if (child instanceof h5.Dataset) {
       const meta = child.metadata as { type: number; size: number; signed?: boolean };
       const dtype = dtypeName(meta);

@@ -10,7 +10,7 @@
  */
 import { OPTIMIZER_FLOAT_PARAMS } from '../core/training';
 import { UserError, type Json, type JsonObject, type ModelFile } from '../core/types';
-import { isJsonObject, type FormatCodec, type ReadContext } from './format';
+import { encodeUtf8, isJsonObject, parseJsonFile, type FormatCodec, type ReadContext } from './format';
 import { attr, attrString, getGroup, group, readHdf5, writeHdf5 } from './hdf5';
 import { graphFromKerasConfig } from './keras-config-read';
 import { kerasConfigFromGraph, WRITTEN_BACKEND, WRITTEN_KERAS_VERSION } from './keras-config-write';
@@ -18,12 +18,9 @@ import { pythonJson } from './keras-common';
 import { kerasLegacyTrainingConfig } from './keras-compile';
 import { readLegacyWeights, readWeightsWithSiblingJson, weightsLayout, writeLegacyWeights } from './keras-weights-h5';
 
+/** The same JSON checks as any JSON file (depth, size, a line and column for a syntax error). */
 function parseAttrJson(text: string, what: string, label: string): Json {
-  try {
-    return JSON.parse(text) as Json;
-  } catch (e) {
-    throw new UserError(`${label}: the ${what} attribute is not valid JSON (${(e as Error).message})`, 'the file is damaged; save it again with Keras', 'h5-damaged');
-  }
+  return parseJsonFile(encodeUtf8(text), `${label}: the ${what} attribute`);
 }
 
 async function readKerasH5(main: Uint8Array, ctx: ReadContext): Promise<ModelFile> {

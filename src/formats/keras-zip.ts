@@ -8,7 +8,7 @@
  * graphFromKerasConfig, naming the class. Entry names are checked before anything is extracted: an archive
  * whose names would escape a folder (`../`, absolute paths) is refused as a whole.
  */
-import { unzipSync, zipSync } from 'fflate';
+import { zipSync } from 'fflate';
 import { UserError, type ModelFile } from '../core/types';
 import { decodeUtf8, encodeUtf8, isJsonObject, parseJsonFile, type FormatCodec, type ReadContext } from './format';
 import { readHdf5, writeHdf5 } from './hdf5';
@@ -19,58 +19,25 @@ import { keras3WeightsTree, readKeras3Weights } from './keras-weights-h5';
 import { keras3ModelConfig } from './keras3-config';
 import { kerasCompileConfig } from './keras-compile';
 import { isZip } from './magic';
+import { unzipChecked, zipEntries } from './zip';
 
 /** The Keras version whose `.keras` layout we write (3.1-3.x share it). */
 const WRITTEN_KERAS3_VERSION = '3.1.1';
 
-/** Archives whose entries add up to more than this are refused before inflating (zip bombs). */
-const MAX_UNPACKED_BYTES = 4 * 1024 ** 3;
-
-/** Why a zip entry name is unsafe to honour, or undefined when it is fine. */
-function unsafeEntryReason(name: string): string | undefined {
-  if (name.includes('\0')) return 'contains a NUL character';
-  const p = name.replace(/\\/g, '/');
-  if (p.startsWith('/')) return 'is an absolute path';
-  if (/^[A-Za-z]:/.test(p)) return 'is an absolute Windows path';
-  if (p.split('/').some((s) => s === '..')) return 'climbs out of the archive folder with ".."';
-  return undefined;
-}
-
-/** A zip archive starts with a `PK` record. */
+/** The entries we read: the directory is checked as a whole first (zip.ts), then only these are inflated. */
 function unzipKeras(bytes: Uint8Array, label: string): Map<string, Uint8Array> {
   if (!isZip(bytes)) {
     throw new UserError(`${label} is not a .keras archive (not a zip file)`, 'a .keras file is the zip archive Keras 3 model.save("m.keras") writes', 'keras-not-zip');
   }
-  const bad: string[] = [];
-  let total = 0;
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(bytes, {
-      filter(f) {
-        const why = unsafeEntryReason(f.name);
-        if (why) bad.push(`"${f.name}" ${why}`);
-        total += f.originalSize;
-        // Names are all checked first; nothing is inflated when one is unsafe or the total is absurd.
-        return false;
-      },
-    });
-    if (bad.length) {
-      throw new UserError(
-        `${label} contains entries whose names escape the archive: ${bad.slice(0, 5).join('; ')}`,
-        'a genuine .keras archive only holds config.json, metadata.json and model.weights.h5; this file was not written by Keras and was not opened',
-        'zip-unsafe-entry',
-      );
+  const all = zipEntries(bytes, label).map((e) => e.name);
+  const entries = unzipChecked(bytes, label, (n) => n === 'config.json' || n === 'metadata.json' || n === 'model.weights.h5');
+  if (!entries.has('model.weights.h5')) {
+    const other = all.find((n) => n.startsWith('model.weights.'));
+    if (other) {
+      throw new UserError(`${label} stores its weights as ${other}, which Model Studio does not read`, 'save the model again with the default weights format (model.weights.h5)', 'keras-npz');
     }
-    if (total > MAX_UNPACKED_BYTES) {
-      throw new UserError(`${label} would unpack to ${(total / 1024 ** 3).toFixed(1)} GiB`, 'this is not a plausible Keras model archive', 'zip-too-large');
-    }
-    const wanted = new Set(['config.json', 'metadata.json', 'model.weights.h5']);
-    files = unzipSync(bytes, { filter: (f) => wanted.has(f.name) });
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    throw new UserError(`${label} is not a readable zip archive (${(e as Error).message})`, 'the file is probably truncated or damaged; save it again', 'zip-unreadable');
   }
-  return new Map(Object.entries(files));
+  return entries;
 }
 
 async function readKerasZip(main: Uint8Array, ctx: ReadContext): Promise<ModelFile> {
@@ -95,8 +62,6 @@ async function readKerasZip(main: Uint8Array, ctx: ReadContext): Promise<ModelFi
   if (weightsBytes) {
     const root = await readHdf5(weightsBytes, `${label}/model.weights.h5`);
     weights = readKeras3Weights(root, graph, `${label}/model.weights.h5`);
-  } else if (entries.size > 0 && [...entries.keys()].some((k) => k.startsWith('model.weights'))) {
-    throw new UserError(`${label} stores its weights as .npz, which Model Studio does not read`, 'save the model again with the default weights format (h5)', 'keras-npz');
   }
   const compile = isJsonObject(config) && isJsonObject(config.compile_config) ? config.compile_config : null;
   return { graph, weights, trainingConfig: compile, producer: { format: 'keras-zip', kerasVersion, backend: 'tensorflow' } };

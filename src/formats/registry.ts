@@ -9,11 +9,11 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { expectedWeights } from '../core/analysis';
-import { UserError, isUserError, type ModelFile, type NamedTensor } from '../core/types';
+import { analyze, expectedWeights, type Analysis } from '../core/analysis';
+import { UserError, isUserError, type Diagnostic, type ModelFile, type NamedTensor } from '../core/types';
 import { writeFilesAtomic } from './atomic';
 import { adoptKerasTraining } from './keras-compile';
-import { parseJsonFile, type FormatEntry, type FormatId, type WriteOptions } from './format';
+import { parseJsonFile, type FormatEntry, type FormatId, type OutputFile, type WriteOptions } from './format';
 import {
   firstSignificantByte,
   looksLikeKerasH5,
@@ -23,6 +23,7 @@ import {
   looksLikeOnnx,
   looksLikeTfjs,
 } from './magic';
+import { checkLimit, limit, limitError } from './limits';
 import { folderContext } from './paths';
 
 const formats: FormatEntry[] = [];
@@ -119,8 +120,56 @@ export async function readModel(absPath: string): Promise<ModelFile> {
       'read-failed',
     );
   }
-  checkWeightsMatchGraph(model, fileName);
+  const analysis = checkModelLimits(model, fileName);
+  checkWeightsMatchGraph(model, fileName, analysis);
   return adoptKerasTraining(model);
+}
+
+/** readModel's analysis of each graph it returned, reused while the graph is unchanged (graphs are replaced, not edited, on change). */
+const analyses = new WeakMap<ModelFile['graph'], Analysis>();
+
+/**
+ * Sizes no real model reaches (layer count, one dimension, the parameter count, one weight), refused for
+ * every file that is read, before anything allocates for them. Returns the model's analysis.
+ */
+function checkModelLimits(model: ModelFile, fileName: string): Analysis {
+  checkLimit('layers', model.graph.layers.length, (n) => `${fileName} has ${n} layers`);
+  const a = analyze(model.graph);
+  analyses.set(model.graph, a);
+  for (const [name, info] of a.layers) {
+    const big = (info.outputShape ?? []).find((d) => typeof d === 'number' && d > limit('dimension'));
+    if (typeof big === 'number') throw limitError('dimension', `${fileName}: layer '${name}' has an output dimension of ${big.toLocaleString('en-US')}`);
+    const sample = (info.outputShape ?? []).slice(1).reduce<number>((p, d) => p * (typeof d === 'number' ? d : 1), 1);
+    if (sample > limit('tensorElements')) throw limitError('tensorElements', `${fileName}: layer '${name}' outputs ${sample.toLocaleString('en-US')} values per sample`);
+    for (const w of info.weights) {
+      const n = w.shape.reduce((p, q) => p * q, 1);
+      if (n > limit('tensorElements')) throw limitError('tensorElements', `${fileName}: weight '${name}/${w.name}' has ${n.toLocaleString('en-US')} elements`);
+    }
+  }
+  checkLimit('params', a.totals.total, (n) => `${fileName} declares ${n} parameters`);
+  for (const w of model.weights) checkLimit('tensorElements', w.shape.reduce((p, q) => p * Math.max(0, q), 1), (n) => `${fileName}: weight '${w.name}' has ${n} elements`);
+  return a;
+}
+
+/**
+ * The one verdict `summary`, `check` and `convert` share: a model with an error diagnostic (a cycle, an
+ * invalid setting such as units -1 or a zero kernel size, a shape that does not fit) is refused by summary
+ * and convert with the first errors, and reported in full by check (which exits 1 on the same list).
+ */
+export function modelErrors(a: Analysis): Diagnostic[] {
+  return a.diagnostics.filter((d) => d.severity === 'error');
+}
+
+/** Throws a UserError naming the model's first errors (modelErrors); returns the analysis otherwise. */
+export function requireValidModel(model: ModelFile, fileName: string, a: Analysis = analyses.get(model.graph) ?? analyze(model.graph)): Analysis {
+  const errors = modelErrors(a);
+  if (errors.length === 0) return a;
+  const shown = errors.slice(0, 3).map((d) => d.message).join('; ');
+  throw new UserError(
+    `${fileName} is not a valid model: ${shown}${errors.length > 3 ? ` (and ${errors.length - 3} more)` : ''}`,
+    `\`model-studio check ${fileName}\` lists every problem; fix them in the editor or in the tool that wrote the file`,
+    'invalid-model',
+  );
 }
 
 /**
@@ -129,7 +178,7 @@ export async function readModel(absPath: string): Promise<ModelFile> {
  * derive itself (e.g. TF.js' names for the cells inside a Bidirectional) are left to the engine's loader.
  * Architecture-only files (no weights) are fine.
  */
-function checkWeightsMatchGraph(model: ModelFile, fileName: string): void {
+function checkWeightsMatchGraph(model: ModelFile, fileName: string, analysis: Analysis): void {
   if (model.weights.length === 0) return;
   const layerNames = new Set(model.graph.layers.map((l) => l.name));
   const byName = new Map<string, NamedTensor>(model.weights.map((w) => [w.name, w]));
@@ -144,7 +193,7 @@ function checkWeightsMatchGraph(model: ModelFile, fileName: string): void {
       );
     }
   }
-  for (const e of expectedWeights(model.graph)) {
+  for (const e of expectedWeights(model.graph, analysis)) {
     const w = byName.get(e.name);
     if (w) {
       if (w.shape.length !== e.shape.length || w.shape.some((d, i) => d !== e.shape[i])) {
@@ -171,11 +220,16 @@ function formatForPath(absPath: string): FormatEntry | undefined {
   return byExtension(formats, name);
 }
 
+/** Checks the bytes a writer produced before any of them reaches the disk; throwing keeps the disk unchanged. */
+export type BeforeWrite = (files: readonly OutputFile[]) => Promise<void>;
+
 /**
  * Writes `model` at `absPath` (plus sibling files such as weights) atomically: on any error nothing is
- * changed. Returns the absolute paths written, main file first.
+ * changed. `verify`, when given, sees the encoded files first (convert runs ONNX Runtime on them there): a
+ * failed check, or a crash during it, leaves an existing file untouched and no new one behind. Returns the
+ * absolute paths written, main file first.
  */
-export async function writeModel(absPath: string, model: ModelFile, formatId?: FormatId, opts?: WriteOptions): Promise<string[]> {
+export async function writeModel(absPath: string, model: ModelFile, formatId?: FormatId, opts?: WriteOptions, verify?: BeforeWrite): Promise<string[]> {
   const format = formatId ? getFormat(formatId) : formatForPath(absPath);
   if (!format) {
     throw new UserError(
@@ -193,6 +247,7 @@ export async function writeModel(absPath: string, model: ModelFile, formatId?: F
   if (files.length === 0) throw new Error(`format ${format.id} wrote no files`);
   // The main file goes exactly where the user asked, whatever case its extension has.
   const placed = [{ relPath: fileName, bytes: files[0]!.bytes }, ...files.slice(1)];
+  if (verify) await verify(placed);
   return writeFilesAtomic(path.dirname(path.resolve(absPath)), placed);
 }
 

@@ -52,7 +52,7 @@ function parseManifestWeight(w: Json): ManifestWeight {
   if (!isJsonObject(w) || typeof w.name !== 'string') throw badManifest('a weight entry has no name');
   const name = normalizeWeightName(w.name);
   if (!Array.isArray(w.shape) || !w.shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
-    throw badManifest(`weight '${w.name}' has an invalid shape ${JSON.stringify(w.shape)}`);
+    throw badManifest(`weight '${w.name}' ${w.shape === undefined ? 'has no shape' : `has an invalid shape ${JSON.stringify(w.shape)}`}`);
   }
   const shape = w.shape as number[];
   const dtype = w.dtype;

@@ -54,6 +54,9 @@ export function parseCsvRows(text: string, delimiter?: string): string[][] {
     else if (c === d) {
       row.push(field);
       field = '';
+      if (row.length > MAX_COLUMNS) {
+        throw new UserError(`The CSV file has a row with more than ${MAX_COLUMNS.toLocaleString('en-US')} columns.`, 'A CSV dataset has one sample per line; check the delimiter and the line endings.', 'csv-too-wide');
+      }
     } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
       row.push(field);
@@ -73,6 +76,9 @@ function detectDelimiter(text: string): string {
   counts.sort((a, b) => b[1] - a[1]);
   return counts[0][1] > 0 ? counts[0][0] : ',';
 }
+
+/** More columns than any tabular dataset has: a file with no line breaks, or not a CSV at all. */
+const MAX_COLUMNS = 100_000;
 
 const isNumber = (s: string) => s.trim() !== '' && Number.isFinite(Number(s));
 
@@ -155,6 +161,7 @@ export function parseCsv(text: string, name: string, opts: CsvOptions = {}): Csv
   // Label: text labels are classes; numbers are values (the trainer reads integer values as classes when the
   // loss is a classification loss).
   const lc = columns[labelIndex];
+  checkLabelColumn(lc, name, hasHeader);
   let label: CsvColumnInfo;
   let source: DataSource;
   if (lc.numeric) {
@@ -168,6 +175,29 @@ export function parseCsv(text: string, name: string, opts: CsvOptions = {}): Csv
     source = arraySource(name, x, [featureWidth], y, { kind: 'class', numClasses: categories.length, classNames: categories });
   }
   return { source, features, label, header };
+}
+
+/** Labels no model can learn from: empty cells, a few words among numbers, a single class. */
+function checkLabelColumn(lc: { name: string; values: string[]; numeric: boolean }, name: string, hasHeader: boolean): void {
+  const row = (r: number) => r + (hasHeader ? 2 : 1);
+  const empty = lc.values.findIndex((v) => v === '');
+  if (empty >= 0) {
+    throw new UserError(`${name}: row ${row(empty)} has no label (column "${lc.name}" is empty there).`, 'Every row needs a label; remove the row or fill it in.', 'csv-bad-label');
+  }
+  if (!lc.numeric) {
+    const numbers = lc.values.filter((v) => isNumber(v)).length;
+    if (numbers >= lc.values.length / 2) {
+      const r = lc.values.findIndex((v) => !isNumber(v));
+      throw new UserError(
+        `${name}: row ${row(r)} has the label ${JSON.stringify(lc.values[r]!.slice(0, 40))}, which is not a number, while most labels in column "${lc.name}" are numbers.`,
+        'Fix or remove the rows whose label is not a number (NaN and inf are not labels).',
+        'csv-bad-label',
+      );
+    }
+    if (new Set(lc.values).size < 2) {
+      throw new UserError(`${name}: every row has the same label ${JSON.stringify(lc.values[0]!.slice(0, 40))}; there is nothing to learn.`, 'Check the label column (?label=NAME or an index).', 'csv-bad-label');
+    }
+  }
 }
 
 function resolveLabel(label: string | number | undefined, header: string[], hasHeader: boolean, name: string): number {

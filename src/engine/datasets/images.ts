@@ -7,6 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { UserError } from '../../core/types';
+import { checkLimit, limit } from '../../formats/limits';
 import { decode as decodeJpegBytes } from 'jpeg-js';
 import { decodePng, type DecodedImage } from './png';
 import { rng, shuffled, type DataSource } from './source';
@@ -46,14 +47,36 @@ export function listImageFolder(dir: string): { classNames: string[]; files: { p
   const files: { path: string; label: number }[] = [];
   classNames.forEach((c, label) => {
     for (const f of readdirSync(join(dir, c)).sort()) {
-      if (IMAGE_EXT.has(extname(f).toLowerCase())) files.push({ path: join(dir, c, f), label });
+      if (!IMAGE_EXT.has(extname(f).toLowerCase())) continue;
+      const path = join(dir, c, f);
+      checkRegularFile(path);
+      files.push({ path, label });
     }
   });
   if (files.length === 0) throw new UserError(`${dir} has no .png or .jpg images in its class subfolders.`, undefined, 'images-empty');
   return { classNames, files };
 }
 
+/**
+ * An image must be a regular file (through any symlink): a named pipe called `9.png` would block the read
+ * forever and a link to `/dev/zero` would grow without end.
+ */
+function checkRegularFile(path: string): void {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    throw new UserError(`${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}).`, 'Remove it or fix the link.', 'bad-image');
+  }
+  if (!st.isFile()) {
+    const kind = st.isFIFO() ? 'a named pipe' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isSocket() ? 'a socket' : 'not a regular file';
+    throw new UserError(`${path} is ${kind}, not an image file.`, 'An image folder holds only image files; remove it.', 'bad-image');
+  }
+  checkLimit('fileBytes', st.size, (n) => `${path} is ${n} bytes`);
+}
+
 export async function decodeImageFile(path: string): Promise<DecodedImage> {
+  checkRegularFile(path);
   const bytes = await readFile(path);
   if (bytes[0] === 0xff && bytes[1] === 0xd8) return decodeJpeg(bytes, basename(path));
   return decodePng(bytes, basename(path));
@@ -62,7 +85,7 @@ export async function decodeImageFile(path: string): Promise<DecodedImage> {
 /** JPEG to RGB pixels; limits keep a hostile file from exhausting memory. */
 export function decodeJpeg(bytes: Uint8Array, name = 'image'): DecodedImage {
   try {
-    const img = decodeJpegBytes(bytes, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: 100, maxMemoryUsageInMB: 512 });
+    const img = decodeJpegBytes(bytes, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: limit('imagePixels') / 1e6, maxMemoryUsageInMB: 512 });
     return { width: img.width, height: img.height, channels: 3, data: img.data };
   } catch (e) {
     throw new UserError(`${name} is not a readable JPEG image: ${(e as Error).message}`, 'Re-save the image as PNG or baseline JPEG, or remove it from the folder.', 'bad-image');

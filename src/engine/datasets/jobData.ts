@@ -3,6 +3,7 @@
  * a validation split, and autoencoder targets (`target: 'input'`). Download progress goes out as log lines.
  */
 import type { DataDescription, TrainingJob } from '../trainer';
+import { checkLabels } from './labels';
 import { describeSource, inputAsTarget, validationSplit, type DataSource } from './source';
 import { loadDataset } from './spec';
 
@@ -22,10 +23,16 @@ export async function loadJobData(job: TrainingJob, dataset: string, inputShape:
   const ctx = { baseDir: job.baseDir, cacheDir: job.cacheDir, inputShape, onProgress };
   const data = await loadDataset(dataset, ctx);
   const asTarget = t.target === 'input';
+  // Labels are checked as loaded, before any split or target swap (labels.ts).
+  const check = (s: DataSource | undefined) => (s && !asTarget ? checkLabels(s, job.model.graph, t.loss) : undefined);
+  await check(data.train);
+  await check(data.validation);
+  await check(data.test);
   let train = asTarget ? inputAsTarget(data.train) : data.train;
   let validation = data.validation && (asTarget ? inputAsTarget(data.validation) : data.validation);
   if (job.validationData) {
     const v = await loadDataset(job.validationData, ctx);
+    await check(v.train);
     validation = asTarget ? inputAsTarget(v.train) : v.train;
   } else if (!validation && t.validationSplit > 0) {
     const split = validationSplit(train, t.validationSplit);

@@ -7,7 +7,8 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { unzipSync, zipSync } from 'fflate';
+import { zipSync } from 'fflate';
+import { unzipChecked } from '../../formats/zip';
 import { UserError } from '../../core/types';
 import { elementCount, type DataBatch, type DataSource, type Labels } from './source';
 
@@ -196,15 +197,10 @@ export function writeNpy(a: NpyArray): Uint8Array {
 
 /** Read every member of an `.npz` (names without the `.npy` suffix, as np.load gives them). */
 export function readNpz(bytes: Uint8Array, where = 'npz'): Map<string, NpyArray> {
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(bytes);
-  } catch (e) {
-    throw new UserError(`${where} is not a valid .npz (zip) file: ${e instanceof Error ? e.message : String(e)}.`, undefined, 'npz-zip');
-  }
+  // The directory is checked before anything is inflated (zip bombs, zip64 tricks): formats/zip.ts.
+  const files = unzipChecked(bytes, where, (name) => name.endsWith('.npy'));
   const out = new Map<string, NpyArray>();
-  for (const [name, data] of Object.entries(files)) {
-    if (!name.endsWith('.npy')) continue;
+  for (const [name, data] of files) {
     const key = name.slice(0, -4);
     out.set(key, readNpy(data, `${where}:${key}`));
   }
@@ -292,6 +288,10 @@ export async function npyFilePairSource(xPath: string, yPath: string): Promise<D
     },
     async close() {
       await Promise.all([x.close(), y.close()]);
+    },
+    async readLabels() {
+      const all = await y.rows([...Array(y.header.shape[0]).keys()]);
+      return finalLabels.kind === 'class' ? toInt32(all) : toFloat32(all);
     },
   };
 }

@@ -4,6 +4,7 @@
  * (https://www.w3.org/TR/png/#9Filters). Output: 8-bit pixels, `channels` per pixel as stored.
  */
 import { deflateSync, inflateSync } from 'node:zlib';
+import { checkLimit } from '../../formats/limits';
 import { UserError } from '../../core/types';
 
 export interface DecodedImage {
@@ -64,9 +65,12 @@ function storedChannels(c: PngChunks, where: string): number {
     throw new UserError(`${where}: interlaced PNGs are not supported.`, 'Save the image without interlacing (Adam7 off).', 'png-interlaced');
   }
   const stored = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 }[colorType as 0 | 2 | 3 | 4 | 6];
-  if (!stored || !(bitDepth === 8 || bitDepth === 16 || (colorType === 3 && bitDepth <= 8) || (colorType === 0 && bitDepth < 8))) {
+  // The PNG specification's table of allowed depths: 1, 2, 4 only for gray and palette, 16 not for palette.
+  const low = bitDepth === 1 || bitDepth === 2 || bitDepth === 4;
+  if (!stored || !((bitDepth === 8 || (bitDepth === 16 && colorType !== 3)) || (low && (colorType === 3 || colorType === 0)))) {
     throw new UserError(`${where}: PNG color type ${colorType} with bit depth ${bitDepth} is not supported.`, 'Save it as 8-bit grayscale, RGB or RGBA.', 'png-format');
   }
+  checkLimit('imagePixels', width * height, (n) => `${where} has ${n} pixels (${width} x ${height})`);
   return stored;
 }
 

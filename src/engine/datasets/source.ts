@@ -33,6 +33,8 @@ export interface DataSource {
   read(indices: readonly number[]): Promise<DataBatch>;
   /** Release open files (file-backed sources). */
   close?(): Promise<void>;
+  /** Every target, packed as `read` packs them (for labels.ts' checks); absent where reading them all is costly. */
+  readLabels?(): Promise<Float32Array | Int32Array>;
 }
 
 export interface DataSplits {
@@ -83,6 +85,9 @@ export function arraySource(
       const b = gather(x, xw, y, yw, indices);
       return sampleWeight ? { ...b, w: Float32Array.from(indices, (i) => sampleWeight[i]) } : b;
     },
+    async readLabels() {
+      return y;
+    },
   };
 }
 
@@ -110,6 +115,7 @@ export function subset(source: DataSource, indices: readonly number[], descripti
     description,
     size: indices.length,
     read: (idx) => source.read(idx.map((i) => indices[i])),
+    readLabels: undefined,
   };
 }
 

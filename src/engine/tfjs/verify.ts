@@ -94,8 +94,19 @@ async function tfjsPredict(model: ModelFile, feeds: Feed[]): Promise<Float32Arra
   }
 }
 
+/**
+ * ONNX Runtime, loaded with its telemetry off. Left on, it creates a device id and an event database under
+ * `~/.cache/Microsoft/DeveloperTools/` and a `mat-debug-<pid>.log` in the temporary folder on every run, never
+ * removed: an editor extension must not phone home or write there unasked. The switch is read by the native
+ * library when a session is created, so it is set before the first one.
+ */
+export async function loadOrt(): Promise<typeof import('onnxruntime-node')> {
+  process.env.ORT_DISABLE_TELEMETRY = '1';
+  return import('onnxruntime-node');
+}
+
 async function onnxPredict(onnxBytes: Uint8Array, feeds: Feed[]): Promise<Float32Array[]> {
-  const ort = await import('onnxruntime-node');
+  const ort = await loadOrt();
   const proto = decodeModel(onnxBytes, 'the ONNX model');
   const initNames = new Set((proto.graph!.initializer ?? []).map((t) => t.name));
   const inputs = (proto.graph!.input ?? []).filter((i) => !initNames.has(i.name));

@@ -27,8 +27,14 @@ export function decodeModel(bytes: Uint8Array, fileName: string): onnx.ModelProt
   try {
     m = onnx.ModelProto.decode(bytes);
   } catch (e) {
+    // protobufjs' own words ("index out of range: 645 + 10 > 645", "invalid wire type 7 at offset 12") are
+    // said in ours: where the data stops making sense.
+    const msg = (e as Error).message;
+    const end = /index out of range: (\d+)/.exec(msg);
+    const wire = /invalid wire type (\d+) at offset (\d+)/.exec(msg);
+    const why = end ? `its data ends early (a field at byte ${end[1]} runs past the end of the file)` : wire ? `it has an unknown field type at byte ${wire[2]}` : 'its protobuf data cannot be decoded';
     throw new UserError(
-      `${fileName} is not a valid ONNX file: ${(e as Error).message}`,
+      `${fileName} is not a valid ONNX file: ${why}`,
       'the file is damaged, truncated or not an ONNX model; export it again from the tool that made it',
       'onnx-invalid',
     );

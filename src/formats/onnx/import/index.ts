@@ -32,6 +32,7 @@ import { normalizationImporters } from './normalization';
 import { poolingImporters } from './pooling';
 import { recurrentImporters } from './recurrent';
 import { reshapingImporters } from './reshaping';
+import { validateOnnx } from './validate';
 
 /** The operator importers, one family module each: an operator is importable exactly when it is here. */
 const OPS = new Map<string, OpImporter>(
@@ -49,5 +50,6 @@ const OPS = new Map<string, OpImporter>(
 
 export function importOnnx(bytes: Uint8Array, fileName: string): ModelFile {
   const model = decodeModel(bytes, fileName);
+  validateOnnx(model, fileName);
   return new Importer(model, fileName, OPS).run();
 }
