@@ -159,15 +159,28 @@ export class Importer {
     if (t.axes[0] !== 0) throw new Skip(`the batch axis is moved (${hint}), which Keras layers cannot express`);
     const real = t.axes.filter((a): a is number => a !== 'u');
     let layer = t.layer;
-    if (real.some((a, i) => a !== i) || real.length !== r) {
-      if (real.length !== r) throw new Skip(`a size-1 axis is dropped (${hint})`);
-      layer = this.addLayer('Permute', { dims: real.slice(1) }, [layer], `${hint}_permute`);
-    }
+    if (real.length !== r) return this.squeezed(t, real, hint);
+    if (real.some((a, i) => a !== i)) layer = this.addLayer('Permute', { dims: real.slice(1) }, [layer], `${hint}_permute`);
     if (t.axes.includes('u')) {
       const shape = this.onnxShape(t);
       layer = this.addLayer('Reshape', { target_shape: shape.slice(1).map((d) => d ?? -1) }, [layer], `${hint}_reshape`);
     }
     return layer;
+  }
+
+  /**
+   * A view that drops size-1 Keras axes (ONNX Squeeze of a real axis, e.g. tf2onnx's Conv1D written as
+   * Unsqueeze -> Conv -> Squeeze): the kept axes in their order, the dropped ones last, then a Reshape to the
+   * ONNX shape (a size-1 axis carries no data, so where it goes does not change the values).
+   */
+  private squeezed(t: KT, real: number[], hint: string): string {
+    const shape = this.shapes.get(t.layer)!;
+    const dropped = shape.map((_, i) => i).filter((i) => i > 0 && !real.includes(i));
+    if (dropped.some((i) => shape[i] !== 1)) throw new Skip(`an axis of size other than 1 is dropped (${hint})`);
+    const order = [...real.slice(1), ...dropped];
+    let layer = t.layer;
+    if (order.some((a, i) => a !== i + 1)) layer = this.addLayer('Permute', { dims: order }, [layer], `${hint}_permute`);
+    return this.addLayer('Reshape', { target_shape: this.onnxShape(t).slice(1).map((d) => d ?? -1) }, [layer], `${hint}_reshape`);
   }
 
   /** A Keras tensor K' with onnx = transpose(K', perm) (e.g. toFirstPerm for an NCHW operator input). */
