@@ -23,8 +23,14 @@ export async function loadJobData(job: TrainingJob, dataset: string, inputShape:
   const ctx = { baseDir: job.baseDir, cacheDir: job.cacheDir, inputShape, onProgress };
   const data = await loadDataset(dataset, ctx);
   const asTarget = t.target === 'input';
-  // Labels are checked as loaded, before any split or target swap (labels.ts).
-  const check = (s: DataSource | undefined) => (s && !asTarget ? checkLabels(s, job.model.graph, t.loss) : undefined);
+  // Labels are checked as loaded, before any split or target swap (labels.ts); data whose samples do not fit
+  // the model's input is left to the input check, which names the more basic problem.
+  const fits = (s: DataSource) => {
+    const want = inputShape;
+    const size = (d: readonly (number | null)[]) => d.reduce<number>((p, q) => p * (q ?? 1), 1);
+    return want.some((d) => d === null) || size(want) === size(s.xShape);
+  };
+  const check = (s: DataSource | undefined) => (s && !asTarget && fits(s) ? checkLabels(s, job.model.graph, t.loss) : undefined);
   await check(data.train);
   await check(data.validation);
   await check(data.test);
