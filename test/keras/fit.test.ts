@@ -51,13 +51,13 @@ function prepare(id: string, dir: string): { file: ModelFile; training: Training
   writeFileSync(join(dir, 'data.npz'), writeNpz({ x_train: x, y_train: y }));
   // The same arrays for the Keras script, under plain names.
   writeFileSync(join(dir, 'xy.npz'), writeNpz({ x, y }));
-  // char-rnn trains with RMSprop, whose first steps (update ~ lr * g / sqrt((1 - rho) g^2)) turn float32
-  // rounding differences in near-zero gradients (1e-7 between two correct implementations, here tfjs' cpu
-  // kernels and XLA) into full-size updates: the runs drift apart (1e-4 after one epoch at lr 1e-3, 1e-2 at
-  // lr 1e-2) while the same model with SGD + momentum agrees to 6e-6. RMSprop's rule is compared step by step
-  // in optimizers.test.ts; here the loop (batches, masks, metrics, validation) is, with a well-conditioned
-  // optimizer.
-  if (id === 'char-rnn') base.optimizer = { name: 'sgd', params: { learning_rate: 0.1, momentum: 0.9 } };
+  // char-rnn (Embedding + LSTM over 40 steps, random data) is ill-conditioned at its template's settings:
+  // float32 rounding differences between two correct implementations (tfjs' cpu kernels and XLA, ~1e-7) grow
+  // through the recurrence and the updates. Measured here: RMSprop at lr 1e-2 drifts 1.8e-2 in 2 epochs (its
+  // first steps, lr * g / sqrt((1 - rho) g^2), turn noise in near-zero gradients into full steps), SGD with
+  // momentum 0.9 at lr 0.1 drifts 4e-4, plain SGD at lr 1e-2 agrees to 2e-6. RMSprop's rule is compared step
+  // by step in optimizers.test.ts; here the loop (batches, masks, metrics, validation) is, well-conditioned.
+  if (id === 'char-rnn') base.optimizer = { name: 'sgd', params: { learning_rate: 0.01, momentum: 0 } };
   const training: TrainingConfig = { ...base, dataset: 'npz:data.npz', epochs: EPOCHS, batchSize: BATCH, validationSplit: SPLIT, shuffle: false, callbacks: [] };
   const model = randomModel(graph, 7);
   return { file: { ...model, ...withTraining({ userDefinedMetadata: built.userDefinedMetadata }, training) }, training };
