@@ -3,27 +3,12 @@
  * Keras' `Loss.call`, one value per sample (per timestep for sequence outputs), and `reduceLoss` is Keras'
  * `reduce_weighted_values` with the default reduction 'sum_over_batch_size' (sample weights, masks).
  */
+import { LOSSES } from '../../../core/training';
 import { UserError } from '../../../core/types';
 import type { Tensor, Tf } from '../tf';
 
-export const LOSS_IDS = [
-  'mean_squared_error',
-  'mean_absolute_error',
-  'mean_absolute_percentage_error',
-  'mean_squared_logarithmic_error',
-  'huber',
-  'log_cosh',
-  'binary_crossentropy',
-  'categorical_crossentropy',
-  'sparse_categorical_crossentropy',
-  'categorical_focal_crossentropy',
-  'kl_divergence',
-  'poisson',
-  'cosine_similarity',
-  'hinge',
-  'squared_hinge',
-  'categorical_hinge',
-] as const;
+/** The loss names, declared once in core (training/config.ts `LOSSES`). */
+export const LOSS_IDS = LOSSES;
 export type LossId = (typeof LOSS_IDS)[number];
 
 /** Keras' other names of a loss: its class (`MeanSquaredError`), snake-cased class, and the short aliases. */
