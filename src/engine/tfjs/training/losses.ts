@@ -3,7 +3,7 @@
  * Keras' `Loss.call`, one value per sample (per timestep for sequence outputs), and `reduceLoss` is Keras'
  * `reduce_weighted_values` with the default reduction 'sum_over_batch_size' (sample weights, masks).
  */
-import { LOSSES } from '../../../core/training';
+import { LOSSES, type LossOptions } from '../../../core/training';
 import { UserError } from '../../../core/types';
 import type { Tensor, Tf } from '../tf';
 
@@ -34,16 +34,8 @@ export function lossId(name: string): LossId {
   return id as LossId;
 }
 
-/** Keras loss arguments, by their Keras names. */
-export interface LossOptions {
-  from_logits?: boolean;
-  label_smoothing?: number;
-  /** Huber's delta (Keras default 1.0). */
-  delta?: number;
-  /** Focal crossentropy's alpha (0.25) and gamma (2.0). */
-  alpha?: number;
-  gamma?: number;
-}
+/** Keras loss arguments, by their Keras names (declared once in core). */
+export type { LossOptions } from '../../../core/training';
 
 /** Which arguments each loss takes (anything else is refused before training). */
 export const LOSS_ARGUMENTS: Partial<Record<LossId, readonly (keyof LossOptions)[]>> = {
