@@ -3,17 +3,8 @@
  * training data. Every mutation is a pure function of (bytes, random), so a seed and a run index replay it.
  */
 
-/** mulberry32: small, fast, good enough for fuzzing, and the same on every platform. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The product's seeded PRNG (mulberry32), so a seed and a run index replay a mutation anywhere. */
+export { rng } from '../../src/core/initializers';
 
 export type Random = () => number;
 const int = (r: Random, n: number) => Math.floor(r() * n);

@@ -5,6 +5,7 @@
  * fixed by a seeded generator: gradients span 1e-10 to about 3, with zero elements and all-zero steps.
  */
 import type { OptimizerName } from '../../src/core/training';
+import { rng } from '../../src/core/initializers';
 
 export type LrMode = 'constant' | 'schedule' | 'plateau';
 
@@ -99,18 +100,6 @@ export function optimizerCases(): OptimizerCase[] {
 }
 
 export const SHAPES = [[3, 4], [4], [2, 2]];
-
-/** A seeded generator (mulberry32), so Keras and we see the same numbers. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 const f32 = (xs: number[]) => Array.from(Float32Array.from(xs));
