@@ -37,11 +37,16 @@ class UserError(Exception):
         self.code = code
 
 
+INT_OPTIMIZER_ARGS = ("ema_overwrite_frequency", "gradient_accumulation_steps")
+
+
 def optimizer(cfg, schedule=None):
     name = cfg.get("name")
     if name not in OPTIMIZERS:
         raise UserError("Unknown optimizer %r." % name, "Use one of: %s." % ", ".join(OPTIMIZERS))
-    params = dict(cfg.get("params") or {})
+    # JSON has no int/float distinction; Keras' optimizers insist on floats (SGD(momentum=0) raises), except
+    # for their few integer arguments.
+    params = {k: (float(v) if type(v) is int and k not in INT_OPTIMIZER_ARGS else v) for k, v in (cfg.get("params") or {}).items()}
     if schedule is not None:
         params["learning_rate"] = schedule(params.get("learning_rate", 0.001))
     return OPTIMIZERS[name](**params)

@@ -24,11 +24,13 @@ def load_data(job):
             return keras.utils.to_categorical(y, d["numClasses"]).astype("float32")
         return y
 
-    return (
-        (arr("x_train"), targets(arr("y_train"))),
-        (arr("x_val"), targets(arr("y_val"))) if d.get("x_val") else None,
-        (arr("x_test"), targets(arr("y_test"))) if d.get("x_test") else None,
-    )
+    def split(name):
+        # (x, y, sample_weight): Keras' validation_data and evaluate take the weights as a third element.
+        if not d.get("x_" + name):
+            return None
+        return (arr("x_" + name), targets(arr("y_" + name)), arr("w_" + name))
+
+    return split("train"), split("val"), split("test")
 
 
 class Stream(keras.callbacks.Callback):
@@ -149,7 +151,8 @@ def train(job, control, emit, log, stop_now, save, rss):
         keras.utils.set_random_seed(int(job["seed"]))
     distribution(job, log)
     model = keras.saving.load_model(job["model"], compile=False, safe_mode=True)
-    (x, y), val, test = load_data(job)
+    (x, y, w), val, test = load_data(job)
+    val = val if val is None or val[2] is not None else val[:2]
     keras_callbacks, schedule, monitor = table.callbacks(job.get("callbacks"), val is not None, log)
     job["monitor"] = monitor
     model.compile(optimizer=table.optimizer(job["optimizer"], schedule), loss=table.loss(job["loss"], job.get("lossOptions")),
@@ -160,7 +163,7 @@ def train(job, control, emit, log, stop_now, save, rss):
     stream = Stream(job, control, emit, stop_now, save, rss, steps, samples)
     status, weights, message = "done", "final", None
     try:
-        model.fit(x, y, batch_size=bs, epochs=job["epochs"], validation_data=val, shuffle=job.get("shuffle", True),
+        model.fit(x, y, sample_weight=w, batch_size=bs, epochs=job["epochs"], validation_data=val, shuffle=job.get("shuffle", True),
                   initial_epoch=job.get("initialEpoch", 0), steps_per_epoch=job.get("stepsPerEpoch"), callbacks=[*keras_callbacks, stream], verbose=0)
     except stop_now:
         status = "stopped"
@@ -184,5 +187,5 @@ def train(job, control, emit, log, stop_now, save, rss):
     save(model, final)
     result = {"type": "done", "status": status, "epochs": stream.completed, "weights": weights, "message": message, "path": final}
     if status in ("done", "early-stopped") and test is not None:
-        result["test"] = {k: float(v) for k, v in model.evaluate(test[0], test[1], batch_size=bs, verbose=0, return_dict=True).items()}
+        result["test"] = {k: float(v) for k, v in model.evaluate(test[0], test[1], sample_weight=test[2], batch_size=bs, verbose=0, return_dict=True).items()}
     return result

@@ -1,7 +1,9 @@
 /**
  * Data specs: one string names a dataset everywhere (settings, CLI, saved training config).
- *   xor | linear[?features=N] | mnist | fashion-mnist | csv:PATH[?label=COL] | npz:PATH | npy:X.npy,Y.npy
+ *   xor | linear[?features=N] | mnist | fashion-mnist | csv:PATH[?label=COL&weight=COL] | npz:PATH
+ *   npy:X.npy,Y.npy[,W.npy]
  *   images:DIR[?seed=N] | text:PATH[?seq=40&step=1&vocab=file]
+ * Keras' `fit(..., sample_weight=w)` comes from the data (SAMPLE_WEIGHT below).
  * `splitDataSpec` / `joinDataSpec` are the form's lossless split; `parseDataSpec` is the checked reading the
  * engine's loaders (src/engine/datasets/spec.ts) take. No file system here.
  */
@@ -15,6 +17,16 @@ export const DATASET_PATH_KINDS: readonly DatasetKind[] = ['csv', 'npz', 'npy', 
 /** Kinds built in (generated or downloaded): no path. */
 export const DATASET_BUILTIN_KINDS: readonly DatasetKind[] = ['xor', 'linear', 'mnist', 'fashion-mnist'];
 
+/**
+ * Where a dataset carries Keras' sample_weight (one non-negative weight per sample): npz arrays beside the
+ * inputs and targets (`sample_weight` with x_train/y_train or x/y, then per split), a csv column named by an
+ * option, and the optional third file of an npy spec.
+ */
+export const SAMPLE_WEIGHT = {
+  npzKeys: { train: 'sample_weight', validation: 'sample_weight_val', test: 'sample_weight_test' },
+  csvOption: 'weight',
+} as const;
+
 /** A data spec split into the parts the form edits: `kind:path?options` (options as `k=v&k=v`, as written). */
 export interface DataSpecParts {
   kind: string;
@@ -22,7 +34,7 @@ export interface DataSpecParts {
   options: Record<string, string>;
 }
 
-/** A checked data spec: a known kind, its paths (csv/npz/images/text: one; npy: X and Y), decoded options. */
+/** A checked data spec: a known kind, its paths (csv/npz/images/text: one; npy: X, Y and maybe W), decoded options. */
 export interface DataSpec {
   kind: DatasetKind;
   paths: string[];
@@ -84,8 +96,8 @@ export function parseDataSpec(spec: string): DataSpec {
     const rest = parts.path;
     if (!rest) throw new UserError(`The data spec "${spec}" has no path.`, `Write it as ${kind}:PATH.`, 'bad-data-spec');
     const paths = kind === 'npy' ? rest.split(',').map((p) => p.trim()) : [rest];
-    if (kind === 'npy' && paths.length !== 2) {
-      throw new UserError(`The data spec "${spec}" needs two files.`, 'Write it as npy:X.npy,Y.npy.', 'bad-data-spec');
+    if (kind === 'npy' && paths.length !== 2 && paths.length !== 3) {
+      throw new UserError(`The data spec "${spec}" needs two files (or three with sample weights).`, 'Write it as npy:X.npy,Y.npy or npy:X.npy,Y.npy,W.npy.', 'bad-data-spec');
     }
     return { kind, paths, options };
   }

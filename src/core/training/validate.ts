@@ -5,7 +5,7 @@
 import { isJson, isObj } from '../guards';
 import { callbackParts, CALLBACKS, LR_SCHEDULES, monitorChoices } from './callbacks';
 import { LOSSES, METRICS, OPTIMIZER_BASE_PARAMS, OPTIMIZER_DEFAULTS, OPTIMIZER_INERT_PARAMS, type OptimizerName, type TrainingConfig } from './config';
-import { DATASET_KINDS, DATASET_PATH_KINDS, splitDataSpec, type DatasetKind } from './dataSpec';
+import { DATASET_KINDS, DATASET_PATH_KINDS, SAMPLE_WEIGHT, splitDataSpec, type DatasetKind } from './dataSpec';
 
 /** Problems by field key ('dataset.path', 'batchSize', 'optimizer.learning_rate', 'EarlyStopping.patience', ...). */
 export type ConfigErrors = Record<string, string>;
@@ -62,10 +62,11 @@ export function checkTrainingConfig(t: TrainingConfigLike): ConfigErrors {
     if (!DATASET_KINDS.includes(d.kind as DatasetKind)) e['dataset.kind'] = `unknown dataset "${d.kind}"`;
     else if (DATASET_PATH_KINDS.includes(d.kind as DatasetKind)) {
       if (d.path.trim() === '') e['dataset.path'] = d.kind === 'images' ? 'enter a folder' : 'enter a file';
-      else if (d.kind === 'npy' && d.path.split(',').length !== 2) e['dataset.path'] = 'enter two files: X.npy,Y.npy';
+      else if (d.kind === 'npy' && ![2, 3].includes(d.path.split(',').length)) e['dataset.path'] = 'enter two files: X.npy,Y.npy (a third: sample weights)';
       else if (/[?&]/.test(d.path)) e['dataset.path'] = 'a path here may not contain ? or &';
     }
     if (d.options.label !== undefined && d.options.label.trim() === '') e['dataset.label'] = 'enter a column name or index';
+    if (d.options[SAMPLE_WEIGHT.csvOption]?.trim() === '') e['dataset.options'] = `${SAMPLE_WEIGHT.csvOption}= needs a column name or index`;
   }
   if (t.target !== undefined && t.target !== 'labels' && t.target !== 'input') e.target = 'must be labels or input';
   checkOptimizer(t.optimizer, e);

@@ -15,6 +15,8 @@ export interface CsvOptions {
   header?: boolean;
   /** Standardise numeric features (default true). */
   normalize?: boolean;
+  /** Keras' sample_weight: a numeric column (name or index, as `label`) that is neither feature nor label. */
+  weight?: string | number;
 }
 
 export interface CsvColumnInfo {
@@ -119,6 +121,8 @@ export function parseCsv(text: string, name: string, opts: CsvOptions = {}): Csv
     );
   }
   const labelIndex = resolveLabel(opts.label, header, hasHeader, name);
+  const weightIndex = opts.weight === undefined ? undefined : resolveLabel(opts.weight, header, hasHeader, name, 'weight');
+  if (weightIndex === labelIndex) throw new UserError(`${name}: column "${header[labelIndex]}" cannot be both the label and the sample weight.`, 'Name the label column with ?label=COL and the weight column with ?weight=COL (the label defaults to the last column).', 'bad-sample-weight');
   const columns = header.map((h, j) => {
     const values = data.map((r) => r[j].trim());
     const numeric = values.every((v) => isNumber(v));
@@ -129,7 +133,7 @@ export function parseCsv(text: string, name: string, opts: CsvOptions = {}): Csv
   const features: CsvColumnInfo[] = [];
   const encoders: ((row: number, out: Float32Array, at: number) => number)[] = [];
   columns.forEach((c, j) => {
-    if (j === labelIndex) return;
+    if (j === labelIndex || j === weightIndex) return;
     if (c.numeric) {
       const nums = c.values.map(Number);
       const mean = nums.reduce((a, b) => a + b, 0) / nums.length;
@@ -162,19 +166,33 @@ export function parseCsv(text: string, name: string, opts: CsvOptions = {}): Csv
   // loss is a classification loss).
   const lc = columns[labelIndex];
   checkLabelColumn(lc, name, hasHeader);
+  const weights = weightIndex === undefined ? undefined : weightColumn(columns[weightIndex], name, hasHeader);
   let label: CsvColumnInfo;
   let source: DataSource;
   if (lc.numeric) {
     label = { name: lc.name, kind: 'numeric' };
-    source = arraySource(name, x, [featureWidth], Float32Array.from(lc.values.map(Number)), { kind: 'values', shape: [1] });
+    source = arraySource(name, x, [featureWidth], Float32Array.from(lc.values.map(Number)), { kind: 'values', shape: [1] }, weights);
   } else {
     const categories = [...new Set(lc.values)].sort();
     const index = new Map(categories.map((v, k) => [v, k]));
     label = { name: lc.name, kind: 'categorical', categories };
     const y = Int32Array.from(lc.values, (v) => index.get(v) as number);
-    source = arraySource(name, x, [featureWidth], y, { kind: 'class', numClasses: categories.length, classNames: categories });
+    source = arraySource(name, x, [featureWidth], y, { kind: 'class', numClasses: categories.length, classNames: categories }, weights);
   }
   return { source, features, label, header };
+}
+
+/** The sample-weight column as numbers (source.ts checks they are finite and non-negative). */
+function weightColumn(c: { name: string; values: string[] }, name: string, hasHeader: boolean): Float32Array {
+  const bad = c.values.findIndex((v) => !isNumber(v));
+  if (bad >= 0) {
+    throw new UserError(
+      `${name}: row ${bad + (hasHeader ? 2 : 1)} has the sample weight ${JSON.stringify(c.values[bad].slice(0, 40))} in column "${c.name}", which is not a number.`,
+      'Every row needs a finite, non-negative weight (0 leaves the row out of the loss).',
+      'bad-sample-weight',
+    );
+  }
+  return Float32Array.from(c.values, Number);
 }
 
 /** Labels no model can learn from: empty cells, a few words among numbers, a single class. */
@@ -200,7 +218,7 @@ function checkLabelColumn(lc: { name: string; values: string[]; numeric: boolean
   }
 }
 
-function resolveLabel(label: string | number | undefined, header: string[], hasHeader: boolean, name: string): number {
+function resolveLabel(label: string | number | undefined, header: string[], hasHeader: boolean, name: string, what = 'label'): number {
   if (label === undefined) return header.length - 1;
   const asIndex = typeof label === 'number' ? label : /^-?\d+$/.test(label) && !header.includes(label) ? Number(label) : undefined;
   if (asIndex !== undefined) {
@@ -215,8 +233,8 @@ function resolveLabel(label: string | number | undefined, header: string[], hasH
   const i = exact >= 0 ? exact : header.findIndex((h) => h.toLowerCase() === wanted.toLowerCase());
   if (i < 0) {
     throw new UserError(
-      `${name} has no label column "${label}".`,
-      hasHeader ? `Its columns are: ${header.join(', ')}.` : 'The file has no header row; give the label column by index, e.g. ?label=4.',
+      `${name} has no ${what} column "${label}".`,
+      hasHeader ? `Its columns are: ${header.join(', ')}.` : `The file has no header row; give the ${what} column by index, e.g. ?${what}=4.`,
       'csv-label-missing',
     );
   }

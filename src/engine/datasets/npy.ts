@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import { zipSync } from 'fflate';
 import { unzipChecked } from '../../formats/zip';
 import { UserError } from '../../core/types';
-import { elementCount, type DataBatch, type DataSource, type Labels } from './source';
+import { checkSampleWeights, elementCount, type DataBatch, type DataSource, type Labels } from './source';
 
 export type NpyDType = '<f4' | '<f8' | '<i4' | '<i8' | '|u1' | '|b1' | '|i1' | '<i2' | '<u2' | '<u4' | '<u8';
 export type NpyData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Int16Array | Uint16Array | Uint32Array | BigUint64Array;
@@ -250,11 +250,21 @@ export function inputData(a: NpyArray): Float32Array | Int32Array {
   return a.dtype === '<i4' || a.dtype === '<i8' ? toInt32(a.data) : toFloat32(a.data);
 }
 
+/** An array of Keras sample weights: shape [N] (or [N, 1]), one checked weight per sample. */
+export function sampleWeightsOf(a: NpyArray, size: number, description: string): Float32Array {
+  if (a.shape.length < 1 || a.shape.length > 2 || (a.shape.length === 2 && a.shape[1] !== 1)) {
+    throw new UserError(`${description}: sample weights of shape [${a.shape.join(', ')}]; they need one number per sample, shape [${size}].`, 'Save them as a 1-D array (np.asarray(w, "float32").reshape(-1)).', 'bad-sample-weight');
+  }
+  return checkSampleWeights(toFloat32(a.data), size, description);
+}
+
 /**
  * A dataset from two `.npy` files (X and Y), read on demand: only the header is read up front and each batch
- * reads its rows with positional reads, so files larger than memory train fine.
+ * reads its rows with positional reads, so files larger than memory train fine. An optional third file holds
+ * the sample weights (small: one number per sample, read whole).
  */
-export async function npyFilePairSource(xPath: string, yPath: string): Promise<DataSource> {
+export async function npyFilePairSource(xPath: string, yPath: string, wPath?: string): Promise<DataSource> {
+  const w = wPath === undefined ? undefined : readNpyFile(wPath);
   const [x, y] = await Promise.all([openNpy(xPath), openNpy(yPath)]);
   if (x.header.shape[0] !== y.header.shape[0]) {
     await Promise.all([x.close(), y.close()]);
@@ -272,8 +282,15 @@ export async function npyFilePairSource(xPath: string, yPath: string): Promise<D
   }
   const intX = x.header.dtype === '<i4' || x.header.dtype === '<i8';
   const finalLabels = labels;
+  let weights: Float32Array | undefined;
+  try {
+    weights = w && sampleWeightsOf(w, x.header.shape[0], basename(wPath as string));
+  } catch (e) {
+    await Promise.all([x.close(), y.close()]);
+    throw e;
+  }
   return {
-    description: `${basename(xPath)}, ${basename(yPath)}`,
+    description: [xPath, yPath, ...(wPath ? [wPath] : [])].map((p) => basename(p)).join(', '),
     xShape: x.header.shape.slice(1),
     xDType: intX ? 'int32' : 'float32',
     labels: finalLabels,
@@ -284,6 +301,7 @@ export async function npyFilePairSource(xPath: string, yPath: string): Promise<D
         x: intX ? toInt32(xr) : toFloat32(xr),
         y: finalLabels.kind === 'class' ? toInt32(yr) : toFloat32(yr),
         size: indices.length,
+        ...(weights ? { w: Float32Array.from(indices, (i) => weights[i]) } : {}),
       };
     },
     async close() {

@@ -71,9 +71,7 @@ export function arraySource(
       'dataset-mismatch',
     );
   }
-  if (sampleWeight && sampleWeight.length !== size) {
-    throw new UserError(`${description}: ${size} samples but ${sampleWeight.length} sample weights.`, 'Give one weight per sample.', 'dataset-mismatch');
-  }
+  if (sampleWeight) checkSampleWeights(sampleWeight, size, description);
   const xDType = x instanceof Int32Array ? 'int32' : 'float32';
   return {
     description,
@@ -89,6 +87,28 @@ export function arraySource(
       return y;
     },
   };
+}
+
+/**
+ * Keras' sample_weight as a dataset gives it: one finite, non-negative number per sample (Keras multiplies each
+ * sample's loss by it; a negative weight would reward errors and NaN poisons the whole batch).
+ */
+export function checkSampleWeights(w: ArrayLike<number>, size: number, description: string): Float32Array {
+  if (w.length !== size) {
+    throw new UserError(`${description}: ${size} samples but ${w.length} sample weights.`, 'Give one weight per sample, in the order of the samples.', 'bad-sample-weight');
+  }
+  // Checked as float32, the precision training uses (1e39 is Infinity there).
+  const f = w instanceof Float32Array ? w : Float32Array.from(w);
+  for (let i = 0; i < f.length; i++) {
+    if (!Number.isFinite(f[i]) || f[i] < 0) {
+      throw new UserError(
+        `${description}: sample weight ${i} is ${f[i]}; sample weights must be finite and non-negative.`,
+        'Fix that weight (0 leaves a sample out of the loss), or remove the sample weights.',
+        'bad-sample-weight',
+      );
+    }
+  }
+  return f;
 }
 
 /** Copy rows `indices` of packed arrays into new packed arrays. */
@@ -150,7 +170,7 @@ export function inputAsTarget(source: DataSource): DataSource {
     labels: { kind: 'values', shape: source.xShape },
     async read(idx) {
       const b = await source.read(idx);
-      return { x: b.x, y: b.x instanceof Float32Array ? b.x : Float32Array.from(b.x), size: b.size };
+      return { x: b.x, y: b.x instanceof Float32Array ? b.x : Float32Array.from(b.x), size: b.size, ...(b.w ? { w: b.w } : {}) };
     },
   };
 }

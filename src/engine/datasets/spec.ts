@@ -4,14 +4,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, isAbsolute, resolve } from 'node:path';
-import { parseDataSpec, type DataSpec } from '../../core/training';
+import { parseDataSpec, SAMPLE_WEIGHT, type DataSpec } from '../../core/training';
 import { UserError } from '../../core/types';
 import { linearDataset, xorDataset } from './builtin';
 import { loadCsv } from './csv';
 import type { DownloadProgress } from './download';
 import { loadImageFolder } from './images';
 import { loadFashionMnist, loadMnist } from './mnist';
-import { inputData, labelsFor, npyFilePairSource, readNpz, toFloat32, toInt32, type NpyArray } from './npy';
+import { inputData, labelsFor, npyFilePairSource, readNpz, sampleWeightsOf, toFloat32, toInt32, type NpyArray } from './npy';
 import { arraySource, type DataSource, type DataSplits } from './source';
 import { loadText } from './text';
 
@@ -61,7 +61,7 @@ export async function loadDataset(specText: string, ctx: LoadContext = {}): Prom
     case 'csv': {
       const path = existing(spec.paths[0], ctx, 'CSV file');
       const label = o.label;
-      const csv = loadCsv(path, { label: label === undefined ? undefined : label, header: o.header ? o.header !== 'false' : undefined });
+      const csv = loadCsv(path, { label: label === undefined ? undefined : label, header: o.header ? o.header !== 'false' : undefined, weight: o[SAMPLE_WEIGHT.csvOption] });
       return { train: csv.source, spec, info: { features: csv.features, label: csv.label } };
     }
     case 'npz': {
@@ -69,8 +69,8 @@ export async function loadDataset(specText: string, ctx: LoadContext = {}): Prom
       return { ...npzSplits(readNpz(readFileSync(path), basename(path)), basename(path)), spec, info: {} };
     }
     case 'npy': {
-      const [x, y] = spec.paths.map((p, i) => existing(p, ctx, i === 0 ? 'X file' : 'Y file'));
-      return { train: await npyFilePairSource(x, y), spec, info: {} };
+      const [x, y, w] = spec.paths.map((p, i) => existing(p, ctx, ['X file', 'Y file', 'Sample-weight file'][i]));
+      return { train: await npyFilePairSource(x, y, w), spec, info: {} };
     }
     case 'images': {
       const dir = existing(spec.paths[0], ctx, 'Image folder');
@@ -94,25 +94,44 @@ export async function loadDataset(specText: string, ctx: LoadContext = {}): Prom
   }
 }
 
-/** An npz's arrays as splits: Keras' x_train/y_train/x_test/y_test, or x/y, or its first two arrays. */
+/**
+ * An npz's arrays as splits: Keras' x_train/y_train/x_test/y_test (x_val/y_val), or x/y, or its first two arrays;
+ * sample weights under SAMPLE_WEIGHT.npzKeys (`sample_weight` for the training arrays).
+ */
 function npzSplits(arrays: Map<string, NpyArray>, name: string): DataSplits {
-  const make = (xa: NpyArray, ya: NpyArray, part: string): DataSource => {
+  const keys = SAMPLE_WEIGHT.npzKeys;
+  const used = new Set<string>();
+  const make = (xa: NpyArray, ya: NpyArray, part: string, wKey: string): DataSource => {
     const labels = labelsFor(ya);
-    return arraySource(`${name} (${part})`, inputData(xa), xa.shape.slice(1), labels.kind === 'class' ? toInt32(ya.data) : toFloat32(ya.data), labels);
+    const description = `${name} (${part})`;
+    const w = arrays.get(wKey);
+    used.add(wKey);
+    const weights = w && sampleWeightsOf(w, xa.shape[0] ?? 0, `${name}:${wKey}`);
+    return arraySource(description, inputData(xa), xa.shape.slice(1), labels.kind === 'class' ? toInt32(ya.data) : toFloat32(ya.data), labels, weights);
   };
+  const splits = npzLayout(arrays, name, make);
+  const orphan = Object.values(keys).find((k) => arrays.has(k) && !used.has(k));
+  if (orphan) {
+    throw new UserError(`${name} has ${orphan} but not the inputs and targets it weighs.`, `${keys.train} goes with x_train/y_train (or x/y), ${keys.validation} with x_val/y_val, ${keys.test} with x_test/y_test.`, 'bad-sample-weight');
+  }
+  return splits;
+}
+
+function npzLayout(arrays: Map<string, NpyArray>, name: string, make: (x: NpyArray, y: NpyArray, part: string, wKey: string) => DataSource): DataSplits {
+  const keys = SAMPLE_WEIGHT.npzKeys;
   const g = (k: string) => arrays.get(k);
   if (g('x_train') && g('y_train')) {
-    const splits: DataSplits = { train: make(g('x_train') as NpyArray, g('y_train') as NpyArray, 'train') };
-    if (g('x_val') && g('y_val')) splits.validation = make(g('x_val') as NpyArray, g('y_val') as NpyArray, 'validation');
-    if (g('x_test') && g('y_test')) splits.test = make(g('x_test') as NpyArray, g('y_test') as NpyArray, 'test');
+    const splits: DataSplits = { train: make(g('x_train') as NpyArray, g('y_train') as NpyArray, 'train', keys.train) };
+    if (g('x_val') && g('y_val')) splits.validation = make(g('x_val') as NpyArray, g('y_val') as NpyArray, 'validation', keys.validation);
+    if (g('x_test') && g('y_test')) splits.test = make(g('x_test') as NpyArray, g('y_test') as NpyArray, 'test', keys.test);
     return splits;
   }
-  if (g('x') && g('y')) return { train: make(g('x') as NpyArray, g('y') as NpyArray, 'all') };
-  const keys = [...arrays.keys()];
-  if (keys.length >= 2) return { train: make(arrays.get(keys[0]) as NpyArray, arrays.get(keys[1]) as NpyArray, 'all') };
+  if (g('x') && g('y')) return { train: make(g('x') as NpyArray, g('y') as NpyArray, 'all', keys.train) };
+  const data = [...arrays.keys()].filter((k) => !(Object.values(keys) as string[]).includes(k));
+  if (data.length >= 2) return { train: make(arrays.get(data[0]) as NpyArray, arrays.get(data[1]) as NpyArray, 'all', keys.train) };
   throw new UserError(
     `${name} does not hold inputs and targets.`,
-    `Save it with np.savez(path, x_train=..., y_train=..., x_test=..., y_test=...) or x=..., y=...; it has: ${keys.join(', ') || 'no arrays'}.`,
+    `Save it with np.savez(path, x_train=..., y_train=..., x_test=..., y_test=...) or x=..., y=... (optionally sample_weight=...); it has: ${[...arrays.keys()].join(', ') || 'no arrays'}.`,
     'npz-layout',
   );
 }

@@ -26,7 +26,7 @@ export function modelInputShape(model: ModelFile): (number | null)[] {
 }
 
 /** A source's samples as .npy files: x reshaped to the model's input when its dims are fixed (as the tfjs engine does). */
-async function writeSplit(dir: string, split: string, src: DataSource, input: (number | null)[]): Promise<{ x: string; y: string }> {
+async function writeSplit(dir: string, split: string, src: DataSource, input: (number | null)[]): Promise<{ x: string; y: string; w?: string }> {
   const all = await src.read([...Array(src.size).keys()]);
   const fixed = input.every((d): d is number => d !== null) && elementCount(input as number[]) === elementCount(src.xShape);
   const xShape = fixed ? (input as number[]) : src.xShape;
@@ -38,7 +38,11 @@ async function writeSplit(dir: string, split: string, src: DataSource, input: (n
   const y = `y_${split}.npy`;
   writeFileSync(join(dir, x), writeNpy({ dtype: all.x instanceof Int32Array ? '<i4' : '<f4', shape: [all.size, ...xShape], data: all.x }));
   writeFileSync(join(dir, y), writeNpy({ dtype: all.y instanceof Int32Array ? '<i4' : '<f4', shape: [all.size, ...yShape], data: all.y }));
-  return { x, y };
+  if (!all.w) return { x, y };
+  // The dataset's sample weights, for Keras' fit(sample_weight=...) / validation_data=(x, y, w).
+  const w = `w_${split}.npy`;
+  writeFileSync(join(dir, w), writeNpy({ dtype: '<f4', shape: [all.size], data: all.w }));
+  return { x, y, w };
 }
 
 export interface JobFiles {
@@ -78,10 +82,13 @@ async function writeInto(dir: string, job: TrainingJob, data: JobData, extra: { 
       numClasses: labels.kind === 'class' ? labels.numClasses : undefined,
       x_train: train.x,
       y_train: train.y,
+      w_train: train.w,
       x_val: val?.x,
       y_val: val?.y,
+      w_val: val?.w,
       x_test: test?.x,
       y_test: test?.y,
+      w_test: test?.w,
     },
     optimizer: t.optimizer,
     loss: t.loss,

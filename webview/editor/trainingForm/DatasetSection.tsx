@@ -10,8 +10,8 @@ const DATASET_HELP: Record<string, string> = {
   mnist: '70,000 handwritten digits, 28×28 (downloaded once, cached)',
   'fashion-mnist': '70,000 clothing images, 28×28 (downloaded once, cached)',
   csv: 'A CSV file with a header row; the label column is the target',
-  npz: 'A NumPy archive with x_train/y_train (and x_test/y_test)',
-  npy: 'Two NumPy files: X.npy,Y.npy',
+  npz: 'A NumPy archive with x_train/y_train (and x_test/y_test; sample weights: sample_weight)',
+  npy: 'Two NumPy files: X.npy,Y.npy (a third: sample weights)',
   images: 'A folder with one sub-folder of images per class',
   text: 'A text file for character models',
 };
@@ -21,7 +21,7 @@ function optionsHelp(kind: string): string {
     case 'linear':
       return 'e.g. features=3&samples=1000';
     case 'csv':
-      return 'e.g. header=false';
+      return 'e.g. header=false&weight=COLUMN (sample weights)';
     case 'text':
       return 'e.g. seq=40&step=1&vocab=file';
     default:
@@ -47,7 +47,7 @@ export function DatasetSection({ draft, err, set, first, onBrowse }: SectionProp
       />
       {pathKind && (
         <div className="ms-field">
-          <span className="ms-field-label">{draft.dataset.kind === 'images' ? 'folder' : draft.dataset.kind === 'npy' ? 'files (X.npy,Y.npy)' : 'file'}</span>
+          <span className="ms-field-label">{draft.dataset.kind === 'images' ? 'folder' : draft.dataset.kind === 'npy' ? 'files (X.npy,Y.npy[,W.npy])' : 'file'}</span>
           <div className="ms-row">
             <TextInput
               k="dataset.path"
