@@ -171,40 +171,6 @@ describe('ONNX export with NCHW inputs', () => {
   });
 });
 
-describe('ONNX import of converter patterns', () => {
-  test("tf2onnx's Conv1D (Unsqueeze -> Transpose -> Conv -> Transpose -> Squeeze) imports and predicts as ONNX Runtime", async () => {
-    const [F, C, K, T] = [4, 3, 3, 8];
-    const f32 = (name: string, dims: number[], data: Float32Array) => ({ name, dims, dataType: 1, rawData: new Uint8Array(data.buffer) });
-    const ints = (name: string, v: number[]) => ({ name, type: 7, ints: v });
-    const bytes = onnx.ModelProto.encode({
-      irVersion: 8,
-      opsetImport: [{ domain: '', version: 13 }],
-      producerName: 'tf2onnx',
-      graph: {
-        name: 'g',
-        input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'n' }, { dimValue: T }, { dimValue: C }] } } } }],
-        output: [{ name: 'y', type: { tensorType: { elemType: 1 } } }],
-        initializer: [
-          f32('W', [F, C, 1, K], Float32Array.from({ length: F * C * K }, (_, i) => Math.sin(i))),
-          f32('B', [F], Float32Array.from({ length: F }, (_, i) => i * 0.1)),
-          { name: 'ax1', dims: [1], dataType: 7, rawData: new Uint8Array(BigInt64Array.of(1n).buffer) },
-        ],
-        node: [
-          { opType: 'Unsqueeze', input: ['x', 'ax1'], output: ['u'], name: 'expand' },
-          { opType: 'Transpose', input: ['u'], output: ['t1'], name: 'to_nchw', attribute: [ints('perm', [0, 3, 1, 2])] },
-          { opType: 'Conv', input: ['t1', 'W', 'B'], output: ['c'], name: 'conv', attribute: [ints('kernel_shape', [1, K]), ints('strides', [1, 1])] },
-          { opType: 'Transpose', input: ['c'], output: ['t2'], name: 'to_nhwc', attribute: [ints('perm', [0, 2, 3, 1])] },
-          { opType: 'Squeeze', input: ['t2', 'ax1'], output: ['y'], name: 'squeeze' },
-        ],
-      },
-    }).finish();
-    const model = importOnnx(bytes, 'conv1d.onnx');
-    assert.deepEqual(analyze(model.graph).layers.get(model.graph.outputs[0]!)?.outputShape, [null, T - K + 1, F]);
-    const r = await verifyOnnxExport(model, bytes);
-    assert.ok(r.ok, r.text);
-  });
-});
-
 describe('ONNX errors', () => {
   test('an .onnx that is not protobuf, and a truncated one, are clear errors', async () => {
     const dir = tempDir();

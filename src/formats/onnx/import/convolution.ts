@@ -27,12 +27,16 @@ export function padding(a: Attrs, sizes: Shape, kernel: number[], strides: numbe
 function conv(imp: Importer, n: onnx.INodeProto, a: Attrs): void {
   const ins = n.input!;
   const hint = n.name || n.output![0]!;
-  const w = imp.constOf(ins[1]);
-  if (!w) throw new Skip(`Conv ${hint}: the weight must be a constant`);
+  const w2 = imp.constOf(ins[1]);
+  if (!w2) throw new Skip(`Conv ${hint}: the weight must be a constant`);
+  // tf2onnx's Conv1D folded by patterns.ts: channels-last tensors, a 2-D weight with a size-1 spatial axis.
+  const channelsLast = a.int('ms_channels_last', 0) === 1;
+  const w = channelsLast ? { ...w2, dims: w2.dims.filter((_, i) => i !== 2 + a.int('ms_unit_axis', 0)) } : w2;
   const nsp = w.dims.length - 2;
   if (nsp < 1 || nsp > 2) throw new Skip(`Conv ${hint}: ${nsp}-D convolution`);
+  const layout = channelsLast ? [0, 1, 2] : toFirstPerm(nsp + 2);
   const t = imp.kt(ins[0]!, n);
-  let x = imp.viewAs(t, toFirstPerm(nsp + 2), hint);
+  let x = imp.viewAs(t, layout, hint);
   const kernel = a.ints('kernel_shape') ?? w.dims.slice(2);
   const strides = a.ints('strides') ?? new Array<number>(nsp).fill(1);
   const dilations = a.ints('dilations') ?? new Array<number>(nsp).fill(1);
@@ -72,7 +76,7 @@ function conv(imp: Importer, n: onnx.INodeProto, a: Attrs): void {
     imp.layer(layer).config.use_bias = true;
     imp.addWeight(layer, 'bias', [b.data.length], b.data);
   }
-  imp.alias(n.output![0], { layer, axes: toFirstPerm(nsp + 2) });
+  imp.alias(n.output![0], { layer, axes: layout });
 }
 
 /**

@@ -5,6 +5,8 @@
  *   (x * sigmoid(x)), mish (x * tanh(softplus(x))) -> `MsActivation`;
  * - Keras Dot of two (batch, features) tensors: ReduceSum(Mul(p, q), axis 1) -> `MsDot`;
  * - LayerNormalization decomposed for opsets before 17 (ours and torch's Pow form) -> `LayerNormalization`;
+ * - tf2onnx's Conv1D: Unsqueeze -> Transpose -> Conv (kernel 1 along the inserted axis) -> Transpose ->
+ *   Squeeze -> one `Conv` on the (batch, steps, channels) tensor, marked `ms_channels_last`;
  * - recurrent operators whose outputs are reshaped into Keras' layout: bidirectional ones with their merge
  *   (concat as Transpose + Reshape, sum/mul/ave as two Gathers and an Add/Mul), and reverse ones whose
  *   whole sequence is used (the Slice that flips time back to Keras' go_backwards order). The recurrent node
@@ -289,6 +291,54 @@ function recurrentView(g: NodeGraph, n: onnx.INodeProto): boolean {
   return true;
 }
 
+/** The axes an Unsqueeze or Squeeze names (an input from opset 13, an attribute before), made non-negative. */
+function axesArg(g: NodeGraph, n: onnx.INodeProto, opset: number, rank: number): number[] | undefined {
+  const axes = opset >= 13 ? g.constInts(n.input?.[1]) : new Attrs(n).ints('axes');
+  return axes?.map((a) => (a < 0 ? a + rank : a));
+}
+
+/**
+ * tf2onnx writes Keras' Conv1D as a 2-D Conv: Unsqueeze (batch, steps, channels) to 4-D, Transpose to NCHW,
+ * Conv with a kernel of 1 on the inserted axis, Transpose back, Squeeze. Labels follow the axes: b(atch),
+ * s(teps), c(hannels), h (the inserted axis), f(ilters). The fold is one Conv reading and writing channels-last
+ * tensors, its attributes 1-D, with `ms_unit_axis` naming the weight's size-1 spatial axis.
+ */
+function conv1dAs2d(g: NodeGraph, unsq: onnx.INodeProto, opset: number): boolean {
+  const axes = axesArg(g, unsq, opset, 4);
+  const u = unsq.output?.[0];
+  if (axes?.length !== 1 || !u || !(axes[0]! >= 0 && axes[0]! <= 3)) return false;
+  const inLabels = ['b', 's', 'c'];
+  inLabels.splice(axes[0]!, 0, 'h');
+  const into = throughTransposes(g, u, inLabels);
+  const conv = g.soleUser(into.t);
+  const spatial = into.labels.slice(2);
+  if (!conv || conv.opType !== 'Conv' || conv.input?.[0] !== into.t || into.labels.join('').length !== 4 || into.labels[0] !== 'b' || into.labels[1] !== 'c' || !spatial.includes('h')) return false;
+  const unit = spatial.indexOf('h');
+  const w = g.consts(conv.input?.[1] ?? '');
+  const a = new Attrs(conv);
+  const at = (v: number[] | undefined, d: number) => v?.[unit] ?? d;
+  const pads = a.ints('pads');
+  if (w?.dims.length !== 4 || w.dims[2 + unit] !== 1 || at(a.ints('strides'), 1) !== 1 || at(a.ints('dilations'), 1) !== 1 || at(pads, 0) !== 0 || (pads?.[unit + 2] ?? 0) !== 0) return false;
+  const cOut = conv.output?.[0];
+  if (!cOut) return false;
+  const out = throughTransposes(g, cOut, ['b', 'f', ...spatial]);
+  const sq = g.soleUser(out.t);
+  const sqAxes = sq?.opType === 'Squeeze' ? axesArg(g, sq, opset, 4) : undefined;
+  if (!sq || sq.input?.[0] !== out.t || sqAxes?.length !== 1 || out.labels[sqAxes[0]!] !== 'h') return false;
+  if (out.labels.join('').length !== 4 || out.labels.filter((l) => l !== 'h').join() !== 'b,s,f') return false;
+  const one = (v: number[] | undefined) => v && v.filter((_, i) => i !== unit);
+  const oneD = { kernel_shape: one(a.ints('kernel_shape')), strides: one(a.ints('strides')), dilations: one(a.ints('dilations')), pads: pads && [pads[1 - unit]!, pads[3 - unit]!] };
+  const kept = (conv.attribute ?? []).filter((x) => !(x.name! in oneD));
+  const attrs = Object.entries(oneD).flatMap(([k, v]) => (v ? [attr(k, v)] : []));
+  g.fold([unsq, ...into.chain, conv, ...out.chain], sq, {
+    opType: 'Conv',
+    input: [unsq.input![0]!, ...conv.input!.slice(1)],
+    output: sq.output,
+    attribute: [...kept, ...attrs, attr('ms_channels_last', 1), attr('ms_unit_axis', unit)],
+  });
+  return true;
+}
+
 /** Rewrites the patterns above in `nodes` (topologically sorted); returns the new, still sorted, list. */
 export function foldPatterns(nodes: onnx.INodeProto[], consts: (name: string) => ConstValue | undefined, outputs: string[], opset: number): onnx.INodeProto[] {
   const g = new NodeGraph(nodes, consts, outputs);
@@ -297,6 +347,9 @@ export function foldPatterns(nodes: onnx.INodeProto[], consts: (name: string) =>
     switch (n.opType) {
       case 'Conv':
         separable(g, n);
+        break;
+      case 'Unsqueeze':
+        conv1dAs2d(g, n, opset);
         break;
       case 'Erf':
         gelu(g, n);
