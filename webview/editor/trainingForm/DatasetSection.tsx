@@ -1,6 +1,6 @@
 /** The form's Data group: the dataset (kind, path, label column, options) and what the model is trained to output. */
 import type { RefObject } from 'react';
-import { DATASET_KINDS, DATASET_PATH_KINDS, type DatasetKind } from '../../../src/core/training';
+import { DATASET_KINDS, DATASET_PATH_KINDS, SAMPLE_WEIGHT, type DatasetKind } from '../../../src/core/training';
 import { FieldNote, Select, Text, TextInput } from './controls';
 import type { SectionProps } from './useTrainingDraft';
 
@@ -10,7 +10,7 @@ const DATASET_HELP: Record<string, string> = {
   mnist: '70,000 handwritten digits, 28×28 (downloaded once, cached)',
   'fashion-mnist': '70,000 clothing images, 28×28 (downloaded once, cached)',
   csv: 'A CSV file with a header row; the label column is the target',
-  npz: 'A NumPy archive with x_train/y_train (and x_test/y_test; sample weights: sample_weight)',
+  npz: `A NumPy archive with x_train/y_train (and x_test/y_test; sample weights: ${SAMPLE_WEIGHT.npzKeys.train})`,
   npy: 'Two NumPy files: X.npy,Y.npy (a third: sample weights)',
   images: 'A folder with one sub-folder of images per class',
   text: 'A text file for character models',
@@ -21,7 +21,7 @@ function optionsHelp(kind: string): string {
     case 'linear':
       return 'e.g. features=3&samples=1000';
     case 'csv':
-      return 'e.g. header=false&weight=COLUMN (sample weights)';
+      return `e.g. header=false&${SAMPLE_WEIGHT.csvOption}=COLUMN (sample weights)`;
     case 'text':
       return 'e.g. seq=40&step=1&vocab=file';
     default:
