@@ -6,7 +6,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../../src/core/analysis';
-import type { ModelFile } from '../../../src/core/types';
+import { isUserError, type ModelFile } from '../../../src/core/types';
 import { verifyOnnxExport } from '../../../src/engine/tfjs/verify';
 import { importOnnx } from '../../../src/formats/onnx/import';
 import { onnx } from '../../../src/formats/onnx/proto';
@@ -99,5 +99,23 @@ describe("ONNX import of tf2onnx's Conv1D", () => {
     assert.deepEqual(analyze(model.graph).layers.get(model.graph.outputs[0]!)?.outputShape, [null, 1, T - K + 1, F]);
     const r = await verifyOnnxExport(model, bytes);
     assert.ok(r.ok, r.text);
+  });
+
+  test('damaged versions (axes out of range, a short perm, no axes, a 3-D weight) import or fail cleanly, never crash', () => {
+    const damaged: [string, (g: onnx.IGraphProto) => void][] = [
+      ['Unsqueeze axis 7', (g) => (g.initializer![2]!.rawData = new Uint8Array(BigInt64Array.of(7n).buffer))],
+      ['3-element perm', (g) => (g.node![1]!.attribute![0]!.ints = [0, 2, 1])],
+      ['Squeeze without axes', (g) => (g.node![4]!.input = ['t2'])],
+      ['3-D weight', (g) => (g.initializer![0]!.dims = [F, C, K])],
+    ];
+    for (const [label, damage] of damaged) {
+      const m = onnx.ModelProto.decode(tf2onnxConv1d({ axis: 1 }));
+      damage(m.graph!);
+      try {
+        importOnnx(onnx.ModelProto.encode(m).finish(), 'damaged.onnx');
+      } catch (e) {
+        assert.ok(isUserError(e), `${label}: ${String(e)}`);
+      }
+    }
   });
 });
