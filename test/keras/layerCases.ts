@@ -112,6 +112,24 @@ add('BatchNormalization', [null, 3, 4, 5], { axis: 1 }, 'axis=1');
 add('LayerNormalization', [null, 6], {});
 add('LayerNormalization', [null, 4, 5], { epsilon: 0.01, center: false }, 'eps,no-center');
 
+add('UnitNormalization', [null, 6], {});
+add('UnitNormalization', [null, 4, 5], { axis: [1, 2] }, 'axis=[1,2]');
+
+// Regularization (inference: the identity, except ActivityRegularization's loss term, which is not forward)
+add('GaussianNoise', [null, 6], { stddev: 0.3 });
+add('GaussianDropout', [null, 6], { rate: 0.4 });
+add('AlphaDropout', [null, 6], { rate: 0.2 });
+add('SpatialDropout1D', [null, 4, 3], { rate: 0.5 });
+add('SpatialDropout2D', [null, 3, 4, 2], { rate: 0.5 });
+add('SpatialDropout3D', [null, 2, 3, 4, 2], { rate: 0.5 });
+add('ActivityRegularization', [null, 6], { l1: 0.01, l2: 0.02 });
+add('Identity', [null, 3, 4], {});
+
+// Preprocessing
+add('Rescaling', [null, 3, 4, 2], { scale: 0.5, offset: -1 });
+add('CenterCrop', [null, 6, 5, 2], { height: 3, width: 2 });
+add('CenterCrop', [null, 2, 6, 5], { height: 4, width: 3, data_format: 'channels_first' }, 'channels_first');
+
 // Recurrent
 for (const rs of [false, true]) {
   const t = rs ? 'sequences' : '';

@@ -105,4 +105,14 @@ const Dropout = defineLayer({
   weights: () => [],
 });
 
-export const coreLayers: CatalogSpec[] = [InputLayer, Dense, Activation, Dropout];
+const Identity = defineLayer({
+  className: 'Identity',
+  category: 'Core',
+  doc: 'Returns its input unchanged (a placeholder, or a named point in the graph)',
+  fields: [],
+  inputs: { min: 1, max: 1 },
+  outputShape: ([x]) => [...x],
+  weights: () => [],
+});
+
+export const coreLayers: CatalogSpec[] = [InputLayer, Dense, Activation, Dropout, Identity];

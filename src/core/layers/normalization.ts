@@ -106,4 +106,20 @@ const LayerNormalization = defineLayer({
   },
 });
 
-export const normalizationLayers = [BatchNormalization, LayerNormalization];
+const UnitNormalization = defineLayer({
+  className: 'UnitNormalization',
+  category: 'Normalization',
+  doc: 'Scales each sample to unit L2 norm along the axis (x * rsqrt(sum(x²)), at most 1e12)',
+  fields: [field('axis', 'axis', -1, 'Axis or axes to normalize over (not the batch axis)', { check: checkAxis })],
+  inputs: { min: 1, max: 1 },
+  outputShape([x], c) {
+    const raw = c.axis;
+    for (const a of Array.isArray(raw) ? (raw as number[]) : [raw as number]) {
+      if (normAxis(a, x.length) === 0) throw new ShapeError('cannot normalize over the batch axis (0)', 'use axis -1 (the features/channels axis)', 'axis');
+    }
+    return [...x];
+  },
+  weights: () => [],
+});
+
+export const normalizationLayers = [BatchNormalization, LayerNormalization, UnitNormalization];

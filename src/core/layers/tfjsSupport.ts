@@ -18,7 +18,7 @@ type Rule = (c: JsonObject, inputs: Shape[]) => EngineDeparture | null;
 const KERAS_ENGINE_HINT = 'train it with the keras engine (real Keras in Python), or change the option';
 
 /** Layer classes tfjs-layers has no implementation of. */
-const MISSING_CLASSES = new Set(['SeparableConv1D', 'UpSampling1D', 'ZeroPadding1D', 'Cropping1D', 'Subtract']);
+const MISSING_CLASSES = new Set(['SeparableConv1D', 'UpSampling1D', 'ZeroPadding1D', 'Cropping1D', 'Subtract', 'ActivityRegularization']);
 
 /** Activations tfjs lacks, or computes with another formula than Keras 3 (keras/src/activations/activations.py). */
 const ACTIVATIONS: Record<string, string> = {
@@ -74,6 +74,14 @@ const RULES: Record<string, Rule[]> = {
   ReLU: [
     rule('negative_slope', (c) => typeof c.negative_slope === 'number' && c.negative_slope !== 0, 'TensorFlow.js ignores ReLU negative_slope'),
     rule('threshold', (c) => typeof c.threshold === 'number' && c.threshold !== 0, 'TensorFlow.js ignores ReLU threshold'),
+  ],
+  // keras/src/layers/preprocessing/image_preprocessing/center_crop.py: a smaller image is cropped to the
+  // target's aspect ratio and resized (smart_resize); our tfjs CenterCrop only crops.
+  CenterCrop: [
+    rule('height', (c, [x]) => {
+      const [h, w] = channelsFirst(c) ? [x?.[2], x?.[3]] : [x?.[1], x?.[2]];
+      return (typeof h === 'number' && h < Number(c.height)) || (typeof w === 'number' && w < Number(c.width));
+    }, 'TensorFlow.js cannot run CenterCrop on an image smaller than the crop (Keras resizes it first)'),
   ],
   ELU: [rule('alpha', (c) => typeof c.alpha === 'number' && c.alpha !== 1, 'TensorFlow.js cannot run ELU with alpha other than 1')],
   Softmax: [rule('axis', (c, inputs) => !lastAxis(c.axis, inputs), 'TensorFlow.js cannot run Softmax on an axis other than the last')],

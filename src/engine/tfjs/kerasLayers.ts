@@ -1,0 +1,113 @@
+/**
+ * Keras 3 layers that tfjs-layers lacks or computes differently, as tfjs layer classes registered under
+ * Keras' class names (the model is built from its Keras JSON):
+ * - Identity: tfjs' class of that name cannot be built from a config (no weight-init hooks);
+ * - CenterCrop: tfjs' computeOutputShape overwrites its input's shape (the model then expects cropped inputs);
+ *   ours crops as keras/src/layers/preprocessing/image_preprocessing/center_crop.py (start = diff // 2), both
+ *   data formats;
+ * - UnitNormalization: x * min(rsqrt(sum(x², axis)), 1 / 1e-12) (keras/src/ops/nn.py `_normalize`);
+ * - SpatialDropout2D/3D: dropout with one mask per feature map, noise shape (batch, 1, ..., channels).
+ */
+import type { Tensor, Tf } from './tf';
+
+/** tfjs keeps Layer internals out of its typings. */
+type AnyClass = new (...args: any[]) => any;
+
+const registered = new WeakSet<object>();
+
+/** tfjs hands configs over in its own spelling (`channelsFirst`); Keras' is accepted too. */
+function isChannelsFirst(v: unknown): boolean {
+  return v === 'channelsFirst' || v === 'channels_first';
+}
+
+function first(inputs: Tensor | Tensor[]): Tensor {
+  return Array.isArray(inputs) ? inputs[0]! : inputs;
+}
+
+export function registerKerasLayers(tf: Tf): void {
+  if (registered.has(tf.serialization)) return;
+  registered.add(tf.serialization);
+  const Layer = tf.layers.Layer as unknown as AnyClass;
+
+  class Identity extends Layer {
+    static className = 'Identity';
+    call(inputs: Tensor | Tensor[]): Tensor {
+      return tf.clone(first(inputs));
+    }
+  }
+
+  class CenterCrop extends Layer {
+    static className = 'CenterCrop';
+    private readonly height: number;
+    private readonly width: number;
+    private readonly channelsFirst: boolean;
+    constructor(args: any) {
+      super(args);
+      this.height = args.height;
+      this.width = args.width;
+      this.channelsFirst = isChannelsFirst(args.dataFormat);
+    }
+    computeOutputShape(s: (number | null)[]): (number | null)[] {
+      return this.channelsFirst ? [s[0]!, s[1]!, this.height, this.width] : [s[0]!, this.height, this.width, s[3]!];
+    }
+    call(inputs: Tensor | Tensor[]): Tensor {
+      const x = first(inputs);
+      const [hAxis, wAxis] = this.channelsFirst ? [2, 3] : [1, 2];
+      const begin = [0, 0, 0, 0];
+      const size = [-1, -1, -1, -1];
+      begin[hAxis] = Math.floor((x.shape[hAxis]! - this.height) / 2);
+      begin[wAxis] = Math.floor((x.shape[wAxis]! - this.width) / 2);
+      size[hAxis] = this.height;
+      size[wAxis] = this.width;
+      return tf.slice(x, begin, size);
+    }
+    getConfig(): any {
+      return { ...super.getConfig(), height: this.height, width: this.width, dataFormat: this.channelsFirst ? 'channelsFirst' : 'channelsLast' };
+    }
+  }
+
+  class UnitNormalization extends Layer {
+    static className = 'UnitNormalization';
+    private readonly axis: number | number[];
+    constructor(args: any) {
+      super(args);
+      this.axis = args.axis ?? -1;
+    }
+    call(inputs: Tensor | Tensor[]): Tensor {
+      return tf.tidy(() => {
+        const x = first(inputs);
+        const squareSum = tf.sum(tf.square(x), this.axis, true);
+        return tf.mul(x, tf.minimum(tf.rsqrt(squareSum), 1e12));
+      });
+    }
+    getConfig(): any {
+      return { ...super.getConfig(), axis: this.axis };
+    }
+  }
+
+  const spatialDropout = (dims: 2 | 3) =>
+    class extends Layer {
+      static className = `SpatialDropout${dims}D`;
+      private readonly rate: number;
+      private readonly channelsFirst: boolean;
+      private readonly seed?: number;
+      constructor(args: any) {
+        super(args);
+        this.rate = args.rate;
+        this.channelsFirst = isChannelsFirst(args.dataFormat);
+        this.seed = args.seed ?? undefined;
+      }
+      call(inputs: Tensor | Tensor[], kwargs: any): Tensor {
+        const x = first(inputs);
+        if (!kwargs?.training || this.rate <= 0) return tf.clone(x);
+        const ones = Array<number>(dims).fill(1);
+        const noise = this.channelsFirst ? [x.shape[0]!, x.shape[1]!, ...ones] : [x.shape[0]!, ...ones, x.shape[dims + 1]!];
+        return tf.dropout(x, this.rate, noise, this.seed);
+      }
+      getConfig(): any {
+        return { ...super.getConfig(), rate: this.rate, dataFormat: this.channelsFirst ? 'channelsFirst' : 'channelsLast', seed: this.seed ?? null };
+      }
+    };
+
+  for (const cls of [Identity, CenterCrop, UnitNormalization, spatialDropout(2), spatialDropout(3)]) tf.serialization.registerClass(cls as any);
+}

@@ -1,0 +1,72 @@
+/**
+ * The Keras 3 layers our tfjs engine supplies itself (engine/tfjs/kerasLayers.ts): their training-time
+ * behaviour, which the Keras suite's forward comparison (inference) cannot see, and their edge cases.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { analyze } from '../../../src/core/analysis';
+import { TFJS_DEPARTURE_CODE } from '../../../src/core/layers/tfjsSupport';
+import { reconcileWeights } from '../../../src/core/initializers';
+import type { JsonObject } from '../../../src/core/types';
+import { buildTfModel } from '../../../src/engine/tfjs/model';
+import { chain } from '../core/helpers';
+
+async function build(input: (number | null)[], className: string, config: JsonObject) {
+  await tf.setBackend('cpu');
+  const graph = chain(input, [[className, config]]);
+  return buildTfModel(tf, { graph, weights: reconcileWeights(graph, [], 1) });
+}
+
+test('SpatialDropout2D/3D drop whole feature maps in training (scaled by 1/(1 - rate)) and nothing at inference', async () => {
+  for (const [input, cls, cf] of [[[null, 4, 5, 6], 'SpatialDropout2D', false], [[null, 6, 4, 5], 'SpatialDropout2D', true], [[null, 2, 3, 4, 6], 'SpatialDropout3D', false]] as const) {
+    const model = await build([...input], cls, { rate: 0.5, ...(cf ? { data_format: 'channels_first' } : {}) });
+    const shape = [8, ...input.slice(1)] as number[];
+    const x = tf.ones(shape);
+    const layer = model.layers[1]!;
+    const trained = layer.apply(x, { training: true }) as tf.Tensor;
+    // Each (sample, channel) map is all 0 or all 2.
+    const flat = await trained.data();
+    assert.ok([...flat].every((v) => v === 0 || v === 2), cls);
+    const channelAxis = cf ? 1 : shape.length - 1;
+    const order = [0, channelAxis, ...shape.map((_, i) => i).filter((i) => i !== 0 && i !== channelAxis)];
+    const perMap = tf.tidy(() => tf.transpose(trained, order).reshape([shape[0]!, shape[channelAxis]!, -1]));
+    for (const sample of (await perMap.array()) as number[][][]) {
+      for (const map of sample) assert.equal(new Set(map).size, 1, `${cls}: one mask value per feature map`);
+    }
+    assert.ok(flat.includes(0) && flat.includes(2), `${cls}: some maps dropped, some kept`);
+    const inferred = await (layer.apply(x, { training: false }) as tf.Tensor).data();
+    assert.ok([...inferred].every((v) => v === 1));
+    model.dispose();
+  }
+});
+
+test('UnitNormalization: unit L2 norm along the axis; a zero vector stays zero (no NaN)', async () => {
+  const model = await build([null, 3], 'UnitNormalization', {});
+  const y = (await (model.predict(tf.tensor2d([[3, 4, 0], [0, 0, 0]])) as tf.Tensor).array()) as number[][];
+  assert.deepEqual(y[0]!.map((v) => Math.round(v * 1e6) / 1e6), [0.6, 0.8, 0]);
+  assert.deepEqual(y[1], [0, 0, 0]);
+  model.dispose();
+});
+
+test('CenterCrop leaves the model input shape alone (tfjs own class overwrote it) and crops the centre', async () => {
+  const model = await build([null, 5, 4, 1], 'CenterCrop', { height: 3, width: 2 });
+  assert.deepEqual(model.inputs[0]!.shape, [null, 5, 4, 1]);
+  const x = tf.tensor(Array.from({ length: 20 }, (_, i) => i), [1, 5, 4, 1]);
+  const y = (await (model.predict(x) as tf.Tensor).data()) as Float32Array;
+  // rows 1..3, cols 1..2 (start = diff // 2, as keras/src/layers/preprocessing/image_preprocessing/center_crop.py)
+  assert.deepEqual([...y], [5, 6, 9, 10, 13, 14]);
+  model.dispose();
+});
+
+test('departures: ActivityRegularization and a CenterCrop larger than the image are refused on tfjs with a reason', async () => {
+  for (const [input, cls, config, re] of [
+    [[null, 6], 'ActivityRegularization', { l1: 0.1 }, /no ActivityRegularization layer/],
+    [[null, 2, 9, 3], 'CenterCrop', { height: 4, width: 4 }, /smaller than the crop/],
+  ] as const) {
+    const d = analyze(chain([...input], [[cls, config]])).diagnostics.filter((x) => x.code === TFJS_DEPARTURE_CODE);
+    assert.equal(d.length, 1, cls);
+    assert.match(d[0]!.message, re);
+    await assert.rejects(build([...input], cls, config), /cannot run this model as Keras does/);
+  }
+});
