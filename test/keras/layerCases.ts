@@ -82,6 +82,9 @@ for (const p of ['GlobalMaxPooling', 'GlobalAveragePooling']) {
   add(`${p}2D`, [null, 7, 6, 3], {});
   add(`${p}2D`, [null, 7, 6, 3], { keepdims: true }, 'keepdims');
   add(`${p}2D`, [null, 3, 7, 6], { data_format: 'channels_first' }, 'channels_first');
+  add(`${p}3D`, [null, 3, 4, 5, 2], {});
+  add(`${p}3D`, [null, 3, 4, 5, 2], { keepdims: true }, 'keepdims');
+  add(`${p}3D`, [null, 2, 3, 4, 5], { data_format: 'channels_first' }, 'channels_first');
 }
 
 // Reshaping
@@ -98,6 +101,12 @@ add('UpSampling1D', [null, 4, 3], { size: 3 });
 add('UpSampling2D', [null, 3, 4, 2], { size: [2, 3] });
 add('UpSampling2D', [null, 3, 4, 2], { size: [2, 2], interpolation: 'bilinear' }, 'bilinear');
 add('UpSampling2D', [null, 2, 3, 4], { size: [2, 2], data_format: 'channels_first' }, 'channels_first');
+add('UpSampling3D', [null, 2, 3, 2, 2], { size: [2, 1, 3] });
+add('UpSampling3D', [null, 2, 2, 3, 2], { size: [1, 2, 2], data_format: 'channels_first' }, 'channels_first');
+add('ZeroPadding3D', [null, 2, 3, 2, 2], { padding: [[1, 0], [0, 2], [1, 1]] });
+add('ZeroPadding3D', [null, 2, 2, 3, 2], { padding: 1, data_format: 'channels_first' }, 'channels_first');
+add('Cropping3D', [null, 4, 5, 4, 2], { cropping: [[1, 0], [1, 2], [0, 1]] });
+add('Cropping3D', [null, 2, 4, 5, 4], { cropping: 1, data_format: 'channels_first' }, 'channels_first');
 add('ZeroPadding1D', [null, 4, 3], { padding: [1, 2] });
 add('ZeroPadding2D', [null, 3, 4, 2], { padding: [[1, 0], [2, 1]] });
 add('ZeroPadding2D', [null, 2, 3, 4], { padding: [[1, 1], [1, 1]], data_format: 'channels_first' }, 'channels_first');
@@ -112,6 +121,9 @@ add('BatchNormalization', [null, 3, 4, 5], { axis: 1 }, 'axis=1');
 add('LayerNormalization', [null, 6], {});
 add('LayerNormalization', [null, 4, 5], { epsilon: 0.01, center: false }, 'eps,no-center');
 
+add('GroupNormalization', [null, 4, 5, 6], { groups: 3 });
+add('GroupNormalization', [null, 6, 4, 5], { groups: 2, axis: 1, center: false }, 'axis=1,no-center');
+add('GroupNormalization', [null, 5, 4], { groups: -1, epsilon: 0.01 }, 'groups=-1');
 add('UnitNormalization', [null, 6], {});
 add('UnitNormalization', [null, 4, 5], { axis: [1, 2] }, 'axis=[1,2]');
 

@@ -6,8 +6,11 @@
  *   ours crops as keras/src/layers/preprocessing/image_preprocessing/center_crop.py (start = diff // 2), both
  *   data formats;
  * - UnitNormalization: x * min(rsqrt(sum(x², axis)), 1 / 1e-12) (keras/src/ops/nn.py `_normalize`);
- * - SpatialDropout2D/3D: dropout with one mask per feature map, noise shape (batch, 1, ..., channels).
+ * - SpatialDropout2D/3D: dropout with one mask per feature map, noise shape (batch, 1, ..., channels);
+ * - the 3D reshaping and global pooling layers (kerasLayers3d.ts) and GroupNormalization (kerasGroupNorm.ts).
  */
+import { groupNormalizationLayer } from './kerasGroupNorm';
+import { first, isChannelsFirst, spatial3dLayers } from './kerasLayers3d';
 import type { Tensor, Tf } from './tf';
 
 /** tfjs keeps Layer internals out of its typings. */
@@ -15,14 +18,6 @@ type AnyClass = new (...args: any[]) => any;
 
 const registered = new WeakSet<object>();
 
-/** tfjs hands configs over in its own spelling (`channelsFirst`); Keras' is accepted too. */
-function isChannelsFirst(v: unknown): boolean {
-  return v === 'channelsFirst' || v === 'channels_first';
-}
-
-function first(inputs: Tensor | Tensor[]): Tensor {
-  return Array.isArray(inputs) ? inputs[0]! : inputs;
-}
 
 export function registerKerasLayers(tf: Tf): void {
   if (registered.has(tf.serialization)) return;
@@ -109,5 +104,6 @@ export function registerKerasLayers(tf: Tf): void {
       }
     };
 
-  for (const cls of [Identity, CenterCrop, UnitNormalization, spatialDropout(2), spatialDropout(3)]) tf.serialization.registerClass(cls as any);
+  const classes = [Identity, CenterCrop, UnitNormalization, spatialDropout(2), spatialDropout(3), ...spatial3dLayers(tf, Layer), groupNormalizationLayer(tf, Layer)];
+  for (const cls of classes) tf.serialization.registerClass(cls as any);
 }

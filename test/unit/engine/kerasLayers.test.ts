@@ -70,3 +70,36 @@ test('departures: ActivityRegularization and a CenterCrop larger than the image 
     await assert.rejects(build([...input], cls, config), /cannot run this model as Keras does/);
   }
 });
+
+test('GroupNormalization and the 3D layers have gradients: tfjs autodiff equals finite differences', async () => {
+  const cases: [(number | null)[], string, JsonObject][] = [
+    [[null, 3, 4], 'GroupNormalization', { groups: 2 }],
+    [[null, 2, 2, 2, 2], 'UpSampling3D', { size: [2, 1, 2] }],
+    [[null, 2, 3, 2, 2], 'Cropping3D', { cropping: [[1, 0], [0, 1], [0, 0]] }],
+    [[null, 2, 2, 2, 3], 'GlobalAveragePooling3D', {}],
+  ];
+  for (const [input, cls, config] of cases) {
+    const model = await build(input, cls, config);
+    const shape = [2, ...input.slice(1)] as number[];
+    const n = shape.reduce((a, b) => a * b, 1);
+    const x0 = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.7) * 2);
+    const weights = Float32Array.from({ length: n * 8 }, (_, i) => Math.cos(i * 0.37));
+    // A scalar objective: a fixed weighted sum of the outputs.
+    const objective = (x: tf.Tensor) => {
+      const y = model.apply(x) as tf.Tensor;
+      return tf.sum(tf.mul(y, tf.tensor(weights.slice(0, y.size), y.shape)));
+    };
+    const grad = await tf.grad(objective)(tf.tensor(x0, shape)).data();
+    const h = 1e-2;
+    for (const i of [0, 3, n - 1]) {
+      const plus = Float64Array.from(x0);
+      const minus = Float64Array.from(x0);
+      plus[i]! += h;
+      minus[i]! -= h;
+      const f = async (v: Float64Array) => (await objective(tf.tensor(Float32Array.from(v), shape)).data())[0]!;
+      const numeric = ((await f(plus)) - (await f(minus))) / (2 * h);
+      assert.ok(Math.abs(numeric - grad[i]!) < 2e-2 * Math.max(1, Math.abs(numeric)), `${cls} d/dx[${i}]: ${grad[i]} vs ${numeric}`);
+    }
+    model.dispose();
+  }
+});
