@@ -52,6 +52,14 @@ add('Conv2DTranspose', [null, 4, 5, 3], { filters: 2, kernel_size: [3, 3], strid
 add('Conv2DTranspose', [null, 4, 5, 3], { filters: 2, kernel_size: [3, 3], strides: [2, 2], output_padding: [1, 1] }, 'output_padding');
 add('Conv2DTranspose', [null, 4, 5, 3], { filters: 2, kernel_size: [3, 3], dilation_rate: [2, 2] }, 'dilation=2');
 add('Conv2DTranspose', [null, 3, 4, 5], { filters: 2, kernel_size: [3, 3], data_format: 'channels_first' }, 'channels_first');
+add('Conv1DTranspose', [null, 5, 3], { filters: 2, kernel_size: [3] });
+add('Conv1DTranspose', [null, 5, 3], { filters: 2, kernel_size: [3], strides: [2], padding: 'same', activation: 'tanh' }, 'strides=2,same');
+add('Conv1DTranspose', [null, 5, 3], { filters: 2, kernel_size: [4], strides: [3], output_padding: [2] }, 'output_padding');
+add('Conv1DTranspose', [null, 5, 3], { filters: 2, kernel_size: [3], dilation_rate: [2] }, 'dilation=2');
+add('Conv1DTranspose', [null, 3, 5], { filters: 2, kernel_size: [3], strides: [2], data_format: 'channels_first' }, 'channels_first');
+add('Conv3DTranspose', [null, 3, 4, 3, 2], { filters: 2, kernel_size: [2, 3, 2] });
+add('Conv3DTranspose', [null, 3, 4, 3, 2], { filters: 2, kernel_size: [3, 3, 3], strides: [2, 2, 2], padding: 'same' }, 'strides=2,same');
+add('Conv3DTranspose', [null, 3, 4, 3, 2], { filters: 2, kernel_size: [3, 3, 3], strides: [2, 2, 2], output_padding: [1, 1, 1] }, 'output_padding');
 add('SeparableConv1D', [null, 9, 3], { filters: 4, kernel_size: [3] });
 add('SeparableConv1D', [null, 9, 3], { filters: 4, kernel_size: [3], padding: 'same', depth_multiplier: 2 }, 'same,dm=2');
 add('SeparableConv2D', [null, 7, 6, 3], { filters: 4, kernel_size: [3, 3] });
@@ -62,6 +70,10 @@ add('DepthwiseConv2D', [null, 7, 6, 3], { kernel_size: [3, 3], depth_multiplier:
 add('DepthwiseConv2D', [null, 3, 7, 6], { kernel_size: [3, 3], data_format: 'channels_first' }, 'channels_first');
 add('DepthwiseConv2D', [null, 7, 6, 3], { kernel_size: [3, 3], depth_multiplier: 2 }, 'dm=2');
 add('DepthwiseConv2D', [null, 7, 6, 3], { kernel_size: [3, 3], dilation_rate: [2, 2] }, 'dilation=2');
+add('DepthwiseConv1D', [null, 9, 3], { kernel_size: [3] });
+add('DepthwiseConv1D', [null, 9, 3], { kernel_size: [3], depth_multiplier: 2, padding: 'same', strides: [2], activation: 'relu' }, 'dm=2,same,strides');
+add('DepthwiseConv1D', [null, 9, 3], { kernel_size: [3], dilation_rate: [2] }, 'dilation=2');
+add('DepthwiseConv1D', [null, 3, 9], { kernel_size: [2], data_format: 'channels_first', use_bias: false }, 'channels_first');
 add('DepthwiseConv2D', [null, 7, 6, 3], { kernel_size: [3, 3], padding: 'same', strides: [2, 2] }, 'same,strides');
 
 // Pooling

@@ -57,6 +57,11 @@ const RULES: Record<string, Rule[]> = {
     rule('output_padding', (c) => c.output_padding !== undefined && c.output_padding !== null, 'TensorFlow.js ignores Conv2DTranspose output_padding'),
     rule('dilation_rate', (c) => !isOne(c.dilation_rate), 'TensorFlow.js ignores Conv2DTranspose dilation_rate'),
   ],
+  Conv1DTranspose: [rule('dilation_rate', (c) => !isOne(c.dilation_rate), 'TensorFlow.js has no dilated transposed convolution')],
+  Conv3DTranspose: [
+    rule('output_padding', (c) => c.output_padding !== undefined && c.output_padding !== null, 'TensorFlow.js ignores Conv3DTranspose output_padding'),
+    rule('dilation_rate', (c) => !isOne(c.dilation_rate), 'TensorFlow.js ignores Conv3DTranspose dilation_rate'),
+  ],
   SeparableConv2D: [cfFirst('SeparableConv2D')],
   DepthwiseConv2D: [
     rule('dilation_rate', (c) => !isOne(c.dilation_rate), 'TensorFlow.js ignores DepthwiseConv2D dilation_rate'),

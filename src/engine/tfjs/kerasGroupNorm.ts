@@ -4,7 +4,7 @@
  * non-batch axes included), then x * inv + (beta - mean * inv) with inv = rsqrt(var + epsilon) * gamma.
  */
 import type { Tensor, Tf } from './tf';
-import { first } from './kerasLayers3d';
+import { first, tfjsObject } from './kerasLayerArgs';
 
 type AnyClass = new (...args: any[]) => any;
 
@@ -18,8 +18,13 @@ export function groupNormalizationLayer(tf: Tf, Layer: AnyClass): AnyClass {
     readonly scale: boolean;
     gamma: any = null;
     beta: any = null;
+    readonly extras: { gamma: [any, any]; beta: [any, any] };
     constructor(args: any) {
       super(args);
+      this.extras = {
+        gamma: [tfjsObject(tf, args.gammaRegularizer), tfjsObject(tf, args.gammaConstraint)],
+        beta: [tfjsObject(tf, args.betaRegularizer), tfjsObject(tf, args.betaConstraint)],
+      };
       this.groups = args.groups ?? 32;
       this.axis = args.axis ?? -1;
       this.epsilon = args.epsilon ?? 1e-3;
@@ -29,8 +34,8 @@ export function groupNormalizationLayer(tf: Tf, Layer: AnyClass): AnyClass {
     build(inputShape: (number | null)[]): void {
       const dim = inputShape[this.axis < 0 ? inputShape.length + this.axis : this.axis]!;
       // Our weights always replace these initial values (Keras' initializers run in core/initializers).
-      if (this.scale) this.gamma = this.addWeight('gamma', [dim], 'float32', tf.initializers.ones(), undefined, true);
-      if (this.center) this.beta = this.addWeight('beta', [dim], 'float32', tf.initializers.zeros(), undefined, true);
+      if (this.scale) this.gamma = this.addWeight('gamma', [dim], 'float32', tf.initializers.ones(), this.extras.gamma[0], true, this.extras.gamma[1]);
+      if (this.center) this.beta = this.addWeight('beta', [dim], 'float32', tf.initializers.zeros(), this.extras.beta[0], true, this.extras.beta[1]);
       this.built = true;
     }
     call(inputs: Tensor | Tensor[]): Tensor {

@@ -7,10 +7,13 @@
  *   data formats;
  * - UnitNormalization: x * min(rsqrt(sum(x², axis)), 1 / 1e-12) (keras/src/ops/nn.py `_normalize`);
  * - SpatialDropout2D/3D: dropout with one mask per feature map, noise shape (batch, 1, ..., channels);
- * - the 3D reshaping and global pooling layers (kerasLayers3d.ts) and GroupNormalization (kerasGroupNorm.ts).
+ * - the 3D reshaping and global pooling layers (kerasLayers3d.ts), GroupNormalization (kerasGroupNorm.ts),
+ *   Conv1DTranspose and DepthwiseConv1D (kerasConv1d.ts).
  */
+import { conv1dLayers } from './kerasConv1d';
 import { groupNormalizationLayer } from './kerasGroupNorm';
-import { first, isChannelsFirst, spatial3dLayers } from './kerasLayers3d';
+import { first, isChannelsFirst } from './kerasLayerArgs';
+import { spatial3dLayers } from './kerasLayers3d';
 import type { Tensor, Tf } from './tf';
 
 /** tfjs keeps Layer internals out of its typings. */
@@ -104,6 +107,6 @@ export function registerKerasLayers(tf: Tf): void {
       }
     };
 
-  const classes = [Identity, CenterCrop, UnitNormalization, spatialDropout(2), spatialDropout(3), ...spatial3dLayers(tf, Layer), groupNormalizationLayer(tf, Layer)];
+  const classes = [Identity, CenterCrop, UnitNormalization, spatialDropout(2), spatialDropout(3), ...spatial3dLayers(tf, Layer), groupNormalizationLayer(tf, Layer), ...conv1dLayers(tf, Layer)];
   for (const cls of classes) tf.serialization.registerClass(cls as any);
 }

@@ -4,19 +4,12 @@
  * keras/src/layers/pooling/global_*_pooling3d.py): zero padding, cropping, nearest repetition and
  * max/average over the three spatial axes, both data formats.
  */
+import { first, isChannelsFirst } from './kerasLayerArgs';
 import type { Tensor, Tf } from './tf';
 
 /** tfjs keeps Layer internals out of its typings. */
 type AnyClass = new (...args: any[]) => any;
 
-/** tfjs hands configs over in its own spelling (`channelsFirst`); Keras' is accepted too. */
-export function isChannelsFirst(v: unknown): boolean {
-  return v === 'channelsFirst' || v === 'channels_first';
-}
-
-export function first(inputs: Tensor | Tensor[]): Tensor {
-  return Array.isArray(inputs) ? inputs[0]! : inputs;
-}
 
 /** [before, after] for each of the three spatial axes, from any Keras form (int, [a, b, c], [[..], [..], [..]]). */
 function pairs3(v: unknown): [number, number][] {

@@ -77,6 +77,8 @@ test('GroupNormalization and the 3D layers have gradients: tfjs autodiff equals 
     [[null, 2, 2, 2, 2], 'UpSampling3D', { size: [2, 1, 2] }],
     [[null, 2, 3, 2, 2], 'Cropping3D', { cropping: [[1, 0], [0, 1], [0, 0]] }],
     [[null, 2, 2, 2, 3], 'GlobalAveragePooling3D', {}],
+    [[null, 4, 3], 'Conv1DTranspose', { filters: 2, kernel_size: [3], strides: [2], output_padding: [1] }],
+    [[null, 5, 2], 'DepthwiseConv1D', { kernel_size: [2], depth_multiplier: 2, padding: 'same' }],
   ];
   for (const [input, cls, config] of cases) {
     const model = await build(input, cls, config);
@@ -100,6 +102,24 @@ test('GroupNormalization and the 3D layers have gradients: tfjs autodiff equals 
       const numeric = ((await f(plus)) - (await f(minus))) / (2 * h);
       assert.ok(Math.abs(numeric - grad[i]!) < 2e-2 * Math.max(1, Math.abs(numeric)), `${cls} d/dx[${i}]: ${grad[i]} vs ${numeric}`);
     }
+    model.dispose();
+  }
+});
+
+test('our tfjs layers carry their regularizers and constraints (the penalty reaches the loss, the constraint the optimizer)', async () => {
+  const l2 = { class_name: 'L2', config: { l2: 0.5 } };
+  for (const [input, cls, config] of [
+    [[null, 5, 2], 'DepthwiseConv1D', { kernel_size: [2], depthwise_regularizer: l2, depthwise_constraint: { class_name: 'NonNeg', config: {} } }],
+    [[null, 4, 3], 'Conv1DTranspose', { filters: 2, kernel_size: [3], kernel_regularizer: l2, kernel_constraint: { class_name: 'NonNeg', config: {} } }],
+    [[null, 3, 4], 'GroupNormalization', { groups: 2, gamma_regularizer: l2, gamma_constraint: { class_name: 'NonNeg', config: {} } }],
+  ] as [(number | null)[], string, JsonObject][]) {
+    const model = await build(input, cls, config);
+    const penalties = (model as unknown as { calculateLosses(): tf.Tensor[] }).calculateLosses();
+    assert.equal(penalties.length, 1, cls);
+    const w = model.layers[1]!.weights[0]!;
+    const expected = 0.5 * (await tf.sum(tf.square(w.read())).data())[0]!;
+    assert.ok(Math.abs((await penalties[0]!.data())[0]! - expected) < 1e-5 * Math.max(1, expected), cls);
+    assert.ok((w as unknown as { constraint?: unknown }).constraint, `${cls}: the weight has its constraint`);
     model.dispose();
   }
 });
