@@ -12,9 +12,9 @@ type AnyClass = new (...args: any[]) => any;
 
 const one = (v: unknown, fallback: number): number => (Array.isArray(v) ? Number(v[0]) : v === undefined || v === null ? fallback : Number(v));
 
-export function conv1dLayers(tf: Tf, Layer: AnyClass): AnyClass[] {
-  /** What both layers share: the 1D arguments, bias, activation, and the (batch, steps, channels) view. */
-  class Conv1DBase extends Layer {
+/** What both layers share: the 1D arguments, bias, activation, and the (batch, steps, channels) view. */
+function conv1dBase(tf: Tf, Layer: AnyClass) {
+  return class Conv1DBase extends Layer {
     readonly kernelSize: number;
     readonly stride: number;
     readonly padding: 'valid' | 'same';
@@ -58,7 +58,11 @@ export function conv1dLayers(tf: Tf, Layer: AnyClass): AnyClass[] {
         return this.cf ? tf.transpose(y, [0, 2, 1]) : y;
       });
     }
-  }
+  };
+}
+
+export function conv1dLayers(tf: Tf, Layer: AnyClass): AnyClass[] {
+  const Conv1DBase = conv1dBase(tf, Layer);
 
   class Conv1DTranspose extends Conv1DBase {
     static className = 'Conv1DTranspose';
