@@ -148,10 +148,17 @@ add('SpatialDropout2D', [null, 3, 4, 2], { rate: 0.5 });
 add('SpatialDropout3D', [null, 2, 3, 4, 2], { rate: 0.5 });
 add('ActivityRegularization', [null, 6], { l1: 0.01, l2: 0.02 });
 add('Identity', [null, 3, 4], {});
+cases.push({ id: 'Embedding[mask_zero]+LSTM', input: [null, 7], className: 'Embedding', config: { input_dim: 10, output_dim: 4, mask_zero: true }, intMax: 10, then: ['LSTM', { units: 3 }] });
+cases.push({ id: 'Masking+LSTM', input: [null, 5, 3], className: 'Masking', config: { mask_value: 0.25 }, then: ['LSTM', { units: 2 }] });
 
 // Preprocessing
 add('Rescaling', [null, 3, 4, 2], { scale: 0.5, offset: -1 });
 add('CenterCrop', [null, 6, 5, 2], { height: 3, width: 2 });
+add('Resizing', [null, 4, 5, 2], { height: 7, width: 3 });
+add('Resizing', [null, 4, 5, 2], { height: 8, width: 10, interpolation: 'nearest' }, 'nearest');
+add('Resizing', [null, 6, 6, 2], { height: 3, width: 2, interpolation: 'nearest' }, 'nearest,down');
+add('Resizing', [null, 4, 5, 2], { height: 3, width: 3, crop_to_aspect_ratio: true }, 'crop_to_aspect_ratio');
+add('Resizing', [null, 4, 5, 2], { height: 6, width: 6, interpolation: 'bicubic' }, 'bicubic');
 add('CenterCrop', [null, 2, 6, 5], { height: 4, width: 3, data_format: 'channels_first' }, 'channels_first');
 
 // Recurrent

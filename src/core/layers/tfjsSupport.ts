@@ -88,6 +88,13 @@ const RULES: Record<string, Rule[]> = {
       return (typeof h === 'number' && h < Number(c.height)) || (typeof w === 'number' && w < Number(c.width));
     }, 'TensorFlow.js cannot run CenterCrop on an image smaller than the crop (Keras resizes it first)'),
   ],
+  Resizing: [
+    rule('interpolation', (c) => !['bilinear', 'nearest'].includes(String(c.interpolation ?? 'bilinear')), 'TensorFlow.js resizes with bilinear or nearest interpolation only'),
+    rule('crop_to_aspect_ratio', (c) => c.crop_to_aspect_ratio === true, 'TensorFlow.js cannot run Resizing with crop_to_aspect_ratio'),
+    rule('pad_to_aspect_ratio', (c) => c.pad_to_aspect_ratio === true, 'TensorFlow.js cannot run Resizing with pad_to_aspect_ratio'),
+    rule('antialias', (c) => c.antialias === true, 'TensorFlow.js cannot run Resizing with antialias'),
+    cfFirst('Resizing'),
+  ],
   ELU: [rule('alpha', (c) => typeof c.alpha === 'number' && c.alpha !== 1, 'TensorFlow.js cannot run ELU with alpha other than 1')],
   Softmax: [rule('axis', (c, inputs) => !lastAxis(c.axis, inputs), 'TensorFlow.js cannot run Softmax on an axis other than the last')],
 };

@@ -2,9 +2,8 @@
  * Keras 3 layers that tfjs-layers lacks or computes differently, as tfjs layer classes registered under
  * Keras' class names (the model is built from its Keras JSON):
  * - Identity: tfjs' class of that name cannot be built from a config (no weight-init hooks);
- * - CenterCrop: tfjs' computeOutputShape overwrites its input's shape (the model then expects cropped inputs);
- *   ours crops as keras/src/layers/preprocessing/image_preprocessing/center_crop.py (start = diff // 2), both
- *   data formats;
+ * - CenterCrop (tfjs' overwrites its input's shape) and Resizing (tfjs' fails on our configs), in
+ *   kerasImageLayers.ts;
  * - UnitNormalization: x * min(rsqrt(sum(x², axis)), 1 / 1e-12) (keras/src/ops/nn.py `_normalize`);
  * - SpatialDropout2D/3D: dropout with one mask per feature map, noise shape (batch, 1, ..., channels);
  * - the 3D reshaping and global pooling layers (kerasLayers3d.ts), GroupNormalization (kerasGroupNorm.ts),
@@ -12,6 +11,7 @@
  */
 import { conv1dLayers } from './kerasConv1d';
 import { groupNormalizationLayer } from './kerasGroupNorm';
+import { imageLayers } from './kerasImageLayers';
 import { first, isChannelsFirst } from './kerasLayerArgs';
 import { spatial3dLayers } from './kerasLayers3d';
 import type { Tensor, Tf } from './tf';
@@ -31,36 +31,6 @@ export function registerKerasLayers(tf: Tf): void {
     static className = 'Identity';
     call(inputs: Tensor | Tensor[]): Tensor {
       return tf.clone(first(inputs));
-    }
-  }
-
-  class CenterCrop extends Layer {
-    static className = 'CenterCrop';
-    private readonly height: number;
-    private readonly width: number;
-    private readonly channelsFirst: boolean;
-    constructor(args: any) {
-      super(args);
-      this.height = args.height;
-      this.width = args.width;
-      this.channelsFirst = isChannelsFirst(args.dataFormat);
-    }
-    computeOutputShape(s: (number | null)[]): (number | null)[] {
-      return this.channelsFirst ? [s[0]!, s[1]!, this.height, this.width] : [s[0]!, this.height, this.width, s[3]!];
-    }
-    call(inputs: Tensor | Tensor[]): Tensor {
-      const x = first(inputs);
-      const [hAxis, wAxis] = this.channelsFirst ? [2, 3] : [1, 2];
-      const begin = [0, 0, 0, 0];
-      const size = [-1, -1, -1, -1];
-      begin[hAxis] = Math.floor((x.shape[hAxis]! - this.height) / 2);
-      begin[wAxis] = Math.floor((x.shape[wAxis]! - this.width) / 2);
-      size[hAxis] = this.height;
-      size[wAxis] = this.width;
-      return tf.slice(x, begin, size);
-    }
-    getConfig(): any {
-      return { ...super.getConfig(), height: this.height, width: this.width, dataFormat: this.channelsFirst ? 'channelsFirst' : 'channelsLast' };
     }
   }
 
@@ -107,6 +77,6 @@ export function registerKerasLayers(tf: Tf): void {
       }
     };
 
-  const classes = [Identity, CenterCrop, UnitNormalization, spatialDropout(2), spatialDropout(3), ...spatial3dLayers(tf, Layer), groupNormalizationLayer(tf, Layer), ...conv1dLayers(tf, Layer)];
+  const classes = [Identity, ...imageLayers(tf, Layer), UnitNormalization, spatialDropout(2), spatialDropout(3), ...spatial3dLayers(tf, Layer), groupNormalizationLayer(tf, Layer), ...conv1dLayers(tf, Layer)];
   for (const cls of classes) tf.serialization.registerClass(cls as any);
 }
