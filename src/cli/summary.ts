@@ -1,6 +1,6 @@
 /** `model-studio summary FILE`: Keras' model.summary() for any model file we read. */
 import { resolve } from 'node:path';
-import { summaryText } from '../core/summary';
+import { summaryLayoutFor, summaryText } from '../core/summary';
 import type { ModelFile } from '../core/types';
 import { readModel, requireValidModel } from '../formats/registry';
 import { parse, out } from './io';
@@ -17,10 +17,22 @@ export async function run(args: string[]): Promise<number> {
     const weights = { attached: file.weights.length > 0, tensors: file.weights.length };
     out.stdout.write(`${JSON.stringify({ name: file.graph.name, totals: a.totals, layers, diagnostics: a.diagnostics, weights, notes: file.notes ?? [] })}\n`);
   } else {
-    out.stdout.write(`${summaryText(file.graph, a)}\n${weightsLine(file)}\n`);
+    const layout = summaryLayoutFor(file.producer?.kerasVersion);
+    out.stdout.write(`${summaryText(file.graph, a, { layout, terminalColumns: terminalColumns() })}\n${weightsLine(file)}\n`);
     for (const n of file.notes ?? []) out.stdout.write(`note: ${n}\n`);
   }
   return 0;
+}
+
+/**
+ * The terminal's width as Python's `shutil.get_terminal_size` finds it (COLUMNS, then the terminal, then 80),
+ * so that `summary` narrows its table exactly where Keras 3's `model.summary()` would.
+ */
+export function terminalColumns(env: NodeJS.ProcessEnv = process.env, stdout: { isTTY?: boolean; columns?: number } = process.stdout): number {
+  const fromEnv = Number.parseInt(env.COLUMNS ?? '', 10);
+  if (fromEnv > 0) return fromEnv;
+  if (stdout.isTTY && stdout.columns) return stdout.columns;
+  return 80;
 }
 
 /** Whether the file carries weights: predict and evaluate need them, training starts from them. */

@@ -17,6 +17,7 @@
 import { UserError, type Json, type JsonObject, type LayerNode, type ModelGraph } from '../core/types';
 import { isJsonObject } from './format';
 import { parseLayerEntry } from './keras-config-layer';
+import { isRecordedMask, maskOperationNames } from './keras-mask-ops';
 
 /**
  * Reads a Keras model config (`{class_name, config}`, Keras 2 or 3) into a graph. Throws UserError for
@@ -119,7 +120,8 @@ function stripInputShapes(nodes: LayerNode[]): void {
 }
 
 function functionalGraph(config: JsonObject): ModelGraph {
-  const layersRaw = config.layers as Json[];
+  const maskOps = maskOperationNames(config.layers as Json[]);
+  const layersRaw = (config.layers as Json[]).filter((e) => !(isJsonObject(e) && maskOps.has(String(e.name ?? ''))));
   const name = typeof config.name === 'string' ? config.name : 'model';
   const nodes: LayerNode[] = [];
   const refsByLayer = new Map<string, TensorRef[]>();
@@ -128,14 +130,23 @@ function functionalGraph(config: JsonObject): ModelGraph {
     const inboundNodes = isJsonObject(entry) ? entry.inbound_nodes ?? [] : [];
     if (!Array.isArray(inboundNodes)) throw new UserError(`Layer '${node.name}' has an invalid "inbound_nodes" entry`, 'the file may be damaged', 'bad-config');
     if (inboundNodes.length > 1) throw sharedLayerError(node.name, inboundNodes.length);
-    refsByLayer.set(node.name, inboundNodes.length ? parseCallNode(inboundNodes[0]!, node.name) : []);
+    refsByLayer.set(node.name, inboundNodes.length ? parseCallNode(inboundNodes[0]!, node.name, maskOps) : []);
     nodes.push(node);
   });
   checkUniqueNames(nodes);
   stripInputShapes(nodes);
   const known = new Set(nodes.map((n) => n.name));
   for (const node of nodes) {
-    node.inbound = (refsByLayer.get(node.name) ?? []).map((r) => checkRef(r, known, `the input of layer '${node.name}'`));
+    const refs = refsByLayer.get(node.name) ?? [];
+    const op = refs.find((r) => maskOps.has(r.layer));
+    if (op) {
+      throw new UserError(
+        `Layer '${node.name}' takes the result of the Keras operation '${op.layer}' as data; Model Studio reads such operations only as the masks Keras records`,
+        'express the computation with layers in Keras and save again',
+        'keras-ops',
+      );
+    }
+    node.inbound = refs.map((r) => checkRef(r, known, `the input of layer '${node.name}'`));
   }
   const inputs = tensorRefs(config.input_layers, 'input_layers').map((r) => checkRef(r, known, 'the model inputs'));
   const outputs = tensorRefs(config.output_layers, 'output_layers').map((r) => checkRef(r, known, 'the model outputs'));
@@ -178,7 +189,7 @@ function sharedLayerError(layer: string, calls: number): UserError {
 }
 
 /** One inbound node: Keras 2 `[[name, node, tensor, kwargs], ...]` or Keras 3 `{args, kwargs}`. */
-function parseCallNode(node: Json, layer: string): TensorRef[] {
+function parseCallNode(node: Json, layer: string, maskOps: ReadonlySet<string>): TensorRef[] {
   if (Array.isArray(node)) {
     return node.map((ref) => {
       if (!Array.isArray(ref) || typeof ref[0] !== 'string') {
@@ -191,7 +202,12 @@ function parseCallNode(node: Json, layer: string): TensorRef[] {
     const refs: TensorRef[] = [];
     collectKerasTensors(node.args ?? [], refs);
     const kwRefs: TensorRef[] = [];
-    collectKerasTensors(node.kwargs ?? {}, kwRefs);
+    for (const [key, value] of Object.entries(isJsonObject(node.kwargs) ? node.kwargs : {})) {
+      const found: TensorRef[] = [];
+      collectKerasTensors(value, found);
+      // A mask Keras recorded from Masking / Embedding(mask_zero): our engine derives it from the same layers.
+      if (!isRecordedMask(key, found.map((r) => r.layer), maskOps)) kwRefs.push(...found);
+    }
     if (kwRefs.length) {
       throw new UserError(
         `Layer '${layer}' receives tensors as keyword arguments (such as mask or initial_state), which Model Studio does not support`,

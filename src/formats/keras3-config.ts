@@ -20,6 +20,13 @@ import { kerasConfigFromGraph } from './keras-config-write';
 
 const DROPPED_KEYS = new Set(['time_major', 'fused', 'renorm', 'renorm_clipping', 'renorm_momentum', 'virtual_batch_size', 'adjustment', 'input_length']);
 
+/** Arguments a Keras 3 constructor of that class refuses although tf.keras 2 wrote them. */
+const DROPPED_BY_CLASS: Record<string, readonly string[]> = {
+  SpatialDropout1D: ['trainable'],
+  SpatialDropout2D: ['trainable'],
+  SpatialDropout3D: ['trainable'],
+};
+
 const OBJECT_MODULES: [RegExp, string][] = [
   [/_initializer$/, 'keras.initializers'],
   [/_regularizer$/, 'keras.regularizers'],
@@ -43,7 +50,7 @@ function layerConfig3(className: string, config: JsonObject): JsonObject {
   // Every argument, defaults included, as Keras' get_config writes them: a Keras 3 constructor may require an
   // argument that tfjs and Keras 2 default (AveragePooling's pool_size), so a file must not rely on defaults.
   for (const [k, v] of Object.entries(withDefaults(className, config))) {
-    if (DROPPED_KEYS.has(k) || k === 'batch_input_shape') continue;
+    if (DROPPED_KEYS.has(k) || k === 'batch_input_shape' || DROPPED_BY_CLASS[className]?.includes(k)) continue;
     const mod = OBJECT_MODULES.find(([re]) => re.test(k));
     if (mod && isJsonObject(v) && typeof v.class_name === 'string') out[k] = serializedObject(mod[1], v);
     else if (k === 'layer' && isJsonObject(v) && typeof v.class_name === 'string') out[k] = layerObject(v.class_name, v.config as JsonObject);

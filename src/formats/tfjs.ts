@@ -253,7 +253,8 @@ export const tfjsCodec: FormatCodec = {
     if (model.trainingConfig) doc.trainingConfig = model.trainingConfig;
     const meta = metadataWithLayout(model.graph, model.userDefinedMetadata);
     if (meta) doc.userDefinedMetadata = meta;
-    files.unshift({ relPath: `${baseName}.json`, bytes: encodeUtf8(JSON.stringify(doc)) });
+    // Indented, so that a change to one layer is a readable diff in git (tf.loadLayersModel parses any JSON).
+    files.unshift({ relPath: `${baseName}.json`, bytes: encodeUtf8(`${JSON.stringify(doc, null, 2)}\n`) });
     return files;
   },
 };

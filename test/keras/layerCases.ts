@@ -52,6 +52,14 @@ add('Conv2DTranspose', [null, 4, 5, 3], { filters: 2, kernel_size: [3, 3], strid
 add('Conv2DTranspose', [null, 4, 5, 3], { filters: 2, kernel_size: [3, 3], strides: [2, 2], output_padding: [1, 1] }, 'output_padding');
 add('Conv2DTranspose', [null, 4, 5, 3], { filters: 2, kernel_size: [3, 3], dilation_rate: [2, 2] }, 'dilation=2');
 add('Conv2DTranspose', [null, 3, 4, 5], { filters: 2, kernel_size: [3, 3], data_format: 'channels_first' }, 'channels_first');
+add('Conv1DTranspose', [null, 5, 3], { filters: 2, kernel_size: [3] });
+add('Conv1DTranspose', [null, 5, 3], { filters: 2, kernel_size: [3], strides: [2], padding: 'same', activation: 'tanh' }, 'strides=2,same');
+add('Conv1DTranspose', [null, 5, 3], { filters: 2, kernel_size: [4], strides: [3], output_padding: [2] }, 'output_padding');
+add('Conv1DTranspose', [null, 5, 3], { filters: 2, kernel_size: [3], dilation_rate: [2] }, 'dilation=2');
+add('Conv1DTranspose', [null, 3, 5], { filters: 2, kernel_size: [3], strides: [2], data_format: 'channels_first' }, 'channels_first');
+add('Conv3DTranspose', [null, 3, 4, 3, 2], { filters: 2, kernel_size: [2, 3, 2] });
+add('Conv3DTranspose', [null, 3, 4, 3, 2], { filters: 2, kernel_size: [3, 3, 3], strides: [2, 2, 2], padding: 'same' }, 'strides=2,same');
+add('Conv3DTranspose', [null, 3, 4, 3, 2], { filters: 2, kernel_size: [3, 3, 3], strides: [2, 2, 2], output_padding: [1, 1, 1] }, 'output_padding');
 add('SeparableConv1D', [null, 9, 3], { filters: 4, kernel_size: [3] });
 add('SeparableConv1D', [null, 9, 3], { filters: 4, kernel_size: [3], padding: 'same', depth_multiplier: 2 }, 'same,dm=2');
 add('SeparableConv2D', [null, 7, 6, 3], { filters: 4, kernel_size: [3, 3] });
@@ -62,6 +70,10 @@ add('DepthwiseConv2D', [null, 7, 6, 3], { kernel_size: [3, 3], depth_multiplier:
 add('DepthwiseConv2D', [null, 3, 7, 6], { kernel_size: [3, 3], data_format: 'channels_first' }, 'channels_first');
 add('DepthwiseConv2D', [null, 7, 6, 3], { kernel_size: [3, 3], depth_multiplier: 2 }, 'dm=2');
 add('DepthwiseConv2D', [null, 7, 6, 3], { kernel_size: [3, 3], dilation_rate: [2, 2] }, 'dilation=2');
+add('DepthwiseConv1D', [null, 9, 3], { kernel_size: [3] });
+add('DepthwiseConv1D', [null, 9, 3], { kernel_size: [3], depth_multiplier: 2, padding: 'same', strides: [2], activation: 'relu' }, 'dm=2,same,strides');
+add('DepthwiseConv1D', [null, 9, 3], { kernel_size: [3], dilation_rate: [2] }, 'dilation=2');
+add('DepthwiseConv1D', [null, 3, 9], { kernel_size: [2], data_format: 'channels_first', use_bias: false }, 'channels_first');
 add('DepthwiseConv2D', [null, 7, 6, 3], { kernel_size: [3, 3], padding: 'same', strides: [2, 2] }, 'same,strides');
 
 // Pooling
@@ -82,6 +94,9 @@ for (const p of ['GlobalMaxPooling', 'GlobalAveragePooling']) {
   add(`${p}2D`, [null, 7, 6, 3], {});
   add(`${p}2D`, [null, 7, 6, 3], { keepdims: true }, 'keepdims');
   add(`${p}2D`, [null, 3, 7, 6], { data_format: 'channels_first' }, 'channels_first');
+  add(`${p}3D`, [null, 3, 4, 5, 2], {});
+  add(`${p}3D`, [null, 3, 4, 5, 2], { keepdims: true }, 'keepdims');
+  add(`${p}3D`, [null, 2, 3, 4, 5], { data_format: 'channels_first' }, 'channels_first');
 }
 
 // Reshaping
@@ -98,6 +113,12 @@ add('UpSampling1D', [null, 4, 3], { size: 3 });
 add('UpSampling2D', [null, 3, 4, 2], { size: [2, 3] });
 add('UpSampling2D', [null, 3, 4, 2], { size: [2, 2], interpolation: 'bilinear' }, 'bilinear');
 add('UpSampling2D', [null, 2, 3, 4], { size: [2, 2], data_format: 'channels_first' }, 'channels_first');
+add('UpSampling3D', [null, 2, 3, 2, 2], { size: [2, 1, 3] });
+add('UpSampling3D', [null, 2, 2, 3, 2], { size: [1, 2, 2], data_format: 'channels_first' }, 'channels_first');
+add('ZeroPadding3D', [null, 2, 3, 2, 2], { padding: [[1, 0], [0, 2], [1, 1]] });
+add('ZeroPadding3D', [null, 2, 2, 3, 2], { padding: 1, data_format: 'channels_first' }, 'channels_first');
+add('Cropping3D', [null, 4, 5, 4, 2], { cropping: [[1, 0], [1, 2], [0, 1]] });
+add('Cropping3D', [null, 2, 4, 5, 4], { cropping: 1, data_format: 'channels_first' }, 'channels_first');
 add('ZeroPadding1D', [null, 4, 3], { padding: [1, 2] });
 add('ZeroPadding2D', [null, 3, 4, 2], { padding: [[1, 0], [2, 1]] });
 add('ZeroPadding2D', [null, 2, 3, 4], { padding: [[1, 1], [1, 1]], data_format: 'channels_first' }, 'channels_first');
@@ -111,6 +132,34 @@ add('BatchNormalization', [null, 4, 5, 3], { center: false, scale: false, epsilo
 add('BatchNormalization', [null, 3, 4, 5], { axis: 1 }, 'axis=1');
 add('LayerNormalization', [null, 6], {});
 add('LayerNormalization', [null, 4, 5], { epsilon: 0.01, center: false }, 'eps,no-center');
+
+add('GroupNormalization', [null, 4, 5, 6], { groups: 3 });
+add('GroupNormalization', [null, 6, 4, 5], { groups: 2, axis: 1, center: false }, 'axis=1,no-center');
+add('GroupNormalization', [null, 5, 4], { groups: -1, epsilon: 0.01 }, 'groups=-1');
+add('UnitNormalization', [null, 6], {});
+add('UnitNormalization', [null, 4, 5], { axis: [1, 2] }, 'axis=[1,2]');
+
+// Regularization (inference: the identity, except ActivityRegularization's loss term, which is not forward)
+add('GaussianNoise', [null, 6], { stddev: 0.3 });
+add('GaussianDropout', [null, 6], { rate: 0.4 });
+add('AlphaDropout', [null, 6], { rate: 0.2 });
+add('SpatialDropout1D', [null, 4, 3], { rate: 0.5 });
+add('SpatialDropout2D', [null, 3, 4, 2], { rate: 0.5 });
+add('SpatialDropout3D', [null, 2, 3, 4, 2], { rate: 0.5 });
+add('ActivityRegularization', [null, 6], { l1: 0.01, l2: 0.02 });
+add('Identity', [null, 3, 4], {});
+cases.push({ id: 'Embedding[mask_zero]+LSTM', input: [null, 7], className: 'Embedding', config: { input_dim: 10, output_dim: 4, mask_zero: true }, intMax: 10, then: ['LSTM', { units: 3 }] });
+cases.push({ id: 'Masking+LSTM', input: [null, 5, 3], className: 'Masking', config: { mask_value: 0.25 }, then: ['LSTM', { units: 2 }] });
+
+// Preprocessing
+add('Rescaling', [null, 3, 4, 2], { scale: 0.5, offset: -1 });
+add('CenterCrop', [null, 6, 5, 2], { height: 3, width: 2 });
+add('Resizing', [null, 4, 5, 2], { height: 7, width: 3 });
+add('Resizing', [null, 4, 5, 2], { height: 8, width: 10, interpolation: 'nearest' }, 'nearest');
+add('Resizing', [null, 6, 6, 2], { height: 3, width: 2, interpolation: 'nearest' }, 'nearest,down');
+add('Resizing', [null, 4, 5, 2], { height: 3, width: 3, crop_to_aspect_ratio: true }, 'crop_to_aspect_ratio');
+add('Resizing', [null, 4, 5, 2], { height: 6, width: 6, interpolation: 'bicubic' }, 'bicubic');
+add('CenterCrop', [null, 2, 6, 5], { height: 4, width: 3, data_format: 'channels_first' }, 'channels_first');
 
 // Recurrent
 for (const rs of [false, true]) {

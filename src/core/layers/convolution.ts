@@ -92,48 +92,51 @@ function checkGroups(channels: number, filters: number, groups: number): void {
   }
 }
 
-const Conv2DTranspose = defineLayer({
-  className: 'Conv2DTranspose',
-  category: 'Convolution',
-  doc: 'Transposed convolution ("deconvolution"): upsamples with learned filters',
-  fields: [
-    ...convFieldsHead(2, true, ['valid', 'same']).slice(0, 4),
-    f.ints('output_padding', null, 2, 'Extra rows/columns added to one side of the output (must be < strides)', { nullable: true, min: 0, advanced: true }),
-    dataFormatField,
-    f.ints('dilation_rate', [1, 1], 2, 'Spacing between kernel elements', { advanced: true }),
-    f.activation(),
-    f.bool('use_bias', true, 'Whether to add a bias vector'),
-    ...kernelBiasFields(),
-  ],
-  inputs: { min: 1, max: 1 },
-  newConfig: { filters: 32, kernel_size: [3, 3], strides: [2, 2], padding: 'same', activation: 'relu' },
-  outputShape([x], c) {
-    const s = splitChannels(x, 2, c);
-    const ks = tuple(c, 'kernel_size', 2);
-    const strides = tuple(c, 'strides', 2);
-    const dil = tuple(c, 'dilation_rate', 2);
-    const op = c.output_padding === null ? null : tuple(c, 'output_padding', 2);
-    if (op) {
-      op.forEach((p, i) => {
-        if (p >= strides[i]) {
-          throw new ShapeError(`output_padding ${p} must be smaller than the stride ${strides[i]}`, 'lower output_padding or raise strides', 'output_padding');
-        }
-      });
-    }
-    const out = s.spatial.map((d, i) => deconvOutputLength(d, ks[i], str(c, 'padding'), op ? op[i] : null, strides[i], dil[i]));
-    if (out.some((d) => d !== null && d <= 0)) {
-      throw new ShapeError(`output would be ${formatShape(out)} from input ${formatShape(x)}`, 'use a smaller kernel or padding="same"', 'kernel_size');
-    }
-    return joinChannels(s.batch, out, num(c, 'filters'), s.cf);
-  },
-  weights([x], c) {
-    const s = splitChannels(x, 2, c);
-    const filters = num(c, 'filters');
-    const w: WeightSpec[] = [{ name: 'kernel', shape: [...tuple(c, 'kernel_size', 2), filters, s.channels], trainable: true }];
-    if (c.use_bias !== false) w.push({ name: 'bias', shape: [filters], trainable: true });
-    return w;
-  },
-});
+function defineTranspose(className: string, rank: number): CatalogSpec {
+  const ones = Array(rank).fill(1);
+  return defineLayer({
+    className,
+    category: 'Convolution',
+    doc: `Transposed ${rank}D convolution ("deconvolution"): upsamples with learned filters`,
+    fields: [
+      ...convFieldsHead(rank, true, ['valid', 'same']).slice(0, 4),
+      f.ints('output_padding', null, rank, 'Extra steps added to one side of the output along each axis (must be < strides)', { nullable: true, min: 0, advanced: true }),
+      dataFormatField,
+      f.ints('dilation_rate', ones, rank, 'Spacing between kernel elements', { advanced: true }),
+      f.activation(),
+      f.bool('use_bias', true, 'Whether to add a bias vector'),
+      ...kernelBiasFields(),
+    ],
+    inputs: { min: 1, max: 1 },
+    newConfig: { filters: 32, kernel_size: Array(rank).fill(3), strides: Array(rank).fill(2), padding: 'same', activation: 'relu' },
+    outputShape([x], c) {
+      const s = splitChannels(x, rank, c);
+      const ks = tuple(c, 'kernel_size', rank);
+      const strides = tuple(c, 'strides', rank);
+      const dil = tuple(c, 'dilation_rate', rank);
+      const op = c.output_padding === null ? null : tuple(c, 'output_padding', rank);
+      if (op) {
+        op.forEach((p, i) => {
+          if (p >= strides[i]) {
+            throw new ShapeError(`output_padding ${p} must be smaller than the stride ${strides[i]}`, 'lower output_padding or raise strides', 'output_padding');
+          }
+        });
+      }
+      const out = s.spatial.map((d, i) => deconvOutputLength(d, ks[i], str(c, 'padding'), op ? op[i] : null, strides[i], dil[i]));
+      if (out.some((d) => d !== null && d <= 0)) {
+        throw new ShapeError(`output would be ${formatShape(out)} from input ${formatShape(x)}`, 'use a smaller kernel or padding="same"', 'kernel_size');
+      }
+      return joinChannels(s.batch, out, num(c, 'filters'), s.cf);
+    },
+    weights([x], c) {
+      const s = splitChannels(x, rank, c);
+      const filters = num(c, 'filters');
+      const w: WeightSpec[] = [{ name: 'kernel', shape: [...tuple(c, 'kernel_size', rank), filters, s.channels], trainable: true }];
+      if (c.use_bias !== false) w.push({ name: 'bias', shape: [filters], trainable: true });
+      return w;
+    },
+  });
+}
 
 function defineSeparable(className: string, rank: number): CatalogSpec {
   const padding = rank === 1 ? ['valid', 'same', 'causal'] : ['valid', 'same'];
@@ -181,50 +184,55 @@ function defineSeparable(className: string, rank: number): CatalogSpec {
   });
 }
 
-const DepthwiseConv2D = defineLayer({
-  className: 'DepthwiseConv2D',
-  category: 'Convolution',
-  doc: 'Convolves each input channel with its own filters (channels = input channels x depth_multiplier)',
-  fields: [
-    ...convFieldsHead(2, false, ['valid', 'same']).slice(0, 3),
-    f.int('depth_multiplier', 1, 'Output channels per input channel', { min: 1 }),
-    dataFormatField,
-    f.ints('dilation_rate', [1, 1], 2, 'Spacing between kernel elements', { advanced: true }),
-    f.activation(),
-    f.bool('use_bias', true, 'Whether to add a bias vector'),
-    f.initializer('depthwise_initializer', 'glorot_uniform', 'How the depthwise kernel starts'),
-    f.initializer('bias_initializer', 'zeros', 'How the bias starts'),
-    f.regularizer('depthwise_regularizer'),
-    f.regularizer('bias_regularizer'),
-    f.regularizer('activity_regularizer', 'Penalty on the layer output'),
-    f.constraint('depthwise_constraint'),
-    f.constraint('bias_constraint'),
-  ],
-  inputs: { min: 1, max: 1 },
-  newConfig: { kernel_size: [3, 3], activation: 'relu' },
-  outputShape([x], c) {
-    const s = splitChannels(x, 2, c);
-    const strides = tuple(c, 'strides', 2);
-    const dil = tuple(c, 'dilation_rate', 2);
-    checkStridesDilation(strides, dil);
-    const out = slidingWindow(s.spatial, tuple(c, 'kernel_size', 2), strides, str(c, 'padding'), dil, 'kernel');
-    return joinChannels(s.batch, out, s.channels * num(c, 'depth_multiplier'), s.cf);
-  },
-  weights([x], c) {
-    const s = splitChannels(x, 2, c);
-    const dm = num(c, 'depth_multiplier');
-    const w: WeightSpec[] = [{ name: 'depthwise_kernel', shape: [...tuple(c, 'kernel_size', 2), s.channels, dm], trainable: true }];
-    if (c.use_bias !== false) w.push({ name: 'bias', shape: [s.channels * dm], trainable: true });
-    return w;
-  },
-});
+function defineDepthwise(className: string, rank: number): CatalogSpec {
+  return defineLayer({
+    className,
+    category: 'Convolution',
+    doc: `${rank}D convolution of each input channel with its own filters (channels = input channels x depth_multiplier)`,
+    fields: [
+      ...convFieldsHead(rank, false, ['valid', 'same']).slice(0, 3),
+      f.int('depth_multiplier', 1, 'Output channels per input channel', { min: 1 }),
+      dataFormatField,
+      f.ints('dilation_rate', Array(rank).fill(1), rank, 'Spacing between kernel elements', { advanced: true }),
+      f.activation(),
+      f.bool('use_bias', true, 'Whether to add a bias vector'),
+      f.initializer('depthwise_initializer', 'glorot_uniform', 'How the depthwise kernel starts'),
+      f.initializer('bias_initializer', 'zeros', 'How the bias starts'),
+      f.regularizer('depthwise_regularizer'),
+      f.regularizer('bias_regularizer'),
+      f.regularizer('activity_regularizer', 'Penalty on the layer output'),
+      f.constraint('depthwise_constraint'),
+      f.constraint('bias_constraint'),
+    ],
+    inputs: { min: 1, max: 1 },
+    newConfig: { kernel_size: Array(rank).fill(3), activation: 'relu' },
+    outputShape([x], c) {
+      const s = splitChannels(x, rank, c);
+      const strides = tuple(c, 'strides', rank);
+      const dil = tuple(c, 'dilation_rate', rank);
+      checkStridesDilation(strides, dil);
+      const out = slidingWindow(s.spatial, tuple(c, 'kernel_size', rank), strides, str(c, 'padding'), dil, 'kernel');
+      return joinChannels(s.batch, out, s.channels * num(c, 'depth_multiplier'), s.cf);
+    },
+    weights([x], c) {
+      const s = splitChannels(x, rank, c);
+      const dm = num(c, 'depth_multiplier');
+      const w: WeightSpec[] = [{ name: 'depthwise_kernel', shape: [...tuple(c, 'kernel_size', rank), s.channels, dm], trainable: true }];
+      if (c.use_bias !== false) w.push({ name: 'bias', shape: [s.channels * dm], trainable: true });
+      return w;
+    },
+  });
+}
 
 export const convolutionLayers: CatalogSpec[] = [
   defineConv('Conv1D', 1, '1D convolution over sequences (batch, steps, channels)'),
   defineConv('Conv2D', 2, '2D convolution over images (batch, height, width, channels)'),
   defineConv('Conv3D', 3, '3D convolution over volumes (batch, depth, height, width, channels)'),
-  Conv2DTranspose,
+  defineTranspose('Conv1DTranspose', 1),
+  defineTranspose('Conv2DTranspose', 2),
+  defineTranspose('Conv3DTranspose', 3),
   defineSeparable('SeparableConv1D', 1),
   defineSeparable('SeparableConv2D', 2),
-  DepthwiseConv2D,
+  defineDepthwise('DepthwiseConv1D', 1),
+  defineDepthwise('DepthwiseConv2D', 2),
 ];

@@ -105,4 +105,27 @@ const Dropout = defineLayer({
   weights: () => [],
 });
 
-export const coreLayers: CatalogSpec[] = [InputLayer, Dense, Activation, Dropout];
+const Identity = defineLayer({
+  className: 'Identity',
+  category: 'Core',
+  doc: 'Returns its input unchanged (a placeholder, or a named point in the graph)',
+  fields: [],
+  inputs: { min: 1, max: 1 },
+  outputShape: ([x]) => [...x],
+  weights: () => [],
+});
+
+const Masking = defineLayer({
+  className: 'Masking',
+  category: 'Core',
+  doc: 'Marks timesteps whose features all equal mask_value as missing: later RNNs skip them, losses ignore them',
+  fields: [f.float('mask_value', 0, 'The value that marks a missing timestep')],
+  inputs: { min: 1, max: 1 },
+  outputShape([x]) {
+    requireMinRank(x, 2, '(batch, ..., features)');
+    return [...x];
+  },
+  weights: () => [],
+});
+
+export const coreLayers: CatalogSpec[] = [InputLayer, Dense, Activation, Dropout, Identity, Masking];

@@ -11,8 +11,10 @@ import { embeddingLayers } from './embedding';
 import { mergeLayers } from './merge';
 import { normalizationLayers } from './normalization';
 import { poolingLayers } from './pooling';
+import { preprocessingLayers } from './preprocessing';
 import { recurrentLayers } from './recurrent';
 import { fillDefaults, lookupSpec, registerSpecs, registeredSpecs } from './registry';
+import { regularizationLayers } from './regularization';
 import { reshapingLayers } from './reshaping';
 import type { LayerSpec } from './spec';
 
@@ -22,6 +24,8 @@ registerSpecs([
   ...poolingLayers,
   ...reshapingLayers,
   ...normalizationLayers,
+  ...regularizationLayers,
+  ...preprocessingLayers,
   ...embeddingLayers,
   ...recurrentLayers,
   ...mergeLayers,

@@ -106,4 +106,54 @@ const LayerNormalization = defineLayer({
   },
 });
 
-export const normalizationLayers = [BatchNormalization, LayerNormalization];
+const UnitNormalization = defineLayer({
+  className: 'UnitNormalization',
+  category: 'Normalization',
+  doc: 'Scales each sample to unit L2 norm along the axis (x * rsqrt(sum(x²)), at most 1e12)',
+  fields: [field('axis', 'axis', -1, 'Axis or axes to normalize over (not the batch axis)', { check: checkAxis })],
+  inputs: { min: 1, max: 1 },
+  outputShape([x], c) {
+    const raw = c.axis;
+    for (const a of Array.isArray(raw) ? (raw as number[]) : [raw as number]) {
+      if (normAxis(a, x.length) === 0) throw new ShapeError('cannot normalize over the batch axis (0)', 'use axis -1 (the features/channels axis)', 'axis');
+    }
+    return [...x];
+  },
+  weights: () => [],
+});
+
+/** keras/src/layers/normalization/group_normalization.py: channels split in `groups`, each normalized alone. */
+const GroupNormalization = defineLayer({
+  className: 'GroupNormalization',
+  category: 'Normalization',
+  doc: 'Normalizes each sample over groups of channels (independent of the batch size)',
+  fields: [
+    f.int('groups', 32, 'Number of channel groups (-1: one group per channel)', { min: -1 }),
+    f.int('axis', -1, 'The channels axis'),
+    f.float('epsilon', 0.001, 'Small value added to the variance', { min: 0 }),
+    ...affineFields(),
+  ],
+  inputs: { min: 1, max: 1 },
+  newConfig: { groups: 4 },
+  outputShape([x], c) {
+    groupsOf(x, c);
+    return [...x];
+  },
+  weights([x], c) {
+    return affineWeights([groupsOf(x, c).channels], c);
+  },
+});
+
+function groupsOf(x: Shape, c: JsonObject): { channels: number; groups: number } {
+  const axis = normAxis(c.axis as number, x.length);
+  if (axis === 0) throw new ShapeError('cannot normalize over the batch axis (0)', 'use axis -1 (the channels axis)', 'axis');
+  const channels = x[axis];
+  if (channels === null || channels === undefined) throw new ShapeError(`axis ${axis} of input ${formatShape(x)} must have a known size`, 'give the channels axis a fixed size', 'axis');
+  const groups = c.groups === -1 ? channels : Number(c.groups);
+  if (groups < 1 || groups > channels || channels % groups !== 0) {
+    throw new ShapeError(`${channels} channels cannot be split in ${groups} equal groups`, `use a divisor of ${channels} for groups (or -1: one group per channel)`, 'groups');
+  }
+  return { channels, groups };
+}
+
+export const normalizationLayers = [BatchNormalization, LayerNormalization, UnitNormalization, GroupNormalization];

@@ -59,4 +59,6 @@ export const poolingLayers: CatalogSpec[] = [
   defineGlobal('GlobalMaxPooling2D', 2, 'max'),
   defineGlobal('GlobalAveragePooling1D', 1, 'average'),
   defineGlobal('GlobalAveragePooling2D', 2, 'average'),
+  defineGlobal('GlobalMaxPooling3D', 3, 'max'),
+  defineGlobal('GlobalAveragePooling3D', 3, 'average'),
 ];

@@ -133,6 +133,20 @@ const UpSampling2D = defineLayer({
   weights: () => [],
 });
 
+const UpSampling3D = defineLayer({
+  className: 'UpSampling3D',
+  category: 'Reshape',
+  doc: 'Repeats each voxel size times along depth, rows and columns',
+  fields: [f.ints('size', [2, 2, 2], 3, 'Upsampling factors for the three spatial axes'), dataFormatField],
+  inputs: { min: 1, max: 1 },
+  outputShape([x], c) {
+    const s = splitChannels(x, 3, c);
+    const size = tuple(c, 'size', 3);
+    return joinChannels(s.batch, s.spatial.map((d, i) => (d === null ? null : d * size[i])), s.channels, s.cf);
+  },
+  weights: () => [],
+});
+
 /**
  * A padding/cropping amount in any Keras form: int, [a, b] (symmetric per axis for 2D, before/after for
  * 1D) or [[before, after], ...]. Returns [before, after] per spatial axis.
@@ -151,28 +165,35 @@ export function pairs(v: Json, rank: number): [number, number][] | null {
   return out;
 }
 
+const PAIRS_FORMS = [
+  'must be an integer or [before, after]',
+  'must be an integer, [rows, cols] or [[top, bottom], [left, right]]',
+  'must be an integer, [depth, rows, cols] or [[before, after], [top, bottom], [left, right]]',
+];
+
 function pairsCheck(rank: number) {
   return (v: Json): string | null => {
     const p = pairs(v, rank);
-    if (!p) return rank === 1 ? 'must be an integer or [before, after]' : 'must be an integer, [rows, cols] or [[top, bottom], [left, right]]';
+    if (!p) return PAIRS_FORMS[rank - 1]!;
     return p.flat().some((n) => n < 0) ? 'must not be negative' : null;
   };
 }
 
 function definePadCrop(className: string, rank: number, crop: boolean): CatalogSpec {
   const key = crop ? 'cropping' : 'padding';
-  const def: Json = rank === 1 ? (crop ? [1, 1] : [1, 1]) : crop ? [[0, 0], [0, 0]] : [[1, 1], [1, 1]];
+  // Keras' defaults: (1, 1) in 1D, ((0, 0), (0, 0)) for Cropping2D, ((1, 1), ...) for the others.
+  const def: Json = rank === 1 ? [1, 1] : Array.from({ length: rank }, () => (crop && rank === 2 ? [0, 0] : [1, 1]));
   return defineLayer({
     className,
     category: 'Reshape',
     doc: crop ? 'Removes rows/columns at the borders' : 'Adds rows/columns of zeros at the borders',
     fields: [
-      field(key, 'json', def, rank === 1 ? '[before, after] steps' : '[[top, bottom], [left, right]], [rows, cols] or one integer', { check: pairsCheck(rank) }),
-      ...(rank === 2 ? [dataFormatField] : []),
+      field(key, 'json', def, ['[before, after] steps', '[[top, bottom], [left, right]], [rows, cols] or one integer', '[[before, after], [top, bottom], [left, right]], [depth, rows, cols] or one integer'][rank - 1]!, { check: pairsCheck(rank) }),
+      ...(rank >= 2 ? [dataFormatField] : []),
     ],
     inputs: { min: 1, max: 1 },
     outputShape([x], c: JsonObject) {
-      const s = rank === 1 ? (requireRank(x, 3, '(batch, steps, features)'), { batch: x[0], spatial: [x[1]], channels: x[2], cf: false }) : splitChannels(x, 2, c);
+      const s = rank === 1 ? (requireRank(x, 3, '(batch, steps, features)'), { batch: x[0], spatial: [x[1]], channels: x[2], cf: false }) : splitChannels(x, rank, c);
       const p = pairs(c[key], rank);
       if (!p) throw new ShapeError(`${key} ${pairsCheck(rank)(c[key])}`, `set ${key}`, key);
       const out: Dim[] = s.spatial.map((d, i) => (d === null ? null : crop ? d - p[i][0] - p[i][1] : d + p[i][0] + p[i][1]));
@@ -196,8 +217,11 @@ export const reshapingLayers: CatalogSpec[] = [
   RepeatVector,
   UpSampling1D,
   UpSampling2D,
+  UpSampling3D,
   definePadCrop('ZeroPadding1D', 1, false),
   definePadCrop('ZeroPadding2D', 2, false),
+  definePadCrop('ZeroPadding3D', 3, false),
   definePadCrop('Cropping1D', 1, true),
   definePadCrop('Cropping2D', 2, true),
+  definePadCrop('Cropping3D', 3, true),
 ];

@@ -11,6 +11,8 @@ export type Category =
   | 'Pooling'
   | 'Recurrent'
   | 'Normalization'
+  | 'Regularization'
+  | 'Preprocessing'
   | 'Merge'
   | 'Reshape'
   | 'Activation'

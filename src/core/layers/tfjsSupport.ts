@@ -18,7 +18,7 @@ type Rule = (c: JsonObject, inputs: Shape[]) => EngineDeparture | null;
 const KERAS_ENGINE_HINT = 'train it with the keras engine (real Keras in Python), or change the option';
 
 /** Layer classes tfjs-layers has no implementation of. */
-const MISSING_CLASSES = new Set(['SeparableConv1D', 'UpSampling1D', 'ZeroPadding1D', 'Cropping1D', 'Subtract']);
+const MISSING_CLASSES = new Set(['SeparableConv1D', 'UpSampling1D', 'ZeroPadding1D', 'Cropping1D', 'Subtract', 'ActivityRegularization']);
 
 /** Activations tfjs lacks, or computes with another formula than Keras 3 (keras/src/activations/activations.py). */
 const ACTIVATIONS: Record<string, string> = {
@@ -57,6 +57,11 @@ const RULES: Record<string, Rule[]> = {
     rule('output_padding', (c) => c.output_padding !== undefined && c.output_padding !== null, 'TensorFlow.js ignores Conv2DTranspose output_padding'),
     rule('dilation_rate', (c) => !isOne(c.dilation_rate), 'TensorFlow.js ignores Conv2DTranspose dilation_rate'),
   ],
+  Conv1DTranspose: [rule('dilation_rate', (c) => !isOne(c.dilation_rate), 'TensorFlow.js has no dilated transposed convolution')],
+  Conv3DTranspose: [
+    rule('output_padding', (c) => c.output_padding !== undefined && c.output_padding !== null, 'TensorFlow.js ignores Conv3DTranspose output_padding'),
+    rule('dilation_rate', (c) => !isOne(c.dilation_rate), 'TensorFlow.js ignores Conv3DTranspose dilation_rate'),
+  ],
   SeparableConv2D: [cfFirst('SeparableConv2D')],
   DepthwiseConv2D: [
     rule('dilation_rate', (c) => !isOne(c.dilation_rate), 'TensorFlow.js ignores DepthwiseConv2D dilation_rate'),
@@ -74,6 +79,21 @@ const RULES: Record<string, Rule[]> = {
   ReLU: [
     rule('negative_slope', (c) => typeof c.negative_slope === 'number' && c.negative_slope !== 0, 'TensorFlow.js ignores ReLU negative_slope'),
     rule('threshold', (c) => typeof c.threshold === 'number' && c.threshold !== 0, 'TensorFlow.js ignores ReLU threshold'),
+  ],
+  // keras/src/layers/preprocessing/image_preprocessing/center_crop.py: a smaller image is cropped to the
+  // target's aspect ratio and resized (smart_resize); our tfjs CenterCrop only crops.
+  CenterCrop: [
+    rule('height', (c, [x]) => {
+      const [h, w] = channelsFirst(c) ? [x?.[2], x?.[3]] : [x?.[1], x?.[2]];
+      return (typeof h === 'number' && h < Number(c.height)) || (typeof w === 'number' && w < Number(c.width));
+    }, 'TensorFlow.js cannot run CenterCrop on an image smaller than the crop (Keras resizes it first)'),
+  ],
+  Resizing: [
+    rule('interpolation', (c) => !['bilinear', 'nearest'].includes(String(c.interpolation ?? 'bilinear')), 'TensorFlow.js resizes with bilinear or nearest interpolation only'),
+    rule('crop_to_aspect_ratio', (c) => c.crop_to_aspect_ratio === true, 'TensorFlow.js cannot run Resizing with crop_to_aspect_ratio'),
+    rule('pad_to_aspect_ratio', (c) => c.pad_to_aspect_ratio === true, 'TensorFlow.js cannot run Resizing with pad_to_aspect_ratio'),
+    rule('antialias', (c) => c.antialias === true, 'TensorFlow.js cannot run Resizing with antialias'),
+    cfFirst('Resizing'),
   ],
   ELU: [rule('alpha', (c) => typeof c.alpha === 'number' && c.alpha !== 1, 'TensorFlow.js cannot run ELU with alpha other than 1')],
   Softmax: [rule('axis', (c, inputs) => !lastAxis(c.axis, inputs), 'TensorFlow.js cannot run Softmax on an axis other than the last')],

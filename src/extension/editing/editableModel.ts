@@ -174,7 +174,7 @@ export class EditableModel {
   /** The message every editor panel of this document renders. */
   state(fileName: string): EditorState {
     const c = this.current;
-    const src = { version: this.version, isDirty: this.isDirty, graph: c.graph, weightCount: c.weights.length, created: this.lastCreated, trainingConfig: this.trainingConfig };
+    const src = { version: this.version, isDirty: this.isDirty, graph: c.graph, weightCount: c.weights.length, created: this.lastCreated, trainingConfig: this.trainingConfig, kerasVersion: c.meta.producer?.kerasVersion };
     return editorState(src, this.analysis(), fileName);
   }
 }

@@ -1,6 +1,6 @@
 /** The state message every editor panel renders, built from the current snapshot and its analysis. */
 import { analyze, type Analysis } from '../../core/analysis';
-import { summaryText } from '../../core/summary';
+import { summaryLayoutFor, summaryText } from '../../core/summary';
 import type { TrainingConfig } from '../../core/training';
 import type { ModelGraph } from '../../core/types';
 import type { EditorState, LayerInfoDto } from '../../protocol/editor';
@@ -13,6 +13,8 @@ export interface StateSource {
   weightCount: number;
   created: string[];
   trainingConfig: TrainingConfig | undefined;
+  /** `keras_version` of the file the model came from: Keras 1/2 files get tf.keras 2's summary text. */
+  kerasVersion?: string;
 }
 
 export function editorState(src: StateSource, a: Analysis, fileName: string): EditorState {
@@ -25,7 +27,7 @@ export function editorState(src: StateSource, a: Analysis, fileName: string): Ed
   for (const [name, info] of a.layers) if (!a.order.includes(name)) layers.push(toDto(info));
   let text = '';
   try {
-    text = summaryText(src.graph, a);
+    text = summaryText(src.graph, a, { layout: summaryLayoutFor(src.kerasVersion) });
   } catch (e) {
     text = `Summary unavailable: ${(e as Error).message}`;
   }

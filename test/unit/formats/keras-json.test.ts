@@ -176,6 +176,35 @@ describe('keras-json: reading Keras 3 configs', () => {
     }
   });
 
+  test("the mask Keras 3 records (Masking -> NotEqual/Any -> the LSTM's mask argument) is read as the Masking layer alone; other operations are refused", () => {
+    const kt = (layer: string) => ({ class_name: '__keras_tensor__', config: { shape: [null, 5, 3], dtype: 'float32', keras_history: [layer, 0, 0] } });
+    const entry = (name: string, cls: string, config: JsonObject, args: Json[], kwargs: JsonObject = {}, module: string | null = 'keras.layers') => ({
+      ...(module ? { module } : {}), class_name: cls, config: { name, ...config }, name, inbound_nodes: args.length ? [{ args, kwargs }] : [],
+    });
+    // module null: Keras 3's legacy .h5 writes the operations without one.
+    const model = (maskValue: number, lstmArgs: Json[], module: string | null) => ({
+      class_name: 'Functional',
+      config: {
+        name: 'masked',
+        layers: [
+          entry('input_layer', 'InputLayer', { batch_shape: [null, 5, 3], dtype: 'float32' }, []),
+          entry('not_equal', 'NotEqual', {}, [kt('input_layer'), maskValue], {}, module),
+          entry('masking', 'Masking', { mask_value: 0.25 }, [kt('input_layer')]),
+          entry('any', 'Any', { axis: -1, keepdims: false }, [kt('not_equal')], {}, module),
+          entry('lstm', 'LSTM', { units: 2 }, lstmArgs, { mask: kt('any') }),
+        ],
+        input_layers: ['input_layer', 0, 0],
+        output_layers: ['lstm', 0, 0],
+      },
+    });
+    for (const module of ['keras.src.ops.numpy', null]) {
+      const g = graphFromKerasConfig(model(0.25, [kt('masking')], module));
+      assert.deepEqual(g.layers.map((l) => `${l.name}<-${l.inbound.join('+')}`), ['input_layer<-', 'masking<-input_layer', 'lstm<-masking']);
+    }
+    refusedWith(() => graphFromKerasConfig(model(0.5, [kt('masking')], 'keras.src.ops.numpy')), /not the mask of a Masking or Embedding\(mask_zero=True\) layer/);
+    refusedWith(() => graphFromKerasConfig(model(0.25, [kt('any')], 'keras.src.ops.numpy')), /takes the result of the Keras operation 'any' as data/);
+  });
+
   test('the subclassed Keras 3 model fixture is refused by name', () => {
     refusedWith(() => graphFromKerasConfig(kerasZipConfig(fixture('keras3/keras3_pre_pr22362_nested_container.keras'))), /'NestedDenseModel' is a custom \(subclassed\) Keras model/);
   });

@@ -192,11 +192,26 @@ describe('tfjs: manifest features', () => {
     const f = await readModel(fixture('tfjs-abalone/model.json'));
     f.graph.layers[1]!.config.kernel_initializer = { class_name: 'LecunNormal', config: { seed: null } };
     await writeModel(path.join(dir, 'model.json'), f);
-    assert.match(readFileSync(path.join(dir, 'model.json'), 'utf8'), /"class_name":"LeCunNormal"/);
+    assert.match(readFileSync(path.join(dir, 'model.json'), 'utf8'), /"class_name": "LeCunNormal"/);
     const m = await tf.loadLayersModel(folderHandler(dir));
     assert.equal(m.countParams(), 3051);
     m.dispose();
     assert.deepEqual((await readModel(path.join(dir, 'model.json'))).graph, f.graph);
+  });
+
+  test('model.json is indented: changing one layer changes a few lines of it (a readable git diff)', async (t) => {
+    const dir = tempDir(t);
+    const model = await readModel(fixture('tfjs-abalone/model.json'));
+    const file = path.join(dir, 'model.json');
+    await writeModel(file, model);
+    const before = readFileSync(file, 'utf8').split('\n');
+    const dense = model.graph.layers.find((l) => l.name === 'dense_Dense3')!;
+    dense.config = { ...dense.config, activation: 'sigmoid' };
+    await writeModel(file, model);
+    const after = readFileSync(file, 'utf8').split('\n');
+    assert.ok(before.length > 100, `one JSON value per line (${before.length} lines)`);
+    assert.equal(after.length, before.length);
+    assert.deepEqual(after.filter((l, i) => l !== before[i]).map((l) => l.trim()), ['"activation": "sigmoid",']);
   });
 
   test('weights file names: model.json gets weights.bin, others <base>.weights.bin', async (t) => {

@@ -103,6 +103,28 @@ describe('ONNX export of layer-coverage models, and back', () => {
     });
   }
 
+  test('Rescaling exports as Mul + Add, and the inference-time identities (noise, dropout variants, Identity) as nothing; ONNX Runtime equals tfjs', async () => {
+    const file = chain('identities', [4, 5, 3], [
+      ['Rescaling', { scale: 0.5, offset: -1 }],
+      ['GaussianNoise', { stddev: 0.3 }],
+      ['GaussianDropout', { rate: 0.2 }],
+      ['SpatialDropout2D', { rate: 0.5 }],
+      ['Conv2D', { filters: 2, kernel_size: [3, 3], activation: 'linear' }],
+      ['Identity', {}],
+      ['Flatten', {}],
+      ['Dense', { units: 3, activation: 'linear' }],
+    ]);
+    const r = await verifyOnnxExport(file, exportOnnx(file));
+    assert.ok(r.ok, r.text);
+    const ops = onnx.ModelProto.decode(exportOnnx(file)).graph!.node!.map((n) => n.opType);
+    assert.deepEqual(ops.slice(0, 2), ['Mul', 'Add']);
+    // The one Identity is the exporter's own, naming the graph output.
+    assert.deepEqual(ops.slice(2), ['Transpose', 'Conv', 'Transpose', 'Flatten', 'Gemm', 'Identity']);
+    // UnitNormalization has no ONNX exporter yet: refused with the layer named, nothing written.
+    const un = chain('unit', [6], [['UnitNormalization', {}]]);
+    assert.throws(() => exportOnnx(un), (e: unknown) => isUserError(e) && /UnitNormalization/.test(e.message));
+  });
+
   test('SeparableConv1D, ZeroPadding1D, Cropping1D, UpSampling1D (which TF.js cannot run) read back as themselves; re-exported, same ONNX Runtime output', async () => {
     const file = chain('sep1d', [10, 3], [
       ['ZeroPadding1D', { padding: [1, 2] }],

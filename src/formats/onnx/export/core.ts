@@ -51,5 +51,15 @@ export const coreExporters: LayerExporters = {
   AlphaDropout: passThrough,
   SpatialDropout1D: passThrough,
   SpatialDropout2D: passThrough,
+  SpatialDropout3D: passThrough,
+  Identity: passThrough,
+  // keras/src/layers/preprocessing/rescaling.py: x * scale + offset.
+  Rescaling: {
+    emit(ctx, [x]) {
+      const { e } = ctx;
+      const scaled = ctx.op('Mul', [e.last(x!, ctx.name), e.scalar(`${ctx.name}/scale`, Number(ctx.c.scale))]);
+      return { rank: x!.rank, last: ctx.op('Add', [scaled, e.scalar(`${ctx.name}/offset`, Number(ctx.c.offset ?? 0))]) };
+    },
+  },
   ActivityRegularization: passThrough,
 };

@@ -4,9 +4,9 @@
  * other functional models get 98 columns and a "Connected to" column. Cells are cut to their column width
  * exactly as Keras does, so long names read "max_pooling2d_1 (MaxPooling2".
  */
-import { analyze, type Analysis } from './analysis';
-import { formatShape } from './layers/shapeMath';
-import type { ModelGraph } from './types';
+import { analyze, type Analysis } from '../analysis';
+import { formatShape } from '../layers/shapeMath';
+import type { ModelGraph } from '../types';
 
 export { formatShape };
 
@@ -43,7 +43,7 @@ function sequentialLike(g: ModelGraph): boolean {
   return true;
 }
 
-export function summaryText(g: ModelGraph, a: Analysis = analyze(g)): string {
+export function summaryTextKeras2(g: ModelGraph, a: Analysis = analyze(g)): string {
   const seq = sequentialLike(g);
   const width = seq ? 65 : 98;
   const positions = (seq ? [0.45, 0.85, 1] : [0.33, 0.55, 0.67, 1]).map((p) => Math.floor(width * p));
