@@ -193,6 +193,12 @@ const WEIGHT_INITIALIZERS: Record<string, [string, string]> = {
   alpha: ['alpha_initializer', 'zeros'],
 };
 
+/** Weights whose initializer is fixed by their class (no config key): keras/src/layers/attention/*.py build(). */
+const CLASS_INITIALIZERS: Record<string, Record<string, string>> = {
+  Attention: { scale: 'ones', concat_score_weight: 'ones' },
+  AdditiveAttention: { scale: 'glorot_uniform' },
+};
+
 /** The config that owns a weight: wrappers (Bidirectional, TimeDistributed) delegate to their inner layer. */
 function ownerConfig(layer: LayerNode): JsonObject {
   const inner = layer.config.layer;
@@ -206,8 +212,9 @@ function ownerConfig(layer: LayerNode): JsonObject {
 function initialWeight(layer: LayerNode, weightPath: string, shape: number[], rand: () => number): Float32Array {
   const short = weightPath.split('/').pop() as string;
   const cfg = ownerConfig(layer);
+  const fixed = CLASS_INITIALIZERS[layer.className]?.[short];
   const [key, fallback] = WEIGHT_INITIALIZERS[short] ?? ['kernel_initializer', 'glorot_uniform'];
-  const ref = parseInitializer(cfg[key], fallback);
+  const ref = parseInitializer(fixed ? null : cfg[key], fixed ?? fallback);
   // An initializer with its own seed (Keras' `seed` argument) gives the same values whatever the model's seed.
   const data = initialize(ref, shape, typeof ref.config.seed === 'number' ? rng(ref.config.seed) : rand);
   // LSTM's unit_forget_bias (default true) sets the forget gate's bias to ones whatever bias_initializer says;

@@ -186,6 +186,15 @@ cases.push({ id: 'Concatenate[axis=1]', input: [null, 3, 4], className: 'Concate
 cases.push({ id: 'Dot[axes=-1]', input: [null, 5], className: 'Dot', config: { axes: -1 }, inputs: 2 });
 cases.push({ id: 'Dot[normalize]', input: [null, 5], className: 'Dot', config: { axes: 1, normalize: true }, inputs: 2 });
 
+// Attention: [query, value] (or [query, value, key]) of the same shape here; the merge-case form gives two inputs.
+for (const [tag, config] of [['', {}], ['use_scale', { use_scale: true }], ['concat', { score_mode: 'concat' }], ['concat,use_scale', { score_mode: 'concat', use_scale: true }]] as [string, JsonObject][]) {
+  cases.push({ id: `Attention${tag ? `[${tag}]` : ''}`, input: [null, 4, 3], className: 'Attention', config, inputs: 2 });
+}
+cases.push({ id: 'Attention[3 inputs]', input: [null, 4, 3], className: 'Attention', config: {}, inputs: 3 });
+cases.push({ id: 'AdditiveAttention', input: [null, 4, 3], className: 'AdditiveAttention', config: {}, inputs: 2 });
+cases.push({ id: 'AdditiveAttention[no-scale]', input: [null, 4, 3], className: 'AdditiveAttention', config: { use_scale: false }, inputs: 2 });
+cases.push({ id: 'Attention[dropout]', input: [null, 4, 3], className: 'Attention', config: { dropout: 0.2 }, inputs: 2 });
+
 // Activation layers
 add('ReLU', [null, 8], {});
 add('ReLU', [null, 8], { max_value: 1.5 }, 'max_value');

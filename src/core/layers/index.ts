@@ -4,6 +4,7 @@
  */
 import type { JsonObject } from '../types';
 import { activationLayers } from './activations';
+import { attentionLayers } from './attention';
 import { convolutionLayers } from './convolution';
 import { coreLayers } from './core';
 import type { CatalogSpec } from './define';
@@ -29,6 +30,7 @@ registerSpecs([
   ...embeddingLayers,
   ...recurrentLayers,
   ...mergeLayers,
+  ...attentionLayers,
   ...activationLayers,
 ]);
 

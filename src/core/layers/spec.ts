@@ -14,6 +14,7 @@ export type Category =
   | 'Regularization'
   | 'Preprocessing'
   | 'Merge'
+  | 'Attention'
   | 'Reshape'
   | 'Activation'
   | 'Wrapper';
