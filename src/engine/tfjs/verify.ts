@@ -38,7 +38,8 @@ export interface VerifyReport {
   text: string;
 }
 
-interface Feed {
+/** One input of a prediction: its shape, its values, and whether the model takes it as integers. */
+export interface Feed {
   shape: number[];
   data: Float32Array;
   int: boolean;
@@ -78,20 +79,26 @@ function cpuTf(): Promise<Tf> {
   return cpu;
 }
 
-async function tfjsPredict(model: ModelFile, feeds: Feed[]): Promise<Float32Array[]> {
+/** The model's outputs on `feeds` in TF.js (cpu backend, float32), each with its shape. */
+export async function predictTfjs(model: ModelFile, feeds: Feed[]): Promise<{ shape: number[]; data: Float32Array }[]> {
   const tf = await cpuTf();
   // Strict: every weight must come from the file (a model without weights, e.g. only pooling, has none to miss).
   const m = await buildTfModel(tf, model, { strict: expectedWeights(model.graph).length > 0 });
+  const xs = feeds.map((f) => tf.tensor(f.data, f.shape, f.int ? 'int32' : 'float32'));
   try {
-    const xs = feeds.map((f) => tf.tensor(f.data, f.shape, f.int ? 'int32' : 'float32'));
     const y = m.predict(xs.length === 1 ? xs[0]! : xs);
     const ys = Array.isArray(y) ? y : [y];
-    const out = await Promise.all(ys.map(async (t) => Float32Array.from((await t.data()) as Float32Array)));
-    tf.dispose([...xs, ...ys]);
+    const out = await Promise.all(ys.map(async (t) => ({ shape: t.shape, data: Float32Array.from((await t.data()) as Float32Array) })));
+    tf.dispose(ys);
     return out;
   } finally {
+    tf.dispose(xs);
     m.dispose();
   }
+}
+
+async function tfjsPredict(model: ModelFile, feeds: Feed[]): Promise<Float32Array[]> {
+  return (await predictTfjs(model, feeds)).map((o) => o.data);
 }
 
 /**

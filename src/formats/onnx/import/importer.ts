@@ -221,6 +221,12 @@ export class Importer {
       const tt = i.type?.tensorType;
       const dims = (tt?.shape?.dim ?? []).map((d, k) => (k === 0 ? null : d.dimValue !== null && d.dimValue !== undefined && toNum(d.dimValue as never) > 0 ? toNum(d.dimValue as never) : null));
       const int = tt?.elemType === DT.INT32 || tt?.elemType === DT.INT64;
+      // A Keras input has the batch axis plus at least one more (keras/src/layers/core/input_layer.py takes
+      // shape=() but TF.js' predict then adds an axis): a scalar or a batch-only vector is refused here.
+      if (dims.length < 2) {
+        this.problems.push(`input ${i.name} has rank ${dims.length}; Keras inputs need a batch axis and at least one more`);
+        continue;
+      }
       const name = this.addLayer('InputLayer', { batch_input_shape: dims, dtype: int ? 'int32' : 'float32', sparse: false }, [], i.name!);
       this.tensors.set(i.name!, this.identity(name));
       inputs.push(name);

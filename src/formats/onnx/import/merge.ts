@@ -31,6 +31,8 @@ function binary(imp: Importer, n: onnx.INodeProto): void {
   }
   const ts = ins.map((i) => imp.kt(i, n));
   const t0 = ts[0]!;
+  // Sum / Max / Min / Mean of one tensor is that tensor (a Keras merge layer needs two).
+  if (ts.length === 1 && ['Sum', 'Max', 'Min', 'Mean'].includes(op)) return imp.alias(n.output![0], t0);
   if (t0.axes.includes('u')) throw new Skip(`${op} ${hint}: of tensors with size-1 axes`);
   const layers = ts.map((t, i) => (i === 0 ? t.layer : imp.viewAs(t, t0.axes as number[], hint)));
   const cls = { Add: 'Add', Sum: 'Add', Sub: 'Subtract', Mul: 'Multiply', Max: 'Maximum', Min: 'Minimum', Mean: 'Average' }[op];
