@@ -175,6 +175,17 @@ function options(opts: VerifyOptions): Required<VerifyOptions> {
   return { batch: opts.batch ?? 3, seed: opts.seed ?? 1234, tolerance: opts.tolerance ?? 1e-4, unknownDim: opts.unknownDim ?? 5, inputsNchw: opts.inputsNchw ?? false };
 }
 
+/**
+ * The batch size an ONNX file fixes on every input (torch.onnx.export's default, without dynamic_axes), which
+ * ONNX Runtime insists on; undefined when any input leaves it free or they disagree.
+ */
+function fixedBatch(onnxBytes: Uint8Array): number | undefined {
+  const g = decodeModel(onnxBytes, 'the ONNX model').graph!;
+  const inits = new Set((g.initializer ?? []).map((t) => t.name));
+  const dims = (g.input ?? []).filter((i) => !inits.has(i.name)).map((i) => Number(i.type?.tensorType?.shape?.dim?.[0]?.dimValue ?? 0));
+  return dims.length > 0 && dims.every((d) => d > 0 && d === dims[0]) ? dims[0] : undefined;
+}
+
 /** Runs `onnxBytes` (an export of `model`) in ONNX Runtime and compares with the tfjs prediction of `model`. */
 export async function verifyOnnxExport(model: ModelFile, onnxBytes: Uint8Array, opts: VerifyOptions = {}): Promise<VerifyReport> {
   const o = options(opts);
@@ -201,7 +212,8 @@ export async function verifyModelFile(file: string, opts: VerifyOptions = {}): P
   const model = await readModel(file);
   const isOnnx = path.extname(file).toLowerCase() === '.onnx';
   const onnxBytes = isOnnx ? new Uint8Array(await readFile(file)) : exportOnnx(model);
-  const report = await verifyOnnxExport(model, onnxBytes, opts);
+  const batch = opts.batch ?? (isOnnx ? fixedBatch(onnxBytes) : undefined);
+  const report = await verifyOnnxExport(model, onnxBytes, { ...opts, batch });
   const what = isOnnx ? `${path.basename(file)} in ONNX Runtime vs its import in TensorFlow.js` : `${path.basename(file)} exported to ONNX, ONNX Runtime vs TensorFlow.js`;
   return { ...report, text: report.text.replace(/^ONNX Runtime vs TensorFlow\.js/, what) };
 }

@@ -41,6 +41,8 @@ function prelu(imp: Importer, n: onnx.INodeProto): void {
   const t = imp.kt(n.input![0]!, n);
   const slope = imp.constOf(n.input?.[1]);
   if (!slope) throw new Skip(`PRelu ${hint}: the slope must be a constant`);
+  // Before opset 7 a slope of C values runs along axis 1 (channels), not numpy's last-axis alignment.
+  if (imp.opset < 7 && slope.data.length > 1) throw new Skip(`PRelu ${hint}: an opset ${imp.opset} per-channel slope`);
   const R = t.axes.length;
   if (slope.dims.length > R) throw new Skip(`PRelu ${hint}: slope of higher rank than its input`);
   const sd = [...new Array<number>(R - slope.dims.length).fill(1), ...slope.dims];
@@ -144,10 +146,8 @@ const softmax: OpImporter = (imp, n, a) => {
   if (k === 'u' || k === undefined) throw new Skip(`${op} ${hint}: over a size-1 axis`);
   const kr = imp.shapes.get(t.layer)!.length;
   if (k === kr - 1) return activation(imp, n, name);
-  const order = [...Array.from({ length: kr }, (_, i) => i).filter((i) => i !== k), k];
-  const moved = imp.addLayer('Permute', { dims: order.slice(1) }, [t.layer], `${hint}_permute`);
-  const layer = imp.addLayer('Activation', { activation: name }, [moved], hint);
-  imp.alias(out, { layer, axes: t.axes.map((x) => (x === 'u' ? 'u' : order.indexOf(x))) });
+  const moved = imp.withAxisLast(t, k, hint);
+  imp.alias(out, { layer: imp.addLayer('Activation', { activation: name }, [moved.layer], hint), axes: moved.axes });
 };
 
 function flattenedSoftmax(imp: Importer, n: onnx.INodeProto, t: KT, axis: number, name: string): void {
