@@ -75,3 +75,23 @@ test('verify takes a fixed batch size from the .onnx file (torch.onnx.export\'s 
   assert.ok(r.ok, r.text);
   assert.match(r.text, /on random inputs \[2, 3\]/);
 });
+
+test('MaxPool with pads or ceil_mode after a Relu (ResNet\'s stem, SqueezeNet) is ZeroPadding + valid pooling, as ONNX Runtime computes', async () => {
+  const bytes = model(
+    [['x', ['N', 2, 8, 8]]],
+    [
+      ['Relu', ['x'], 'r'],
+      ['MaxPool', ['r'], 'p', { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }],
+      ['MaxPool', ['p'], 'y', { kernel_shape: [3, 3], strides: [2, 2], ceil_mode: 1 }],
+    ],
+  );
+  const m = importOnnx(bytes, 'm.onnx');
+  assert.deepEqual(m.graph.layers.filter((l) => l.className === 'ZeroPadding2D').map((l) => l.config.padding), [[[1, 1], [1, 1]], [[0, 1], [0, 1]]]);
+  const r = await verifyOnnxExport(m, bytes, { tolerance: 1e-6 });
+  assert.ok(r.ok, r.text);
+});
+
+test('explicit pads are refused where zeros are not what ONNX pads with: MaxPool on signed data, AveragePool excluding pads', () => {
+  refused(model([['x', ['N', 2, 8, 8]]], [['MaxPool', ['x'], 'y', { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }]]), /MaxPool n0: explicit pads on data that may be negative/);
+  refused(model([['x', ['N', 2, 8, 8]]], [['AveragePool', ['x'], 'y', { kernel_shape: [3, 3], pads: [1, 0, 1, 0] }]]), /AveragePool n0: explicit pads with count_include_pad=0/);
+});
