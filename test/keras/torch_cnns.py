@@ -1,10 +1,10 @@
 """
 Classic CNNs written in plain PyTorch (no torchvision), random weights and batch-norm statistics, exported
-with torch.onnx.export (the TorchScript exporter, dynamo=False: it needs only the onnx package) at opsets 13
-and 17, with and without constant folding, at a fixed batch of 1 (torch's default). Request on stdin:
+with torch.onnx.export: the TorchScript exporter (dynamo=False) at opsets 13 and 17, with and without constant
+folding, and the dynamo exporter at opset 18, at a fixed batch of 1 (torch's default). Request on stdin:
 {"dir": OUT}; answer on stdout: the files written. Used by onnxTorchCnns.test.ts.
 """
-import json, sys, torch, torch.nn as nn, torch.nn.functional as F
+import contextlib, json, sys, torch, torch.nn as nn, torch.nn.functional as F
 torch.manual_seed(0)
 
 class Basic(nn.Module):
@@ -95,4 +95,9 @@ for name, (cls, size) in MODELS.items():
             f = f'{out}/{name}_op{opset}_{"fold" if fold else "nofold"}.onnx'
             torch.onnx.export(m, (x,), f, opset_version=opset, dynamo=False, do_constant_folding=fold)
             files.append(f)
+    # torch's default exporter since 2.9 (dynamo, through onnxscript): AdaptiveAvgPool2d(1) as ReduceMean.
+    f = f'{out}/{name}_dynamo_op18.onnx'
+    with contextlib.redirect_stdout(sys.stderr):  # its progress lines; stdout is the JSON answer
+        torch.onnx.export(m, (x,), f, opset_version=18, dynamo=True, external_data=False)
+    files.append(f)
 print(json.dumps(files))

@@ -143,17 +143,27 @@ function sameInput(onnxName: string, layerName: string): boolean {
   return onnxName.replace(/[^A-Za-z0-9_.-]/g, '_') === layerName;
 }
 
-/** Counts by class and the refused operators' reasons, most frequent first. */
+/** The causes a refusal names (its first few): an operator, an input of rank 0 or 1, or what the file is. */
+export function refusalCauses(reason: string): string[] {
+  const ops = /cannot turn into Keras layers: (.*)$/.exec(reason);
+  if (!ops) {
+    const what = /can read: (.*)$/.exec(reason)?.[1] ?? reason;
+    return [what.split(/[;(]/)[0]!.replace(/'[^']*'/g, "'…'").replace(/\d+/g, 'N').trim()];
+  }
+  const causes = ops[1]!.replace(/ \(and \d+ more\)$/, '').split('; ').map((p) => (/^input \S+ has rank [01]/.test(p) ? 'input of rank 0 or 1' : p.split(' ')[0]!));
+  return [...new Set(causes)];
+}
+
+/** Counts by class, the causes of refusals (the ops still refused), and every departure, wrong answer and crash. */
 export function summary(results: Result[]): string {
   const by = (v: Verdict) => results.filter((r) => r.verdict === v);
   const lines = [`ONNX backend suite: ${results.length} cases: ` + (['PASS', 'REFUSED', 'DEPARTS', 'WRONG', 'CRASH'] as Verdict[]).map((v) => `${v} ${by(v).length}`).join(', ')];
-  const reasons = new Map<string, number>();
-  for (const r of by('REFUSED')) {
-    const key = r.reason.replace(/^model\.onnx /, '').replace(/\(([^)]*)\)/g, '').slice(0, 120);
-    reasons.set(key, (reasons.get(key) ?? 0) + 1);
-  }
-  lines.push('refused, by reason:');
-  for (const [k, n] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 40)) lines.push(`  ${String(n).padStart(4)}  ${k}`);
+  const causes = new Map<string, number>();
+  for (const r of by('REFUSED')) for (const c of refusalCauses(r.reason)) causes.set(c, (causes.get(c) ?? 0) + 1);
+  lines.push('refused, by cause (cases naming it among their first causes):');
+  const sorted = [...causes].sort((a, b) => b[1] - a[1]);
+  for (const [k, n] of sorted.slice(0, 30)) lines.push(`  ${String(n).padStart(4)}  ${k.slice(0, 110)}`);
+  if (sorted.length > 30) lines.push(`  and ${sorted.length - 30} more: ${sorted.slice(30).map(([k, n]) => `${k.slice(0, 40)} ${n}`).join(', ')}`);
   for (const v of ['DEPARTS', 'WRONG', 'CRASH'] as Verdict[]) for (const r of by(v)) lines.push(`${v} ${r.id}: ${r.reason}`);
   return lines.join('\n');
 }

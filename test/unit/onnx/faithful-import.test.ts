@@ -95,3 +95,26 @@ test('explicit pads are refused where zeros are not what ONNX pads with: MaxPool
   refused(model([['x', ['N', 2, 8, 8]]], [['MaxPool', ['x'], 'y', { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }]]), /MaxPool n0: explicit pads on data that may be negative/);
   refused(model([['x', ['N', 2, 8, 8]]], [['AveragePool', ['x'], 'y', { kernel_shape: [3, 3], pads: [1, 0, 1, 0] }]]), /AveragePool n0: explicit pads with count_include_pad=0/);
 });
+
+test('ReduceMean over the spatial axes (torch\'s dynamo AdaptiveAvgPool2d(1)) is a global pooling; other axes are refused', async () => {
+  const axes = (v: number[]) => ({ name: 'ax', dims: [v.length], dataType: onnx.TensorProto.DataType.INT64, int64Data: v });
+  const bytes = onnx.ModelProto.encode({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 18 }],
+    graph: {
+      name: 'g',
+      input: [input('x', [1, 3, 5, 4])],
+      initializer: [axes([-1, -2])],
+      node: [
+        { name: 'mean', opType: 'ReduceMean', input: ['x', 'ax'], output: ['m'], attribute: [attr('keepdims', 1)] },
+        { name: 'flat', opType: 'Flatten', input: ['m'], output: ['y'] },
+      ],
+      output: [{ name: 'y', type: { tensorType: { elemType: 1 } } }],
+    },
+  }).finish();
+  const m = importOnnx(bytes, 'm.onnx');
+  assert.ok(m.graph.layers.some((l) => l.className === 'GlobalAveragePooling2D'));
+  const r = await verifyOnnxExport(m, bytes, { batch: 1, tolerance: 1e-6 });
+  assert.ok(r.ok, r.text);
+  refused(model([['x', ['N', 3, 5]]], [['ReduceMean', ['x'], 'y', { axes: [1, 2] }]]), /ReduceMean n0: over axes \[1,2\] of a rank-3 tensor/);
+});

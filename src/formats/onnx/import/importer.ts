@@ -247,7 +247,7 @@ export class Importer {
       // A Keras input has the batch axis plus at least one more (keras/src/layers/core/input_layer.py takes
       // shape=() but TF.js' predict then adds an axis): a scalar or a batch-only vector is refused here.
       if (dims.length < 2) {
-        this.problems.push(`input ${i.name} has rank ${dims.length}; Keras inputs need a batch axis and at least one more`);
+        this.problems.push(`input ${i.name} has rank ${dims.length} (Keras inputs need a batch axis and at least one more)`);
         continue;
       }
       const name = this.addLayer('InputLayer', { batch_input_shape: dims, dtype: int ? 'int32' : 'float32', sparse: false }, [], i.name!);

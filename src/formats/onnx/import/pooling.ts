@@ -93,7 +93,32 @@ const globalPool: OpImporter = (imp, n) => {
   imp.alias(out, { layer, axes: [0, 1, ...new Array<Axis>(r - 2).fill('u')] });
 };
 
+/**
+ * ReduceMean / ReduceMax over every spatial axis, leaving the batch and one channel axis: a global pooling
+ * layer (torch.onnx's dynamo exporter writes AdaptiveAvgPool2d(1) so; tf2onnx its NHWC mean). Axes come from
+ * the attribute (before opset 18) or a constant second input; keepdims keeps them as size-1 views.
+ */
+const reduceAsGlobalPool: OpImporter = (imp, n, a) => {
+  const hint = n.name || n.output![0]!;
+  const t = imp.kt(n.input![0]!, n);
+  const r = t.axes.length;
+  const given = a.ints('axes') ?? (n.input?.[1] ? Array.from(imp.constOf(n.input[1])?.data ?? [], Number) : undefined);
+  const axes = [...new Set((given ?? []).map((x) => (x < 0 ? x + r : x)))].sort();
+  const kept = Array.from({ length: r }, (_, i) => i).filter((i) => !axes.includes(i));
+  if (r < 3 || r > 4 || kept.length !== 2 || kept[0] !== 0) throw new Skip(`${n.opType} ${hint}: over axes [${given ?? 'all'}] of a rank-${r} tensor (only every spatial axis, a global pooling)`);
+  const c = kept[1]!;
+  // K' = (N, spatial axes in ONNX order, C); perm[i] is the K' axis ONNX axis i is.
+  const perm = Array.from({ length: r }, (_, i) => (i === 0 ? 0 : i === c ? r - 1 : axes.indexOf(i) + 1));
+  const x = imp.viewAs(t, perm, hint);
+  const cls = `Global${n.opType === 'ReduceMax' ? 'Max' : 'Average'}Pooling${r - 2}D`;
+  const layer = imp.addLayer(cls, {}, [x], hint);
+  const keep = a.int('keepdims', 1) !== 0;
+  imp.alias(n.output![0], { layer, axes: Array.from({ length: r }, (_, i): Axis => (i === 0 ? 0 : i === c ? 1 : 'u')).filter((v, i) => keep || i === 0 || i === c) });
+};
+
 export const poolingImporters: OpImporters = {
+  ReduceMean: reduceAsGlobalPool,
+  ReduceMax: reduceAsGlobalPool,
   MaxPool: pool,
   AveragePool: pool,
   GlobalAveragePool: globalPool,
