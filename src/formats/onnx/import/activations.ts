@@ -161,7 +161,14 @@ function flattenedSoftmax(imp: Importer, n: onnx.INodeProto, t: KT, axis: number
   imp.alias(n.output![0], imp.identity(imp.addLayer('Reshape', { target_shape: shape.slice(1).map((d) => d ?? -1) }, [act], `${hint}_reshape`)));
 }
 
+/** Gelu (opset 20): Keras' gelu is the exact erf form (approximate=False, keras/src/activations/activations.py). */
+const geluOp: OpImporter = (imp, n, a) => {
+  if (a.str('approximate', 'none') !== 'none') throw new Skip(`Gelu ${n.name || n.output?.[0]}: the tanh approximation (Keras' 'gelu' activation is the exact form)`);
+  return activation(imp, n, 'gelu');
+};
+
 export const activationImporters: OpImporters = {
+  Gelu: geluOp,
   Relu: unary,
   Sigmoid: unary,
   Tanh: unary,
