@@ -7,8 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { isUserError } from '../../../src/core/types';
+import { isUserError, type ModelFile } from '../../../src/core/types';
 import { verifyModelFile, verifyOnnxExport } from '../../../src/engine/tfjs/verify';
+import { exportOnnx } from '../../../src/formats/onnx/export';
 import { importOnnx } from '../../../src/formats/onnx/import';
 import { attr, floatTensor, onnx, type AttrValue } from '../../../src/formats/onnx/proto';
 import { tempDir } from '../../helpers/paths';
@@ -117,4 +118,15 @@ test('ReduceMean over the spatial axes (torch\'s dynamo AdaptiveAvgPool2d(1)) is
   const r = await verifyOnnxExport(m, bytes, { batch: 1, tolerance: 1e-6 });
   assert.ok(r.ok, r.text);
   refused(model([['x', ['N', 3, 5]]], [['ReduceMean', ['x'], 'y', { axes: [1, 2] }]]), /ReduceMean n0: over axes \[1,2\] of a rank-3 tensor/);
+});
+
+test('a model that is only an input exports to a valid ONNX graph (its output named apart) and reads back', async () => {
+  const m: ModelFile = {
+    graph: { name: 'm', kind: 'Functional', layers: [{ name: 'x', className: 'InputLayer', config: { batch_input_shape: [null, 3], dtype: 'float32' }, inbound: [] }], inputs: ['x'], outputs: ['x'] },
+    weights: [],
+  };
+  const bytes = exportOnnx(m);
+  const r = await verifyOnnxExport(m, bytes);
+  assert.ok(r.ok, r.text);
+  assert.deepEqual(importOnnx(bytes, 'm.onnx').graph.outputs, ['x']);
 });
