@@ -56,26 +56,11 @@ export function loadCases(filter?: RegExp): Case[] {
   return [...cases.values()].filter((c) => c.model.length > 0).sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
-function half(h: number): number {
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  const v = e === 0 ? f * 2 ** -24 : e === 31 ? (f ? NaN : Infinity) : (1 + f / 1024) * 2 ** (e - 15);
-  return h & 0x8000 ? -v : v;
-}
-
 /** A TensorProto's name, shape, element type and values as numbers (float16 included). */
 function readTensor(bytes: Buffer): { name: string; dims: number[]; type: number; data: Float32Array } {
   const t = onnx.TensorProto.decode(bytes);
-  const type = t.dataType ?? 0;
-  if (type === DT.FLOAT16) {
-    const dims = (t.dims ?? []).map(Number);
-    const raw = t.rawData ?? new Uint8Array();
-    const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-    const data = raw.length ? Float32Array.from({ length: raw.length / 2 }, (_, i) => half(dv.getUint16(i * 2, true))) : Float32Array.from(t.int32Data ?? [], half);
-    return { name: t.name ?? '', dims, type, data };
-  }
   const v = tensorValues(t);
-  return { name: t.name ?? '', dims: v.dims, type, data: Float32Array.from(v.data) };
+  return { name: t.name ?? '', dims: v.dims, type: t.dataType ?? 0, data: Float32Array.from(v.data) };
 }
 
 const INT_TYPES = new Set<number>([DT.INT8, DT.INT16, DT.INT32, DT.INT64, DT.UINT8, DT.UINT16, DT.UINT32, DT.UINT64, DT.BOOL]);

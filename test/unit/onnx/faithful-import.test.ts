@@ -11,7 +11,7 @@ import { isUserError, type ModelFile } from '../../../src/core/types';
 import { verifyModelFile, verifyOnnxExport } from '../../../src/engine/tfjs/verify';
 import { exportOnnx } from '../../../src/formats/onnx/export';
 import { importOnnx } from '../../../src/formats/onnx/import';
-import { attr, floatTensor, onnx, type AttrValue } from '../../../src/formats/onnx/proto';
+import { attr, floatTensor, halfToNumber, numberToHalf, onnx, type AttrValue } from '../../../src/formats/onnx/proto';
 import { tempDir } from '../../helpers/paths';
 
 type Dim = number | string;
@@ -129,4 +129,28 @@ test('a model that is only an input exports to a valid ONNX graph (its output na
   const r = await verifyOnnxExport(m, bytes);
   assert.ok(r.ok, r.text);
   assert.deepEqual(importOnnx(bytes, 'm.onnx').graph.outputs, ['x']);
+});
+
+test('float16 files: weights read, inputs fed as float16, outputs compared as numbers (verify)', async () => {
+  const F16 = onnx.TensorProto.DataType.FLOAT16;
+  const w = Array.from({ length: 8 }, (_, i) => i / 8 - 0.4);
+  const bits = Uint16Array.from(w, numberToHalf);
+  const bytes = onnx.ModelProto.encode({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    graph: {
+      name: 'g',
+      input: [input('x', ['N', 4], F16)],
+      initializer: [{ name: 'w', dims: [4, 2], dataType: F16, rawData: new Uint8Array(bits.buffer) }],
+      node: [{ name: 'mm', opType: 'MatMul', input: ['x', 'w'], output: ['y'] }],
+      output: [{ name: 'y', type: { tensorType: { elemType: F16 } } }],
+    },
+  }).finish();
+  const m = importOnnx(bytes, 'half.onnx');
+  assert.deepEqual(Array.from(m.weights[0]!.data), Array.from(bits, halfToNumber));
+  const file = path.join(tempDir(), 'half.onnx');
+  writeFileSync(file, bytes);
+  // ONNX Runtime multiplies in float16: within its precision, not float32's.
+  const r = await verifyModelFile(file, { tolerance: 5e-3 });
+  assert.ok(r.ok, r.text);
 });
