@@ -10,6 +10,7 @@ import { UserError, type Json, type JsonObject, type ModelFile, type ModelGraph,
 import { toTfjsSpelling } from '../../formats/keras-config-layer';
 import { kerasConfigFromGraph } from '../../formats/keras-config-write';
 import { registerKerasGru } from './gruResetAfter';
+import { registerKerasSubtract } from './subtract';
 import type { LayersModel, Tf } from './tf';
 import { regularizersForTfjs } from './training/regularizers';
 
@@ -92,6 +93,7 @@ export async function buildTfModel(tf: Tf, file: ModelFile, opts: BuildOptions =
   const covered = weights.length > 0 && expectedWeights(file.graph).every((w) => have.has(w.name));
   const config = toTfjsSpelling(regularizersForTfjs(covered ? withZeroInitializers(keras) : keras));
   registerKerasGru(tf);
+  registerKerasSubtract(tf);
   let model: LayersModel;
   try {
     model = await tf.models.modelFromJSON(config as never);

@@ -154,3 +154,25 @@ test('float16 files: weights read, inputs fed as float16, outputs compared as nu
   const r = await verifyModelFile(file, { tolerance: 5e-3 });
   assert.ok(r.ok, r.text);
 });
+
+test('Subtract runs on the TF.js engine (first input minus second) and matches ONNX Runtime\'s Sub after export', async () => {
+  const layer = (name: string, className: string, config: Record<string, unknown>, inbound: string[]) => ({ name, className, config, inbound });
+  const m = {
+    graph: {
+      name: 'm',
+      kind: 'Functional',
+      layers: [
+        layer('a', 'InputLayer', { batch_input_shape: [null, 3], dtype: 'float32' }, []),
+        layer('b', 'InputLayer', { batch_input_shape: [null, 3], dtype: 'float32' }, []),
+        layer('d', 'Subtract', {}, ['a', 'b']),
+      ],
+      inputs: ['a', 'b'],
+      outputs: ['d'],
+    },
+    weights: [],
+  } as unknown as ModelFile;
+  const bytes = exportOnnx(m);
+  const r = await verifyOnnxExport(m, bytes, { tolerance: 1e-7 });
+  assert.ok(r.ok, r.text);
+  assert.equal(importOnnx(bytes, 'm.onnx').graph.layers.find((l) => l.name !== 'a' && l.name !== 'b')?.className, 'Subtract');
+});
