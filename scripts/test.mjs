@@ -1,6 +1,6 @@
 // The README's test command. `npm test` sets up what the suites need and is missing (system packages,
 // code-server, the Python environment), then runs lint and every suite with Node's own test runner
-// (TypeScript through tsx). `npm test -- unit` (or lint, keras, fuzz, webview, e2e) runs one, with only its set-up;
+// (TypeScript through tsx). `npm test -- unit` (or lint, keras, fuzz, onnx-backend, webview, e2e) runs one, with only its set-up;
 // `npm test -- setup` only sets up.
 // Every set-up step is idempotent and takes a second or two when everything is already there.
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ensurePythonEnv } from './python-env.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const all = ['lint', 'unit', 'keras', 'fuzz', 'webview', 'e2e'];
+const all = ['lint', 'unit', 'keras', 'fuzz', 'onnx-backend', 'webview', 'e2e'];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 // `npm test -- setup` only installs what every suite needs.
 const setupOnly = wanted.length === 1 && wanted[0] === 'setup';
@@ -24,6 +24,8 @@ const setupFor = {
   keras: ['python'],
   // Mutants of the real fixtures through every reader and command (fixed seed, bounded count).
   fuzz: [],
+  // The ONNX project's backend test data (vendored) through import and the TF.js engine.
+  'onnx-backend': [],
   webview: ['system', 'build'],
   e2e: ['system', 'code-server', 'build'],
 };

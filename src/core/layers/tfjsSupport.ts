@@ -18,7 +18,7 @@ type Rule = (c: JsonObject, inputs: Shape[]) => EngineDeparture | null;
 const KERAS_ENGINE_HINT = 'train it with the keras engine (real Keras in Python), or change the option';
 
 /** Layer classes tfjs-layers has no implementation of. */
-const MISSING_CLASSES = new Set(['SeparableConv1D', 'UpSampling1D', 'ZeroPadding1D', 'Cropping1D', 'Subtract', 'ActivityRegularization']);
+const MISSING_CLASSES = new Set(['SeparableConv1D', 'UpSampling1D', 'ZeroPadding1D', 'Cropping1D', 'ActivityRegularization']);
 
 /** Activations tfjs lacks, or computes with another formula than Keras 3 (keras/src/activations/activations.py). */
 const ACTIVATIONS: Record<string, string> = {
@@ -75,6 +75,7 @@ const RULES: Record<string, Rule[]> = {
   UpSampling2D: [rule('interpolation', (c) => c.interpolation === 'bilinear', 'TensorFlow.js\'s bilinear UpSampling2D samples other points than Keras\'')],
   BatchNormalization: [
     rule('axis', (c, inputs) => !lastAxis(c.axis, inputs), 'TensorFlow.js applies BatchNormalization\'s statistics on the last axis whatever axis says (tfjs#1106)'),
+    rule('axis', (_c, inputs) => (inputs[0]?.length ?? 0) > 4, 'TensorFlow.js has no BatchNormalization for inputs of rank above 4 (3-D volumes)'),
   ],
   ReLU: [
     rule('negative_slope', (c) => typeof c.negative_slope === 'number' && c.negative_slope !== 0, 'TensorFlow.js ignores ReLU negative_slope'),

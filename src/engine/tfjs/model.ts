@@ -11,6 +11,7 @@ import { toTfjsSpelling } from '../../formats/keras-config-layer';
 import { kerasConfigFromGraph } from '../../formats/keras-config-write';
 import { registerKerasGru } from './gruResetAfter';
 import { registerKerasLayers } from './kerasLayers';
+import { registerKerasSubtract } from './subtract';
 import type { LayersModel, Tf } from './tf';
 import { regularizersForTfjs } from './training/regularizers';
 
@@ -94,6 +95,7 @@ export async function buildTfModel(tf: Tf, file: ModelFile, opts: BuildOptions =
   const config = toTfjsSpelling(regularizersForTfjs(covered ? withZeroInitializers(keras) : keras));
   registerKerasGru(tf);
   registerKerasLayers(tf);
+  registerKerasSubtract(tf);
   let model: LayersModel;
   try {
     model = await tf.models.modelFromJSON(config as never);

@@ -10,7 +10,7 @@ import { withDefaults } from '../../core/layers';
 import { UserError, type ModelFile } from '../../core/types';
 import { exportOnnx, isNchwInput } from '../../formats/onnx/export';
 import { toFirstPerm, transposeData } from '../../formats/onnx/emitter';
-import { decodeModel, DT } from '../../formats/onnx/proto';
+import { decodeModel, DT, halfToNumber, numberToHalf } from '../../formats/onnx/proto';
 import { readModel } from '../../formats/registry';
 import { buildTfModel } from './model';
 import type { Tf } from './tf';
@@ -38,7 +38,8 @@ export interface VerifyReport {
   text: string;
 }
 
-interface Feed {
+/** One input of a prediction: its shape, its values, and whether the model takes it as integers. */
+export interface Feed {
   shape: number[];
   data: Float32Array;
   int: boolean;
@@ -78,20 +79,26 @@ function cpuTf(): Promise<Tf> {
   return cpu;
 }
 
-async function tfjsPredict(model: ModelFile, feeds: Feed[]): Promise<Float32Array[]> {
+/** The model's outputs on `feeds` in TF.js (cpu backend, float32), each with its shape. */
+export async function predictTfjs(model: ModelFile, feeds: Feed[]): Promise<{ shape: number[]; data: Float32Array }[]> {
   const tf = await cpuTf();
   // Strict: every weight must come from the file (a model without weights, e.g. only pooling, has none to miss).
   const m = await buildTfModel(tf, model, { strict: expectedWeights(model.graph).length > 0 });
+  const xs = feeds.map((f) => tf.tensor(f.data, f.shape, f.int ? 'int32' : 'float32'));
   try {
-    const xs = feeds.map((f) => tf.tensor(f.data, f.shape, f.int ? 'int32' : 'float32'));
     const y = m.predict(xs.length === 1 ? xs[0]! : xs);
     const ys = Array.isArray(y) ? y : [y];
-    const out = await Promise.all(ys.map(async (t) => Float32Array.from((await t.data()) as Float32Array)));
-    tf.dispose([...xs, ...ys]);
+    const out = await Promise.all(ys.map(async (t) => ({ shape: t.shape, data: Float32Array.from((await t.data()) as Float32Array) })));
+    tf.dispose(ys);
     return out;
   } finally {
+    tf.dispose(xs);
     m.dispose();
   }
+}
+
+async function tfjsPredict(model: ModelFile, feeds: Feed[]): Promise<Float32Array[]> {
+  return (await predictTfjs(model, feeds)).map((o) => o.data);
 }
 
 /**
@@ -103,6 +110,28 @@ async function tfjsPredict(model: ModelFile, feeds: Feed[]): Promise<Float32Arra
 export async function loadOrt(): Promise<typeof import('onnxruntime-node')> {
   process.env.ORT_DISABLE_TELEMETRY = '1';
   return import('onnxruntime-node');
+}
+
+/** One input in the element type the ONNX file declares for it (ints, bool, float16, double or float). */
+function ortTensor(ort: typeof import('onnxruntime-node'), elem: number, f: Feed): InstanceType<typeof ort.Tensor> {
+  switch (elem) {
+    case DT.INT64:
+      return new ort.Tensor('int64', BigInt64Array.from(f.data, (v) => BigInt(v)), f.shape);
+    case DT.INT32:
+      return new ort.Tensor('int32', Int32Array.from(f.data), f.shape);
+    case DT.INT8:
+      return new ort.Tensor('int8', Int8Array.from(f.data), f.shape);
+    case DT.UINT8:
+      return new ort.Tensor('uint8', Uint8Array.from(f.data), f.shape);
+    case DT.BOOL:
+      return new ort.Tensor('bool', Uint8Array.from(f.data, (v) => (v ? 1 : 0)), f.shape);
+    case DT.DOUBLE:
+      return new ort.Tensor('float64', Float64Array.from(f.data), f.shape);
+    case DT.FLOAT16:
+      return new ort.Tensor('float16', Uint16Array.from(f.data, numberToHalf), f.shape);
+    default:
+      return new ort.Tensor('float32', f.data, f.shape);
+  }
 }
 
 async function onnxPredict(onnxBytes: Uint8Array, feeds: Feed[]): Promise<Float32Array[]> {
@@ -118,16 +147,14 @@ async function onnxPredict(onnxBytes: Uint8Array, feeds: Feed[]): Promise<Float3
     const feed: Record<string, InstanceType<typeof ort.Tensor>> = {};
     inputs.forEach((info, i) => {
       const f = feeds[i]!;
-      const elem = info.type?.tensorType?.elemType ?? DT.FLOAT;
-      feed[info.name!] =
-        elem === DT.INT64
-          ? new ort.Tensor('int64', BigInt64Array.from(f.data, (v) => BigInt(v)), f.shape)
-          : elem === DT.INT32
-            ? new ort.Tensor('int32', Int32Array.from(f.data), f.shape)
-            : new ort.Tensor('float32', f.data, f.shape);
+      feed[info.name!] = ortTensor(ort, info.type?.tensorType?.elemType ?? DT.FLOAT, f);
     });
     const result = await session.run(feed);
-    return session.outputNames.map((n) => Float32Array.from(result[n]!.data as Float32Array));
+    // float16 comes back as its 16-bit patterns: compared as the numbers they are.
+    return session.outputNames.map((n) => {
+      const t = result[n]!;
+      return t.type === 'float16' ? Float32Array.from(t.data as Uint16Array, halfToNumber) : Float32Array.from(t.data as Float32Array, Number);
+    });
   } finally {
     await session.release();
   }
@@ -168,10 +195,29 @@ function options(opts: VerifyOptions): Required<VerifyOptions> {
   return { batch: opts.batch ?? 3, seed: opts.seed ?? 1234, tolerance: opts.tolerance ?? 1e-4, unknownDim: opts.unknownDim ?? 5, inputsNchw: opts.inputsNchw ?? false };
 }
 
+/**
+ * The batch size an ONNX file fixes on every input (torch.onnx.export's default, without dynamic_axes), which
+ * ONNX Runtime insists on; undefined when any input leaves it free or they disagree.
+ */
+function fixedBatch(onnxBytes: Uint8Array): number | undefined {
+  const g = decodeModel(onnxBytes, 'the ONNX model').graph!;
+  const inits = new Set((g.initializer ?? []).map((t) => t.name));
+  const dims = (g.input ?? []).filter((i) => !inits.has(i.name)).map((i) => Number(i.type?.tensorType?.shape?.dim?.[0]?.dimValue ?? 0));
+  return dims.length > 0 && dims.every((d) => d > 0 && d === dims[0]) ? dims[0] : undefined;
+}
+
+/** Inputs the file declares float16 get values float16 can hold, so both runtimes see the same numbers. */
+function halfInputsRounded(feeds: Feed[], onnxBytes: Uint8Array): Feed[] {
+  const g = decodeModel(onnxBytes, 'the ONNX model').graph!;
+  const inits = new Set((g.initializer ?? []).map((t) => t.name));
+  const types = (g.input ?? []).filter((i) => !inits.has(i.name)).map((i) => i.type?.tensorType?.elemType);
+  return feeds.map((f, i) => (types[i] === DT.FLOAT16 ? { ...f, data: Float32Array.from(f.data, (v) => halfToNumber(numberToHalf(v))) } : f));
+}
+
 /** Runs `onnxBytes` (an export of `model`) in ONNX Runtime and compares with the tfjs prediction of `model`. */
 export async function verifyOnnxExport(model: ModelFile, onnxBytes: Uint8Array, opts: VerifyOptions = {}): Promise<VerifyReport> {
   const o = options(opts);
-  const feeds = randomInputs(model, o);
+  const feeds = halfInputsRounded(randomInputs(model, o), onnxBytes);
   const ref = await tfjsPredict(model, feeds);
   let onnxFeeds = feeds;
   if (o.inputsNchw) {
@@ -194,7 +240,8 @@ export async function verifyModelFile(file: string, opts: VerifyOptions = {}): P
   const model = await readModel(file);
   const isOnnx = path.extname(file).toLowerCase() === '.onnx';
   const onnxBytes = isOnnx ? new Uint8Array(await readFile(file)) : exportOnnx(model);
-  const report = await verifyOnnxExport(model, onnxBytes, opts);
+  const batch = opts.batch ?? (isOnnx ? fixedBatch(onnxBytes) : undefined);
+  const report = await verifyOnnxExport(model, onnxBytes, { ...opts, batch });
   const what = isOnnx ? `${path.basename(file)} in ONNX Runtime vs its import in TensorFlow.js` : `${path.basename(file)} exported to ONNX, ONNX Runtime vs TensorFlow.js`;
   return { ...report, text: report.text.replace(/^ONNX Runtime vs TensorFlow\.js/, what) };
 }

@@ -58,7 +58,33 @@ export function int64Tensor(name: string, dims: readonly number[], data: readonl
   return { name, dims: [...dims], dataType: DT.INT64, rawData: new Uint8Array(b.buffer) };
 }
 
-/** Values of a tensor as numbers (float, double, ints and their raw_data forms). */
+/** An IEEE half-precision number (its 16 bits) as a number. */
+export function halfToNumber(h: number): number {
+  const e = (h >> 10) & 0x1f;
+  const f = h & 0x3ff;
+  const v = e === 0 ? f * 2 ** -24 : e === 31 ? (f ? NaN : Infinity) : (1 + f / 1024) * 2 ** (e - 15);
+  return h & 0x8000 ? -v : v;
+}
+
+/** A number as the 16 bits of the nearest half-precision value (ties to even; overflow to infinity). */
+export function numberToHalf(x: number): number {
+  if (Number.isNaN(x)) return 0x7e00;
+  const sign = x < 0 || Object.is(x, -0) ? 0x8000 : 0;
+  const a = Math.abs(x);
+  if (a >= 65520) return sign | 0x7c00;
+  if (a < 2 ** -14) return sign | roundEven(a / 2 ** -24);
+  const e = Math.floor(Math.log2(a));
+  const m = roundEven((a / 2 ** e - 1) * 1024);
+  // A mantissa rounded up to 1024 carries into the exponent.
+  return sign | (m === 1024 ? ((e + 16) << 10) : ((e + 15) << 10) | m);
+}
+
+function roundEven(v: number): number {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** Values of a tensor as numbers (float, float16, double, ints and their raw_data forms). */
 export function tensorValues(t: onnx.ITensorProto): { dims: number[]; data: Float64Array | Float32Array; dataType: number } {
   const dims = (t.dims ?? []).map(toNum);
   const n = dims.reduce((a, b) => a * b, 1);
@@ -74,6 +100,12 @@ export function tensorValues(t: onnx.ITensorProto): { dims: number[]; data: Floa
     case DT.FLOAT: {
       const v = view(4);
       data = v ? Float32Array.from({ length: n }, (_, i) => v.getFloat32(i * 4, true)) : Float32Array.from(t.floatData ?? []);
+      break;
+    }
+    case DT.FLOAT16: {
+      // raw_data holds the 16-bit values; int32_data one per entry otherwise (onnx.proto).
+      const v = view(2);
+      data = v ? Float32Array.from({ length: n }, (_, i) => halfToNumber(v.getUint16(i * 2, true))) : Float32Array.from(t.int32Data ?? [], halfToNumber);
       break;
     }
     case DT.DOUBLE: {

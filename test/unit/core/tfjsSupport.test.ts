@@ -38,3 +38,8 @@ test('GRU reset_after=True runs on tfjs (our cell, engine/tfjs/gruResetAfter.ts)
     assert.deepEqual(departures(chain([null, 5, 3], [[layer[0], layer[1]]])), []);
   }
 });
+
+test('BatchNormalization departs on rank-5 inputs (tfjs has no 5-D batchNorm), not on rank 4', () => {
+  assert.match(departures(chain([null, 2, 3, 4, 5], [['BatchNormalization', {}]]))[0]?.message ?? '', /rank above 4/);
+  assert.deepEqual(departures(chain([null, 3, 4, 5], [['BatchNormalization', {}]])), []);
+});

@@ -144,8 +144,13 @@ function emitGraph(e: Emitter, model: ModelFile, plan: Plan, opts: OnnxExportOpt
   const outputs: onnx.IValueInfoProto[] = [];
   for (const n of g.outputs) {
     const v = vals.get(n)!;
-    e.nodes.push({ name: e.unique(`${n}/Identity`), opType: 'Identity', input: [e.last(v, n)], output: [n] });
-    outputs.push(valueInfo(n, a.layers.get(n)!.outputShape!, DT.FLOAT));
+    // An input that is also an output (a model that is only an input) needs a name of its own: ONNX graphs
+    // define each name once. Its values keep the input's type.
+    const isInput = g.inputs.includes(n);
+    const out = isInput ? e.unique(`${n}_output`) : n;
+    const int = isInput && ['int32', 'int64'].includes(String(configs.get(n)?.dtype));
+    e.nodes.push({ name: e.unique(`${n}/Identity`), opType: 'Identity', input: [e.last(v, n)], output: [out] });
+    outputs.push(valueInfo(out, a.layers.get(n)!.outputShape!, int ? DT.INT32 : DT.FLOAT));
   }
   return { inputs, outputs };
 }

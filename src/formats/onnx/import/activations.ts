@@ -1,7 +1,7 @@
 /** Activations: fused into the layer before them, or Activation / ReLU / LeakyReLU / ELU / PReLU / Softmax layers. */
 import type { JsonObject } from '../../../core/types';
 import type { onnx } from '../proto';
-import { classHint, FUSES_ACTIVATION, near, Skip, type Importer, type OpImporter, type OpImporters } from './importer';
+import { classHint, FUSES_ACTIVATION, near, Skip, type Importer, type KT, type OpImporter, type OpImporters } from './importer';
 
 const UNARY: Record<string, string> = {
   Relu: 'relu',
@@ -41,6 +41,8 @@ function prelu(imp: Importer, n: onnx.INodeProto): void {
   const t = imp.kt(n.input![0]!, n);
   const slope = imp.constOf(n.input?.[1]);
   if (!slope) throw new Skip(`PRelu ${hint}: the slope must be a constant`);
+  // Before opset 7 a slope of C values runs along axis 1 (channels), not numpy's last-axis alignment.
+  if (imp.opset < 7 && slope.data.length > 1) throw new Skip(`PRelu ${hint}: an opset ${imp.opset} per-channel slope`);
   const R = t.axes.length;
   if (slope.dims.length > R) throw new Skip(`PRelu ${hint}: slope of higher rank than its input`);
   const sd = [...new Array<number>(R - slope.dims.length).fill(1), ...slope.dims];
@@ -76,7 +78,15 @@ function prelu(imp: Importer, n: onnx.INodeProto): void {
   imp.alias(n.output![0], { layer, axes: t.axes });
 }
 
-const unary: OpImporter = (imp, n) => activation(imp, n, UNARY[n.opType!]!);
+/** ONNX Selu's defaults are Keras' selu constants (keras/src/activations/activations.py); others have no layer. */
+const SELU = { alpha: 1.67326319217681884765625, gamma: 1.05070102214813232421875 };
+
+const unary: OpImporter = (imp, n, a) => {
+  if (n.opType === 'Selu' && (!near(a.float('alpha', SELU.alpha), SELU.alpha) || !near(a.float('gamma', SELU.gamma), SELU.gamma))) {
+    throw new Skip(`Selu ${n.name || n.output?.[0]}: only Keras' alpha and gamma (the ONNX defaults)`);
+  }
+  return activation(imp, n, UNARY[n.opType!]!);
+};
 
 /** Elu and LeakyRelu: an activation by name at Keras' alpha (1 and 0.2), else an ELU / LeakyReLU / ReLU layer. */
 const eluOrLeaky: OpImporter = (imp, n, a) => {
@@ -109,32 +119,56 @@ const clip: OpImporter = (imp, n, a) => {
 const hardSigmoid: OpImporter = (imp, n, a) => {
   const out = n.output?.[0];
   const hint = n.name || out || n.opType!;
-  if (Math.abs(a.float('alpha', 0.2) - 0.2) > 1e-6 || Math.abs(a.float('beta', 0.5) - 0.5) > 1e-6) throw new Skip(`HardSigmoid ${hint}: only alpha 0.2, beta 0.5`);
+  // Keras 3's hard_sigmoid is relu6(x + 3) / 6: alpha 1/6, beta 0.5 (torch's Hardsigmoid); ONNX's default
+  // alpha 0.2 is Keras 2's formula, which Keras 3 has no activation for (keras/src/activations/activations.py).
+  if (!near(a.float('alpha', 0.2), 1 / 6) || !near(a.float('beta', 0.5), 0.5)) throw new Skip(`HardSigmoid ${hint}: only alpha 1/6, beta 0.5 (Keras 3's hard_sigmoid)`);
   return activation(imp, n, 'hard_sigmoid');
 };
 
-/** Softmax / LogSoftmax: the activation over the last Keras axis, else a Softmax layer over another. */
+/**
+ * Softmax / LogSoftmax: the activation over the last Keras axis. Another axis is first moved last by a Permute
+ * (the ONNX view follows it, so no Permute back is needed): TF.js' Softmax layer runs on the last axis only.
+ * Before opset 13 Softmax flattens from `axis` on: a Reshape to that 2-D form and back around the activation.
+ */
 const softmax: OpImporter = (imp, n, a) => {
   const op = n.opType!;
   const ins = n.input ?? [];
   const out = n.output?.[0];
   const hint = n.name || out || n.opType!;
+  const name = op === 'Softmax' ? 'softmax' : 'log_softmax';
   const t = imp.kt(ins[0]!, n);
   const r = t.axes.length;
   let axis = a.int('axis', imp.opset >= 13 ? -1 : 1);
   if (axis < 0) axis += r;
-  // Before opset 13 Softmax flattens from `axis` on; that equals a last-axis softmax only at the last axis.
-  if (imp.opset < 13 && axis !== r - 1) throw new Skip(`${op} ${hint}: axis ${axis} of a rank-${r} tensor (opset ${imp.opset})`);
+  if (axis === 0) throw new Skip(`${op} ${hint}: over the batch axis`);
+  if (imp.opset < 13 && axis !== r - 1) return flattenedSoftmax(imp, n, t, axis, name);
   const k = t.axes[axis];
   if (k === 'u' || k === undefined) throw new Skip(`${op} ${hint}: over a size-1 axis`);
   const kr = imp.shapes.get(t.layer)!.length;
-  const name = op === 'Softmax' ? 'softmax' : 'log_softmax';
   if (k === kr - 1) return activation(imp, n, name);
-  imp.alias(out, { layer: imp.addLayer('Softmax', { axis: k }, [t.layer], hint), axes: t.axes });
-  if (op === 'LogSoftmax') throw new Skip(`LogSoftmax ${hint}: only over the last axis`);
+  const moved = imp.withAxisLast(t, k, hint);
+  imp.alias(out, { layer: imp.addLayer('Activation', { activation: name }, [moved.layer], hint), axes: moved.axes });
+};
+
+function flattenedSoftmax(imp: Importer, n: onnx.INodeProto, t: KT, axis: number, name: string): void {
+  const hint = n.name || n.output![0]!;
+  const shape = imp.onnxShape(t);
+  const inner = shape.slice(axis);
+  if (inner.some((d) => d === null)) throw new Skip(`${n.opType} ${hint}: axis ${axis} (opset ${imp.opset}) over dimensions of unknown size`);
+  const p = imp.plain(t, hint);
+  const flat = imp.addLayer('Reshape', { target_shape: [...shape.slice(1, axis).map((d) => d ?? -1), inner.reduce((x, y) => x! * y!, 1)] }, [p], `${hint}_flatten`);
+  const act = imp.addLayer('Activation', { activation: name }, [flat], hint);
+  imp.alias(n.output![0], imp.identity(imp.addLayer('Reshape', { target_shape: shape.slice(1).map((d) => d ?? -1) }, [act], `${hint}_reshape`)));
+}
+
+/** Gelu (opset 20): Keras' gelu is the exact erf form (approximate=False, keras/src/activations/activations.py). */
+const geluOp: OpImporter = (imp, n, a) => {
+  if (a.str('approximate', 'none') !== 'none') throw new Skip(`Gelu ${n.name || n.output?.[0]}: the tanh approximation (Keras' 'gelu' activation is the exact form)`);
+  return activation(imp, n, 'gelu');
 };
 
 export const activationImporters: OpImporters = {
+  Gelu: geluOp,
   Relu: unary,
   Sigmoid: unary,
   Tanh: unary,

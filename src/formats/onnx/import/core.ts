@@ -1,14 +1,32 @@
 /** Core operators: identities, constants and transposes (views, no layers), Dense (MatMul / Gemm) and Embedding (Gather). */
 import { transposeData } from '../emitter';
-import { tensorValues, type Attrs, type onnx } from '../proto';
+import { DT, tensorValues, type Attrs, type onnx } from '../proto';
 import { Skip, type Importer, type OpImporter, type OpImporters } from './importer';
 
-/** Identity, inference-time Dropout and Cast: the same tensor (or constant) under a new name. */
+/** Identity and inference-time Dropout: the same tensor (or constant) under a new name. */
 const identity: OpImporter = (imp, n) => {
   const ins = n.input ?? [];
   const out = n.output?.[0];
   if (imp.consts.has(ins[0]!)) imp.consts.set(out!, imp.consts.get(ins[0]!)!);
   else imp.alias(out, imp.kt(ins[0]!, n));
+};
+
+/**
+ * Cast: Keras tensors stay float32 (int32 for ids), so only a cast to float or double is the same values; a
+ * cast to an integer, float16 or 8-bit type rounds, truncates or saturates, which no Keras layer does.
+ */
+const cast: OpImporter = (imp, n, a) => {
+  const to = a.int('to', DT.FLOAT);
+  const c = imp.constOf(n.input?.[0]);
+  // Shape arithmetic on constants: an integer cast truncates, as ONNX's does.
+  const ints: number[] = [DT.INT64, DT.INT32, DT.INT16, DT.INT8];
+  if (c && ints.includes(to)) return void imp.consts.set(n.output![0]!, { dims: c.dims, data: Float64Array.from(c.data, Math.trunc) });
+  // Integer ids (an int input) cast to another integer type are the same ids (our export's int32 -> int64 Gather).
+  const src = c ? undefined : imp.tensors.get(n.input?.[0] ?? '');
+  const intInput = src !== undefined && imp.layer(src.layer).className === 'InputLayer' && imp.layer(src.layer).config.dtype === 'int32';
+  if (intInput && ints.includes(to)) return identity(imp, n, a);
+  if (to !== DT.FLOAT && to !== DT.DOUBLE) throw new Skip(`Cast ${n.name || n.output?.[0]} to ${DT[to] ?? `type ${to}`}: Keras layers compute in float32`);
+  identity(imp, n, a);
 };
 
 const constant: OpImporter = (imp, n) => {
@@ -73,7 +91,7 @@ const gather: OpImporter = (imp, n, a) => {
 export const coreImporters: OpImporters = {
   Identity: identity,
   Dropout: identity,
-  Cast: identity,
+  Cast: cast,
   Constant: constant,
   Transpose: transpose,
   MatMul: dense,

@@ -128,6 +128,17 @@ export class Importer {
     return name;
   }
 
+  /** The batch size an ONNX input declares (fixed dim 0), by InputLayer name; Keras' own is left free. */
+  private readonly batchDims = new Map<string, number>();
+
+  /** The batch size the file fixes for the input `layer` descends from (its first inbound chain), if any. */
+  declaredBatch(layer: string): number | undefined {
+    for (let l = this.layers.find((x) => x.name === layer); l; l = this.layers.find((x) => x.name === l!.inbound[0])) {
+      if (l.className === 'InputLayer') return this.batchDims.get(l.name);
+    }
+    return undefined;
+  }
+
   /** A layer by name (fusing a bias or an activation changes its config, never its shape). */
   layer(name: string): LayerNode {
     return this.layers.find((l) => l.name === name)!;
@@ -198,6 +209,18 @@ export class Importer {
     return layer;
   }
 
+  /**
+   * The same ONNX tensor as a view of a Keras tensor whose last axis is Keras axis `k` of `t` (one Permute):
+   * for layers TF.js runs on the last axis only (Softmax, BatchNormalization's gamma and beta: tfjs#1106).
+   */
+  withAxisLast(t: KT, k: number, hint: string): KT {
+    const r = this.shapes.get(t.layer)!.length;
+    if (k === r - 1) return t;
+    const order = [...Array.from({ length: r }, (_, i) => i).filter((i) => i !== k), k];
+    const layer = this.addLayer('Permute', { dims: order.slice(1) }, [t.layer], `${hint}_permute`);
+    return { layer, axes: t.axes.map((x) => (x === 'u' ? 'u' : order.indexOf(x))) };
+  }
+
   // ------------------------------------------------------------------------------------------ driver
   run(): ModelFile {
     const g = this.model.graph!;
@@ -221,7 +244,15 @@ export class Importer {
       const tt = i.type?.tensorType;
       const dims = (tt?.shape?.dim ?? []).map((d, k) => (k === 0 ? null : d.dimValue !== null && d.dimValue !== undefined && toNum(d.dimValue as never) > 0 ? toNum(d.dimValue as never) : null));
       const int = tt?.elemType === DT.INT32 || tt?.elemType === DT.INT64;
+      // A Keras input has the batch axis plus at least one more (keras/src/layers/core/input_layer.py takes
+      // shape=() but TF.js' predict then adds an axis): a scalar or a batch-only vector is refused here.
+      if (dims.length < 2) {
+        this.problems.push(`input ${i.name} has rank ${dims.length} (Keras inputs need a batch axis and at least one more)`);
+        continue;
+      }
       const name = this.addLayer('InputLayer', { batch_input_shape: dims, dtype: int ? 'int32' : 'float32', sparse: false }, [], i.name!);
+      const batch = toNum((tt?.shape?.dim?.[0]?.dimValue ?? 0) as never);
+      if (batch > 0) this.batchDims.set(name, batch);
       this.tensors.set(i.name!, this.identity(name));
       inputs.push(name);
     }

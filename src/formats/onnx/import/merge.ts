@@ -1,11 +1,13 @@
 /** Merges: Add / Sub / Mul / Max / Min / Mean / Sum of tensors (or a bias folded into Dense / Conv), Concat, Dot. */
-import type { onnx } from '../proto';
+import type { Attrs, onnx } from '../proto';
 import { FUSES_BIAS, Skip, type Importer, type OpImporter, type OpImporters } from './importer';
 
-function binary(imp: Importer, n: onnx.INodeProto): void {
+function binary(imp: Importer, n: onnx.INodeProto, a: Attrs): void {
   const ins = n.input!;
   const op = n.opType!;
   const hint = n.name || n.output![0]!;
+  // Before opset 7 `broadcast` with `axis` aligns the second operand at that axis, not numpy's suffix rule.
+  if (imp.opset < 7 && a.int('broadcast', 0) === 1 && a.has('axis')) throw new Skip(`${op} ${hint}: opset ${imp.opset} broadcast along an axis`);
   const constIdx = ins.findIndex((i) => imp.consts.has(i));
   if (constIdx >= 0) {
     // A constant bias after a Dense / Conv without one: fold it in (Keras' use_bias).
@@ -31,7 +33,11 @@ function binary(imp: Importer, n: onnx.INodeProto): void {
   }
   const ts = ins.map((i) => imp.kt(i, n));
   const t0 = ts[0]!;
+  // Sum / Max / Min / Mean of one tensor is that tensor (a Keras merge layer needs two).
+  if (ts.length === 1 && ['Sum', 'Max', 'Min', 'Mean'].includes(op)) return imp.alias(n.output![0], t0);
   if (t0.axes.includes('u')) throw new Skip(`${op} ${hint}: of tensors with size-1 axes`);
+  const batches = new Set(ts.map((t) => imp.declaredBatch(t.layer)).filter((b) => b !== undefined));
+  if (batches.size > 1) throw new Skip(`${op} ${hint}: broadcasts over the batch axis (batch sizes ${[...batches].join(' and ')})`);
   const layers = ts.map((t, i) => (i === 0 ? t.layer : imp.viewAs(t, t0.axes as number[], hint)));
   const cls = { Add: 'Add', Sum: 'Add', Sub: 'Subtract', Mul: 'Multiply', Max: 'Maximum', Min: 'Minimum', Mean: 'Average' }[op];
   if (!cls) throw new Skip(`${op} ${hint}: of two tensors`);

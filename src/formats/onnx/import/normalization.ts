@@ -7,12 +7,17 @@ function batchNorm(imp: Importer, n: onnx.INodeProto, a: Attrs): void {
   const hint = n.name || n.output![0]!;
   const [scale, bias, mean, variance] = ins.slice(1, 5).map((i) => imp.constOf(i));
   if (!scale || !bias || !mean || !variance) throw new Skip(`BatchNormalization ${hint}: parameters must be constants`);
-  const t = imp.kt(ins[0]!, n);
-  // Channel axis 1 of the ONNX tensor, as an axis of the Keras tensor.
-  const k = t.axes[1];
-  if (k === undefined || k === 'u' || t.axes.includes('u')) throw new Skip(`BatchNormalization ${hint}: on this layout`);
-  const r = imp.shapes.get(t.layer)!.length;
-  const layer = imp.addLayer('BatchNormalization', { axis: k === r - 1 ? -1 : k, epsilon: a.float('epsilon', 1e-5), momentum: 0.99, center: true, scale: true }, [t.layer], hint);
+  // training_mode (opset 14) normalizes with the batch's own statistics; spatial 0 (before opset 9) per element.
+  if (a.int('training_mode', 0) !== 0 || a.int('spatial', 1) !== 1 || (n.output ?? []).filter(Boolean).length > 1) {
+    throw new Skip(`BatchNormalization ${hint}: only inference with per-channel statistics`);
+  }
+  const src = imp.kt(ins[0]!, n);
+  // Channel axis 1 of the ONNX tensor, as an axis of the Keras tensor, moved last: TF.js applies gamma and
+  // beta on the last axis whatever `axis` says (tfjs#1106).
+  const k = src.axes[1];
+  if (k === undefined || k === 'u' || src.axes.includes('u')) throw new Skip(`BatchNormalization ${hint}: on this layout`);
+  const t = imp.withAxisLast(src, k, hint);
+  const layer = imp.addLayer('BatchNormalization', { axis: -1, epsilon: a.float('epsilon', 1e-5), momentum: 0.99, center: true, scale: true }, [t.layer], hint);
   const ch = scale.data.length;
   imp.addWeight(layer, 'gamma', [ch], scale.data);
   imp.addWeight(layer, 'beta', [ch], bias.data);

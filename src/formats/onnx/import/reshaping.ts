@@ -10,8 +10,10 @@ function reshape(imp: Importer, n: onnx.INodeProto, a: Attrs): void {
   const inShape = imp.onnxShape(t);
   let target: (number | null)[];
   if (op === 'Flatten') {
-    const axis = a.int('axis', 1);
-    if (axis !== 1) throw new Skip(`Flatten ${hint}: axis ${axis}`);
+    const given = a.int('axis', 1);
+    const axis = given < 0 ? given + inShape.length : given;
+    // Any other axis folds the batch axis into the rows, which no Keras layer does.
+    if (axis !== 1) throw new Skip(`Flatten ${hint}: axis ${given}`);
     const rest = inShape.slice(1);
     target = [null, rest.some((d) => d === null) ? null : rest.reduce<number>((p, q) => p * q!, 1)];
   } else if (op === 'Squeeze' || op === 'Unsqueeze') {

@@ -11,7 +11,7 @@ import { onnx } from 'onnx-proto';
 const AT = onnx.AttributeProto.AttributeType;
 
 /** The opsets ONNX has published that converters write (7 = ONNX 1.2; 23 = ONNX 1.18). */
-const OPSETS = { min: 7, max: 23 };
+const OPSETS = { min: 6, max: 28 };
 const NUMERIC = new Set<number>([DT.FLOAT, DT.DOUBLE, DT.FLOAT16, DT.INT8, DT.INT16, DT.INT32, DT.INT64, DT.UINT8, DT.BOOL]);
 const AUTO_PAD = new Set(['NOTSET', 'SAME_UPPER', 'SAME_LOWER', 'VALID']);
 /** Attributes whose integers must be at least 1 (strides, dilations, kernel sizes, groups). */
