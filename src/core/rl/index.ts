@@ -1,0 +1,6 @@
+/** Reinforcement learning's pure part: environments, board games, the RL configuration and its checks. */
+export * from './env';
+export * from './environments';
+export * from './boardGame';
+export { ticTacToe } from './ticTacToe';
+export { connectFour } from './connectFour';
