@@ -4,3 +4,4 @@ export * from './environments';
 export * from './boardGame';
 export { ticTacToe } from './ticTacToe';
 export { connectFour } from './connectFour';
+export * from './config';
