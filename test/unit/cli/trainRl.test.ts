@@ -1,0 +1,80 @@
+/**
+ * `model-studio train MODEL --env ... --agent ... --episodes N`: the cartpole templates train from their saved
+ * RL configuration with no dataset; the run folder holds one metrics line per episode; bad flags and models
+ * that do not fit the environment fail before training with a hint, and the model file is left as it was.
+ * Needs dist/ (`npm run build`): the training worker runs from there.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../../helpers/cli';
+import { tempDir } from '../../helpers/paths';
+
+async function newModel(template: string): Promise<{ dir: string; model: string }> {
+  const dir = tempDir();
+  const r = await runCli(['new', '--template', template, join(dir, 'm')]);
+  assert.equal(r.code, 0, r.stderr);
+  return { dir, model: join(dir, 'm', 'model.json') };
+}
+
+function episodeLines(workspace: string, modelName: string): Record<string, unknown>[] {
+  const runs = join(workspace, '.modelstudio', 'runs', modelName);
+  const [run] = readdirSync(runs);
+  return readFileSync(join(runs, run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+}
+
+test('train cartpole-dqn with only --episodes: the saved RL config, no dataset, one metrics line per episode', async () => {
+  const { dir, model } = await newModel('cartpole-dqn');
+  const before = readFileSync(join(dir, 'm', 'weights.bin'));
+  const r = await runCli(['train', model, '--episodes', '3', '--engine', 'cpu', '--workspace', dir, '--seed', '5']);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /Data: CartPole-v1 \(gymnasium 1\.3 dynamics\), agent dqn, up to 3 episodes/);
+  assert.match(r.stdout, /Episode 1\/3 - return: /);
+  assert.match(r.stdout, /finished after 3 episode\(s\)/);
+  const lines = episodeLines(dir, 'cartpole_dqn');
+  const episodes = lines.filter((l) => l.type === 'epoch');
+  assert.equal(episodes.length, 3);
+  for (const e of episodes) assert.deepEqual(Object.keys(e.metrics as object).slice(0, 4), ['return', 'return_avg100', 'steps', 'epsilon']);
+  assert.equal(lines.at(-1)!.type, 'end');
+  assert.notDeepEqual(readFileSync(join(dir, 'm', 'weights.bin')), before, 'the trained weights are saved');
+});
+
+test('train --env/--agent switch a saved configuration: cartpole-pg with REINFORCE', async () => {
+  const { dir, model } = await newModel('cartpole-pg');
+  const r = await runCli(['train', model, '--env', 'CartPole-v1', '--agent', 'reinforce', '--episodes', '2', '--engine', 'cpu', '--workspace', dir, '--no-save']);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /agent reinforce, up to 2 episodes/);
+  assert.equal(episodeLines(dir, 'cartpole_pg').filter((l) => l.type === 'epoch').length, 2);
+});
+
+test('bad RL input fails before training with a hint, and nothing is written', async () => {
+  const { dir, model } = await newModel('cartpole-dqn');
+  const before = readFileSync(join(dir, 'm', 'weights.bin'));
+  const cases: [string[], RegExp][] = [
+    [['--env', 'pong'], /Unknown environment "pong"[\s\S]*cartpole, mountaincar, acrobot/],
+    [['--agent', 'a3c'], /Unknown agent "a3c"[\s\S]*dqn, double-dqn, reinforce/],
+    [['--episodes', '0'], /--episodes must be a positive integer/],
+    // The 4-input Q-network cannot play Acrobot (6 observations, 3 actions).
+    [['--env', 'acrobot', '--engine', 'cpu'], /input shape \(\[4\]\) differs from Acrobot-v1's observation \(\[6\]\)[\s\S]*output shape \(\[2\]\) does not fit[\s\S]*Input layer's shape \[6\]/],
+    [['--engine', 'keras'], /TensorFlow\.js engines, not keras/],
+  ];
+  for (const [flags, re] of cases) {
+    const r = await runCli(['train', model, ...flags, '--workspace', dir]);
+    assert.equal(r.code, 1, flags.join(' '));
+    assert.match(r.stderr, re, flags.join(' '));
+  }
+  assert.deepEqual(readFileSync(join(dir, 'm', 'weights.bin')), before);
+  const runs = join(dir, '.modelstudio', 'runs', 'cartpole_dqn');
+  assert.ok(!existsSync(runs) || readdirSync(runs).length === 0, 'no run folder for a run that never started');
+});
+
+test('a model without an RL configuration still asks for a dataset, and --env makes it an RL run', async () => {
+  const { dir, model } = await newModel('char-rnn'); // saved with no dataset
+  const r = await runCli(['train', model, '--workspace', dir]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /No dataset/);
+  const rl = await runCli(['train', model, '--env', 'cartpole', '--engine', 'cpu', '--workspace', dir]);
+  assert.equal(rl.code, 1);
+  assert.match(rl.stderr, /input shape \(\[40\]\) differs from CartPole-v1's observation \(\[4\]\)/);
+});
