@@ -5,3 +5,5 @@ export * from './boardGame';
 export { ticTacToe } from './ticTacToe';
 export { connectFour } from './connectFour';
 export * from './config';
+export * from './mcts';
+export * from './minimax';
