@@ -12,6 +12,7 @@ import type { LayersModel, Tensor, Tf } from '../tfjs/tf';
 import { lossFn, type LossId, type LossOptions } from '../tfjs/training/losses';
 import type { TfOptimizer } from '../tfjs/training/optimizers';
 import type { Agent } from './agent';
+import { greedyAction } from './play';
 import { ReplayMemory, type Transition } from './replay';
 
 type Variable = import('@tensorflow/tfjs').Variable;
@@ -56,11 +57,7 @@ export class DqnAgent implements Agent {
   }
 
   greedy(observation: readonly number[]): number {
-    const { tf, online } = this.p;
-    const a = tf.tidy(() => tf.argMax(online.apply(tf.tensor2d([observation as number[]])) as Tensor, -1));
-    const v = a.dataSync()[0];
-    a.dispose();
-    return v;
+    return greedyAction(this.p.tf, this.p.online, observation);
   }
 
   observe(t: Transition): void {

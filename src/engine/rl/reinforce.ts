@@ -8,6 +8,7 @@ import type { Random, RlConfig } from '../../core/rl';
 import type { LayersModel, Tensor, Tf } from '../tfjs/tf';
 import type { TfOptimizer } from '../tfjs/training/optimizers';
 import type { Agent } from './agent';
+import { greedyAction } from './play';
 import type { Transition } from './replay';
 
 type Variable = import('@tensorflow/tfjs').Variable;
@@ -61,8 +62,7 @@ export class ReinforceAgent implements Agent {
   }
 
   greedy(observation: readonly number[]): number {
-    const p = this.probabilities(observation);
-    return p.indexOf(Math.max(...p));
+    return greedyAction(this.tf, this.policy, observation);
   }
 
   observe(t: Transition): void {

@@ -78,3 +78,24 @@ test('a model without an RL configuration still asks for a dataset, and --env ma
   assert.equal(rl.code, 1);
   assert.match(rl.stderr, /input shape \(\[40\]\) differs from CartPole-v1's observation \(\[4\]\)/);
 });
+
+test('play: greedy episodes of a network on its environment, as text or JSON; a network that does not fit is refused', async () => {
+  const { model } = await newModel('cartpole-dqn');
+  const r = await runCli(['play', model, '--episodes', '3', '--engine', 'cpu', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.environment, 'CartPole-v1');
+  assert.equal(j.returns.length, 3);
+  assert.ok(j.returns.every((x: number) => Number.isInteger(x) && x >= 1 && x <= 500));
+  assert.equal(j.mean, j.returns.reduce((a: number, b: number) => a + b) / 3);
+  const again = await runCli(['play', model, '--episodes', '3', '--engine', 'cpu', '--json']);
+  assert.deepEqual(JSON.parse(again.stdout).returns, j.returns, 'the saved seed fixes the starts');
+  const text = await runCli(['play', model, '--episodes', '2', '--engine', 'cpu']);
+  assert.match(text.stdout, /CartPole-v1, greedy policy, 2 episode\(s\)[\s\S]*mean return: /);
+  const wrong = await runCli(['play', model, '--env', 'mountaincar', '--engine', 'cpu']);
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.stderr, /input shape \(\[4\]\) differs from MountainCar-v0's observation \(\[2\]\)/);
+  const unknown = await runCli(['play', model, '--env', 'pong']);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /Unknown environment "pong"/);
+});
