@@ -26,7 +26,11 @@ export interface Env {
   readonly actionCount: number;
   /** The TimeLimit: a step that reaches it is truncated. */
   readonly maxEpisodeSteps: number;
-  /** A new episode from a random initial state (gymnasium's reset draws it the same way, from its own PRNG). */
+  /**
+   * A new episode from a random initial state, drawn from the same ranges as gymnasium's reset but with our
+   * seeded PRNG (core/initializers `rng`), not numpy's PCG64: a seed fixes a run, it does not reproduce
+   * gymnasium's numbers (the parity test copies gymnasium's initial state with `resetTo`).
+   */
   reset(random: Random): number[];
   /** A new episode from a given internal state (parity with gymnasium: its `env.unwrapped.state`). */
   resetTo(state: readonly number[]): number[];
