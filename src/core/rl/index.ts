@@ -7,3 +7,4 @@ export { connectFour } from './connectFour';
 export * from './config';
 export * from './mcts';
 export * from './minimax';
+export * from './selfPlay';
