@@ -3,7 +3,8 @@
  * loop sends one per epoch (the run folder's metrics.jsonl, the status bar and the charts read it unchanged):
  * `epoch` is the episode number, `step` the environment steps so far, and the metrics are the episode's
  * `return`, `return_avg100` (the mean of the last 100 returns), `steps`, and the agent's own (`loss`, `epsilon`).
- * Pause and Stop are honoured between steps.
+ * Pause and Stop are honoured between steps. Checkpoints: `last` after every episode, `best` when the moving
+ * average reaches a new high (the run folder's writer throttles the writes).
  */
 import type { Env, Random, RlConfig } from '../../core/rl';
 import type { TrainingControl } from '../control';
@@ -54,6 +55,7 @@ export async function playEpisodes(o: EpisodeLoop, control: TrainingControl, eve
   let status: FitStatus = 'done';
   let message: string | undefined;
   let weights: FitResult['weights'] = 'final';
+  let bestAverage = -Infinity;
   for (let episode = 0; episode < o.rl.episodes; episode++) {
     await control.gate();
     if (control.stopRequested) {
@@ -93,6 +95,10 @@ export async function playEpisodes(o: EpisodeLoop, control: TrainingControl, eve
     };
     history.push(point);
     await events.onEpoch?.(point);
+    // As ModelCheckpoint in a supervised run: the last episode's weights, and the best by the moving average.
+    const improved = average > bestAverage;
+    if (improved) bestAverage = average;
+    await events.onCheckpoint?.(improved ? ['last', 'best'] : ['last'], episode + 1, metrics);
     if (o.rl.stopAtAverage !== null && returns.length >= AVERAGE_WINDOW && average >= o.rl.stopAtAverage) {
       status = 'early-stopped';
       message = `Solved: the average return of the last ${AVERAGE_WINDOW} episodes reached ${average.toFixed(1)} (target ${o.rl.stopAtAverage}) at episode ${episode + 1}, after ${totalSteps} steps.`;

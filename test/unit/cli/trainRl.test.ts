@@ -37,6 +37,10 @@ test('train cartpole-dqn with only --episodes: the saved RL config, no dataset, 
   assert.equal(episodes.length, 3);
   for (const e of episodes) assert.deepEqual(Object.keys(e.metrics as object).slice(0, 4), ['return', 'return_avg100', 'steps', 'epsilon']);
   assert.equal(lines.at(-1)!.type, 'end');
+  const runs = join(dir, '.modelstudio', 'runs', 'cartpole_dqn');
+  const run = join(runs, readdirSync(runs)[0]);
+  for (const kind of ['last', 'best']) assert.ok(existsSync(join(run, 'checkpoints', kind, 'model.json')), `checkpoints/${kind}`);
+  assert.ok(existsSync(join(run, 'final', 'model.json')));
   assert.notDeepEqual(readFileSync(join(dir, 'm', 'weights.bin')), before, 'the trained weights are saved');
 });
 

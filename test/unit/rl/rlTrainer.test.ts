@@ -58,6 +58,28 @@ test('DQN: one event per episode with return, its 100-episode average, epsilon a
   assert.ok(changed(before, after), 'training changed the weights');
 });
 
+test('checkpoints: last after every episode, best when the 100-episode average reaches a new high', async () => {
+  const j = job('cartpole-pg', { episodes: 6 });
+  const prepared = await (await trainerForJob(j)).prepare(j, {});
+  try {
+    const offers: string[] = [];
+    const averages: number[] = [];
+    await prepared.fit(new TrainingControl(), {
+      onEpoch: (p) => void averages.push(p.metrics.return_avg100),
+      onCheckpoint: async (kinds, episode) => void offers.push(`${episode}:${kinds.join('+')}`),
+    });
+    let best = -Infinity;
+    const expected = averages.map((a, i) => {
+      const up = a > best;
+      if (up) best = a;
+      return `${i + 1}:${up ? 'last+best' : 'last'}`;
+    });
+    assert.deepEqual(offers, expected);
+  } finally {
+    prepared.dispose();
+  }
+});
+
 test('Double DQN and REINFORCE run too; REINFORCE reports a loss every episode and no epsilon', async () => {
   const ddqn = await train(job('cartpole-dqn', { agent: 'double-dqn', episodes: 4 }, { loss: 'mean_squared_error' }));
   assert.equal(ddqn.result.epochs, 4);
