@@ -4,6 +4,9 @@
  * writes them. One JSON line each: {bench:"rl", model, agent, environment, engine, seed, status, solved,
  * episodes, steps, return_avg100, seconds}. Run by `npm run bench` (minutes on a 2-core machine);
  * `--models cartpole-pg` picks one, `--engine wasm` an engine (default auto).
+ *
+ * Measured on 2026-11-30 on the shared 2-core machine, wasm engine, seed 1: cartpole-pg solved (195.6) at
+ * episode 172, 26,057 steps, 29 s; cartpole-dqn solved (477.5) at episode 790, 188,435 steps, 1,656 s.
  */
 import { parseArgs } from 'node:util';
 import { reconcileWeights } from '../../src/core/initializers';
