@@ -27,14 +27,16 @@ function episodeLines(workspace: string, modelName: string): Record<string, unkn
 test('train cartpole-dqn with only --episodes: the saved RL config, no dataset, one metrics line per episode', async () => {
   const { dir, model } = await newModel('cartpole-dqn');
   const before = readFileSync(join(dir, 'm', 'weights.bin'));
-  const r = await runCli(['train', model, '--episodes', '3', '--engine', 'cpu', '--workspace', dir, '--seed', '5']);
+  // 10 episodes of at least 8 steps fill a batch of 64: training steps happen.
+  const r = await runCli(['train', model, '--episodes', '10', '--engine', 'cpu', '--workspace', dir, '--seed', '5']);
   assert.equal(r.code, 0, r.stderr + r.stdout);
-  assert.match(r.stdout, /Data: CartPole-v1 \(gymnasium 1\.3 dynamics\), agent dqn, up to 3 episodes/);
-  assert.match(r.stdout, /Episode 1\/3 - return: /);
-  assert.match(r.stdout, /finished after 3 episode\(s\)/);
+  assert.match(r.stdout, /Data: CartPole-v1 \(gymnasium 1\.3 dynamics\), agent dqn, up to 10 episodes/);
+  assert.match(r.stdout, /Episode 1\/10 - return: /);
+  assert.match(r.stdout, /finished after 10 episode\(s\)/);
   const lines = episodeLines(dir, 'cartpole_dqn');
   const episodes = lines.filter((l) => l.type === 'epoch');
-  assert.equal(episodes.length, 3);
+  assert.equal(episodes.length, 10);
+  assert.ok(Number.isFinite((episodes[9].metrics as Record<string, number>).loss), 'the last episode trained');
   for (const e of episodes) assert.deepEqual(Object.keys(e.metrics as object).slice(0, 4), ['return', 'return_avg100', 'steps', 'epsilon']);
   assert.equal(lines.at(-1)!.type, 'end');
   const runs = join(dir, '.modelstudio', 'runs', 'cartpole_dqn');
