@@ -15,6 +15,7 @@ const commands: Record<string, { usage: string; what: string; load: () => Promis
   code: { usage: 'code MODEL --style sequential|functional|subclass|pytorch [--out FILE] [--force]', what: 'write the model as Python code (Keras or PyTorch)', load: () => import('./cli/code') },
   verify: { usage: 'verify FILE', what: 'compare tfjs and ONNX Runtime predictions', load: () => import('./cli/verify') },
   train: { usage: 'train MODEL --data SPEC [--epochs N] [--batch-size B] [--engine E|fastest] [--probe]', what: 'train a model (--probe: its speed on each engine)', load: () => import('./cli/train') },
+  play: { usage: 'play MODEL [--env E] [--episodes N] [--seed S]', what: "play episodes with a trained network's greedy policy", load: () => import('./cli/play') },
   evaluate: { usage: 'evaluate MODEL --data SPEC', what: 'evaluate a model on a dataset', load: () => import('./cli/evaluate') },
   predict: { usage: 'predict MODEL --input X.npy --output Y.npy', what: 'run a model on inputs', load: () => import('./cli/predict') },
   demo: { usage: 'demo', what: 'train the mnist-mlp template on real MNIST', load: () => import('./cli/demo') },

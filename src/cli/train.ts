@@ -16,17 +16,20 @@ import { fastestEngine, formatRate, probeEngines, probeTable, type ProbeResult }
 import { kerasProbeLine } from '../engine/keras/python';
 import { devicesOption, engineOption, formatLogs, trainingFlags, trainingFor } from './training-options';
 import { parse, out } from './io';
+import { rlFlags } from './rl-options';
 
 const USAGE =
   'train MODEL --data SPEC [--epochs N] [--batch-size B] [--engine E|fastest|E,E...] [--out PATH] [--optimizer O] [--lr X] [--validation-split F] [--workspace DIR] [--no-save]\n' +
   '       model-studio train MODEL --probe [--batch-size B] [--engine E[,E...]] [--probe-seconds S]\n' +
-  '       engine keras: [--python PATH] [--devices all|N]';
+  '       engine keras: [--python PATH] [--devices all|N]\n' +
+  '       model-studio train MODEL [--env cartpole|mountaincar|acrobot] [--agent dqn|double-dqn|reinforce] [--episodes N] [--seed S]';
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parse(
     args,
     {
       ...trainingFlags,
+      ...rlFlags,
       out: { type: 'string' },
       workspace: { type: 'string' },
       'no-save': { type: 'boolean' },
@@ -158,7 +161,7 @@ export async function trainInWorker(o: TrainInWorker): Promise<SessionResult> {
     python: o.python,
     devices: o.devices,
   });
-  attachTerminal(s, o.training.epochs, o.training.batchSize);
+  attachTerminal(s, o.training.rl?.episodes ?? o.training.epochs, o.training.batchSize, o.training.rl !== undefined);
   const onSigint = () => {
     out.stderr.write('\nStopping after the current batch (Ctrl+C again to kill)...\n');
     process.off('SIGINT', onSigint);
@@ -173,7 +176,7 @@ export async function trainInWorker(o: TrainInWorker): Promise<SessionResult> {
     if (r.status === 'failed') return r;
     w.write(`Run folder: ${s.runDir}\n`);
     if (r.message) w.write(`${r.message}\n`);
-    w.write(`Training ${r.status === 'done' ? 'finished' : r.status === 'stopped' ? 'stopped' : 'stopped early'} after ${r.epochs} epoch(s); weights: ${r.weights}.\n`);
+    w.write(`Training ${r.status === 'done' ? 'finished' : r.status === 'stopped' ? 'stopped' : 'stopped early'} after ${r.epochs} ${o.training.rl ? 'episode' : 'epoch'}(s); weights: ${r.weights}.\n`);
     if (r.test) w.write(`Test: ${formatLogs(r.test)}\n`);
     return r;
   } finally {
@@ -187,7 +190,7 @@ function clearBar(): void {
   barShown = false;
 }
 
-function attachTerminal(s: TrainingSession, epochs: number, batchSize: number): void {
+function attachTerminal(s: TrainingSession, epochs: number, batchSize: number, episodes = false): void {
   const err = out.stderr;
   let stepsPerEpoch = 0;
   let trainSize = 0;
@@ -217,6 +220,11 @@ function attachTerminal(s: TrainingSession, epochs: number, batchSize: number): 
       case 'epoch': {
         clearBar();
         const p = m.point;
+        if (episodes) {
+          // One line every 10 episodes: an RL run has hundreds.
+          if (p.epoch % 10 === 0 || p.epoch === 1) out.stdout.write(`Episode ${p.epoch}/${epochs} - ${formatLogs(p.metrics)} - ${p.step} steps\n`);
+          break;
+        }
         out.stdout.write(
           `Epoch ${p.epoch}/${epochs} - ${p.seconds.toFixed(1)}s - ${formatLogs(p.metrics)} - lr: ${p.lr?.toPrecision(3)} - ${Math.round(p.samplesPerSec ?? 0)} samples/s\n`,
         );

@@ -2,6 +2,7 @@
 import { defaultTrainingConfig, ENGINE_CHOICES, isEngineChoice, optimizer as optimizerConfig, trainingConfigOf, type EngineChoice, type TrainingConfig } from '../core/training';
 import { UserError, type ModelFile } from '../core/types';
 import { optimizerId } from '../engine/tfjs/training/optimizers';
+import { applyRlFlags, type RlOverrides } from './rl-options';
 
 export function engineOption(v: string | undefined): EngineChoice {
   const e = v ?? process.env.MODEL_STUDIO_ENGINE ?? 'auto';
@@ -16,7 +17,7 @@ function positiveInt(v: string | undefined, name: string): number | undefined {
   return n;
 }
 
-export interface TrainingOverrides {
+export interface TrainingOverrides extends RlOverrides {
   data?: string;
   epochs?: string;
   'batch-size'?: string;
@@ -48,7 +49,9 @@ export function trainingFor(file: ModelFile, o: TrainingOverrides): TrainingConf
     if (!(v >= 0 && v < 1)) throw new UserError(`--validation-split must be in [0, 1) (got "${o['validation-split']}").`, undefined, 'usage');
     t.validationSplit = v;
   }
-  if (!t.dataset) throw new UserError('No dataset: the model has no training dataset set.', 'Pass --data SPEC, e.g. --data mnist or --data csv:data.csv?label=y.', 'no-dataset');
+  applyRlFlags(t, o);
+  // A reinforcement-learning run learns from its environment: no dataset.
+  if (!t.dataset && !t.rl) throw new UserError('No dataset: the model has no training dataset set.', 'Pass --data SPEC, e.g. --data mnist or --data csv:data.csv?label=y.', 'no-dataset');
   return t;
 }
 

@@ -4,6 +4,7 @@
  */
 import type { JsonObject, LayerNode, ModelFile, ModelGraph } from './types';
 import { defaultTrainingConfig, kerasTrainingConfig, optimizer, type TrainingConfig } from './training';
+import { defaultRlConfig } from './rl/config';
 
 export interface Template {
   id: string;
@@ -188,7 +189,24 @@ export const templates: readonly Template[] = [
         .add('Dense', 'dense', dense(24, 'relu'))
         .add('Dense', 'dense_1', dense(24, 'relu'))
         .add('Dense', 'q_values', dense(2, 'linear'));
-      return modelFile(b.graph('Sequential'), defaultTrainingConfig({ optimizer: optimizer('adam'), loss: 'mean_squared_error', epochs: 1, batchSize: 32 }));
+      // Trained on CartPole-v1 until the 100-episode average return reaches 475 (gymnasium's "solved").
+      // The tutorial's gamma 0.95 cannot see the cart leave the track in time: 0.99, a larger memory and batch.
+      const rl = defaultRlConfig({ environment: 'cartpole', agent: 'dqn', episodes: 1000, gamma: 0.99, epsilonDecay: 0.98, memorySize: 50000, batchSize: 64, targetSyncSteps: 500, stopAtAverage: 475, seed: 1 });
+      return modelFile(b.graph('Sequential'), defaultTrainingConfig({ optimizer: optimizer('adam'), loss: 'mean_squared_error', epochs: 1, batchSize: 32, rl }));
+    },
+  },
+  {
+    id: 'cartpole-pg',
+    title: 'CartPole policy gradient',
+    description: 'A 4-128-2 softmax policy that learns CartPole with REINFORCE (discounted, normalised returns).',
+    build() {
+      const b = new Builder('cartpole_pg')
+        .input('state', [4])
+        .add('Dense', 'dense', dense(128, 'relu'))
+        .add('Dense', 'action_probs', dense(2, 'softmax'));
+      // keras.io's policy-gradient CartPole: gamma 0.99, Adam at 0.01, until the running return reaches 195.
+      const rl = defaultRlConfig({ environment: 'cartpole', agent: 'reinforce', episodes: 2000, gamma: 0.99, stopAtAverage: 195, seed: 1 });
+      return modelFile(b.graph('Sequential'), defaultTrainingConfig({ optimizer: optimizer('adam', { learning_rate: 0.01 }), loss: 'mean_squared_error', epochs: 1, batchSize: 32, rl }));
     },
   },
   {

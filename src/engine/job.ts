@@ -7,13 +7,13 @@ import { isUserError, UserError } from '../core/types';
 import type { StartJob, WorkerToHost } from '../protocol/worker';
 import type { TrainingControl } from './control';
 import { CheckpointWriter, RunFolder } from './runFolder';
-import { trainerFor } from './trainers';
+import { trainerForJob } from './trainers';
 
 export type Send = (m: WorkerToHost) => void;
 
 /** Runs the session; resolves with the `done` message (the caller sends it last), rejects on failure. */
 export async function runJob(job: StartJob, send: Send, control: TrainingControl): Promise<Extract<WorkerToHost, { type: 'done' }>> {
-  const trainer = await trainerFor(job.engine);
+  const trainer = await trainerForJob(job);
   const prepared = await trainer.prepare(job, {
     onEngine: (e) => send({ type: 'engine', ...e }),
     onData: (d) => send({ type: 'data', train: d.train, validation: d.validation, test: d.test, samples: d.samples }),

@@ -3,6 +3,7 @@
  * the file the way Keras does (`training_config` / TF.js `trainingConfig`); dataset and fit settings, which
  * Keras does not store, live in `userDefinedMetadata.modelStudio.training`.
  */
+import type { RlConfig } from '../rl/config';
 import type { Json, JsonObject, ModelFile } from '../types';
 
 export type OptimizerName = 'sgd' | 'adagrad' | 'adadelta' | 'rmsprop' | 'adam' | 'adamax' | 'nadam' | 'adamw';
@@ -77,6 +78,8 @@ export interface TrainingConfig {
   initialEpoch?: number;
   /** Callbacks, by Keras name, with their Keras arguments. */
   callbacks?: JsonObject[];
+  /** Reinforcement learning (src/core/rl/config.ts): set, the model learns from an environment, not a dataset. */
+  rl?: RlConfig;
 }
 
 /** Keras' defaults for each optimizer (keras/src/optimizers/*.py). */

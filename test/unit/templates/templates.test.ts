@@ -13,6 +13,7 @@ const expectedTotals: Record<string, number> = {
   autoencoder: 50_992, // 784*32+32 + 32*784+784
   'char-rnn': 97_888, // 96*32 + 4*(128*(32+128)+128) + 128*96+96
   'cartpole-dqn': 770, // 4*24+24 + 24*24+24 + 24*2+2
+  'cartpole-pg': 898, // 4*128+128 + 128*2+2
   'resnet-block': 38_218, // 896 + 4 * 9,248 + 330
 };
 
