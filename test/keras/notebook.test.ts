@@ -14,7 +14,9 @@ import { join } from 'node:path';
 import { analyze } from '../../src/core/analysis';
 import { reconcileWeights } from '../../src/core/initializers';
 import { formatCount } from '../../src/core/summary';
-import { getTemplate } from '../../src/core/templates';
+import { kerasNotebook } from '../../src/core/codegen/notebook';
+import { getTemplate, templates } from '../../src/core/templates';
+import { trainingConfigOf } from '../../src/core/training/config';
 import { mnistPackageDir } from '../../src/engine/datasets/mnist';
 import { writeModel } from '../../src/formats/registry';
 import { runCli } from '../helpers/cli';
@@ -53,7 +55,14 @@ test('the notebook is valid nbformat 4 in every Keras style, explains the model,
     const intro = nb.cells[0].source.join('');
     assert.match(intro, /\| conv2d \(Conv2D\) \| `\(None, 26, 26, 32\)` \| 320 \|/);
     assert.ok(intro.includes(`**${formatCount(total)} parameters**`), intro);
-    assert.ok(nb.cells.some((c) => c.metadata.tags?.includes('parameters') && /EPOCHS = 5\nSAMPLE_LIMIT = None/.test(c.source.join(''))));
+    const epochs = trainingConfigOf(getTemplate('mnist-cnn')!.build().userDefinedMetadata)!.epochs;
+    assert.ok(nb.cells.some((c) => c.metadata.tags?.includes('parameters') && c.source.join('').startsWith(`EPOCHS = ${epochs}\nSAMPLE_LIMIT = None\n`)));
+    paths.push(out);
+  }
+  // Every template's notebook (its own dataset, test split or held-out samples) is valid nbformat too.
+  for (const t of templates) {
+    const out = join(dir, `${t.id}.ipynb`);
+    writeFileSync(out, kerasNotebook(t.build(), 'functional', join(dir, `${t.id}.json`)).code);
     paths.push(out);
   }
   const answer = runPython<{ valid: string[] }>('notebook_run.py', { temp: join(dir, 'env'), validate: paths });
