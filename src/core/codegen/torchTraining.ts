@@ -84,7 +84,8 @@ export function torchTrainingLines(t: TrainingConfig, a: Analysis, file: ModelFi
     ...indent([
       'x = torch.as_tensor(np.asarray(x))',
       'y = torch.as_tensor(np.asarray(y))',
-      `n_val = int(len(x) * ${pyNum(t.validationSplit, true)})  # Keras holds out the last samples`,
+      `# Keras holds out the last samples: split_at = floor(n * (1 - split)) (keras/src/trainers/data_adapters/array_slicing.py).`,
+      `n_val = len(x) - int(np.floor(len(x) * (1.0 - ${pyNum(t.validationSplit, true)})))`,
       'x_train, y_train = x[: len(x) - n_val], y[: len(y) - n_val]',
       'optimizer = make_optimizer(model.parameters())',
       'history = []',
