@@ -1,6 +1,7 @@
 // The Python environment for the Keras-parity tests: a virtual environment at .venv/ (gitignored) with
 // the pinned packages of test/python/requirements.txt, from the wheel store pip is configured for.
-// Idempotent: a stamp in .venv/ records what was installed, and a matching stamp means nothing to do.
+// Idempotent: a stamp in .venv/ records what was installed, and a matching stamp means nothing to do; a stamp
+// of the same interpreter with other requirements means installing the new ones into the existing .venv/.
 //   node scripts/python-env.mjs          create or update .venv/
 //   node scripts/python-env.mjs --check  exit 1 (and say so) unless .venv/ is up to date
 import { spawnSync } from 'node:child_process';
@@ -46,8 +47,11 @@ export function ensurePythonEnv() {
     return false;
   }
   const started = Date.now();
-  rmSync(venvDir, { recursive: true, force: true });
-  if (!run(basePython, ['-m', 'venv', venvDir])) {
+  // Same interpreter, other requirements (packages added or re-pinned): pip updates the environment in place.
+  const stamp = existsSync(stampFile) ? readFileSync(stampFile, 'utf8') : '';
+  const update = existsSync(venvPython) && stamp.split('\n')[0] === wanted.split('\n')[0];
+  if (!update) rmSync(venvDir, { recursive: true, force: true });
+  if (!update && !run(basePython, ['-m', 'venv', venvDir])) {
     console.error(`python env: '${basePython} -m venv' failed; on Debian install python3-venv (apt-get install python3-venv)`);
     return false;
   }
@@ -59,7 +63,7 @@ export function ensurePythonEnv() {
     return false;
   }
   writeFileSync(stampFile, wanted);
-  console.log(`python env: created ${venvDir} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`python env: ${update ? 'updated' : 'created'} ${venvDir} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return true;
 }
 

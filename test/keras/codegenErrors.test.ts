@@ -88,12 +88,13 @@ test('code --style pytorch writes an nn.Module and names each layer it cannot tr
   assert.match(ok.stdout, /class MnistCnn\(nn\.Module\):/);
   assert.match(ok.stdout, /weights\["conv2d\/kernel"\]\.transpose\(\(3, 2, 0, 1\)\)/);
   assert.equal(ok.stderr, '');
-  const g = chain([null, 4, 5, 3], [['Conv2DTranspose', { filters: 2, kernel_size: [3, 3] }, 'upconv']]);
-  const path = join(tempDir(), 'up', 'model.json');
+  // torch.nn.LSTM computes tanh: an LSTM with another activation is named, not approximated.
+  const g = chain([null, 5, 3], [['LSTM', { units: 2, activation: 'relu' }, 'rnn']]);
+  const path = join(tempDir(), 'rnn', 'model.json');
   await writeModel(path, { graph: g, weights: reconcileWeights(g, [], 1) });
   const r = await runCli(['code', path, '--style', 'pytorch']);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /note: 1 layer has no faithful PyTorch equivalent .*upconv \(Conv2DTranspose\)/);
-  assert.match(r.stdout, /# upconv \(Conv2DTranspose\): no faithful PyTorch equivalent/);
-  assert.match(r.stdout, /raise NotImplementedError\("upconv \(Conv2DTranspose\)/);
+  assert.match(r.stderr, /note: 1 layer has no faithful PyTorch equivalent .*rnn \(LSTM\): .*activation="relu"/);
+  assert.match(r.stdout, /# rnn \(LSTM\): no faithful PyTorch equivalent/);
+  assert.match(r.stdout, /raise NotImplementedError\("rnn \(LSTM\)/);
 });

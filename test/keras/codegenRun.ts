@@ -26,6 +26,8 @@ export interface CodegenCase {
   int: boolean;
   /** Also run the script's __main__ (data, compile, fit). */
   main?: boolean;
+  /** Compare with Keras on our .keras file only (not our tfjs engine). */
+  reference?: 'keras';
 }
 
 export interface StyleResult {

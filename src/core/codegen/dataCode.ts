@@ -118,6 +118,18 @@ export function dataLines(t: TrainingConfig, inShape: Shape, outShape: Shape): D
   }
 }
 
+/**
+ * The body of `load_test_data()` for the datasets that have a test split of their own (keras.datasets' MNIST and
+ * Fashion-MNIST), or undefined: the notebook then evaluates on the validation samples.
+ */
+export function testDataLines(t: TrainingConfig, inShape: Shape, outShape: Shape): string[] | undefined {
+  if (!t.dataset) return undefined;
+  const spec = parseDataSpec(t.dataset);
+  if (spec.kind !== 'mnist' && spec.kind !== 'fashion-mnist') return undefined;
+  const [first, ...rest] = builtin(spec, inShape, outShape, t.target === 'input');
+  return [first.replace('(x, y), _ =', '_, (x, y) ='), ...rest];
+}
+
 /** Helpers `load_data()` needs, at module level. */
 export function dataHelpers(t: TrainingConfig): string[] {
   if (!t.dataset || parseDataSpec(t.dataset).kind !== 'csv') return [];

@@ -82,12 +82,18 @@ export function callbackLines(t: TrainingConfig): string[] {
   return out;
 }
 
+/** What a notebook changes in `train`: the epochs as a parameter's name, and its own callbacks (the live plot). */
+export interface FitOptions {
+  epochs?: string;
+  callbacks?: string[];
+}
+
 /** The body of `train(model, data)`: `data` is (x, y) arrays, or a tf.data dataset of batches (image folders). */
-export function fitLines(t: TrainingConfig, batched: boolean): string[] {
-  const cbs = callbackLines(t);
+export function fitLines(t: TrainingConfig, batched: boolean, opts: FitOptions = {}): string[] {
+  const cbs = [...callbackLines(t), ...(opts.callbacks ?? [])];
   const args = [
     ...(batched ? ['data'] : ['x', 'y', `batch_size=${t.batchSize}`]),
-    `epochs=${t.epochs}`,
+    `epochs=${opts.epochs ?? t.epochs}`,
     ...(t.initialEpoch ? [`initial_epoch=${t.initialEpoch}`] : []),
     ...(!batched && t.validationSplit > 0 ? [`validation_split=${pyValue(t.validationSplit, true)}`] : []),
     ...(!batched && !t.shuffle ? ['shuffle=False'] : []),

@@ -7,9 +7,10 @@
 import type { Analysis } from '../analysis';
 import { topologicalOrder } from '../graph';
 import type { TrainingConfig } from '../training/config';
-import type { ModelFile } from '../types';
+import type { JsonObject, LayerNode, ModelFile } from '../types';
 import { indent, pyClassName, pyStr, uniqueIdents } from './python';
 import { torchLayer, type TorchLayer } from './torchLayers';
+import { helperLines } from './torchHelpers';
 import { torchTrainingLines } from './torchTraining';
 
 export interface TorchModule {
@@ -17,70 +18,25 @@ export interface TorchModule {
   className: string;
   /** `layer (Class): why` for each layer without a faithful equivalent. */
   unsupported: string[];
+  /** Why the loss cannot be Keras' (an output carries Keras' mask), if it cannot. */
+  maskedOutput?: string;
 }
 
-const HELPERS = [
-  'def same_pads(sizes, kernel, strides, dilation):',
-  '    """TensorFlow\'s \'same\' padding for F.pad (last axis first): the odd pixel goes at the end."""',
-  '    pads = []',
-  '    for size, k, s, d in reversed(list(zip(sizes, kernel, strides, dilation))):',
-  '        total = max((-(-size // s) - 1) * s + (k - 1) * d + 1 - size, 0)',
-  '        pads += [total // 2, total - total // 2]',
-  '    return pads',
-  '',
-  '',
-  'def conv_channels_last(conv, x, padding):',
-  '    """A channels-last tensor through a torch convolution, padded as Keras pads (valid, same, causal)."""',
-  '    x = x.movedim(-1, 1)',
-  '    if padding == "same":',
-  '        x = F.pad(x, same_pads(x.shape[2:], conv.kernel_size, conv.stride, conv.dilation))',
-  '    elif padding == "causal":',
-  '        x = F.pad(x, ((conv.kernel_size[0] - 1) * conv.dilation[0], 0))',
-  '    return conv(x).movedim(1, -1)',
-  '',
-  '',
-  'def pool_channels_last(x, kind, size, strides, padding):',
-  '    """Keras pooling on a channels-last tensor; \'same\' average pooling divides by the pixels inside, as Keras does."""',
-  '    x = x.movedim(-1, 1)',
-  '    n = len(size)',
-  '    pool = {"max": [F.max_pool1d, F.max_pool2d, F.max_pool3d], "avg": [F.avg_pool1d, F.avg_pool2d, F.avg_pool3d]}[kind][n - 1]',
-  '    if padding == "same":',
-  '        pads = same_pads(x.shape[2:], size, strides, (1,) * n)',
-  '        if kind == "max":',
-  '            y = pool(F.pad(x, pads, value=-float("inf")), size, strides)',
-  '        else:',
-  '            y = pool(F.pad(x, pads), size, strides) / pool(F.pad(torch.ones_like(x[:, :1]), pads), size, strides)',
-  '    else:',
-  '        y = pool(x, size, strides)',
-  '    return y.movedim(1, -1)',
-  '',
-  '',
-  'def keras_relu(x, max_value, negative_slope, threshold):',
-  '    """keras.layers.ReLU: x above the threshold, negative_slope * (x - threshold) below, capped at max_value."""',
-  '    y = torch.where(x >= threshold, x, negative_slope * (x - threshold))',
-  '    return y if max_value is None else torch.clamp(y, max=max_value)',
-  '',
-  '',
-  'def gru_order(units):',
-  '    """Keras\' GRU gate blocks are (z, r, h); torch\'s are (r, z, n)."""',
-  '    return np.r_[units : 2 * units, 0:units, 2 * units : 3 * units]',
-  '',
-  '',
-  'def read_weights(path):',
-  '    """Our weights by name (`dense/kernel`), from the TF.js model.json Model Studio writes."""',
-  '    with open(path) as f:',
-  '        manifest = json.load(f)["weightsManifest"]',
-  '    weights = {}',
-  '    for group in manifest:',
-  '        data = b"".join(open(os.path.join(os.path.dirname(path), p), "rb").read() for p in group["paths"])',
-  '        offset = 0',
-  '        for w in group["weights"]:',
-  '            count = int(np.prod(w["shape"]))',
-  '            dtype = np.int32 if w["dtype"] == "int32" else np.float32',
-  '            weights[w["name"]] = np.frombuffer(data, dtype=dtype, count=count, offset=offset).reshape(w["shape"]).copy()',
-  '            offset += 4 * count',
-  '    return weights',
-];
+/** Layers that act per time step and pass Keras' mask on unchanged (their `compute_mask` returns the input's). */
+const MASK_KEEPERS = new Set(['Dense', 'Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Dropout', 'TimeDistributed', 'LayerNormalization']);
+
+function returnsSequences(l: LayerNode): boolean {
+  const c = l.className === 'Bidirectional' ? ((l.config.layer as JsonObject | undefined)?.config as JsonObject | undefined) : l.config;
+  return c?.return_sequences === true;
+}
+
+/** Why a layer cannot take Keras' mask of its input here, or null. */
+function maskProblem(l: LayerNode, t: TorchLayer, from: string): string | null {
+  if (l.inbound.length > 1) return `it merges a tensor that carries Keras' mask (from Embedding "${from}", mask_zero=True), which this PyTorch code does not carry`;
+  if (t.usesMask || MASK_KEEPERS.has(l.className)) return null;
+  return `it receives Keras' mask (from Embedding "${from}", mask_zero=True), which this PyTorch code does not carry`;
+}
+
 
 /** The module class: layers in `__init__`, the graph in `forward`, our weights in `load_keras_weights`. */
 export function torchModule(file: ModelFile, a: Analysis): TorchModule {
@@ -94,21 +50,34 @@ export function torchModule(file: ModelFile, a: Analysis): TorchModule {
   const forward: string[] = [];
   const load: string[] = [];
   const unsupported: string[] = [];
+  /** Keras' mask of a layer's output: its variable and the Embedding it comes from. */
+  const masks = new Map<string, { v: string; from: string }>();
+  const taken = new Set(vars.values());
   for (const l of inner) {
     const info = a.layers.get(l.name)!;
     const t = torchLayer(info, l.config);
     const attr = `self.${attrs.get(l.name)}`;
     const ins = l.inbound.map((i) => vars.get(i)!);
-    if ('unsupported' in t) {
-      const why = `${l.name} (${l.className}): no faithful PyTorch equivalent: ${t.unsupported}`;
+    const inMask = l.inbound.map((i) => masks.get(i)).find(Boolean);
+    const problem = 'unsupported' in t ? t.unsupported : inMask ? maskProblem(l, t, inMask.from) : null;
+    if (problem || 'unsupported' in t) {
+      const why = `${l.name} (${l.className}): no faithful PyTorch equivalent: ${problem}`;
       unsupported.push(why);
       init.push(`# ${why}`);
       forward.push(`raise NotImplementedError(${pyStr(why)})`);
       continue;
     }
     const layer: TorchLayer = t;
+    const v = vars.get(l.name)!;
     if (layer.init) init.push(`${attr} = ${layer.init}`);
-    forward.push(`${vars.get(l.name)} = ${layer.call(ins, attr)}`);
+    forward.push(`${v} = ${layer.call(ins, attr, layer.usesMask ? inMask?.v : undefined)}`);
+    if (l.className === 'Embedding' && l.config.mask_zero === true) {
+      let mv = `${v}_mask`;
+      while (taken.has(mv)) mv += '_';
+      taken.add(mv);
+      forward.push(`${mv} = ${ins[0]} != 0  # Keras' mask (mask_zero=True): the steps whose id is not 0`);
+      masks.set(l.name, { v: mv, from: l.name });
+    } else if (inMask && (MASK_KEEPERS.has(l.className) || returnsSequences(l))) masks.set(l.name, inMask);
     if (layer.load) {
       const names = info.weights.map((w) => `${l.name}/${w.name}`);
       load.push(...layer.load(attr, (i) => `weights[${pyStr(names[i])}]`));
@@ -132,11 +101,13 @@ export function torchModule(file: ModelFile, a: Analysis): TorchModule {
       ...indent(load.length ? load : ['pass']),
     ]),
   ];
-  return { lines, className, unsupported };
+  const masked = g.outputs.map((o) => masks.get(o)).find(Boolean);
+  const maskedOutput = masked && `the model's output carries Keras' mask (from Embedding "${masked.from}", mask_zero=True), which Keras' loss applies (masked steps left out); the loss here does not`;
+  return { lines, className, unsupported, ...(maskedOutput ? { maskedOutput } : {}) };
 }
 
 /** The whole PyTorch script. */
-export function torchScript(file: ModelFile, a: Analysis, t: TrainingConfig, weightsPath: string | undefined, header: string[]): { code: string; unsupported: string[] } {
+export function torchScript(file: ModelFile, a: Analysis, t: TrainingConfig, weightsPath: string | undefined, header: string[]): { code: string; unsupported: string[]; maskedOutput?: string } {
   const m = torchModule(file, a);
   const lines = [
     ...header,
@@ -150,7 +121,7 @@ export function torchScript(file: ModelFile, a: Analysis, t: TrainingConfig, wei
     ...(weightsPath ? ['', `WEIGHTS_FILE = ${pyStr(weightsPath)}  # the TF.js model.json Model Studio saved`] : []),
     '',
     '',
-    ...HELPERS,
+    ...helperLines(m.lines),
     '',
     '',
     ...m.lines,
@@ -160,8 +131,8 @@ export function torchScript(file: ModelFile, a: Analysis, t: TrainingConfig, wei
     ...indent([`model = ${m.className}()`, ...(weightsPath ? ['model.load_keras_weights(read_weights(WEIGHTS_FILE))'] : []), 'return model']),
     '',
     '',
-    ...torchTrainingLines(t, a, file),
+    ...torchTrainingLines(t, a, file, m.maskedOutput),
     '',
   ];
-  return { code: lines.join('\n'), unsupported: m.unsupported };
+  return { code: lines.join('\n'), unsupported: m.unsupported, ...(m.maskedOutput ? { maskedOutput: m.maskedOutput } : {}) };
 }

@@ -7,7 +7,7 @@ import type { Analysis } from '../analysis';
 import { OPTIMIZER_DEFAULTS, type TrainingConfig } from '../training/config';
 import type { ModelFile } from '../types';
 import { dataLines } from './dataCode';
-import { indent, pyNum } from './python';
+import { indent, pyNum, pyStr } from './python';
 
 function lossLines(t: TrainingConfig): string[] {
   const logits = t.lossOptions?.from_logits === true;
@@ -61,7 +61,8 @@ function optimizerLines(t: TrainingConfig): string[] {
   }
 }
 
-export function torchTrainingLines(t: TrainingConfig, a: Analysis, file: ModelFile): string[] {
+/** `maskedOutput`: why the loss cannot be Keras' (the output carries a mask); its loss_fn then raises with that. */
+export function torchTrainingLines(t: TrainingConfig, a: Analysis, file: ModelFile, maskedOutput?: string): string[] {
   const inShape = a.layers.get(file.graph.inputs[0])?.outputShape ?? [null];
   const outShape = a.layers.get(file.graph.outputs[0])?.outputShape ?? [null];
   const data = dataLines(t, inShape, outShape);
@@ -72,7 +73,7 @@ export function torchTrainingLines(t: TrainingConfig, a: Analysis, file: ModelFi
     '',
     '',
     'def loss_fn(y_pred, y):',
-    ...indent(lossLines(t)),
+    ...indent(maskedOutput ? [`raise NotImplementedError(${pyStr(`Not written for PyTorch: ${maskedOutput}.`)})`] : lossLines(t)),
     '',
     '',
     'def make_optimizer(params):',
@@ -83,7 +84,8 @@ export function torchTrainingLines(t: TrainingConfig, a: Analysis, file: ModelFi
     ...indent([
       'x = torch.as_tensor(np.asarray(x))',
       'y = torch.as_tensor(np.asarray(y))',
-      `n_val = int(len(x) * ${pyNum(t.validationSplit, true)})  # Keras holds out the last samples`,
+      `# Keras holds out the last samples: split_at = floor(n * (1 - split)) (keras/src/trainers/data_adapters/array_slicing.py).`,
+      `n_val = len(x) - int(np.floor(len(x) * (1.0 - ${pyNum(t.validationSplit, true)})))`,
       'x_train, y_train = x[: len(x) - n_val], y[: len(y) - n_val]',
       'optimizer = make_optimizer(model.parameters())',
       'history = []',

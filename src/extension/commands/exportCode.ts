@@ -10,10 +10,15 @@ import { readModel } from '../../formats/registry';
 import { errorMessage } from '../errors';
 import type { CommandContext } from './context';
 
-const STYLES: { style: CodeStyle; label: string; detail: string }[] = [
+/** The Keras styles as quick-pick items (shared with "Export as Notebook..."). */
+export const KERAS_STYLE_ITEMS: { style: CodeStyle; label: string; detail: string }[] = [
   { style: 'functional', label: 'Keras: functional API', detail: 'keras.Input and layer calls; any graph' },
   { style: 'sequential', label: 'Keras: Sequential', detail: 'keras.Sequential([...]); a single chain of layers' },
   { style: 'subclass', label: 'Keras: subclassing', detail: 'class (keras.Model) with layers in __init__ and the graph in call' },
+];
+
+const STYLES: { style: CodeStyle; label: string; detail: string }[] = [
+  ...KERAS_STYLE_ITEMS,
   { style: 'pytorch', label: 'PyTorch: nn.Module', detail: 'channels-last, Keras semantics; unsupported layers are named' },
 ];
 

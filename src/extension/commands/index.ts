@@ -6,6 +6,7 @@ import { configureTraining } from './configureTraining';
 import type { CommandContext } from './context';
 import { exportModel } from './export';
 import { exportCode } from './exportCode';
+import { exportNotebook } from './exportNotebook';
 import { installEngine } from './installEngine';
 import { installKerasEngine } from './installKerasEngine';
 import { newModel } from './newModel';
@@ -33,6 +34,7 @@ const COMMANDS: Record<string, (ctx: CommandContext, ...args: unknown[]) => unkn
   'modelStudio.compareRuns': compareRuns,
   'modelStudio.export': exportModel,
   'modelStudio.exportCode': exportCode,
+  'modelStudio.exportNotebook': exportNotebook,
   'modelStudio.verify': verify,
   'modelStudio.showTrainingLog': showTrainingLog,
   'modelStudio.installEngine': installEngine,
