@@ -130,34 +130,78 @@ def clean(logs):
 
 
 def distribution(job, log):
-    n = job.get("devices")
-    if not n or n == 1:
-        return
+    """Keras' own distribution: DataParallel over local devices (--devices), or over the devices of several
+    processes joined by keras.distribution.initialize (--coordinator). Returns (process id, process count)."""
+    n, cluster = job.get("devices"), job.get("cluster")
+    if (not n or n == 1) and not cluster:
+        return 0, 1
     if keras.backend.backend() != "jax":
-        raise table.UserError("--devices needs the JAX backend (this Python uses %s)." % keras.backend.backend(),
+        what = "Training on several machines" if cluster else "--devices"
+        raise table.UserError("%s needs the JAX backend (this Python uses %s)." % (what, keras.backend.backend()),
                               "Set KERAS_BACKEND=jax, or train on one device.", "bad-option")
+    if cluster:
+        pid, count = cluster["processId"], cluster["processes"]
+        log("Process %d of %d: joining %s (keras.distribution.initialize)..." % (pid, count, cluster["coordinator"]))
+        keras.distribution.initialize(cluster["coordinator"], count, pid)
+        devices = keras.distribution.list_devices()
+        # Each process feeds its own rows (shard below): Keras must not shard them again.
+        keras.distribution.set_distribution(keras.distribution.DataParallel(devices=devices, auto_shard_dataset=False))
+        log("Data-parallel over %d devices in %d processes: %s" % (len(devices), count, ", ".join(str(d) for d in devices)))
+        return pid, count
     devices = keras.distribution.list_devices()
     count = len(devices) if n == "all" else int(n)
     if count > len(devices):
         raise table.UserError("%d devices asked for, %d found." % (count, len(devices)), "Use --devices %d or fewer." % len(devices), "bad-option")
     keras.distribution.set_distribution(keras.distribution.DataParallel(devices=devices[:count]))
     log("Data-parallel over %d devices: %s" % (count, ", ".join(str(d) for d in devices[:count])))
+    return 0, 1
+
+
+def shard(split, batch, pid, count):
+    """This process's rows of every global batch: global batch k is the processes' k-th local batches in
+    process order (jax.make_array_from_process_local_data), so process p takes rows [kB + pB/n, kB + (p+1)B/n).
+    A last partial batch is dropped: every process must run the same number of steps."""
+    if split is None or count == 1:
+        return split
+    x, y = split
+    steps = len(x) // batch
+    if steps == 0:
+        raise table.UserError("%d samples are fewer than one global batch of %d." % (len(x), batch), "Use a smaller batch size.", "bad-option")
+    local = batch // count
+
+    def take(a):
+        return a[: steps * batch].reshape(steps, count, local, *a.shape[1:])[:, pid].reshape(steps * local, *a.shape[1:])
+
+    return take(x), take(y)
+
+
+def _metrics_from_process_0(emit):
+    """The other processes of a cluster send no batch, epoch or checkpoint lines (process 0 does)."""
+    return lambda obj: None if obj.get("type") in ("batch", "epoch", "checkpoint") else emit(obj)
 
 
 def train(job, control, emit, log, stop_now, save, rss):
     if job.get("seed") is not None:
         keras.utils.set_random_seed(int(job["seed"]))
-    distribution(job, log)
+    pid, count = distribution(job, log)
     model = keras.saving.load_model(job["model"], compile=False, safe_mode=True)
     (x, y), val, test = load_data(job)
+    bs = job["batchSize"]
+    if count > 1:
+        dropped = len(x) % bs
+        (x, y), val, test = shard((x, y), bs, pid, count), shard(val, bs, pid, count), shard(test, bs, pid, count)
+        log("Process %d trains %d rows: %d of each global batch of %d%s." % (pid, len(x), bs // count, bs,
+            ", the last %d samples are left out" % dropped if dropped else ""))
+        if pid != 0:
+            log("Process %d of %d: metrics and checkpoints come from process 0." % (pid, count))
+        bs = bs // count
     keras_callbacks, schedule, monitor = table.callbacks(job.get("callbacks"), val is not None, log)
     job["monitor"] = monitor
     model.compile(optimizer=table.optimizer(job["optimizer"], schedule), loss=table.loss(job["loss"], job.get("lossOptions")),
                   metrics=table.metrics(job.get("metrics", [])))
-    bs = job["batchSize"]
     steps = job.get("stepsPerEpoch") or math.ceil(len(x) / bs)
-    samples = min(len(x), steps * bs)
-    stream = Stream(job, control, emit, stop_now, save, rss, steps, samples)
+    samples = min(len(x), steps * bs) * count
+    stream = Stream(job, control, emit if pid == 0 else _metrics_from_process_0(emit), stop_now, save, rss, steps, samples)
     status, weights, message = "done", "final", None
     try:
         model.fit(x, y, batch_size=bs, epochs=job["epochs"], validation_data=val, shuffle=job.get("shuffle", True),
