@@ -175,6 +175,38 @@ def shard(split, batch, pid, count):
     return take(x), take(y)
 
 
+def with_policy(model, policy, log):
+    """The model to train under a mixed-precision policy, and the float32 model its weights are saved through
+    (the .keras files we read back stay as we wrote them). A loaded layer keeps the dtype saved in its config,
+    so the model is cloned without it under the global policy; output layers stay float32, as Keras' mixed
+    precision guide advises for numeric stability (a softmax in bfloat16 loses the small probabilities)."""
+    if not policy:
+        return model, model
+    keras.mixed_precision.set_global_policy(policy)
+    outputs = {id(t._keras_history.operation) for t in model.outputs}
+
+    def clone(layer):
+        config = layer.get_config()
+        if id(layer) not in outputs:
+            config.pop("dtype", None)
+        return layer.__class__.from_config(config)
+
+    mixed = keras.models.clone_model(model, clone_function=clone)
+    mixed.set_weights(model.get_weights())
+    computed = sorted({l.compute_dtype for l in mixed.layers if l.weights})
+    log("Mixed precision: %s (layers compute in %s, variables %s; output layers in float32)."
+        % (keras.mixed_precision.global_policy().name, ", ".join(computed), mixed.weights[0].dtype if mixed.weights else "float32"))
+    return mixed, model
+
+
+def _saving_through(saved, save):
+    def save_as(model, path):
+        saved.set_weights(model.get_weights())
+        save(saved, path)
+
+    return save_as
+
+
 def _metrics_from_process_0(emit):
     """The other processes of a cluster send no batch, epoch or checkpoint lines (process 0 does)."""
     return lambda obj: None if obj.get("type") in ("batch", "epoch", "checkpoint") else emit(obj)
@@ -184,7 +216,9 @@ def train(job, control, emit, log, stop_now, save, rss):
     if job.get("seed") is not None:
         keras.utils.set_random_seed(int(job["seed"]))
     pid, count = distribution(job, log)
-    model = keras.saving.load_model(job["model"], compile=False, safe_mode=True)
+    model, saved = with_policy(keras.saving.load_model(job["model"], compile=False, safe_mode=True), job.get("mixedPrecision"), log)
+    if saved is not model:
+        save = _saving_through(saved, save)
     (x, y), val, test = load_data(job)
     bs = job["batchSize"]
     if count > 1:

@@ -21,7 +21,7 @@ import { parse, out } from './io';
 const USAGE =
   'train MODEL --data SPEC [--epochs N] [--batch-size B] [--engine E|fastest|E,E...] [--out PATH] [--optimizer O] [--lr X] [--validation-split F] [--workspace DIR] [--no-save]\n' +
   '       model-studio train MODEL --probe [--batch-size B] [--engine E[,E...]] [--probe-seconds S]\n' +
-  '       engine keras: [--python PATH] [--devices all|N] [--coordinator HOST:PORT --num-processes N --process-id I]';
+  '       engine keras: [--python PATH] [--mixed-precision mixed_bfloat16|mixed_float16|off] [--devices all|N] [--coordinator HOST:PORT --num-processes N --process-id I]';
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parse(

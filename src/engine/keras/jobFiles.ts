@@ -95,6 +95,7 @@ async function writeInto(dir: string, job: TrainingJob, data: JobData, extra: { 
     seed: job.seed,
     stepsPerEpoch: job.stepsPerEpoch,
     devices: job.devices,
+    mixedPrecision: t.mixedPrecision,
     cluster: job.cluster,
     batchEventMs: extra.batchEventMs ?? 100,
   };

@@ -1,8 +1,10 @@
-// `model-studio train --coordinator/--num-processes/--process-id`: the mistakes a user can make are usage
-// errors with a hint (nothing trains), and process 0's command lines for the others read back unchanged.
+// The keras engine's `model-studio train` flags: --coordinator/--num-processes/--process-id (mistakes are usage
+// errors with a hint, nothing trains; process 0's command lines for the others read back unchanged) and
+// --mixed-precision (a bad policy is a usage error; a tfjs engine refuses the option with the reason).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clusterProblems } from '../../../src/core/training';
 import { otherProcessCommands } from '../../../src/cli/cluster';
@@ -48,5 +50,22 @@ describe('train on several machines: flags', () => {
       const words = execFileSync('bash', ['-c', `printf '%s\\n' ${line}`], { encoding: 'utf8' }).trimEnd().split('\n');
       assert.deepEqual(words, ['model-studio', 'train', 'm o d e l.json', '--data', "csv:it's.csv?label=y", '--coordinator', 'h:1', '--num-processes', '3', '--process-id', String(i + 1)]);
     }
+  });
+});
+
+describe('train --mixed-precision', () => {
+  test('an unknown policy is a usage error; a tfjs engine refuses a policy and nothing is written', async () => {
+    const dir = tempDir();
+    assert.equal((await runCli(['new', '--template', 'xor', dir])).code, 0);
+    const model = join(dir, 'model.json');
+    const before = readFileSync(model);
+    const bad = await runCli(['train', model, '--data', 'xor', '--mixed-precision', 'float16']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /--mixed-precision must be mixed_bfloat16, mixed_float16 or off \(got "float16"\)/);
+    assert.match(bad.stderr, /hint: .*--engine keras/);
+    const tfjs = await runCli(['train', model, '--data', 'xor', '--engine', 'cpu', '--mixed-precision', 'mixed_bfloat16', '--workspace', dir]);
+    assert.equal(tfjs.code, 1);
+    assert.match(tfjs.stderr, /Mixed precision \(mixed_bfloat16\) needs the keras engine/);
+    assert.deepEqual(readFileSync(model), before);
   });
 });
