@@ -8,6 +8,7 @@ import numpy as np
 
 import keras
 import table
+from histograms import Histograms
 
 
 def load_data(job):
@@ -229,17 +230,24 @@ def train(job, control, emit, log, stop_now, save, rss):
         if pid != 0:
             log("Process %d of %d: metrics and checkpoints come from process 0." % (pid, count))
         bs = bs // count
-    keras_callbacks, schedule, monitor = table.callbacks(job.get("callbacks"), val is not None, log)
+    keras_callbacks, schedule, monitor, hist = table.callbacks(job.get("callbacks"), val is not None, log)
     job["monitor"] = monitor
-    model.compile(optimizer=table.optimizer(job["optimizer"], schedule), loss=table.loss(job["loss"], job.get("lossOptions")),
+    model.compile(optimizer=table.optimizer(job["optimizer"], schedule, set(job.get("optimizerFloatParams", ()))), loss=table.loss(job["loss"], job.get("lossOptions")),
                   metrics=table.metrics(job.get("metrics", [])))
     steps = job.get("stepsPerEpoch") or math.ceil(len(x) / bs)
     samples = min(len(x), steps * bs) * count
     stream = Stream(job, control, emit if pid == 0 else _metrics_from_process_0(emit), stop_now, save, rss, steps, samples)
+    if hist and pid == 0:
+        if count > 1:
+            log("Histograms: weights only (activations would need every process).")
+        # After the streaming callback: an epoch's histograms follow its epoch line, as on the tfjs engine.
+        keras_callbacks_after = [Histograms(*hist, (val or (x, y))[0], job.get("initialEpoch", 0), emit, activations=count == 1)]
+    else:
+        keras_callbacks_after = []
     status, weights, message = "done", "final", None
     try:
         model.fit(x, y, batch_size=bs, epochs=job["epochs"], validation_data=val, shuffle=job.get("shuffle", True),
-                  initial_epoch=job.get("initialEpoch", 0), steps_per_epoch=job.get("stepsPerEpoch"), callbacks=[*keras_callbacks, stream], verbose=0)
+                  initial_epoch=job.get("initialEpoch", 0), steps_per_epoch=job.get("stepsPerEpoch"), callbacks=[*keras_callbacks, stream, *keras_callbacks_after], verbose=0)
     except stop_now:
         status = "stopped"
         where = stream.stopped_in_epoch
