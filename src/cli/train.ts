@@ -82,7 +82,8 @@ export async function run(args: string[]): Promise<number> {
     seed: values.seed !== undefined ? Number(values.seed) : undefined,
     stepsPerEpoch: values['steps-per-epoch'] !== undefined ? Number(values['steps-per-epoch']) : undefined,
     python: values.python,
-    devices: devicesOption(values.devices),
+    // --devices, else the model's training configuration.
+    devices: devicesOption(values.devices) ?? training.devices,
     cluster,
   });
   if (result.status === 'failed') throw new UserError(result.message ?? 'Training failed.', result.hint, 'training-failed');

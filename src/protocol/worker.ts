@@ -6,6 +6,7 @@
 import { isMetrics, isNum, isObj, isOneOf, isOptNum, isOptStr, isStr, isStrArray } from '../core/guards';
 import {
   clusterProblems,
+  isDevicesChoice,
   DONE_STATUSES,
   ENGINE_CHOICES,
   STOP_KEEPS,
@@ -120,7 +121,7 @@ function isStartJob(v: unknown): v is StartJob {
     isOptNum(v.stepsPerEpoch) && (v.stopKeeps === undefined || isOneOf(STOP_KEEPS, v.stopKeeps)) &&
     (v.engineDirs === undefined || isStrArray(v.engineDirs)) &&
     (v.lossOptions === undefined || isObj(v.lossOptions)) && isOptStr(v.python) &&
-    (v.devices === undefined || v.devices === 'all' || (isNum(v.devices) && v.devices >= 1)) &&
+    (v.devices === undefined || isDevicesChoice(v.devices)) &&
     (v.cluster === undefined || isClusterSpec(v.cluster))
   );
 }

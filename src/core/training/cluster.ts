@@ -1,3 +1,16 @@
+/** Data-parallel over this machine's devices (keras engine, JAX): all of them, or this many. */
+export type DevicesChoice = number | 'all';
+
+export const isDevicesChoice = (v: unknown): v is DevicesChoice => v === 'all' || (typeof v === 'number' && Number.isInteger(v) && v >= 1);
+
+/** Text typed in a setting or a form: '' is none (one device), else 'all' or a whole number; null when neither. */
+export function parseDevices(text: string): DevicesChoice | undefined | null {
+  const t = text.trim();
+  if (t === '') return undefined;
+  const v = t === 'all' ? 'all' : /^\d+$/.test(t) ? Number(t) : NaN;
+  return isDevicesChoice(v) ? v : null;
+}
+
 /**
  * Several processes (one per machine, usually) training one model: the keras engine on JAX joins them with
  * `keras.distribution.initialize(coordinator_address, num_processes, process_id)` (keras/src/distribution/

@@ -84,6 +84,8 @@ export interface TrainingConfig {
   initialEpoch?: number;
   /** Callbacks, by Keras name, with their Keras arguments. */
   callbacks?: JsonObject[];
+  /** Data-parallel over this machine's devices (keras engine, JAX); absent: one device. */
+  devices?: number | 'all';
   /** Mixed precision (keras engine); absent: float32 throughout. */
   mixedPrecision?: MixedPrecisionPolicy;
 }

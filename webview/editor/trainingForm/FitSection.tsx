@@ -19,6 +19,14 @@ export function FitSection({ draft, err, set }: SectionProps) {
         onInput={(v) => set('validationSplit', (d) => ({ ...d, validationSplit: v }))}
       />
       <Check k="shuffle" label="shuffle each epoch" checked={draft.shuffle} onChange={(c) => set('shuffle', (d) => ({ ...d, shuffle: c }))} />
+      <Text
+        k="devices"
+        label="devices"
+        help="keras engine on JAX: all, or how many of this machine's devices train data-parallel; empty: one"
+        value={draft.devices}
+        error={err('devices')}
+        onInput={(v) => set('devices', (d) => ({ ...d, devices: v }))}
+      />
       <Select
         k="mixedPrecision"
         label="mixed precision"
