@@ -52,6 +52,7 @@ class Stream(keras.callbacks.Callback):
         self.snapshot = None
         self.best = None
         self.last_save = 0.0
+        self.save_seconds = 0.0
         self.history = []
         self.last_epoch_seconds = 0.0
         self.stopped_in_epoch = None
@@ -108,14 +109,16 @@ class Stream(keras.callbacks.Callback):
         improved = value is not None and (self.best is None or (value < self.best if lower else value > self.best))
         if improved:
             self.best = value
-        # At most one save every 2 s (a long run must not spend its time writing files); a best epoch that
-        # falls in between is not kept on its own, the next save and the final weights are.
+        # At most one save every 2 s, and at most 2% of the time in saves (50 x the last save's duration): a
+        # long run must not spend its time writing files. A best epoch that falls in between is not kept on its
+        # own; the next save and the final weights are.
         now = time.perf_counter()
-        if now - self.last_save < 2.0:
+        if now - self.last_save < max(2.0, 50 * self.save_seconds):
             return
         path = os.path.join(self.job["out"], "checkpoint.keras")
         self.save(self.model, path)
         self.last_save = time.perf_counter()
+        self.save_seconds = self.last_save - now
         self.emit({"type": "checkpoint", "epoch": epoch, "kinds": ["last", "best"] if improved else ["last"], "path": path, "metrics": metrics})
 
 
