@@ -1,7 +1,7 @@
 """Training speed of the keras engine's fit (our streaming callback, checkpoints, pause/stop gate) against plain
 `model.fit` of the same model and data in the same Python: python bench.py REQUEST.json, two JSON lines per
 model and batch on stdout (medians of interleaved repeats, and their ratio). Synthetic data of the model's
-shapes, resident in memory, after a warm-up epoch; 25 steps per epoch, so the per-epoch work of the engine
+shapes, resident in memory, after a warm-up; epochs of 4 to 25 steps, so the per-epoch work of the engine
 (epoch event, weight snapshot, checkpoint) weighs more than in a real epoch of MNIST (469 steps at batch 128)."""
 
 import json
@@ -56,24 +56,27 @@ class Side:
         self.stream.job["epochs"] = epochs
         return [self.stream]
 
-    def fit(self, epochs):
-        """Seconds for `epochs` epochs."""
+    def fit(self, epochs, steps):
+        """Seconds for `epochs` epochs of `steps` steps (the first rows: a view, no copy)."""
+        n = self.batch * steps
         t0 = time.perf_counter()
-        self.model.fit(self.x, self.y, batch_size=self.batch, epochs=epochs, shuffle=True, verbose=0, callbacks=self.callbacks(epochs))
+        self.model.fit(self.x[:n], self.y[:n], batch_size=self.batch, epochs=epochs, shuffle=True, verbose=0, callbacks=self.callbacks(epochs))
         return max(time.perf_counter() - t0, 1e-6)
 
 
-def measure(model_path, batch, seconds, repeats, steps=25):
+def measure(model_path, batch, seconds, repeats, max_steps=25):
     """Plain fit and the engine's fit of the same model and data, interleaved (plain, engine, plain, ...) so a
-    change of load on a shared machine hits both; medians over `repeats` pairs."""
-    plain, engine = Side(model_path, batch, steps, False), Side(model_path, batch, steps, True)
+    change of load on a shared machine hits both; medians over `repeats` pairs. An epoch is 4 to 25 steps,
+    as many as fit in `seconds` (a slow model on a slow machine would otherwise take minutes a fit)."""
+    plain, engine = Side(model_path, batch, max_steps, False), Side(model_path, batch, max_steps, True)
     for side in (plain, engine):
-        side.fit(1)  # warm-up: compilation
-    epochs = max(1, int(seconds / plain.fit(1)))
+        side.fit(1, 2)  # warm-up: compilation
+    steps = max(4, min(max_steps, int(seconds / (plain.fit(1, 2) / 2))))
+    epochs = max(1, int(seconds / plain.fit(1, steps)))
     rates = {"plain": [], "engine": []}
     for _ in range(repeats):
         for name, side in (("plain", plain), ("engine", engine)):
-            rates[name].append(side.n * epochs / side.fit(epochs))
+            rates[name].append(batch * steps * epochs / side.fit(epochs, steps))
     ratios = [e / p for e, p in zip(rates["engine"], rates["plain"])]
     ms = {k: 1000 * batch / statistics.median(v) for k, v in rates.items()}
     return rates, ratios, ms, epochs * steps

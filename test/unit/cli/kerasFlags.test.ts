@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { clusterProblems } from '../../../src/core/training';
+import { clusterProblems, defaultTrainingConfig } from '../../../src/core/training';
+import { parseHostToWorker } from '../../../src/protocol/worker';
 import { otherProcessCommands } from '../../../src/cli/cluster';
 import { runCli } from '../../helpers/cli';
 import { tempDir } from '../../helpers/paths';
@@ -40,6 +41,10 @@ describe('train on several machines: flags', () => {
     assert.deepEqual(clusterProblems({ coordinator: '10.0.0.1:1234', processes: 4, processId: 3 }), {});
     assert.deepEqual(clusterProblems({ coordinator: '[::1]:80', processes: 2, processId: 0 }), {});
     assert.deepEqual(Object.keys(clusterProblems({ coordinator: 'h:0', processes: 2.5, processId: 0 })), ['coordinator', 'num-processes']);
+    const job = { sessionId: 's', model: { graph: { name: 'm', layers: [], inputs: [], outputs: [] }, weights: [] }, training: defaultTrainingConfig(), engine: 'keras', baseDir: '/', runDir: '/r' };
+    assert.ok(parseHostToWorker({ type: 'start', job: { ...job, cluster: { coordinator: 'h:1', processes: 2, processId: 1 }, devices: 'all' } }));
+    assert.equal(parseHostToWorker({ type: 'start', job: { ...job, cluster: { coordinator: 'h:1', processes: 2, processId: 2 } } }), undefined);
+    assert.equal(parseHostToWorker({ type: 'start', job: { ...job, devices: 0 } }), undefined);
   });
 
   test("process 0's command lines: the same train command with each other --process-id, read back by a shell", () => {
