@@ -2,6 +2,7 @@
 
 import math
 import os
+import threading
 import time
 
 import numpy as np
@@ -32,6 +33,10 @@ def load_data(job):
     )
 
 
+# Steps the training thread may dispatch ahead of the computation (see Stream.on_train_batch_begin).
+MAX_AHEAD = 8
+
+
 class Stream(keras.callbacks.Callback):
     """Batch events from Keras' callback thread (no sync per batch on the training thread), epoch events,
     checkpoints, pause and stop before each batch."""
@@ -53,6 +58,9 @@ class Stream(keras.callbacks.Callback):
         self.best = None
         self.last_save = 0.0
         self.save_seconds = 0.0
+        self.dispatched = 0
+        self.finished = 0
+        self.finished_cv = threading.Condition()
         self.history = []
         self.last_epoch_seconds = 0.0
         self.stopped_in_epoch = None
@@ -72,12 +80,24 @@ class Stream(keras.callbacks.Callback):
         self.lr = self._lr()
 
     def on_train_batch_begin(self, batch, logs=None):
+        # JAX dispatches steps asynchronously: without a bound the training thread runs a whole epoch ahead of
+        # the computation (it waits only at the epoch's end), and Stop would be seen an epoch late. Keep at most
+        # MAX_AHEAD steps queued: the device stays busy, and Stop takes effect within those steps.
+        self.dispatched += 1
+        with self.finished_cv:
+            while self.dispatched - self.finished > MAX_AHEAD and not self.control.stop:
+                if not self.finished_cv.wait(timeout=5.0):
+                    break
         if self.control.stop or not self.control.running.is_set():
             if self.control.stop:
                 self.stopped_in_epoch = (self.epoch + 1, batch)
             self.control.gate()
 
     def on_train_batch_end(self, batch, logs=None):
+        # Called once the step's logs are computed (on Keras' callback thread when dispatch is asynchronous).
+        with self.finished_cv:
+            self.finished += 1
+            self.finished_cv.notify_all()
         now = time.perf_counter()
         if now - self.last_event < self.every:
             return
