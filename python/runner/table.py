@@ -7,6 +7,7 @@ re-implements a Keras object.
 import math
 
 import keras
+from histograms import settings as histogram_settings
 
 OPTIMIZERS = {
     "sgd": keras.optimizers.SGD,
@@ -37,16 +38,11 @@ class UserError(Exception):
         self.code = code
 
 
-INT_OPTIMIZER_ARGS = ("ema_overwrite_frequency", "gradient_accumulation_steps")
-
-
-def optimizer(cfg, schedule=None):
+def optimizer(cfg, schedule=None, float_params=()):
     name = cfg.get("name")
     if name not in OPTIMIZERS:
         raise UserError("Unknown optimizer %r." % name, "Use one of: %s." % ", ".join(OPTIMIZERS))
-    # JSON has no int/float distinction; Keras' optimizers insist on floats (SGD(momentum=0) raises), except
-    # for their few integer arguments.
-    params = {k: (float(v) if type(v) is int and k not in INT_OPTIMIZER_ARGS else v) for k, v in (cfg.get("params") or {}).items()}
+    params = {k: float(v) if k in float_params and isinstance(v, int) and not isinstance(v, bool) else v for k, v in (cfg.get("params") or {}).items()}
     if schedule is not None:
         params["learning_rate"] = schedule(params.get("learning_rate", 0.001))
     return OPTIMIZERS[name](**params)
@@ -82,8 +78,8 @@ def _keep(args, allowed):
 
 
 def callbacks(specs, has_validation, log):
-    """(keras callbacks, lr schedule for the optimizer or None, checkpoint monitor)."""
-    out, schedule, monitor = [], None, None
+    """(keras callbacks, lr schedule for the optimizer or None, checkpoint monitor, histogram settings or None)."""
+    out, schedule, monitor, histograms = [], None, None, None
     seen = set()
     for c in specs or []:
         name, args = _parts(c)
@@ -110,9 +106,9 @@ def callbacks(specs, has_validation, log):
         elif name == "ModelCheckpoint":
             monitor = (args.get("monitor") or ("val_loss" if has_validation else "loss"), args.get("mode", "auto"))
         elif name in ("Histograms", "TensorBoard"):
-            log("%s: histograms are not sent by the keras engine yet; training goes on without them." % name)
+            histograms = histograms or histogram_settings(name, args)
         else:
             raise UserError("Unknown callback %r." % name, "Use EarlyStopping, ReduceLROnPlateau, StepDecay, ExponentialDecay, TerminateOnNaN or ModelCheckpoint.")
     if monitor is None:
         monitor = ("val_loss" if has_validation else "loss", "auto")
-    return out, schedule, monitor
+    return out, schedule, monitor, histograms

@@ -2,12 +2,14 @@
 
 import math
 import os
+import threading
 import time
 
 import numpy as np
 
 import keras
 import table
+from histograms import Histograms
 
 
 def load_data(job):
@@ -33,6 +35,10 @@ def load_data(job):
     return split("train"), split("val"), split("test")
 
 
+# Steps the training thread may dispatch ahead of the computation (see Stream.on_train_batch_begin).
+MAX_AHEAD = 8
+
+
 class Stream(keras.callbacks.Callback):
     """Batch events from Keras' callback thread (no sync per batch on the training thread), epoch events,
     checkpoints, pause and stop before each batch."""
@@ -53,6 +59,10 @@ class Stream(keras.callbacks.Callback):
         self.snapshot = None
         self.best = None
         self.last_save = 0.0
+        self.save_seconds = 0.0
+        self.dispatched = 0
+        self.finished = 0
+        self.finished_cv = threading.Condition()
         self.history = []
         self.last_epoch_seconds = 0.0
         self.stopped_in_epoch = None
@@ -72,12 +82,24 @@ class Stream(keras.callbacks.Callback):
         self.lr = self._lr()
 
     def on_train_batch_begin(self, batch, logs=None):
+        # JAX dispatches steps asynchronously: without a bound the training thread runs a whole epoch ahead of
+        # the computation (it waits only at the epoch's end), and Stop would be seen an epoch late. Keep at most
+        # MAX_AHEAD steps queued: the device stays busy, and Stop takes effect within those steps.
+        self.dispatched += 1
+        with self.finished_cv:
+            while self.dispatched - self.finished > MAX_AHEAD and not self.control.stop:
+                if not self.finished_cv.wait(timeout=5.0):
+                    break
         if self.control.stop or not self.control.running.is_set():
             if self.control.stop:
                 self.stopped_in_epoch = (self.epoch + 1, batch)
             self.control.gate()
 
     def on_train_batch_end(self, batch, logs=None):
+        # Called once the step's logs are computed (on Keras' callback thread when dispatch is asynchronous).
+        with self.finished_cv:
+            self.finished += 1
+            self.finished_cv.notify_all()
         now = time.perf_counter()
         if now - self.last_event < self.every:
             return
@@ -109,14 +131,16 @@ class Stream(keras.callbacks.Callback):
         improved = value is not None and (self.best is None or (value < self.best if lower else value > self.best))
         if improved:
             self.best = value
-        # At most one save every 2 s (a long run must not spend its time writing files); a best epoch that
-        # falls in between is not kept on its own, the next save and the final weights are.
+        # At most one save every 2 s, and at most 2% of the time in saves (50 x the last save's duration): a
+        # long run must not spend its time writing files. A best epoch that falls in between is not kept on its
+        # own; the next save and the final weights are.
         now = time.perf_counter()
-        if now - self.last_save < 2.0:
+        if now - self.last_save < max(2.0, 50 * self.save_seconds):
             return
         path = os.path.join(self.job["out"], "checkpoint.keras")
         self.save(self.model, path)
         self.last_save = time.perf_counter()
+        self.save_seconds = self.last_save - now
         self.emit({"type": "checkpoint", "epoch": epoch, "kinds": ["last", "best"] if improved else ["last"], "path": path, "metrics": metrics})
 
 
@@ -132,39 +156,126 @@ def clean(logs):
 
 
 def distribution(job, log):
-    n = job.get("devices")
-    if not n or n == 1:
-        return
+    """Keras' own distribution: DataParallel over local devices (--devices), or over the devices of several
+    processes joined by keras.distribution.initialize (--coordinator). Returns (process id, process count)."""
+    n, cluster = job.get("devices"), job.get("cluster")
+    if (not n or n == 1) and not cluster:
+        return 0, 1
     if keras.backend.backend() != "jax":
-        raise table.UserError("--devices needs the JAX backend (this Python uses %s)." % keras.backend.backend(),
+        what = "Training on several machines" if cluster else "--devices"
+        raise table.UserError("%s needs the JAX backend (this Python uses %s)." % (what, keras.backend.backend()),
                               "Set KERAS_BACKEND=jax, or train on one device.", "bad-option")
+    if cluster:
+        pid, count = cluster["processId"], cluster["processes"]
+        log("Process %d of %d: joining %s (keras.distribution.initialize)..." % (pid, count, cluster["coordinator"]))
+        keras.distribution.initialize(cluster["coordinator"], count, pid)
+        devices = keras.distribution.list_devices()
+        # Each process feeds its own rows (shard below): Keras must not shard them again.
+        keras.distribution.set_distribution(keras.distribution.DataParallel(devices=devices, auto_shard_dataset=False))
+        log("Data-parallel over %d devices in %d processes: %s" % (len(devices), count, ", ".join(str(d) for d in devices)))
+        return pid, count
     devices = keras.distribution.list_devices()
     count = len(devices) if n == "all" else int(n)
     if count > len(devices):
         raise table.UserError("%d devices asked for, %d found." % (count, len(devices)), "Use --devices %d or fewer." % len(devices), "bad-option")
     keras.distribution.set_distribution(keras.distribution.DataParallel(devices=devices[:count]))
     log("Data-parallel over %d devices: %s" % (count, ", ".join(str(d) for d in devices[:count])))
+    return 0, 1
+
+
+def shard(split, batch, pid, count):
+    """This process's rows of every global batch: global batch k is the processes' k-th local batches in
+    process order (jax.make_array_from_process_local_data), so process p takes rows [kB + pB/n, kB + (p+1)B/n).
+    A last partial batch is dropped: every process must run the same number of steps."""
+    if split is None or count == 1:
+        return split
+    x = split[0]
+    steps = len(x) // batch
+    if steps == 0:
+        raise table.UserError("%d samples are fewer than one global batch of %d." % (len(x), batch), "Use a smaller batch size.", "bad-option")
+    local = batch // count
+
+    def take(a):
+        return a[: steps * batch].reshape(steps, count, local, *a.shape[1:])[:, pid].reshape(steps * local, *a.shape[1:])
+
+    # (x, y) or (x, y, sample_weight); a missing weight array stays None.
+    return tuple(None if a is None else take(a) for a in split)
+
+
+def with_policy(model, policy, log):
+    """The model to train under a mixed-precision policy, and the float32 model its weights are saved through
+    (the .keras files we read back stay as we wrote them). A loaded layer keeps the dtype saved in its config,
+    so the model is cloned without it under the global policy; output layers stay float32, as Keras' mixed
+    precision guide advises for numeric stability (a softmax in bfloat16 loses the small probabilities)."""
+    if not policy:
+        return model, model
+    keras.mixed_precision.set_global_policy(policy)
+    outputs = {id(t._keras_history.operation) for t in model.outputs}
+
+    def clone(layer):
+        config = layer.get_config()
+        if id(layer) not in outputs:
+            config.pop("dtype", None)
+        return layer.__class__.from_config(config)
+
+    mixed = keras.models.clone_model(model, clone_function=clone)
+    mixed.set_weights(model.get_weights())
+    computed = sorted({l.compute_dtype for l in mixed.layers if l.weights})
+    log("Mixed precision: %s (layers compute in %s, variables %s; output layers in float32)."
+        % (keras.mixed_precision.global_policy().name, ", ".join(computed), mixed.weights[0].dtype if mixed.weights else "float32"))
+    return mixed, model
+
+
+def _saving_through(saved, save):
+    def save_as(model, path):
+        saved.set_weights(model.get_weights())
+        save(saved, path)
+
+    return save_as
+
+
+def _metrics_from_process_0(emit):
+    """The other processes of a cluster send no batch, epoch or checkpoint lines (process 0 does)."""
+    return lambda obj: None if obj.get("type") in ("batch", "epoch", "checkpoint") else emit(obj)
 
 
 def train(job, control, emit, log, stop_now, save, rss):
     if job.get("seed") is not None:
         keras.utils.set_random_seed(int(job["seed"]))
-    distribution(job, log)
-    model = keras.saving.load_model(job["model"], compile=False, safe_mode=True)
+    pid, count = distribution(job, log)
+    model, saved = with_policy(keras.saving.load_model(job["model"], compile=False, safe_mode=True), job.get("mixedPrecision"), log)
+    if saved is not model:
+        save = _saving_through(saved, save)
     (x, y, w), val, test = load_data(job)
-    val = val if val is None or val[2] is not None else val[:2]
-    keras_callbacks, schedule, monitor = table.callbacks(job.get("callbacks"), val is not None, log)
-    job["monitor"] = monitor
-    model.compile(optimizer=table.optimizer(job["optimizer"], schedule), loss=table.loss(job["loss"], job.get("lossOptions")),
-                  metrics=table.metrics(job.get("metrics", [])))
     bs = job["batchSize"]
+    if count > 1:
+        dropped = len(x) % bs
+        (x, y, w), val, test = shard((x, y, w), bs, pid, count), shard(val, bs, pid, count), shard(test, bs, pid, count)
+        log("Process %d trains %d rows: %d of each global batch of %d%s." % (pid, len(x), bs // count, bs,
+            ", the last %d samples are left out" % dropped if dropped else ""))
+        if pid != 0:
+            log("Process %d of %d: metrics and checkpoints come from process 0." % (pid, count))
+        bs = bs // count
+    # Keras' validation_data takes the weights as a third element only when there are some.
+    val = val if val is None or val[2] is not None else val[:2]
+    keras_callbacks, schedule, monitor, hist = table.callbacks(job.get("callbacks"), val is not None, log)
+    job["monitor"] = monitor
+    model.compile(optimizer=table.optimizer(job["optimizer"], schedule, set(job.get("optimizerFloatParams", ()))), loss=table.loss(job["loss"], job.get("lossOptions")),
+                  metrics=table.metrics(job.get("metrics", [])))
     steps = job.get("stepsPerEpoch") or math.ceil(len(x) / bs)
-    samples = min(len(x), steps * bs)
-    stream = Stream(job, control, emit, stop_now, save, rss, steps, samples)
+    samples = min(len(x), steps * bs) * count
+    stream = Stream(job, control, emit if pid == 0 else _metrics_from_process_0(emit), stop_now, save, rss, steps, samples)
+    if hist and pid == 0:
+        if count > 1:
+            log("Histograms: weights only (activations would need every process).")
+        # After the streaming callback: an epoch's histograms follow its epoch line, as on the tfjs engine.
+        keras_callbacks_after = [Histograms(*hist, (val or (x, y))[0], job.get("initialEpoch", 0), emit, activations=count == 1)]
+    else:
+        keras_callbacks_after = []
     status, weights, message = "done", "final", None
     try:
         model.fit(x, y, sample_weight=w, batch_size=bs, epochs=job["epochs"], validation_data=val, shuffle=job.get("shuffle", True),
-                  initial_epoch=job.get("initialEpoch", 0), steps_per_epoch=job.get("stepsPerEpoch"), callbacks=[*keras_callbacks, stream], verbose=0)
+                  initial_epoch=job.get("initialEpoch", 0), steps_per_epoch=job.get("stepsPerEpoch"), callbacks=[*keras_callbacks, stream, *keras_callbacks_after], verbose=0)
     except stop_now:
         status = "stopped"
         where = stream.stopped_in_epoch

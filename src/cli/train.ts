@@ -7,7 +7,7 @@
  * the fastest of those).
  */
 import { dirname, resolve } from 'node:path';
-import { defaultTrainingConfig, trainingConfigOf } from '../core/training';
+import { defaultTrainingConfig, trainingConfigOf, type ClusterSpec } from '../core/training';
 import { UserError, type ModelFile } from '../core/types';
 import { readModel, writeModel } from '../formats/registry';
 import { SessionManager, trainedModel, type SessionResult, type TrainingSession } from '../engine/sessions';
@@ -15,13 +15,14 @@ import { ENGINE_ORDER, type EngineId } from '../engine/tfjs/engines';
 import { fastestEngine, formatRate, probeEngines, probeTable, type ProbeResult } from '../engine/tfjs/benchmark';
 import { kerasProbeLine } from '../engine/keras/python';
 import { devicesOption, engineOption, formatLogs, trainingFlags, trainingFor } from './training-options';
+import { clusterFlags, clusterOption, otherProcessCommands } from './cluster';
 import { parse, out } from './io';
 import { rlFlags } from './rl-options';
 
 const USAGE =
   'train MODEL --data SPEC [--epochs N] [--batch-size B] [--engine E|fastest|E,E...] [--out PATH] [--optimizer O] [--lr X] [--validation-split F] [--workspace DIR] [--no-save]\n' +
   '       model-studio train MODEL --probe [--batch-size B] [--engine E[,E...]] [--probe-seconds S]\n' +
-  '       engine keras: [--python PATH] [--devices all|N]\n' +
+  '       engine keras: [--python PATH] [--mixed-precision mixed_bfloat16|mixed_float16|off] [--devices all|N] [--coordinator HOST:PORT --num-processes N --process-id I]\n' +
   '       model-studio train MODEL [--env cartpole|mountaincar|acrobot] [--agent dqn|double-dqn|reinforce] [--episodes N] [--seed S]';
 
 export async function run(args: string[]): Promise<number> {
@@ -30,6 +31,7 @@ export async function run(args: string[]): Promise<number> {
     {
       ...trainingFlags,
       ...rlFlags,
+      ...clusterFlags,
       out: { type: 'string' },
       workspace: { type: 'string' },
       'no-save': { type: 'boolean' },
@@ -67,6 +69,11 @@ export async function run(args: string[]): Promise<number> {
   } else {
     engine = engineOption(values.engine);
   }
+  const cluster = clusterOption({ ...values, engine }, training.batchSize);
+  if (cluster?.processId === 0) {
+    out.stdout.write(`Process 0 of ${cluster.processes}. Run on each other machine (the same model and data there):\n`);
+    for (const line of otherProcessCommands(args, cluster)) out.stdout.write(`  ${line}\n`);
+  }
   const target = values.out ? resolve(values.out) : modelPath;
   const result = await trainInWorker({
     file,
@@ -78,7 +85,9 @@ export async function run(args: string[]): Promise<number> {
     seed: values.seed !== undefined ? Number(values.seed) : undefined,
     stepsPerEpoch: values['steps-per-epoch'] !== undefined ? Number(values['steps-per-epoch']) : undefined,
     python: values.python,
-    devices: devicesOption(values.devices),
+    // --devices, else the model's training configuration.
+    devices: devicesOption(values.devices) ?? training.devices,
+    cluster,
   });
   if (result.status === 'failed') throw new UserError(result.message ?? 'Training failed.', result.hint, 'training-failed');
   if (!result.finalPath) throw new UserError('Training ended without a result.', undefined, 'training-failed');
@@ -144,6 +153,7 @@ export interface TrainInWorker {
   stepsPerEpoch?: number;
   python?: string;
   devices?: number | 'all';
+  cluster?: ClusterSpec;
 }
 
 /** Run one session with terminal output; shared by `train` and `demo`. */
@@ -160,6 +170,7 @@ export async function trainInWorker(o: TrainInWorker): Promise<SessionResult> {
     stepsPerEpoch: o.stepsPerEpoch,
     python: o.python,
     devices: o.devices,
+    cluster: o.cluster,
   });
   attachTerminal(s, o.training.rl?.episodes ?? o.training.epochs, o.training.batchSize, o.training.rl !== undefined);
   const onSigint = () => {

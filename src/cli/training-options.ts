@@ -1,5 +1,5 @@
 /** Options shared by train / evaluate / demo: the training config from the model file plus CLI overrides. */
-import { defaultTrainingConfig, ENGINE_CHOICES, isEngineChoice, optimizer as optimizerConfig, trainingConfigOf, type EngineChoice, type TrainingConfig } from '../core/training';
+import { defaultTrainingConfig, ENGINE_CHOICES, isEngineChoice, MIXED_PRECISION_POLICIES, type MixedPrecisionPolicy, optimizer as optimizerConfig, trainingConfigOf, type EngineChoice, type TrainingConfig } from '../core/training';
 import { UserError, type ModelFile } from '../core/types';
 import { optimizerId } from '../engine/tfjs/training/optimizers';
 import { applyRlFlags, type RlOverrides } from './rl-options';
@@ -27,6 +27,7 @@ export interface TrainingOverrides extends RlOverrides {
   metrics?: string;
   'validation-split'?: string;
   'from-logits'?: boolean;
+  'mixed-precision'?: string;
 }
 
 export function trainingFor(file: ModelFile, o: TrainingOverrides): TrainingConfig {
@@ -50,6 +51,14 @@ export function trainingFor(file: ModelFile, o: TrainingOverrides): TrainingConf
     t.validationSplit = v;
   }
   applyRlFlags(t, o);
+  const mp = o['mixed-precision'];
+  if (mp === 'off') delete t.mixedPrecision;
+  else if (mp !== undefined) {
+    if (!MIXED_PRECISION_POLICIES.includes(mp as MixedPrecisionPolicy)) {
+      throw new UserError(`--mixed-precision must be ${MIXED_PRECISION_POLICIES.join(', ')} or off (got "${mp}").`, 'Mixed precision needs the keras engine (--engine keras).', 'usage');
+    }
+    t.mixedPrecision = mp as MixedPrecisionPolicy;
+  }
   // A reinforcement-learning run learns from its environment: no dataset.
   if (!t.dataset && !t.rl) throw new UserError('No dataset: the model has no training dataset set.', 'Pass --data SPEC, e.g. --data mnist or --data csv:data.csv?label=y.', 'no-dataset');
   return t;
@@ -65,6 +74,7 @@ export const trainingFlags = {
   metrics: { type: 'string' },
   'validation-split': { type: 'string' },
   'from-logits': { type: 'boolean' },
+  'mixed-precision': { type: 'string' },
   engine: { type: 'string' },
   python: { type: 'string' },
   devices: { type: 'string' },

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { dirname } from 'node:path';
 import type { EngineChoice } from '../core/training';
+import { PYTHON_EXTENSION_ID, pythonInterpreter, type PythonExtensionLike } from './pythonInterpreter';
 
 export function settings() {
   const c = vscode.workspace.getConfiguration('modelStudio');
@@ -14,7 +15,14 @@ export function settings() {
     onnxOpset: c.get<number>('onnx.opset', 17),
     /** The keras engine's Python; empty: python3 / python on PATH. */
     python: c.get<string>('python.interpreter', '') || undefined,
+    /** The keras engine's data-parallel devices on this machine: '' (one), 'all', or a number. */
+    kerasDevices: c.get<string>('keras.devices', '').trim(),
   };
+}
+
+/** The keras engine's Python: the setting, else the Python extension's selected interpreter, else PATH (undefined). */
+export function kerasPython(resource?: vscode.Uri): Promise<string | undefined> {
+  return pythonInterpreter(settings().python, vscode.extensions.getExtension(PYTHON_EXTENSION_ID) as PythonExtensionLike | undefined, resource);
 }
 
 /** The workspace folder of a model file (where runs are kept), else the model's own folder. */

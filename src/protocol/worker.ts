@@ -5,12 +5,15 @@
  */
 import { isMetrics, isNum, isObj, isOneOf, isOptNum, isOptStr, isStr, isStrArray } from '../core/guards';
 import {
+  clusterProblems,
+  isDevicesChoice,
   DONE_STATUSES,
   ENGINE_CHOICES,
   STOP_KEEPS,
   WORKER_STATES,
   type BatchEvent,
   type CheckpointKind,
+  type ClusterSpec,
   type DoneStatus,
   type EngineChoice,
   type EpochEvent,
@@ -53,6 +56,8 @@ export interface StartJob {
   python?: string;
   /** The keras engine: data-parallel over this many local devices, or all of them (JAX backend). */
   devices?: number | 'all';
+  /** The keras engine: one of several processes training together (keras.distribution.initialize, JAX). */
+  cluster?: ClusterSpec;
 }
 
 export type HostToWorker =
@@ -105,6 +110,10 @@ function isTrainingConfig(v: unknown): v is TrainingConfig {
   );
 }
 
+function isClusterSpec(v: unknown): v is ClusterSpec {
+  return isObj(v) && isStr(v.coordinator) && isNum(v.processes) && isNum(v.processId) && Object.keys(clusterProblems(v as unknown as ClusterSpec)).length === 0;
+}
+
 function isStartJob(v: unknown): v is StartJob {
   return (
     isObj(v) && isStr(v.sessionId) && isModelFile(v.model) && isTrainingConfig(v.training) && isOneOf<EngineChoice>(ENGINE_CHOICES, v.engine) &&
@@ -112,7 +121,8 @@ function isStartJob(v: unknown): v is StartJob {
     isOptNum(v.stepsPerEpoch) && (v.stopKeeps === undefined || isOneOf(STOP_KEEPS, v.stopKeeps)) &&
     (v.engineDirs === undefined || isStrArray(v.engineDirs)) &&
     (v.lossOptions === undefined || isObj(v.lossOptions)) && isOptStr(v.python) &&
-    (v.devices === undefined || v.devices === 'all' || (isNum(v.devices) && v.devices >= 1))
+    (v.devices === undefined || isDevicesChoice(v.devices)) &&
+    (v.cluster === undefined || isClusterSpec(v.cluster))
   );
 }
 

@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getTemplate } from '../../src/core/templates';
 import { optimizer, trainingConfigOf, type BatchEvent, type EpochEvent, type TrainingConfig } from '../../src/core/training';
@@ -17,7 +16,8 @@ import type { WorkerToHost } from '../../src/protocol/worker';
 import { tempDir } from '../helpers/paths';
 import { pythonPath, runPython } from './python';
 
-const manager = new SessionManager({ env: { MODEL_STUDIO_PYTHON: pythonPath(), KERAS_BACKEND: 'jax', JAX_PLATFORMS: 'cpu', TF_CPP_MIN_LOG_LEVEL: '3' } });
+const managerEnv = { MODEL_STUDIO_PYTHON: pythonPath(), KERAS_BACKEND: 'jax', JAX_PLATFORMS: 'cpu', TF_CPP_MIN_LOG_LEVEL: '3' };
+const manager = new SessionManager({ env: managerEnv });
 
 function mnistMlp(): { file: ModelFile; training: TrainingConfig } {
   const file = getTemplate('mnist-mlp')!.build();
@@ -131,9 +131,12 @@ describe('keras engine: training through the Python runner', () => {
   test('data that does not fit the model fails before Python, leaving no job files behind', async () => {
     const ws = tempDir();
     const { file, training } = mnistMlp();
-    const jobDirs = () => readdirSync(tmpdir()).filter((d) => d.startsWith('model-studio-keras-')).sort();
+    // A temporary folder of its own: other keras runs on this machine write theirs into the shared one.
+    const tmp = tempDir('ms-keras-tmp-');
+    const jobDirs = () => readdirSync(tmp).filter((d) => d.startsWith('model-studio-keras-')).sort();
     const before = jobDirs();
-    const r = await start(file, { ...training, dataset: 'xor' }, ws).s.result;
+    const own = new SessionManager({ env: { ...managerEnv, TMPDIR: tmp } });
+    const r = await own.start({ model: file, training: { ...training, dataset: 'xor' }, engine: 'keras', baseDir: ws, workspaceDir: ws, seed: 1 }).result;
     assert.equal(r.status, 'failed');
     assert.match(r.message ?? '', /samples of shape \[2\] do not fit the model's input \[28,28,1\]/);
     assert.match(r.hint ?? '', /Choose a dataset that matches the model/);

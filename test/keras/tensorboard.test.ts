@@ -16,15 +16,8 @@ import { crc32c, maskedCrc32c } from '../../src/engine/tensorboard/records';
 import { TensorBoardLog } from '../../src/engine/tensorboard/writer';
 import type { StartJob, WorkerToHost } from '../../src/protocol/worker';
 import { tempDir } from '../helpers/paths';
-import { runPython } from './python';
+import { checkHistograms, read } from './tensorboardRead';
 
-interface Read {
-  scalars: Record<string, [number, number][]>;
-  histograms: Record<string, [number, number[], number[], number, number][]>;
-  hparams: Record<string, string | number | boolean> | null;
-}
-
-const read = (dirs: string[]) => runPython<Record<string, Read>>('tensorboard_read.py', { dirs });
 const f32 = (x: number) => Math.fround(x);
 
 test('CRC-32C and its mask match the reference vectors', () => {
@@ -50,19 +43,6 @@ function expected(batches: BatchPoint[], epochs: EpochPoint[]) {
     if (e.lr !== undefined) add(train, 'epoch_learning_rate', e.epoch - 1, e.lr);
   }
   return { train, validation };
-}
-
-function checkHistograms(got: Read['histograms'], items: HistogramItem[]): void {
-  const tags = [...new Set(items.map((h) => `${h.layer}/${h.kind}/histogram`))].sort();
-  assert.deepEqual(Object.keys(got).sort(), tags);
-  for (const h of items) {
-    const row = got[`${h.layer}/${h.kind}/histogram`].find((r) => r[0] === h.epoch - 1);
-    assert.ok(row, `${h.layer} epoch ${h.epoch}`);
-    assert.deepEqual(row[2], h.counts);
-    assert.equal(row[1].length, h.counts.length);
-    assert.equal(row[3], h.min);
-    assert.equal(row[4], h.max);
-  }
 }
 
 test("TensorBoard's reader returns exactly the scalars, histograms and hyper-parameters we wrote", () => {

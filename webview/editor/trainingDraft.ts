@@ -11,11 +11,13 @@ import {
   checkTrainingConfig,
   defaultTrainingConfig,
   joinDataSpec,
+  parseDevices,
   LR_SCHEDULES,
   OPTIMIZER_BASE_PARAMS,
   OPTIMIZER_DEFAULTS,
   splitDataSpec,
   type ConfigErrors,
+  type MixedPrecisionPolicy,
   type OptimizerName,
   type ScheduleName,
   type TrainingConfig,
@@ -39,6 +41,10 @@ export interface Draft {
   batchSize: string;
   validationSplit: string;
   shuffle: boolean;
+  /** The keras engine's devices as typed: '' (one), 'all' or a number. */
+  devices: string;
+  /** A mixed-precision policy, or '' (off). */
+  mixedPrecision: string;
   early: { on: boolean; args: Args };
   checkpoint: { on: boolean; args: Args };
   schedule: { name: ScheduleName | 'none'; args: Args };
@@ -101,6 +107,8 @@ export function draftFrom(config: TrainingConfig | null): Draft {
     batchSize: String(t.batchSize),
     validationSplit: String(t.validationSplit),
     shuffle: t.shuffle !== false,
+    devices: t.devices === undefined ? '' : String(t.devices),
+    mixedPrecision: t.mixedPrecision ?? '',
     early: { on: false, args: { ...CALLBACK_DEFAULTS.EarlyStopping } },
     checkpoint: { on: false, args: { ...CALLBACK_DEFAULTS.ModelCheckpoint } },
     schedule: { name: 'none', args: {} },
@@ -200,6 +208,10 @@ export function configFrom(d: Draft): { config?: TrainingConfig; errors: ConfigE
     callbacks,
   };
   if (d.keep.initialEpoch !== undefined) config.initialEpoch = d.keep.initialEpoch;
+  const devices = parseDevices(d.devices);
+  if (devices === null) typing.devices = 'enter all, or a whole number of at least 1';
+  else if (devices !== undefined) config.devices = devices;
+  if (d.mixedPrecision) config.mixedPrecision = d.mixedPrecision as MixedPrecisionPolicy;
   // Only the arguments the chosen loss takes are written (Keras' defaults: from_logits false, delta 1).
   if (d.loss.endsWith('crossentropy') && d.fromLogits) config.lossOptions = { from_logits: true };
   if (d.loss === 'huber' && d.huberDelta.trim() !== '1') config.lossOptions = { delta: num(d.huberDelta, 'lossOptions.delta', typing) };

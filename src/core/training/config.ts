@@ -43,6 +43,13 @@ export const METRICS = [
   'root_mean_squared_error',
 ] as const;
 
+/**
+ * Keras' mixed-precision policies (`keras.mixed_precision.set_global_policy`, keras/src/dtype_policies/
+ * dtype_policy.py): compute in bfloat16 or float16, variables in float32. The keras engine only.
+ */
+export const MIXED_PRECISION_POLICIES = ['mixed_bfloat16', 'mixed_float16'] as const;
+export type MixedPrecisionPolicy = (typeof MIXED_PRECISION_POLICIES)[number];
+
 /** Keras loss arguments: `from_logits` and `label_smoothing` for the crossentropies, `delta` for huber, focal `alpha`/`gamma`. */
 export interface LossOptions {
   from_logits?: boolean;
@@ -80,6 +87,10 @@ export interface TrainingConfig {
   callbacks?: JsonObject[];
   /** Reinforcement learning (src/core/rl/config.ts): set, the model learns from an environment, not a dataset. */
   rl?: RlConfig;
+  /** Data-parallel over this machine's devices (keras engine, JAX); absent: one device. */
+  devices?: number | 'all';
+  /** Mixed precision (keras engine); absent: float32 throughout. */
+  mixedPrecision?: MixedPrecisionPolicy;
 }
 
 /** Keras' defaults for each optimizer (keras/src/optimizers/*.py). */

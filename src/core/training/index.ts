@@ -3,6 +3,7 @@
  * states, callbacks, the events a trainer reports, and the run folder with its metrics file.
  */
 export * from './callbacks';
+export * from './cluster';
 export * from './config';
 export * from './dataSpec';
 export * from './engines';

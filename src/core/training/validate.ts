@@ -4,7 +4,8 @@
  */
 import { isJson, isObj } from '../guards';
 import { callbackParts, CALLBACKS, LR_SCHEDULES, monitorChoices } from './callbacks';
-import { LOSSES, METRICS, OPTIMIZER_BASE_PARAMS, OPTIMIZER_DEFAULTS, OPTIMIZER_INERT_PARAMS, type OptimizerName, type TrainingConfig } from './config';
+import { isDevicesChoice } from './cluster';
+import { LOSSES, METRICS, MIXED_PRECISION_POLICIES, OPTIMIZER_BASE_PARAMS, OPTIMIZER_DEFAULTS, OPTIMIZER_INERT_PARAMS, type OptimizerName, type TrainingConfig } from './config';
 import { DATASET_KINDS, DATASET_PATH_KINDS, SAMPLE_WEIGHT, splitDataSpec, type DatasetKind } from './dataSpec';
 
 /** Problems by field key ('dataset.path', 'batchSize', 'optimizer.learning_rate', 'EarlyStopping.patience', ...). */
@@ -82,6 +83,8 @@ export function checkTrainingConfig(t: TrainingConfigLike): ConfigErrors {
   put('batchSize', checkNumber(t.batchSize, { int: true, min: 1, max: 1_000_000 }));
   put('validationSplit', checkNumber(t.validationSplit, { min: 0, max: 1, maxExclusive: true }));
   if (typeof t.shuffle !== 'boolean') e.shuffle = 'must be true or false';
+  if (t.devices !== undefined && !isDevicesChoice(t.devices)) e.devices = 'enter all, or a whole number of at least 1';
+  if (t.mixedPrecision !== undefined && !MIXED_PRECISION_POLICIES.includes(t.mixedPrecision as never)) e.mixedPrecision = `choose ${MIXED_PRECISION_POLICIES.join(' or ')}, or leave it off`;
   if (t.initialEpoch !== undefined) {
     put('initialEpoch', checkNumber(t.initialEpoch, { int: true, min: 0 }));
     if (!e.initialEpoch && !e.epochs && (t.initialEpoch as number) >= (t.epochs as number)) e.initialEpoch = 'must be below epochs';

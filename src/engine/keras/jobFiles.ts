@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../../core/analysis';
 import { reconcileWeights } from '../../core/initializers';
+import { OPTIMIZER_FLOAT_PARAMS } from '../../core/training';
 import { UserError, type ModelFile } from '../../core/types';
 import { writeKerasZip } from '../../formats/keras-zip';
 import { writeNpy } from '../datasets/npy';
@@ -91,6 +92,8 @@ async function writeInto(dir: string, job: TrainingJob, data: JobData, extra: { 
       w_test: test?.w,
     },
     optimizer: t.optimizer,
+    // JSON writes 0.0 as 0: the runner makes these floats again (Keras refuses SGD's momentum=0 as an int).
+    optimizerFloatParams: [...OPTIMIZER_FLOAT_PARAMS],
     loss: t.loss,
     lossOptions: job.lossOptions ?? t.lossOptions ?? {},
     metrics: t.metrics,
@@ -102,6 +105,8 @@ async function writeInto(dir: string, job: TrainingJob, data: JobData, extra: { 
     seed: job.seed,
     stepsPerEpoch: job.stepsPerEpoch,
     devices: job.devices,
+    mixedPrecision: t.mixedPrecision,
+    cluster: job.cluster,
     batchEventMs: extra.batchEventMs ?? 100,
   };
   const jobPath = join(dir, 'job.json');

@@ -6,13 +6,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { BatchEvent, CheckpointKind, DoneStatus, EpochEvent, StopKeeps, WeightsKept } from '../../core/training';
+import type { BatchEvent, CheckpointKind, HistogramItem, DoneStatus, EpochEvent, StopKeeps, WeightsKept } from '../../core/training';
 import { runnerDir } from './runnerDir';
 
 export type RunnerLine =
   | ({ type: 'batch' } & BatchEvent)
   | ({ type: 'epoch' } & EpochEvent)
   | { type: 'checkpoint'; epoch: number; kinds: CheckpointKind[]; path: string; metrics: Record<string, number> }
+  | { type: 'histograms'; items: HistogramItem[] }
   | { type: 'log'; line: string }
   | { type: 'done'; status: DoneStatus | 'nan'; epochs: number; weights: WeightsKept; message: string | null; path: string; test?: Record<string, number> }
   | { type: 'error'; message: string; hint?: string; code?: string; trace?: string };

@@ -66,6 +66,9 @@ class KerasJob implements PreparedJob {
           this.current = l.path;
           pending = pending.then(() => events.onCheckpoint?.(l.kinds, l.epoch, l.metrics));
           break;
+        case 'histograms':
+          events.onHistograms?.(l.items);
+          break;
         case 'log':
           events.onLog?.(l.line);
           break;

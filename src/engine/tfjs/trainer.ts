@@ -77,6 +77,13 @@ async function prepare(job: TrainingJob, events: TrainerEvents): Promise<Prepare
   if (!dataset) {
     throw new UserError('No dataset is set for this model.', 'Choose one in Configure Training (e.g. mnist, xor, csv:data.csv).', 'no-dataset');
   }
+  if (job.training.mixedPrecision) {
+    throw new UserError(
+      `Mixed precision (${job.training.mixedPrecision}) needs the keras engine: the TensorFlow.js engines train in float32 only.`,
+      'Choose the keras engine (Select Training Engine..., CLI --engine keras), or turn mixed precision off in the training form.',
+      'mixed-precision-unsupported',
+    );
+  }
   const { tf, engine, device, skipped, model } = await loadTrainableEngine(job.engine, job.model, job.engineDirs);
   events.onEngine?.({ engine, device, skipped });
   try {

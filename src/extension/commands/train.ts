@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { dirname } from 'node:path';
 import { modelToTrain } from '../training/modelToTrain';
 import { errorMessage } from '../errors';
-import { settings, workspaceDirOf } from '../settings';
+import { parseDevices } from '../../core/training';
+import { kerasPython, settings, workspaceDirOf } from '../settings';
 import type { CommandContext } from './context';
 
 export async function train(ctx: CommandContext, arg?: unknown): Promise<void> {
@@ -22,13 +23,21 @@ export async function train(ctx: CommandContext, arg?: unknown): Promise<void> {
     }
     if (unsaved) ctx.log.info(`training the editor's unsaved state of ${uri.fsPath}`);
     const s = settings();
+    const keras = s.engine === 'keras';
+    const machineDevices = parseDevices(s.kerasDevices);
+    if (keras && machineDevices === null) {
+      void vscode.window.showErrorMessage(`The setting modelStudio.keras.devices must be empty, all, or a whole number (it is "${s.kerasDevices}").`);
+      return;
+    }
     const rec = ctx.controller.start(
       {
         model,
         training,
         engine: s.engine,
         engineDirs: ctx.engineDirs,
-        python: s.python,
+        python: keras ? await kerasPython(uri) : undefined,
+        // The model's training configuration, else this machine's setting.
+        devices: keras ? (training.devices ?? machineDevices ?? undefined) : undefined,
         baseDir: dirname(uri.fsPath),
         cacheDir: s.cacheDir,
         workspaceDir: workspaceDirOf(uri),

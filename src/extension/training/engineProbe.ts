@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { errorMessage } from '../errors';
-import { settings } from '../settings';
+import { kerasPython } from '../settings';
 import type { EngineChoice } from '../../core/training';
 import type { TrainingController } from './controller';
 import type { PredictClient } from './predictClient';
@@ -21,7 +21,7 @@ export async function probeEngine(deps: EngineProbeDeps, engine: EngineChoice, t
   const { controller, predictor, log } = deps;
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Checking the ${engine} engine...` }, async () => {
     try {
-      const r = await predictor.probe(engine, deps.engineDirs, settings().python);
+      const r = await predictor.probe(engine, deps.engineDirs, engine === 'keras' ? await kerasPython() : undefined);
       controller.setEngine(r.engine, r.device);
       for (const s of r.skipped) log.info(`engine ${s.engine} skipped: ${s.reason}`);
       log.info(`engine: ${r.device}`);

@@ -10,7 +10,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join, relative } from 'node:path';
 import { artifactsDir, repoRoot } from './paths';
 
-const INPUTS = ['package.json', '.vscodeignore', 'scripts/package.mjs', 'scripts/build.mjs', 'src', 'webview', 'media'];
+// python/: the keras engine's runner ships in the VSIX too.
+const INPUTS = ['package.json', '.vscodeignore', 'scripts/package.mjs', 'scripts/build.mjs', 'src', 'webview', 'media', 'python/runner'];
 
 function hashInputs(): string {
   const h = createHash('sha256');

@@ -99,3 +99,32 @@ test('loss arguments: from_logits for crossentropies, delta for huber, each only
     config: { name: 'sparse_categorical_crossentropy', reduction: 'sum_over_batch_size', from_logits: true },
   });
 });
+
+test('mixed precision: a policy round-trips, off writes nothing, an unknown policy is refused under its field', () => {
+  const base = trainingConfigOf(getTemplate('mnist-mlp')!.build().userDefinedMetadata)!;
+  for (const policy of ['mixed_bfloat16', 'mixed_float16'] as const) {
+    const t = { ...base, mixedPrecision: policy };
+    assert.deepEqual(configFrom(draftFrom(t)).config, { ...t, callbacks: t.callbacks ?? [] });
+  }
+  const off = configFrom({ ...draftFrom({ ...base, mixedPrecision: 'mixed_float16' }), mixedPrecision: '' }).config!;
+  assert.equal('mixedPrecision' in off, false);
+  const bad = configFrom({ ...draftFrom(base), mixedPrecision: 'float16' });
+  assert.equal(bad.config, undefined);
+  assert.equal(bad.errors.mixedPrecision, 'choose mixed_bfloat16 or mixed_float16, or leave it off');
+  assert.deepEqual(checkTrainingConfig({ ...base, mixedPrecision: 'mixed_bfloat16' }), {});
+});
+
+test('devices: all or a whole number round-trip, empty writes nothing, anything else is refused under its field', () => {
+  const base = trainingConfigOf(getTemplate('mnist-mlp')!.build().userDefinedMetadata)!;
+  for (const devices of ['all', 2] as const) {
+    const t = { ...base, devices };
+    assert.deepEqual(configFrom(draftFrom(t)).config, { ...t, callbacks: t.callbacks ?? [] });
+  }
+  assert.equal('devices' in configFrom({ ...draftFrom({ ...base, devices: 4 }), devices: ' ' }).config!, false);
+  for (const text of ['0', 'two', '1.5', '-1']) {
+    const bad = configFrom({ ...draftFrom(base), devices: text });
+    assert.equal(bad.config, undefined, text);
+    assert.equal(bad.errors.devices, 'enter all, or a whole number of at least 1', text);
+  }
+  assert.equal(checkTrainingConfig({ ...base, devices: 0 }).devices, 'enter all, or a whole number of at least 1');
+});

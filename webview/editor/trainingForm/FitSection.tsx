@@ -1,5 +1,6 @@
-/** The form's Fit group: Keras fit() settings (epochs, batch size, validation split, shuffle). */
-import { Check, Text } from './controls';
+/** The form's Fit group: Keras fit() settings (epochs, batch size, validation split, shuffle), mixed precision. */
+import { MIXED_PRECISION_POLICIES } from '../../../src/core/training';
+import { Check, Select, Text } from './controls';
 import type { SectionProps } from './useTrainingDraft';
 
 export function FitSection({ draft, err, set }: SectionProps) {
@@ -18,6 +19,24 @@ export function FitSection({ draft, err, set }: SectionProps) {
         onInput={(v) => set('validationSplit', (d) => ({ ...d, validationSplit: v }))}
       />
       <Check k="shuffle" label="shuffle each epoch" checked={draft.shuffle} onChange={(c) => set('shuffle', (d) => ({ ...d, shuffle: c }))} />
+      <Text
+        k="devices"
+        label="devices"
+        help="keras engine on JAX: all, or how many of this machine's devices train data-parallel; empty: one"
+        value={draft.devices}
+        error={err('devices')}
+        onInput={(v) => set('devices', (d) => ({ ...d, devices: v }))}
+      />
+      <Select
+        k="mixedPrecision"
+        label="mixed precision"
+        help="keras engine only: compute in 16 bits, variables in float32"
+        value={draft.mixedPrecision}
+        options={[...MIXED_PRECISION_POLICIES]}
+        allowNone="off (float32)"
+        error={err('mixedPrecision')}
+        onChange={(v) => set('mixedPrecision', (d) => ({ ...d, mixedPrecision: v }))}
+      />
     </>
   );
 }
