@@ -27,7 +27,7 @@ const setupFor = {
   // The ONNX project's backend test data (vendored) through import and the TF.js engine.
   'onnx-backend': [],
   webview: ['system', 'build'],
-  e2e: ['system', 'code-server', 'build'],
+  e2e: ['system', 'code-server', 'build', 'python'],
 };
 const needs = new Set(suites.flatMap((s) => setupFor[s]));
 
