@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../core/types';
 import type { H5GroupNode } from './hdf5';
-import { limit, LIMITS } from './limits';
+import { howToRaise, limit, limitsEnv } from './limits';
 
 /** Resident memory above which the child is stopped (bytes). */
 const MEMORY_LIMIT = 1024 ** 3;
@@ -23,6 +23,8 @@ export interface H5Request {
   id: number;
   bytes: Uint8Array;
   label: string;
+  /** The parent's limits now (settings may have changed since the child started). */
+  limits: Record<string, string>;
 }
 
 export type H5Reply = { id: number; root: H5GroupNode } | { id: number; error: { message: string; hint?: string; code: string } };
@@ -129,7 +131,7 @@ export function readHdf5Isolated(bytes: Uint8Array, label: string): Promise<H5Gr
       pending.delete(id);
       done();
       kill(c);
-      rejectPromise(damaged(label, `did not finish parsing within ${seconds} s (raise the limit with ${LIMITS.h5Seconds.env} if the file is genuine and huge)`));
+      rejectPromise(damaged(label, `did not finish parsing within ${seconds} s (if the file is genuine and huge, ${howToRaise('h5Seconds')})`));
     }, seconds * 1000);
     watch = setInterval(() => {
       const rss = residentBytes(c.pid ?? 0);
@@ -151,6 +153,6 @@ export function readHdf5Isolated(bytes: Uint8Array, label: string): Promise<H5Gr
         rejectPromise(e instanceof UserError && e.code === 'h5-damaged' && e.message.startsWith('this .h5') ? damaged(label, e.message.replace(/^this \.h5 file is damaged: /, '')) : e);
       },
     });
-    c.send({ id, bytes, label } satisfies H5Request);
+    c.send({ id, bytes, label, limits: limitsEnv() } satisfies H5Request);
   });
 }
