@@ -5,6 +5,7 @@
  */
 import { deflateSync, inflateSync } from 'node:zlib';
 import { checkLimit } from '../../formats/limits';
+import { crc32 } from '../../formats/crc32';
 import { UserError } from '../../core/types';
 
 export interface DecodedImage {
@@ -191,14 +192,13 @@ export function encodePng(img: DecodedImage): Uint8Array {
   const stride = img.width * img.channels;
   const raw = new Uint8Array(img.height * (stride + 1));
   for (let y = 0; y < img.height; y++) raw.set(img.data.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
-  const crc = crc32Js;
   const chunk = (type: string, body: Uint8Array) => {
     const out = new Uint8Array(12 + body.length);
     const v = new DataView(out.buffer);
     v.setUint32(0, body.length);
     out.set(Buffer.from(type, 'latin1'), 4);
     out.set(body, 8);
-    v.setUint32(8 + body.length, crc(out.subarray(4, 8 + body.length)) >>> 0);
+    v.setUint32(8 + body.length, crc32(out.subarray(4, 8 + body.length)));
     return out;
   };
   const ihdr = new Uint8Array(13);
@@ -209,11 +209,3 @@ export function encodePng(img: DecodedImage): Uint8Array {
   return Buffer.concat([Buffer.from(SIGNATURE), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array())]);
 }
 
-function crc32Js(data: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const byte of data) {
-    c ^= byte;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  }
-  return (c ^ 0xffffffff) >>> 0;
-}
