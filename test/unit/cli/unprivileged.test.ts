@@ -10,7 +10,10 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeNpy } from '../../../src/engine/datasets/npy';
 import { fixture, repoRoot, tempDir } from '../../helpers/paths';
+
+const npyF32 = (shape: number[], data: Float32Array) => writeNpy({ dtype: '<f4', shape, data });
 
 const NOBODY = 65534;
 const asRoot = process.getuid?.() === 0;
@@ -37,26 +40,18 @@ function makeUser(): User {
     [fixture('tfjs-abalone', 'weights.bin'), 'abalone/weights.bin'],
   ];
   for (const [from, to] of files) copyFileSync(from, join(u.work, to));
-  // Datasets written by numpy's format (version 1.0): mnist-shaped images with integer labels, penguin one-hot rows.
-  writeFileSync(join(u.work, 'mx.npy'), npy('<f4', [16, 28, 28, 1], new Float32Array(16 * 784).map((_, i) => (i % 97) / 97)));
-  writeFileSync(join(u.work, 'my.npy'), npy('<f4', [16], new Float32Array(16).map((_, i) => i % 10)));
-  writeFileSync(join(u.work, 'my1hot.npy'), npy('<f4', [16, 10], new Float32Array(160).map((_, i) => (i % 10 === Math.floor(i / 10) % 10 ? 1 : 0))));
-  writeFileSync(join(u.work, 'px.npy'), npy('<f4', [12, 4], new Float32Array(48).map((_, i) => (i % 7) / 7)));
-  writeFileSync(join(u.work, 'py.npy'), npy('<f4', [12, 3], new Float32Array(36).map((_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0))));
+  // Datasets in numpy's format (written by the product's writer, which numpy reads: test/fixtures/npy): mnist-shaped images with integer labels, penguin one-hot rows.
+  writeFileSync(join(u.work, 'mx.npy'), npyF32([16, 28, 28, 1], new Float32Array(16 * 784).map((_, i) => (i % 97) / 97)));
+  writeFileSync(join(u.work, 'my.npy'), npyF32([16], new Float32Array(16).map((_, i) => i % 10)));
+  writeFileSync(join(u.work, 'my1hot.npy'), npyF32([16, 10], new Float32Array(160).map((_, i) => (i % 10 === Math.floor(i / 10) % 10 ? 1 : 0))));
+  writeFileSync(join(u.work, 'px.npy'), npyF32([12, 4], new Float32Array(48).map((_, i) => (i % 7) / 7)));
+  writeFileSync(join(u.work, 'py.npy'), npyF32([12, 3], new Float32Array(36).map((_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0))));
   if (asRoot) {
     chmodSync(base, 0o755);
     execFileSync('chown', ['-R', `${NOBODY}:${NOBODY}`, base]);
     chownSync(base, NOBODY, NOBODY);
   }
   return u;
-}
-
-/** A .npy file (format 1.0) of float32 values. */
-function npy(descr: string, shape: number[], data: Float32Array): Buffer {
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
-  const pre = Buffer.from([0x93, ...Buffer.from('NUMPY'), 1, 0, header.length & 0xff, header.length >> 8]);
-  return Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(data.buffer)]);
 }
 
 /** Runs `model-studio ARGS` as the unprivileged user in its workspace, HOME and TMPDIR its own. */
