@@ -13,7 +13,8 @@ import { isUserError } from '../../../src/core/types';
 import { parseJsonFile } from '../../../src/formats/format';
 import { readModel } from '../../../src/formats/registry';
 import { onnx } from '../../../src/formats/onnx/proto';
-import { readNpz } from '../../../src/engine/datasets/npy';
+import { readNpy, readNpz, writeNpy } from '../../../src/engine/datasets/npy';
+import { decodePng, encodePng } from '../../../src/engine/datasets/png';
 import { runCli } from '../../helpers/cli';
 import { fixture } from '../../helpers/paths';
 
@@ -111,4 +112,21 @@ test('a 50,000-node ONNX graph is refused by the layer limit at once; 20,000 nod
   writeFileSync(join(dir, 'ok.onnx'), reluChain(20_000));
   const m = await readModel(join(dir, 'ok.onnx'));
   assert.ok(m.graph.layers.length >= 20_000, `${m.graph.layers.length} layers`);
+});
+
+test('damaged data files: a truncated or garbled .npy and a PNG with a garbled chunk get a hint and printable text', async () => {
+  const npy = writeNpy({ dtype: '<f4', shape: [10, 4], data: new Float32Array(40) });
+  await refuses(() => readNpy(npy.subarray(0, npy.length - 80), 'x.npy'), 'npy-truncated', /the file is truncated/);
+  await refuses(() => readNpy(npy.subarray(0, 20), 'x.npy'), 'npy-header', /header is truncated/);
+  const garbled = npy.slice();
+  garbled[12] = 0xff; // inside 'descr'
+  const msg = await refuses(() => readNpy(garbled, 'x.npy'), 'npy-header', /cannot read the \.npy header \(\{'\\xff/);
+  assert.doesNotMatch(msg, /[^\x20-\x7e]/);
+  const png = new Uint8Array(encodePng({ width: 2, height: 2, channels: 1, data: new Uint8Array(4) }));
+  // The IDAT chunk's declared length made huge and its type garbled: truncated, named printably.
+  const at = 8 + 25; // signature + IHDR chunk
+  new DataView(png.buffer).setUint32(at, 0x7fffffff);
+  png.set([0xbd, 0xc2, 0xc7, 0xcc], at + 4);
+  const pngMsg = await refuses(() => decodePng(png, '1.png'), 'png-truncated', /PNG chunk "\?\?\?\?" is truncated/);
+  assert.doesNotMatch(pngMsg, /[^\x20-\x7e]/);
 });
