@@ -36,6 +36,8 @@ interface Pending {
 }
 
 let child: ChildProcess | undefined;
+/** Children that served a failed read: no new reads, stopped once their pending reads are answered. */
+const retired = new Set<ChildProcess>();
 let nextId = 0;
 const pending = new Map<number, Pending>();
 
@@ -76,7 +78,14 @@ function startChild(): ChildProcess | undefined {
     if (!p) return;
     pending.delete(m.id);
     if ('root' in m) p.resolve(m.root);
-    else p.reject(new UserError(m.error.message, m.error.hint, m.error.code));
+    else {
+      p.reject(new UserError(m.error.message, m.error.hint, m.error.code));
+      // A failed read can leave HDF5 objects open in the library; they pile up until every later read fails
+      // ("Object not found", or a parse that never ends: issue 18's flipped-bytes LSTM hang, reproduced as
+      // mutant 3150 after 964 damaged reads). The next read goes to a fresh child; this one ends when done.
+      retired.add(c);
+      if (child === c) child = undefined;
+    }
     idle(c);
   });
   c.on('exit', (code, signal) => {
@@ -90,6 +99,7 @@ function startChild(): ChildProcess | undefined {
 /** The child must not keep a finished CLI alive: unreferenced while it has nothing to do. */
 function idle(c: ChildProcess): void {
   if ([...pending.values()].some((p) => p.child === c)) return;
+  if (retired.delete(c)) return void c.kill('SIGKILL');
   c.unref();
   (c.channel as { unref?(): void } | undefined)?.unref?.();
 }
@@ -111,6 +121,11 @@ function residentBytes(pid: number): number | undefined {
 function kill(c: ChildProcess): void {
   if (child === c) child = undefined;
   c.kill('SIGKILL');
+}
+
+/** The reading child's process id, or undefined when none runs (tests: a failed read retires it). */
+export function hdf5ChildPid(): number | undefined {
+  return child?.pid;
 }
 
 /** Reads `bytes` in the child; undefined when no child entry exists (then the caller reads in-process). */
