@@ -15,6 +15,7 @@ import { showTrainingLog } from './commands/showTrainingLog';
 import { train } from './commands/train';
 import { EditorRegistry } from './editor/editorRegistry';
 import { registerModelEditor } from './editor/modelEditor';
+import { watchLimitSettings } from './limitSettings';
 import { settings } from './settings';
 import { TrainingController } from './training/controller';
 import { probeEngine } from './training/engineProbe';
@@ -25,6 +26,8 @@ import { TrainingView } from './trainingView/trainingView';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = Date.now();
+  // Before anything reads a file: the limits from the settings.
+  const limitSettings = watchLimitSettings();
   const editors = new EditorRegistry();
   const log = vscode.window.createOutputChannel('Model Studio Training', { log: true });
   const controller = new TrainingController(new SessionManager());
@@ -46,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // a few seconds after activation so it does not compete with opening the editor.
   const probeTimer = setTimeout(() => void probeEngine(ctx, settings().engine, false), 5000);
   context.subscriptions.push(
+    limitSettings,
     ...registerModelEditor(context, editors, { train: (uri) => train(ctx, uri) }),
     log,
     new TrainingStatusBar(controller),

@@ -5,9 +5,11 @@
  */
 import { isUserError } from '../core/types';
 import { readHdf5InProcess } from './hdf5';
+import { applyLimitsEnv } from './limits';
 import type { H5Reply, H5Request } from './hdf5-isolate';
 
 process.on('message', (m: H5Request) => {
+  applyLimitsEnv(m.limits);
   readHdf5InProcess(m.bytes, m.label).then(
     (root) => process.send!({ id: m.id, root } satisfies H5Reply),
     (e: unknown) => {

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../core/types';
 import type { H5GroupNode } from './hdf5';
-import { limit, LIMITS } from './limits';
+import { howToRaise, limit, limitsEnv } from './limits';
 
 /** Resident memory above which the child is stopped (bytes). */
 const MEMORY_LIMIT = 1024 ** 3;
@@ -23,6 +23,8 @@ export interface H5Request {
   id: number;
   bytes: Uint8Array;
   label: string;
+  /** The parent's limits now (settings may have changed since the child started). */
+  limits: Record<string, string>;
 }
 
 export type H5Reply = { id: number; root: H5GroupNode } | { id: number; error: { message: string; hint?: string; code: string } };
@@ -34,6 +36,8 @@ interface Pending {
 }
 
 let child: ChildProcess | undefined;
+/** Children that served a failed read: no new reads, stopped once their pending reads are answered. */
+const retired = new Set<ChildProcess>();
 let nextId = 0;
 const pending = new Map<number, Pending>();
 
@@ -74,7 +78,14 @@ function startChild(): ChildProcess | undefined {
     if (!p) return;
     pending.delete(m.id);
     if ('root' in m) p.resolve(m.root);
-    else p.reject(new UserError(m.error.message, m.error.hint, m.error.code));
+    else {
+      p.reject(new UserError(m.error.message, m.error.hint, m.error.code));
+      // A failed read can leave HDF5 objects open in the library; they pile up until every later read fails
+      // ("Object not found", or a parse that never ends: issue 18's flipped-bytes LSTM hang, reproduced as
+      // mutant 3150 after 964 damaged reads). The next read goes to a fresh child; this one ends when done.
+      retired.add(c);
+      if (child === c) child = undefined;
+    }
     idle(c);
   });
   c.on('exit', (code, signal) => {
@@ -88,6 +99,7 @@ function startChild(): ChildProcess | undefined {
 /** The child must not keep a finished CLI alive: unreferenced while it has nothing to do. */
 function idle(c: ChildProcess): void {
   if ([...pending.values()].some((p) => p.child === c)) return;
+  if (retired.delete(c)) return void c.kill('SIGKILL');
   c.unref();
   (c.channel as { unref?(): void } | undefined)?.unref?.();
 }
@@ -111,6 +123,11 @@ function kill(c: ChildProcess): void {
   c.kill('SIGKILL');
 }
 
+/** The reading child's process id, or undefined when none runs (tests: a failed read retires it). */
+export function hdf5ChildPid(): number | undefined {
+  return child?.pid;
+}
+
 /** Reads `bytes` in the child; undefined when no child entry exists (then the caller reads in-process). */
 export function readHdf5Isolated(bytes: Uint8Array, label: string): Promise<H5GroupNode> | undefined {
   child ??= startChild();
@@ -129,7 +146,7 @@ export function readHdf5Isolated(bytes: Uint8Array, label: string): Promise<H5Gr
       pending.delete(id);
       done();
       kill(c);
-      rejectPromise(damaged(label, `did not finish parsing within ${seconds} s (raise the limit with ${LIMITS.h5Seconds.env} if the file is genuine and huge)`));
+      rejectPromise(damaged(label, `did not finish parsing within ${seconds} s (if the file is genuine and huge, ${howToRaise('h5Seconds')})`));
     }, seconds * 1000);
     watch = setInterval(() => {
       const rss = residentBytes(c.pid ?? 0);
@@ -151,6 +168,6 @@ export function readHdf5Isolated(bytes: Uint8Array, label: string): Promise<H5Gr
         rejectPromise(e instanceof UserError && e.code === 'h5-damaged' && e.message.startsWith('this .h5') ? damaged(label, e.message.replace(/^this \.h5 file is damaged: /, '')) : e);
       },
     });
-    c.send({ id, bytes, label } satisfies H5Request);
+    c.send({ id, bytes, label, limits: limitsEnv() } satisfies H5Request);
   });
 }

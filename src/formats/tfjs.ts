@@ -58,7 +58,8 @@ function parseManifestWeight(w: Json): ManifestWeight {
   const dtype = w.dtype;
   if (dtype !== 'float32' && dtype !== 'int32') {
     throw new UserError(
-      `Weight '${w.name}' has dtype '${String(dtype)}'; Model Studio reads float32 and int32 weights`,
+      // Not String(): a hostile manifest's object dtype printed as '[object Object]' (issue 18).
+      `Weight '${w.name}' has ${typeof dtype === 'string' ? `dtype '${dtype}'` : `a dtype that is not a name (${JSON.stringify(dtype ?? null).slice(0, 40)})`}; Model Studio reads float32 and int32 weights`,
       'convert the model with float32 weights',
       'unsupported-dtype',
     );

@@ -7,6 +7,7 @@
  * lies about its size is refused instead of filling the memory.
  */
 import { inflateRawSync } from 'node:zlib';
+import { crc32 } from './crc32';
 import { UserError } from '../core/types';
 import { checkLimit, limit, limitError } from './limits';
 
@@ -16,6 +17,8 @@ export interface ZipEntry {
   compressedSize: number;
   size: number;
   localOffset: number;
+  /** CRC-32 of the unpacked bytes, from the central directory. */
+  crc: number;
 }
 
 const SIG_EOCD = 0x06054b50;
@@ -119,6 +122,7 @@ function centralEntry(r: Reader, at: number): { entry: ZipEntry; next: number } 
   r.need(at, 46, 'a central directory entry');
   if (r.u32(at) !== SIG_CENTRAL) throw damaged(r.label, 'a central directory entry has a wrong signature');
   const method = r.u16(at + 10);
+  const crc = r.u32(at + 16);
   let compressedSize = r.u32(at + 20);
   let size = r.u32(at + 24);
   const nameLen = r.u16(at + 28);
@@ -134,7 +138,7 @@ function centralEntry(r: Reader, at: number): { entry: ZipEntry; next: number } 
     if (compressedSize === MAX32) compressedSize = vals.shift()!;
     if (localOffset === MAX32) localOffset = vals.shift()!;
   }
-  return { entry: { name, method, compressedSize, size, localOffset }, next: at + 46 + nameLen + extraLen + commentLen };
+  return { entry: { name, method, compressedSize, size, localOffset, crc }, next: at + 46 + nameLen + extraLen + commentLen };
 }
 
 /** Every entry of the central directory, checked as described in the header. Nothing is inflated. */
@@ -179,7 +183,7 @@ export function zipEntryData(bytes: Uint8Array, entry: ZipEntry, label: string):
   const start = at + 30 + r.u16(at + 26) + r.u16(at + 28);
   r.need(start, entry.compressedSize, `the data of entry ${shown(entry.name)}`);
   const raw = bytes.subarray(start, start + entry.compressedSize);
-  if (entry.method === 0) return raw.slice();
+  if (entry.method === 0) return checkedCrc(raw.slice(), entry, label);
   let out: Uint8Array;
   try {
     out = new Uint8Array(inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.size) }));
@@ -188,7 +192,17 @@ export function zipEntryData(bytes: Uint8Array, entry: ZipEntry, label: string):
     throw damaged(label, tooBig ? `entry ${shown(entry.name)} unpacks to more than the ${entry.size} bytes it declares` : `entry ${shown(entry.name)} does not inflate: ${(e as Error).message}`);
   }
   if (out.length !== entry.size) throw damaged(label, `entry ${shown(entry.name)} unpacks to ${out.length} bytes, not the ${entry.size} it declares`);
-  return out;
+  return checkedCrc(out, entry, label);
+}
+
+/** `data` when its CRC-32 is the one the directory gives: flipped bytes in a stored entry are not silently read. */
+function checkedCrc(data: Uint8Array, entry: ZipEntry, label: string): Uint8Array {
+  const actual = crc32(data);
+  if (actual !== entry.crc) {
+    const hex = (v: number) => `0x${v.toString(16).padStart(8, '0')}`;
+    throw damaged(label, `entry ${shown(entry.name)} is damaged: its CRC-32 is ${hex(actual)}, the archive says ${hex(entry.crc)}`);
+  }
+  return data;
 }
 
 /** The entries `wanted` accepts, by name, after the whole directory passed zipEntries' checks. */

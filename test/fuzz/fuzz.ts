@@ -13,22 +13,17 @@
  *
  * `npm run fuzz -- --count N --seed S [--only I]`; test/fuzz/fuzz.test.ts runs the CI-sized run.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { dataRun } from './data';
 import { mutate, mutateCsv, rng, type Mutation } from './mutate';
-import type { RunReply } from './worker';
+import { CLASSES, classifyReply, HANG_MS, listing, Pool, type RunClass, type RunRecord } from './runner';
 
-export const CLASSES = ['clean-error', 'ok', 'internal-error', 'hang', 'huge-memory', 'partial-write', 'escaped-path', 'wrote-outside'] as const;
-export type RunClass = (typeof CLASSES)[number];
+export { CLASSES, type RunClass, type RunRecord };
 
 const FIXTURES = resolve(__dirname, '..', '..', '..', '..', 'shared', 'fixtures', 'real');
-const HANG_MS = 20_000;
-const HUGE = 1.5 * 1024 ** 3;
 
 interface Target {
   reader: string;
@@ -61,104 +56,15 @@ export function fixturesDir(): string {
   throw new Error(`the real fixtures are missing (looked in ${FIXTURES})`);
 }
 
-export interface RunRecord {
-  reader: string;
-  index: number;
-  command: string;
-  mutation: string;
-  cls: RunClass;
-  why: string;
-  ms: number;
-}
-
-class Pool {
-  private worker: ChildProcess | undefined;
-  private nextId = 0;
-  constructor(private readonly env: NodeJS.ProcessEnv) {}
-
-  private start(): ChildProcess {
-    const tsx = pathToFileURL(createRequire(__filename).resolve('tsx')).href;
-    const w = fork(join(__dirname, 'worker.ts'), [], { execArgv: ['--import', tsx], env: this.env, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
-    w.on('error', () => undefined);
-    return w;
-  }
-
-  run(argv: string[]): Promise<RunReply | 'hang' | 'died'> {
-    this.worker ??= this.start();
-    const w = this.worker;
-    const id = ++this.nextId;
-    return new Promise((done) => {
-      const timer = setTimeout(() => {
-        cleanup();
-        this.kill();
-        done('hang');
-      }, HANG_MS);
-      const onMessage = (m: RunReply) => {
-        if (m.id !== id) return;
-        cleanup();
-        done(m);
-      };
-      const onExit = () => {
-        cleanup();
-        if (this.worker === w) this.worker = undefined;
-        done('died');
-      };
-      const cleanup = () => {
-        clearTimeout(timer);
-        w.off('message', onMessage);
-        w.off('exit', onExit);
-      };
-      w.on('message', onMessage);
-      w.on('exit', onExit);
-      w.send({ id, argv });
-    });
-  }
-
-  kill(): void {
-    this.worker?.kill('SIGKILL');
-    this.worker = undefined;
-  }
-}
-
-/** Files under `dir`, relative, with size and modification time. */
-function listing(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string, rel: string) => {
-    if (!existsSync(d)) return;
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(p, r);
-      else {
-        const st = statSync(p, { throwIfNoEntry: false });
-        out.set(r, st ? `${st.size}:${st.mtimeMs}` : 'gone');
-      }
-    }
-  };
-  walk(dir, '');
-  return out;
-}
-
 const rootEntries = () => readdirSync('/').filter((n) => n.startsWith('model-studio-')).length;
-
-const INTERNAL = /Maximum call stack|Cannot read propert|is not a function|is not iterable|undefined|\[object Object\]|index out of range|Cannot create a string|Aborted\(|Unexpected token|JSON at position|RangeError|TypeError|\u0000/;
-
-function classifyReply(command: string, r: RunReply): { cls: RunClass; why: string } {
-  if (r.maxRss > HUGE) return { cls: 'huge-memory', why: `peak ${(r.maxRss / 1024 ** 3).toFixed(2)} GB` };
-  if (r.code === 0) return { cls: 'ok', why: '' };
-  const text = r.stderr.trim();
-  if (r.code === 2) return { cls: 'internal-error', why: text.slice(0, 400) };
-  if (INTERNAL.test(text)) return { cls: 'internal-error', why: text.slice(0, 400) };
-  if (command === 'check' && text === '' && /error\(s\)/.test(r.stdout)) return { cls: 'clean-error', why: '' };
-  if (!/^error: /.test(text) || !/\n\s+hint: /.test(text)) return { cls: 'internal-error', why: `no message with a hint: ${text.slice(0, 300)}` };
-  return { cls: 'clean-error', why: '' };
-}
 
 interface Options {
   count: number;
   seed: number;
   only?: number;
   train?: number;
+  /** Runs of the npy, npz, image and predict loaders. */
+  data?: number;
   log?: (line: string) => void;
 }
 
@@ -185,7 +91,8 @@ export async function fuzz(o: Options): Promise<FuzzResult> {
   const all = targets();
   const commands = ['summary', 'check', 'convert-json', 'convert-onnx'] as const;
   const trainRuns = o.train ?? Math.round(o.count / 80);
-  const mutants = Math.ceil((o.count - trainRuns) / commands.length);
+  const dataRuns = o.data ?? Math.round(o.count / 25);
+  const mutants = Math.ceil((o.count - trainRuns - dataRuns) / commands.length);
   const rootBefore = rootEntries();
   try {
     for (let i = 0; i < mutants; i++) {
@@ -206,6 +113,7 @@ export async function fuzz(o: Options): Promise<FuzzResult> {
       }
     }
     if (o.only === undefined) for (let k = 0; k < trainRuns; k++) records.push(await trainRun(pool, root, o.seed, k));
+    if (o.only === undefined) for (let k = 0; k < dataRuns; k++) records.push(await dataRun(pool, root, o.seed, k));
     const outside = checkOutside(root, home, rootBefore);
     if (outside) records.push({ reader: 'all', index: -1, command: 'all', mutation: '-', cls: 'wrote-outside', why: outside, ms: 0 });
   } finally {
@@ -220,7 +128,7 @@ function progress(records: RunRecord[]): string {
 }
 
 function checkOutside(root: string, home: string, rootBefore: number): string | undefined {
-  const extra = readdirSync(root).filter((n) => !['runs', 'home', 'tmp', 'outside.bin', 'train-base'].includes(n));
+  const extra = readdirSync(root).filter((n) => !['runs', 'home', 'tmp', 'outside.bin', 'train-base', 'data-base'].includes(n));
   if (extra.length) return `new entries in the fuzz folder: ${extra.join(', ')}`;
   const h = [...listing(home).keys()];
   if (h.length) return `written under HOME: ${h.slice(0, 5).join(', ')}`;
@@ -303,9 +211,9 @@ async function trainRun(pool: Pool, root: string, seed: number, k: number): Prom
 /** Counts per reader and class, as a table. */
 export function table(records: RunRecord[]): string {
   const readers = [...new Set(records.map((r) => r.reader))];
-  const head = ['reader'.padEnd(12), 'runs'.padStart(6), ...CLASSES.map((c) => c.padStart(Math.max(6, c.length + 1)))].join('');
+  const head = ['reader'.padEnd(16), 'runs'.padStart(6), ...CLASSES.map((c) => c.padStart(Math.max(6, c.length + 1)))].join('');
   const line = (name: string, rs: RunRecord[]) =>
-    [name.padEnd(12), String(rs.length).padStart(6), ...CLASSES.map((c) => String(rs.filter((r) => r.cls === c).length).padStart(Math.max(6, c.length + 1)))].join('');
+    [name.padEnd(16), String(rs.length).padStart(6), ...CLASSES.map((c) => String(rs.filter((r) => r.cls === c).length).padStart(Math.max(6, c.length + 1)))].join('');
   return [head, ...readers.map((n) => line(n, records.filter((r) => r.reader === n))), line('total', records)].join('\n');
 }
 
@@ -314,9 +222,10 @@ export function describeFailure(f: RunRecord, seed: number): string {
 }
 
 async function cli(): Promise<void> {
-  const { values } = parseArgs({ options: { count: { type: 'string', default: '400' }, seed: { type: 'string', default: '1' }, only: { type: 'string' }, train: { type: 'string' } } });
+  const { values } = parseArgs({ options: { count: { type: 'string', default: '400' }, seed: { type: 'string', default: '1' }, only: { type: 'string' }, train: { type: 'string' }, data: { type: 'string' } } });
   const seed = Number(values.seed);
-  const res = await fuzz({ count: Number(values.count), seed, only: values.only === undefined ? undefined : Number(values.only), train: values.train === undefined ? undefined : Number(values.train) });
+  const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+  const res = await fuzz({ count: Number(values.count), seed, only: num(values.only), train: num(values.train), data: num(values.data) });
   process.stdout.write(`${table(res.records)}\n${res.records.length} runs in ${(res.ms / 1000).toFixed(0)} s (seed ${seed})\n`);
   for (const f of res.failures) process.stdout.write(`${describeFailure(f, seed)}\n`);
   process.exitCode = res.failures.length ? 1 : 0;

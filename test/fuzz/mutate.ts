@@ -187,3 +187,69 @@ export function mutateCsv(text: string, r: Random): Mutation {
   }
   return mutate(new TextEncoder().encode(text), r, false);
 }
+
+const NPY_EDITS: [string, RegExp, string][] = [
+  ['shape 1e9 rows', /'shape': \([^)]*\)/, "'shape': (1000000000, 8, 8, 3)"],
+  ['shape negative', /'shape': \([^)]*\)/, "'shape': (-1, 8, 8, 3)"],
+  ['shape zero rows', /'shape': \([^)]*\)/, "'shape': (0, 8, 8, 3)"],
+  ['shape 2^53+1', /'shape': \([^)]*\)/, "'shape': (9007199254740993,)"],
+  ['shape other rank', /'shape': \([^)]*\)/, "'shape': (12, 192)"],
+  ['shape not a tuple', /'shape': \([^)]*\)/, "'shape': 'many'"],
+  ['descr object', /'descr': '[^']*'/, "'descr': '|O'"],
+  ['descr complex', /'descr': '[^']*'/, "'descr': '<c8'"],
+  ['descr big-endian', /'descr': '[^']*'/, "'descr': '>f4'"],
+  ['descr text', /'descr': '[^']*'/, "'descr': '<U5'"],
+  ['fortran order', /'fortran_order': False/, "'fortran_order': True"],
+  ['not a dict', /^\{/, '['],
+];
+
+/** A .npy mutation: its header's shape, dtype or order (the length field rewritten to match), or its bytes. */
+export function mutateNpy(bytes: Uint8Array, r: Random): Mutation {
+  const version = bytes[6];
+  if (r() < 0.4 || bytes.length < 12 || (version !== 1 && version !== 2)) return mutate(bytes, r, false);
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const lenBytes = version === 1 ? 2 : 4;
+  const start = 8 + lenBytes;
+  const len = version === 1 ? v.getUint16(8, true) : v.getUint32(8, true);
+  const header = new TextDecoder('latin1').decode(bytes.subarray(start, start + len));
+  const [name, re, to] = pick(r, NPY_EDITS);
+  const edited = new TextEncoder().encode(header.replace(re, to));
+  const out = new Uint8Array(start + edited.length + bytes.length - start - len);
+  out.set(bytes.subarray(0, 8));
+  const ov = new DataView(out.buffer);
+  if (version === 1) ov.setUint16(8, edited.length, true);
+  else ov.setUint32(8, edited.length, true);
+  out.set(edited, start);
+  out.set(bytes.subarray(start + len), start + edited.length);
+  return { kind: 'npy-header', detail: name, bytes: out };
+}
+
+/** A PNG or JPEG mutation: the image header's size, bit depth or colour type (checksum fixed), or its bytes. */
+export function mutateImage(bytes: Uint8Array, r: Random, crc: (b: Uint8Array) => number): Mutation {
+  if (r() < 0.5) return mutate(bytes, r, false);
+  const out = bytes.slice();
+  const v = new DataView(out.buffer);
+  if (out[1] === 0x50 && out.length > 33) {
+    // PNG: IHDR is the first chunk, its body at 16..29, its CRC at 29.
+    const field = pick(r, ['width', 'height', 'both', 'depth', 'colour', 'interlace'] as const);
+    const big = pick(r, [0, 1, 40_000, 0x7fffffff, 0xffffffff]);
+    if (field === 'width' || field === 'both') v.setUint32(16, big);
+    if (field === 'height' || field === 'both') v.setUint32(20, big);
+    if (field === 'depth') out[24] = pick(r, [0, 1, 3, 7, 16, 255]);
+    if (field === 'colour') out[25] = pick(r, [1, 3, 5, 7, 255]);
+    if (field === 'interlace') out[28] = pick(r, [1, 2]);
+    v.setUint32(29, crc(out.subarray(12, 29)));
+    return { kind: 'png-ihdr', detail: `${field} (${big})`, bytes: out };
+  }
+  // JPEG: the first start-of-frame marker's height and width.
+  for (let i = 2; i + 9 < out.length; i++) {
+    if (out[i] === 0xff && (out[i + 1] === 0xc0 || out[i + 1] === 0xc2)) {
+      const h = pick(r, [0, 1, 0xffff]);
+      const w = pick(r, [0, 1, 0xffff]);
+      v.setUint16(i + 5, h);
+      v.setUint16(i + 7, w);
+      return { kind: 'jpeg-sof', detail: `${w}x${h} at ${i}`, bytes: out };
+    }
+  }
+  return mutate(bytes, r, false);
+}

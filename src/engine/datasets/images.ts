@@ -53,7 +53,7 @@ export function listImageFolder(dir: string): { classNames: string[]; files: { p
       files.push({ path, label });
     }
   });
-  if (files.length === 0) throw new UserError(`${dir} has no .png or .jpg images in its class subfolders.`, undefined, 'images-empty');
+  if (files.length === 0) throw new UserError(`${dir} has no .png or .jpg images in its class subfolders.`, 'put each class\'s images (.png, .jpg) in its own subfolder', 'images-empty');
   return { classNames, files };
 }
 

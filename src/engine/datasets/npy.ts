@@ -21,6 +21,12 @@ export interface NpyArray {
   data: NpyData;
 }
 
+/** The hint of every damaged-file error: what to do about it. */
+const NPY_DAMAGED = 'the file is damaged or was not written by numpy; save the array again with np.save';
+
+/** Header text as shown in messages: bytes outside printable ASCII as \xNN (a damaged header holds any byte). */
+const asciiOnly = (t: string) => t.replace(/[^\x20-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
 /** How the bytes of one element are stored in the file (numpy's `descr`), before we normalise them. */
@@ -69,7 +75,7 @@ function headerLayout(bytes: Uint8Array, where: string): { start: number; length
   if (major < 1 || major > 3 || minor !== 0) {
     throw new UserError(`${where}: .npy format version ${major}.${minor} is not supported.`, 'numpy writes versions 1.0, 2.0 and 3.0; save the array again with np.save.', 'npy-version');
   }
-  if (major > 1 && bytes.length < 12) throw new UserError(`${where}: the .npy header is truncated.`, undefined, 'npy-header');
+  if (major > 1 && bytes.length < 12) throw new UserError(`${where}: the .npy header is truncated.`, NPY_DAMAGED, 'npy-header');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return major === 1 ? { start: 10, length: view.getUint16(8, true), utf8: false } : { start: 12, length: view.getUint32(8, true), utf8: major === 3 };
 }
@@ -77,13 +83,13 @@ function headerLayout(bytes: Uint8Array, where: string): { start: number; length
 /** Parse the header of an `.npy` file from its first bytes (the whole header must be there). */
 export function parseNpyHeader(bytes: Uint8Array, where = 'npy'): NpyHeader {
   const { start, length, utf8 } = headerLayout(bytes, where);
-  if (bytes.length < start + length) throw new UserError(`${where}: the .npy header is truncated.`, undefined, 'npy-header');
+  if (bytes.length < start + length) throw new UserError(`${where}: the .npy header is truncated.`, NPY_DAMAGED, 'npy-header');
   const header = new TextDecoder(utf8 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, start + length));
   const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (!descr || !fortran || shapeText === undefined) {
-    throw new UserError(`${where}: cannot read the .npy header (${header.trim().slice(0, 200)}).`, undefined, 'npy-header');
+    throw new UserError(`${where}: cannot read the .npy header (${asciiOnly(header.trim().slice(0, 200))}).`, NPY_DAMAGED, 'npy-header');
   }
   const shape = shapeText
     .split(',')
@@ -91,7 +97,7 @@ export function parseNpyHeader(bytes: Uint8Array, where = 'npy'): NpyHeader {
     .filter(Boolean)
     .map(Number);
   if (shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
-    throw new UserError(`${where}: the .npy shape (${shapeText}) is not a list of sizes.`, undefined, 'npy-header');
+    throw new UserError(`${where}: the .npy shape (${asciiOnly(shapeText)}) is not a list of sizes.`, NPY_DAMAGED, 'npy-header');
   }
   const stored = parseDescr(descr, where);
   return { dtype: stored.dtype, shape, offset: start + length, fortranOrder: fortran === 'True', stored };
@@ -172,7 +178,7 @@ export function readNpy(bytes: Uint8Array, where = 'npy'): NpyArray {
   const count = elementCount(h.shape);
   const need = count * h.stored.size;
   if (bytes.length - h.offset < need) {
-    throw new UserError(`${where}: the file is truncated (${bytes.length - h.offset} of ${need} data bytes).`, undefined, 'npy-truncated');
+    throw new UserError(`${where}: the file is truncated (${bytes.length - h.offset} of ${need} data bytes).`, NPY_DAMAGED, 'npy-truncated');
   }
   const data = decode(h, bytes.subarray(h.offset), count);
   return { dtype: h.dtype, shape: h.shape, data: h.fortranOrder ? fortranToC(data, h.shape) : data };
@@ -334,7 +340,7 @@ async function openNpy(path: string): Promise<OpenNpy> {
     rowBytes = elementCount(header.shape.slice(1)) * header.stored.size;
     const size = (await fh.stat()).size;
     if (size < header.offset + rowBytes * (header.shape[0] ?? 0)) {
-      throw new UserError(`${basename(path)} is truncated.`, undefined, 'npy-truncated');
+      throw new UserError(`${basename(path)} is truncated.`, NPY_DAMAGED, 'npy-truncated');
     }
   } catch (e) {
     await fh.close();

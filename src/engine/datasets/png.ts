@@ -5,7 +5,11 @@
  */
 import { deflateSync, inflateSync } from 'node:zlib';
 import { checkLimit } from '../../formats/limits';
+import { crc32 } from '../../formats/crc32';
 import { UserError } from '../../core/types';
+
+/** The hint of every damaged-image error. */
+const PNG_DAMAGED = 'the image is damaged or not a real PNG; save it again from an image editor, or remove it';
 
 export interface DecodedImage {
   width: number;
@@ -41,7 +45,7 @@ function readChunks(bytes: Uint8Array, where: string): PngChunks {
     const len = view.getUint32(pos);
     const type = String.fromCharCode(...bytes.subarray(pos + 4, pos + 8));
     const body = bytes.subarray(pos + 8, pos + 8 + len);
-    if (body.length < len) throw new UserError(`${where}: PNG chunk ${type} is truncated.`, undefined, 'png-truncated');
+    if (body.length < len) throw new UserError(`${where}: PNG chunk ${JSON.stringify(type).replace(/[^\x20-\x7e]/g, '?')} is truncated.`, PNG_DAMAGED, 'png-truncated');
     if (type === 'IHDR') {
       c.width = view.getUint32(pos + 8);
       c.height = view.getUint32(pos + 12);
@@ -60,7 +64,7 @@ function readChunks(bytes: Uint8Array, where: string): PngChunks {
 /** Samples stored per pixel, after checking that this decoder reads the image's format. */
 function storedChannels(c: PngChunks, where: string): number {
   const { width, height, bitDepth, colorType } = c;
-  if (colorType < 0 || width === 0 || height === 0) throw new UserError(`${where}: PNG without an image header.`, undefined, 'png-header');
+  if (colorType < 0 || width === 0 || height === 0) throw new UserError(`${where}: PNG without an image header.`, PNG_DAMAGED, 'png-header');
   if (c.interlace !== 0) {
     throw new UserError(`${where}: interlaced PNGs are not supported.`, 'Save the image without interlacing (Adam7 off).', 'png-interlaced');
   }
@@ -85,7 +89,7 @@ function inflateIdat(idat: Uint8Array[], where: string): Uint8Array {
   try {
     return inflateSync(compressed);
   } catch {
-    throw new UserError(`${where}: the PNG image data is corrupt.`, undefined, 'png-corrupt');
+    throw new UserError(`${where}: the PNG image data is corrupt.`, PNG_DAMAGED, 'png-corrupt');
   }
 }
 
@@ -123,7 +127,7 @@ function unfilter(raw: Uint8Array, height: number, stride: number, bpp: number, 
           break;
         }
         default:
-          throw new UserError(`${where}: unknown PNG filter ${filter}.`, undefined, 'png-corrupt');
+          throw new UserError(`${where}: unknown PNG filter ${filter}.`, PNG_DAMAGED, 'png-corrupt');
       }
       cur[i] = v & 0xff;
     }
@@ -156,7 +160,7 @@ function unpack(lines: Uint8Array, c: PngChunks, stored: number, stride: number)
 /** Palette indices to RGB, or RGBA when the image has transparency. */
 function applyPalette(samples: Uint8Array, c: PngChunks, where: string): DecodedImage {
   const { width, height, palette, transparency } = c;
-  if (!palette) throw new UserError(`${where}: palette PNG without a palette.`, undefined, 'png-corrupt');
+  if (!palette) throw new UserError(`${where}: palette PNG without a palette.`, PNG_DAMAGED, 'png-corrupt');
   const alpha = transparency !== undefined;
   const channels = alpha ? 4 : 3;
   const data = new Uint8Array(width * height * channels);
@@ -171,7 +175,7 @@ function applyPalette(samples: Uint8Array, c: PngChunks, where: string): Decoded
 }
 
 export function decodePng(bytes: Uint8Array, where = 'image'): DecodedImage {
-  if (!isPng(bytes)) throw new UserError(`${where} is not a PNG file.`, undefined, 'png-signature');
+  if (!isPng(bytes)) throw new UserError(`${where} is not a PNG file.`, PNG_DAMAGED, 'png-signature');
   const chunks = readChunks(bytes, where);
   const stored = storedChannels(chunks, where);
   const { width, height, bitDepth, colorType } = chunks;
@@ -179,7 +183,7 @@ export function decodePng(bytes: Uint8Array, where = 'image'): DecodedImage {
   const bitsPerPixel = stored * bitDepth;
   const stride = Math.ceil((width * bitsPerPixel) / 8);
   const bpp = Math.max(1, bitsPerPixel >> 3); // bytes per complete pixel, for the filters
-  if (raw.length < height * (stride + 1)) throw new UserError(`${where}: the PNG image data is truncated.`, undefined, 'png-truncated');
+  if (raw.length < height * (stride + 1)) throw new UserError(`${where}: the PNG image data is truncated.`, PNG_DAMAGED, 'png-truncated');
   const samples = unpack(unfilter(raw, height, stride, bpp, where), chunks, stored, stride);
   if (colorType !== 3) return { width, height, channels: stored, data: samples };
   return applyPalette(samples, chunks, where);
@@ -191,14 +195,13 @@ export function encodePng(img: DecodedImage): Uint8Array {
   const stride = img.width * img.channels;
   const raw = new Uint8Array(img.height * (stride + 1));
   for (let y = 0; y < img.height; y++) raw.set(img.data.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
-  const crc = crc32Js;
   const chunk = (type: string, body: Uint8Array) => {
     const out = new Uint8Array(12 + body.length);
     const v = new DataView(out.buffer);
     v.setUint32(0, body.length);
     out.set(Buffer.from(type, 'latin1'), 4);
     out.set(body, 8);
-    v.setUint32(8 + body.length, crc(out.subarray(4, 8 + body.length)) >>> 0);
+    v.setUint32(8 + body.length, crc32(out.subarray(4, 8 + body.length)));
     return out;
   };
   const ihdr = new Uint8Array(13);
@@ -209,11 +212,3 @@ export function encodePng(img: DecodedImage): Uint8Array {
   return Buffer.concat([Buffer.from(SIGNATURE), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array())]);
 }
 
-function crc32Js(data: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const byte of data) {
-    c ^= byte;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  }
-  return (c ^ 0xffffffff) >>> 0;
-}

@@ -6,11 +6,13 @@
  * (`probeSpeed`).
  */
 import { isUserError, UserError } from '../../core/types';
+import { isObj } from '../../core/guards';
 import { describeProbe, findKeras } from '../keras/python';
 import { loadEngine } from '../tfjs/engines';
 import { probeEngines, sortFastestFirst, type ProbeRow } from '../tfjs/benchmark';
 import { evaluateClasses, predict, tryInfoOf, type TryContext } from '../tfjs/predict';
 import { loadTryContext } from '../tfjs/tryContext';
+import { applyLimitsEnv } from '../../formats/limits';
 import { parseToPredictWorker, type FromPredictWorker, type SpeedReport, type SpeedRequest } from '../../protocol/predict';
 
 let ctx: TryContext | undefined;
@@ -50,6 +52,8 @@ async function probeSpeed(id: number, req: SpeedRequest): Promise<SpeedReport> {
 }
 
 process.on('message', async (raw) => {
+  // This worker outlives settings changes: each request carries the host's limits.
+  if (isObj(raw)) applyLimitsEnv(raw.limits);
   const m = parseToPredictWorker(raw);
   if (!m) return;
   try {

@@ -6,6 +6,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { isUserError, UserError } from '../../core/types';
 import { childEntry, type ChildEntry } from '../../engine/childEntry';
+import { limitsEnv } from '../../formats/limits';
 import type { Evaluation, TryInfo, TryInput, TryOutput } from '../../protocol/training';
 import {
   isPredictAnswer,
@@ -90,7 +91,7 @@ export class PredictClient {
     const id = this.nextId++;
     this.touch();
     const answer = new Promise<FromPredictWorker>((resolve, reject) => this.pending.set(id, { resolve, reject, progress }));
-    this.child?.send({ ...m, id } as ToPredictWorker);
+    this.child?.send({ ...m, id, limits: limitsEnv() } as ToPredictWorker);
     const r = await answer;
     this.touch();
     if (r.type === 'error') throw new UserError(r.message, r.hint, 'predict');

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { codeServerBin } from './paths';
+import { asUser, codeServerFor, giveTo, userEnv, type RunAs } from './user';
 
 export interface CodeServer {
   url: string;
@@ -122,9 +123,12 @@ export async function startCodeServer(opts: {
   settings?: Record<string, unknown>;
   /** Extra environment for the server (and so the extension host). */
   env?: Record<string, string>;
+  /** Run the server (and so the extension host and its workers) as this user, its folders under its base. */
+  user?: RunAs;
 }): Promise<CodeServer> {
-  const bin = codeServerBin();
-  const root = mkdtempSync(join(tmpdir(), 'ms-e2e-cs-'));
+  const user = opts.user;
+  const bin = user ? codeServerFor(user, codeServerBin()) : codeServerBin();
+  const root = mkdtempSync(join(user?.base ?? tmpdir(), 'ms-e2e-cs-'));
   const userDataDir = join(root, 'user-data');
   const extensionsDir = join(root, 'extensions');
   const config = join(root, 'config.yaml');
@@ -137,12 +141,15 @@ export async function startCodeServer(opts: {
     // Keep the server's own state (config, logs of other runs) out of the user's home.
     XDG_CONFIG_HOME: join(root, 'xdg-config'),
     XDG_DATA_HOME: join(root, 'xdg-data'),
+    ...(user ? userEnv(user) : {}),
     ...opts.env,
   };
   delete env.NODE_OPTIONS; // the test runner's flags are not meant for VS Code's processes
   const common = ['--config', config, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+  if (user) giveTo(user, root);
+  const run = (args: string[]): [string, string[]] => (user ? asUser(user, bin, args) : [bin, args]);
 
-  const install = spawnSync(bin, [...common, '--install-extension', opts.vsix, '--force'], { env, encoding: 'utf8', timeout: 120_000 });
+  const install = spawnSync(...run([...common, '--install-extension', opts.vsix, '--force']), { env, encoding: 'utf8', timeout: 120_000 });
   const installOutput = `${install.stdout ?? ''}${install.stderr ?? ''}`;
   if (install.status !== 0 || !/successfully installed/i.test(installOutput)) {
     throw new Error(`code-server --install-extension ${opts.vsix} failed (${install.status ?? install.signal}):\n${installOutput}`);
@@ -155,8 +162,7 @@ export async function startCodeServer(opts: {
     const url = `http://127.0.0.1:${port}`;
     let out = '';
     const proc = spawn(
-      bin,
-      [
+      ...run([
         ...common,
         '--auth', 'none',
         '--bind-addr', `127.0.0.1:${port}`,
@@ -166,7 +172,7 @@ export async function startCodeServer(opts: {
         '--disable-getting-started-override',
         '--ignore-last-opened',
         opts.workspace,
-      ],
+      ]),
       { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));

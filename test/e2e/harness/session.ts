@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startCodeServer, type CodeServer } from './codeServer';
 import { artifactsDir, chromiumPath } from './paths';
+import { giveTo, type RunAs } from './user';
 import { ensureVsix } from './vsix';
 import { Workbench } from './workbench';
 
@@ -30,7 +31,7 @@ export interface Session {
 
 export async function startSession(
   name: string,
-  opts: { files?: Record<string, string>; settings?: Record<string, unknown>; env?: Record<string, string> } = {},
+  opts: { files?: Record<string, string>; settings?: Record<string, unknown>; env?: Record<string, string>; user?: RunAs } = {},
 ): Promise<Session> {
   const artifacts = join(artifactsDir, name);
   rmSync(artifacts, { recursive: true, force: true });
@@ -38,12 +39,13 @@ export async function startSession(
   const vsix = ensureVsix();
   writeFileSync(join(artifacts, 'package.log'), vsix.log);
 
-  const workspace = mkdtempSync(join(tmpdir(), `ms-e2e-ws-${name}-`));
+  const workspace = mkdtempSync(join(opts.user?.base ?? tmpdir(), `ms-e2e-ws-${name}-`));
   for (const [rel, from] of Object.entries(opts.files ?? {})) {
     mkdirSync(dirname(join(workspace, rel)), { recursive: true });
     cpSync(from, join(workspace, rel));
   }
-  const server = await startCodeServer({ vsix: vsix.path, workspace, settings: opts.settings, env: opts.env });
+  if (opts.user) giveTo(opts.user, workspace);
+  const server = await startCodeServer({ vsix: vsix.path, workspace, settings: opts.settings, env: opts.env, user: opts.user });
   let browser: Browser;
   try {
     browser = await chromium.launch({

@@ -15,7 +15,8 @@ import { parseJsonFile } from '../../../src/formats/format';
 import { readHdf5 } from '../../../src/formats/hdf5';
 import { readModel, requireValidModel, writeModel } from '../../../src/formats/registry';
 import { unzipChecked } from '../../../src/formats/zip';
-import { readNpz } from '../../../src/engine/datasets/npy';
+import { crc32, crc32Table } from '../../../src/formats/crc32';
+import { readNpz, writeNpy } from '../../../src/engine/datasets/npy';
 import { onnx } from '../../../src/formats/onnx/proto';
 import { chainJson } from '../../bench/analysis.bench';
 
@@ -70,6 +71,35 @@ test('zip: a declared size over the limit and a compression ratio of a bomb are 
   for (let i = liar.length - 22; i >= 0; i--) if (v.getUint32(i, true) === 0x02014b50) v.setUint32(i + 24, 10, true);
   await refuses(() => unzipChecked(liar, 'x.npz'), 'zip-unreadable', /more than the 10 bytes/);
   assert.ok(deflateRawSync(new Uint8Array(4)).length > 0);
+});
+
+/** `z` with the CRC-32 of every central-directory entry changed (offset 16 of the entry). */
+function flipCrc(z: Uint8Array): Uint8Array {
+  const bad = z.slice();
+  const v = new DataView(bad.buffer);
+  for (let i = bad.length - 22; i >= 0; i--) if (v.getUint32(i, true) === 0x02014b50) v.setUint32(i + 16, v.getUint32(i + 16, true) ^ 1, true);
+  return bad;
+}
+
+test('zip: an entry whose bytes do not match its CRC-32 is "damaged" (stored and deflated; .keras and npz)', async () => {
+  const data = new TextEncoder().encode('{"class_name": "Sequential"}'.repeat(50));
+  const npy = writeNpy({ dtype: '<f4', shape: [300], data: new Float32Array(300).fill(0.5) });
+  for (const level of [0, 9] as const) {
+    const z = zipSync({ 'config.json': [data, { level }] });
+    assert.equal(unzipChecked(z, 'm.keras').get('config.json')!.length, data.length);
+    await refuses(() => unzipChecked(flipCrc(z), 'm.keras'), 'zip-unreadable', /config\.json" is damaged: its CRC-32 is 0x[0-9a-f]{8}, the archive says 0x[0-9a-f]{8}/);
+    const npz = zipSync({ 'x.npy': [npy, { level }] });
+    assert.equal(readNpz(npz, 'd.npz').get('x')!.shape[0], 300);
+    await refuses(() => readNpz(flipCrc(npz), 'd.npz'), 'zip-unreadable', /x\.npy" is damaged: its CRC-32/);
+  }
+  // A flipped byte inside a stored entry's data (what a damaged download does).
+  const flipped = zipSync({ 'config.json': [data, { level: 0 }] });
+  flipped[30 + 'config.json'.length + 10] ^= 0x20;
+  await refuses(() => unzipChecked(flipped, 'm.keras'), 'zip-unreadable', /CRC-32/);
+  // The table version (hosts without zlib.crc32) agrees with the native one.
+  const bytes = new Uint8Array(100_003).map((_, i) => (i * 2654435761) >>> 24);
+  assert.equal(crc32Table(bytes), crc32(bytes));
+  assert.equal(crc32Table(new TextEncoder().encode('123456789')), 0xcbf43926);
 });
 
 test('zip: entry names that escape the archive are refused', async () => {
