@@ -9,7 +9,7 @@
  * the architecture JSON next to it.
  */
 import { OPTIMIZER_FLOAT_PARAMS } from '../core/training';
-import { UserError, type Json, type JsonObject, type ModelFile } from '../core/types';
+import { UserError, type Json, type ModelFile } from '../core/types';
 import { encodeUtf8, isJsonObject, parseJsonFile, type FormatCodec, type ReadContext } from './format';
 import { attr, attrString, getGroup, group, readHdf5, writeHdf5 } from './hdf5';
 import { graphFromKerasConfig } from './keras-config-read';

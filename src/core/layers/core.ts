@@ -2,7 +2,7 @@
  * Core layers: InputLayer, Dense, Activation, Dropout (keras/layers/core, keras/engine/input_layer.py;
  * tfjs-layers src/layers/core.ts, src/engine/input_layer.ts).
  */
-import type { Json, Shape } from '../types';
+import type { Json, JsonObject, Shape } from '../types';
 import { defineLayer, type CatalogSpec } from './define';
 import { f, field, kernelBiasFields, required } from './fields';
 import { formatShape, knownDim, num, requireMinRank } from './shapeMath';
@@ -80,26 +80,33 @@ const Activation = defineLayer({
   weights: () => [],
 });
 
+/** Dropout's and AlphaDropout's `noise_shape`: the mask's shape, one entry per input axis, or null. */
+export const noiseShapeField = field('noise_shape', 'json', null, 'Shape of the binary dropout mask (null: same as the input)', {
+  nullable: true,
+  advanced: true,
+  check: (v) => (v === null || (Array.isArray(v) && v.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d) && d > 0))) ? null : 'must be null or a list of positive integers / nulls'),
+});
+
+export function checkNoiseShape(x: Shape, c: JsonObject): void {
+  const ns = c.noise_shape;
+  if (Array.isArray(ns) && ns.length !== x.length) {
+    throw new ShapeError(`noise_shape ${JSON.stringify(ns)} has ${ns.length} entries but the input ${formatShape(x)} has rank ${x.length}`, 'give noise_shape one entry per input axis, or null', 'noise_shape');
+  }
+}
+
 const Dropout = defineLayer({
   className: 'Dropout',
   category: 'Core',
   doc: 'Randomly sets a fraction of inputs to 0 during training',
   fields: [
     required('rate', 'float', 'Fraction of the inputs to drop, between 0 and 1', { min: 0, max: 1 }),
-    field('noise_shape', 'json', null, 'Shape of the binary dropout mask (null: same as the input)', {
-      nullable: true,
-      advanced: true,
-      check: (v) => (v === null || (Array.isArray(v) && v.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d) && d > 0))) ? null : 'must be null or a list of positive integers / nulls'),
-    }),
+    noiseShapeField,
     f.int('seed', null, 'Random seed', { nullable: true, advanced: true }),
   ],
   inputs: { min: 1, max: 1 },
   newConfig: { rate: 0.5 },
   outputShape([x], c) {
-    const ns = c.noise_shape;
-    if (Array.isArray(ns) && ns.length !== x.length) {
-      throw new ShapeError(`noise_shape ${JSON.stringify(ns)} has ${ns.length} entries but the input ${formatShape(x)} has rank ${x.length}`, 'give noise_shape one entry per input axis, or null', 'noise_shape');
-    }
+    checkNoiseShape(x, c);
     return [...x];
   },
   weights: () => [],

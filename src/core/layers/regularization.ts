@@ -4,18 +4,14 @@
  * input to the loss. None has weights.
  */
 import type { Json, Shape } from '../types';
+import { checkNoiseShape, noiseShapeField } from './core';
 import { defineLayer, type CatalogSpec } from './define';
-import { dataFormatField, f, field, required } from './fields';
-import { formatShape, requireRank } from './shapeMath';
-import { ShapeError, type FieldSpec } from './spec';
+import { dataFormatField, f, required } from './fields';
+import { requireRank } from './shapeMath';
+import type { FieldSpec } from './spec';
 
 const rateField = required('rate', 'float', 'Fraction of the inputs to drop, between 0 and 1', { min: 0, max: 1 });
 const seedField = f.int('seed', null, 'Random seed', { nullable: true, advanced: true });
-
-const checkNoiseShape = (v: Json): string | null =>
-  v === null || (Array.isArray(v) && v.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d) && d > 0)))
-    ? null
-    : 'must be null or a list of positive integers / nulls';
 
 /** A layer that returns its input unchanged in shape, with these fields. */
 function sameShape(className: string, doc: string, fields: FieldSpec[], newConfig: Record<string, Json> = {}): CatalogSpec {
@@ -70,14 +66,11 @@ const AlphaDropout = defineLayer({
   className: 'AlphaDropout',
   category: 'Regularization',
   doc: 'Dropout that keeps the mean and variance of its inputs (for SELU networks)',
-  fields: [rateField, field('noise_shape', 'json', null, 'Shape of the binary dropout mask (null: same as the input)', { nullable: true, advanced: true, check: checkNoiseShape }), seedField],
+  fields: [rateField, noiseShapeField, seedField],
   inputs: { min: 1, max: 1 },
   newConfig: { rate: 0.1 },
   outputShape([x], c) {
-    const ns = c.noise_shape;
-    if (Array.isArray(ns) && ns.length !== x.length) {
-      throw new ShapeError(`noise_shape ${JSON.stringify(ns)} has ${ns.length} entries but the input ${formatShape(x)} has rank ${x.length}`, 'give noise_shape one entry per input axis, or null', 'noise_shape');
-    }
+    checkNoiseShape(x, c);
     return [...x];
   },
   weights: () => [],

@@ -64,21 +64,12 @@ export class Acrobot extends ClassicEnv {
   readonly observationShape = [6];
   readonly actionCount = 3;
   readonly maxEpisodeSteps = 500;
-  private s = [0, 0, 0, 0];
 
   protected initialState(random: Random): number[] {
     return float32([0, 1, 2, 3].map(() => uniform(random, -0.1, 0.1)));
   }
 
-  setState(state: readonly number[]): void {
-    this.s = [...state];
-  }
-
-  state(): number[] {
-    return [...this.s];
-  }
-
-  protected observe(): number[] {
+  protected override observe(): number[] {
     const [t1, t2, v1, v2] = this.s;
     return float32([Math.cos(t1), Math.sin(t1), Math.cos(t2), Math.sin(t2), v1, v2]);
   }

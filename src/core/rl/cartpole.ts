@@ -4,7 +4,7 @@
  * termination when |x| > 2.4 or |theta| > 12 degrees, reward 1 on every step, the terminal one included.
  * The initial state is uniform in [-0.05, 0.05]^4.
  */
-import { ClassicEnv, float32, uniform, type Random } from './env';
+import { ClassicEnv, uniform, type Random } from './env';
 
 const GRAVITY = 9.8;
 const MASS_CART = 1.0;
@@ -23,22 +23,9 @@ export class CartPole extends ClassicEnv {
   readonly observationShape = [4];
   readonly actionCount = 2;
   readonly maxEpisodeSteps = 500;
-  private s = [0, 0, 0, 0];
 
   protected initialState(random: Random): number[] {
     return [0, 1, 2, 3].map(() => uniform(random, -0.05, 0.05));
-  }
-
-  setState(state: readonly number[]): void {
-    this.s = [...state];
-  }
-
-  state(): number[] {
-    return [...this.s];
-  }
-
-  protected observe(): number[] {
-    return float32(this.s);
   }
 
   protected advance(action: number): { reward: number; terminated: boolean } {

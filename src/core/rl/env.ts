@@ -60,12 +60,24 @@ export abstract class ClassicEnv implements Env {
   abstract readonly maxEpisodeSteps: number;
   private elapsed = 0;
   protected started = false;
+  /** The physical state gymnasium keeps in `self.state` (float64). */
+  protected s: number[] = [];
 
   protected abstract initialState(random: Random): number[];
-  abstract setState(state: readonly number[]): void;
-  protected abstract observe(): number[];
   protected abstract advance(action: number): { reward: number; terminated: boolean };
-  abstract state(): number[];
+
+  setState(state: readonly number[]): void {
+    this.s = [...state];
+  }
+
+  state(): number[] {
+    return [...this.s];
+  }
+
+  /** The observation: the state as float32 (Acrobot observes cos/sin of its angles instead). */
+  protected observe(): number[] {
+    return float32(this.s);
+  }
 
   reset(random: Random): number[] {
     return this.resetTo(this.initialState(random));

@@ -4,7 +4,7 @@
  * clipped to [−1.2, 0.6] (velocity reset to 0 at the left wall), done at position ≥ 0.5, reward −1 per step.
  * The initial position is uniform in [−0.6, −0.4], velocity 0.
  */
-import { ClassicEnv, float32, uniform, type Random } from './env';
+import { ClassicEnv, uniform, type Random } from './env';
 
 const MIN_POSITION = -1.2;
 const MAX_POSITION = 0.6;
@@ -22,22 +22,9 @@ export class MountainCar extends ClassicEnv {
   readonly observationShape = [2];
   readonly actionCount = 3;
   readonly maxEpisodeSteps = 200;
-  private s = [0, 0];
 
   protected initialState(random: Random): number[] {
     return [uniform(random, -0.6, -0.4), 0];
-  }
-
-  setState(state: readonly number[]): void {
-    this.s = [...state];
-  }
-
-  state(): number[] {
-    return [...this.s];
-  }
-
-  protected observe(): number[] {
-    return float32(this.s);
   }
 
   protected advance(action: number): { reward: number; terminated: boolean } {

@@ -10,8 +10,8 @@ import type { EngineId } from '../../core/training';
 import { UserError, type NamedTensor } from '../../core/types';
 import type { TrainingControl } from '../control';
 import type { ArrayData, DataDescription, FitResult, PreparedJob, Trainer, TrainerEvents, TrainingJob } from '../trainer';
-import { buildTfModel, readTfWeightsAsync } from '../tfjs/model';
-import type { LayersModel, Tensor, Tf } from '../tfjs/tf';
+import { buildTfModel, predictArray, readTfWeightsAsync } from '../tfjs/model';
+import type { LayersModel, Tf } from '../tfjs/tf';
 import { loadTrainableEngine } from '../tfjs/trainableEngine';
 import { modelIOShapes } from '../tfjs/training/adapter';
 import { lossId } from '../tfjs/training/losses';
@@ -63,14 +63,8 @@ class RlJob implements PreparedJob {
     return undefined;
   }
 
-  async predict(x: ArrayData): Promise<ArrayData> {
-    const { tf, model } = this;
-    const out = tf.tidy(() => model.predict(tf.tensor(x.data, x.shape, 'float32')) as Tensor);
-    try {
-      return { shape: out.shape, data: Float32Array.from(await out.data()) };
-    } finally {
-      out.dispose();
-    }
+  predict(x: ArrayData): Promise<ArrayData> {
+    return predictArray(this.tf, this.model, x);
   }
 
   weights(): Promise<NamedTensor[]> {

@@ -12,7 +12,8 @@ import { kerasConfigFromGraph } from '../../formats/keras-config-write';
 import { registerKerasGru } from './gruResetAfter';
 import { registerKerasLayers } from './kerasLayers';
 import { registerKerasSubtract } from './subtract';
-import type { LayersModel, Tf } from './tf';
+import type { ArrayData } from '../trainer';
+import type { LayersModel, Tensor, Tf } from './tf';
 import { regularizersForTfjs } from './training/regularizers';
 
 type LayerVariable = LayersModel['weights'][number];
@@ -218,4 +219,15 @@ export async function readTfWeightsAsync(model: LayersModel): Promise<NamedTenso
     }
   }
   return out;
+}
+
+/** One prediction on an array (int32 inputs stay int32, e.g. token ids), read back into a plain array. */
+export async function predictArray(tf: Tf, model: LayersModel, x: ArrayData): Promise<ArrayData> {
+  const out = tf.tidy(() => model.predict(tf.tensor(x.data, x.shape, x.data instanceof Int32Array ? 'int32' : 'float32')) as Tensor);
+  try {
+    const data = await out.data();
+    return { shape: out.shape, data: data instanceof Int32Array ? data : Float32Array.from(data as ArrayLike<number>) };
+  } finally {
+    out.dispose();
+  }
 }

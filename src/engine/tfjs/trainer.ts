@@ -7,8 +7,8 @@ import { UserError, type NamedTensor } from '../../core/types';
 import type { TrainingControl } from '../control';
 import { describeJobData, loadJobData, type JobData } from '../datasets/jobData';
 import type { ArrayData, DataDescription, FitResult, PreparedJob, Trainer, TrainerEvents, TrainingJob } from '../trainer';
-import { readTfWeightsAsync } from './model';
-import type { LayersModel, Tensor, Tf } from './tf';
+import { predictArray, readTfWeightsAsync } from './model';
+import type { LayersModel, Tf } from './tf';
 import { loadTrainableEngine } from './trainableEngine';
 import { modelIOShapes } from './training/adapter';
 import { evaluate } from './training/evaluate';
@@ -52,15 +52,8 @@ class TfjsJob implements PreparedJob {
     return this.sources.test && evaluate(this.tf, this.model, this.sources.test, this.opts);
   }
 
-  async predict(x: ArrayData): Promise<ArrayData> {
-    const { tf, model } = this;
-    const out = tf.tidy(() => model.predict(tf.tensor(x.data, x.shape, x.data instanceof Int32Array ? 'int32' : 'float32')) as Tensor);
-    try {
-      const data = await out.data();
-      return { shape: out.shape, data: data instanceof Int32Array ? data : Float32Array.from(data as ArrayLike<number>) };
-    } finally {
-      out.dispose();
-    }
+  predict(x: ArrayData): Promise<ArrayData> {
+    return predictArray(this.tf, this.model, x);
   }
 
   weights(): Promise<NamedTensor[]> {
