@@ -37,7 +37,9 @@ async function ourLosses(id: string, dir: string) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'x.npy'), writeNpy({ dtype: '<f4', shape: [n, ...inShape], data: x }));
   writeFileSync(join(dir, 'y.npy'), writeNpy({ dtype: '<f4', shape: [n, ...outShape], data: y }));
-  const training = { ...trainingConfigOf(t.userDefinedMetadata)!, dataset: `npy:${join(dir, 'x.npy')},${join(dir, 'y.npy')}`, epochs: EPOCHS, shuffle: false, validationSplit: VALIDATION[id] ?? 0, batchSize: 32, callbacks: [] };
+  // cartpole-dqn's Q-network is fit on fixed batches here, not trained by its reinforcement-learning config.
+  const { rl: _rl, ...supervised } = trainingConfigOf(t.userDefinedMetadata)!;
+  const training = { ...supervised, dataset: `npy:${join(dir, 'x.npy')},${join(dir, 'y.npy')}`, epochs: EPOCHS, shuffle: false, validationSplit: VALIDATION[id] ?? 0, batchSize: 32, callbacks: [] };
   const file = withTraining({ ...t, weights: reconcileWeights(t.graph, [], 3) }, training);
   const sent: number[] = [];
   const done = await runJob({ sessionId: id, model: file, training, engine: 'cpu', baseDir: dir, runDir: join(dir, 'run'), seed: 1 }, (m) => {

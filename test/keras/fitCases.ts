@@ -33,7 +33,8 @@ export function prepare(id: string, dir: string, opts: { sampleWeights?: boolean
   const built = t.build();
   const graph = structuredClone(built.graph);
   for (const l of graph.layers) if (l.className === 'Dropout') l.config = { ...l.config, rate: 0 };
-  const base = trainingConfigOf(built.userDefinedMetadata)!;
+  // The CartPole templates' reinforcement-learning config is dropped: here every network is fit on fixed data.
+  const { rl: _rl, ...base } = trainingConfigOf(built.userDefinedMetadata)!;
   const a = analyze(graph);
   const input = (graph.layers.find((l) => l.className === 'InputLayer')!.config.batch_input_shape as (number | null)[]).slice(1) as number[];
   const output = a.layers.get(graph.outputs[0])!.outputShape!.slice(1) as number[];
