@@ -148,6 +148,7 @@ add('SpatialDropout2D', [null, 3, 4, 2], { rate: 0.5 });
 add('SpatialDropout3D', [null, 2, 3, 4, 2], { rate: 0.5 });
 add('ActivityRegularization', [null, 6], { l1: 0.01, l2: 0.02 });
 add('Identity', [null, 3, 4], {});
+add('Masking', [null, 5, 3], { mask_value: 0.25 });
 cases.push({ id: 'Embedding[mask_zero]+LSTM', input: [null, 7], className: 'Embedding', config: { input_dim: 10, output_dim: 4, mask_zero: true }, intMax: 10, then: ['LSTM', { units: 3 }] });
 cases.push({ id: 'Masking+LSTM', input: [null, 5, 3], className: 'Masking', config: { mask_value: 0.25 }, then: ['LSTM', { units: 2 }] });
 
