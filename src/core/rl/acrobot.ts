@@ -64,6 +64,7 @@ export class Acrobot extends ClassicEnv {
   readonly observationShape = [6];
   readonly actionCount = 3;
   readonly maxEpisodeSteps = 500;
+  protected override s = [0, 0, 0, 0];
 
   protected initialState(random: Random): number[] {
     return float32([0, 1, 2, 3].map(() => uniform(random, -0.1, 0.1)));

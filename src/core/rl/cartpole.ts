@@ -23,6 +23,7 @@ export class CartPole extends ClassicEnv {
   readonly observationShape = [4];
   readonly actionCount = 2;
   readonly maxEpisodeSteps = 500;
+  protected override s = [0, 0, 0, 0];
 
   protected initialState(random: Random): number[] {
     return [0, 1, 2, 3].map(() => uniform(random, -0.05, 0.05));

@@ -60,8 +60,8 @@ export abstract class ClassicEnv implements Env {
   abstract readonly maxEpisodeSteps: number;
   private elapsed = 0;
   protected started = false;
-  /** The physical state gymnasium keeps in `self.state` (float64). */
-  protected s: number[] = [];
+  /** The physical state gymnasium keeps in `self.state` (float64); each environment sets its size. */
+  protected abstract s: number[];
 
   protected abstract initialState(random: Random): number[];
   protected abstract advance(action: number): { reward: number; terminated: boolean };

@@ -22,6 +22,7 @@ export class MountainCar extends ClassicEnv {
   readonly observationShape = [2];
   readonly actionCount = 3;
   readonly maxEpisodeSteps = 200;
+  protected override s = [0, 0];
 
   protected initialState(random: Random): number[] {
     return [uniform(random, -0.6, -0.4), 0];
