@@ -15,6 +15,24 @@ export async function userError(fn: () => unknown, re: RegExp): Promise<string> 
   assert.fail('expected an error');
 }
 
+/**
+ * `p` (a promise, or a function to call) fails with a UserError of this code (exact or matching), a message
+ * matching `text` when given, and a hint; returns the message.
+ */
+export async function refuses(p: Promise<unknown> | (() => unknown), code: string | RegExp, text?: RegExp): Promise<string> {
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (e) {
+    assert.ok(isUserError(e), `not a UserError: ${(e as Error)?.stack}`);
+    if (typeof code === 'string') assert.equal(e.code, code, e.message);
+    else assert.match(e.code, code, e.message);
+    if (text) assert.match(e.message, text);
+    assert.ok(e.hint && e.hint.length > 10, 'a hint');
+    return e.message;
+  }
+  return assert.fail('accepted');
+}
+
 /** Named tensors equal to 1e-4 relative (absolute below 1), with the first difference named. */
 export function assertClose(actual: Map<string, Float32Array>, expected: Map<string, Float32Array>, label: string): void {
   assert.deepEqual([...actual.keys()], [...expected.keys()]);

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { isUserError } from '../../../src/core/types';
+import { refuses } from '../../helpers/assertions';
 import { parseJsonFile } from '../../../src/formats/format';
 import { readHdf5 } from '../../../src/formats/hdf5';
 import { readModel, requireValidModel, writeModel } from '../../../src/formats/registry';
@@ -24,19 +25,6 @@ const REAL = '/work/shared/fixtures/real'.replace('/work/shared', join(__dirname
 const real = (p: string) => (existsSync(join(REAL, p)) ? join(REAL, p) : join('/work/shared/fixtures/real', p));
 const tmp = () => mkdtempSync(join(tmpdir(), 'ms-hostile-'));
 
-async function refuses(p: Promise<unknown> | (() => unknown), code: RegExp | string, text?: RegExp): Promise<void> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    assert.ok(isUserError(e), `not a UserError: ${(e as Error)?.stack}`);
-    if (typeof code === 'string') assert.equal(e.code, code, e.message);
-    else assert.match(e.code, code, e.message);
-    if (text) assert.match(e.message, text);
-    assert.ok(e.hint && e.hint.length > 10, 'a hint');
-    return;
-  }
-  assert.fail('accepted');
-}
 
 /** A zip whose first central-directory entry declares `size` as its unpacked size. */
 function zipDeclaring(size: number): Uint8Array {

@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
-import { isUserError } from '../../../src/core/types';
+import { refuses } from '../../helpers/assertions';
 import { parseJsonFile } from '../../../src/formats/format';
 import { readModel } from '../../../src/formats/registry';
 import { readHdf5 } from '../../../src/formats/hdf5';
@@ -23,19 +23,6 @@ import { fixture } from '../../helpers/paths';
 /** Everything a user must never read: runtime internals and raw control characters. */
 const INTERNAL = /Cannot read propert|\[object Object\]|Unexpected token|JSON at position|Unterminated string|Cannot create a string|index out of range|[\u0000-\u0008]/;
 
-async function refuses(p: Promise<unknown> | (() => unknown), code: string | RegExp, text?: RegExp): Promise<string> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    assert.ok(isUserError(e), `not a UserError: ${(e as Error)?.stack}`);
-    if (typeof code === 'string') assert.equal(e.code, code, e.message);
-    else assert.match(e.code, code, e.message);
-    if (text) assert.match(e.message, text);
-    assert.ok(e.hint && e.hint.length > 10, 'a hint');
-    return e.message;
-  }
-  return assert.fail('accepted');
-}
 
 /** The abalone TF.js model (with its weights) edited by `edit`, in a fresh folder. */
 function abalone(edit: (m: { modelTopology: { config: { layers: { config: Record<string, unknown> }[] } }; weightsManifest: { paths: string[]; weights: Record<string, unknown>[] }[] }) => void): string {
