@@ -66,6 +66,18 @@ export interface OptimizerConfig {
   params: { [key: string]: number | boolean };
 }
 
+/**
+ * One output's part of compile for a model with several outputs: Keras' `compile(loss={name: ...},
+ * loss_weights={name: w}, metrics={name: [...]})`, keyed by the output layer's name.
+ */
+export interface OutputTraining {
+  loss: string;
+  lossOptions?: LossOptions;
+  metrics: string[];
+  /** Keras' `loss_weights[name]`; absent: 1. */
+  lossWeight?: number;
+}
+
 export interface TrainingConfig {
   /** A data spec: `xor`, `linear`, `mnist`, `fashion-mnist`, `csv:PATH`, `npz:PATH`, `images:DIR`, `text:PATH`. */
   dataset: string | null;
@@ -78,6 +90,21 @@ export interface TrainingConfig {
   metrics: string[];
   /** Keras' fit `class_weight`: class index -> weight of its samples in the training loss. */
   classWeight?: Record<string, number>;
+  /**
+   * Models with several outputs: each output layer's loss, loss weight and metrics, keyed by its name. Absent
+   * (or for an output it does not name): `loss`, `lossOptions` and `metrics` above, weight 1.
+   */
+  outputs?: Record<string, OutputTraining>;
+  /**
+   * Models with several inputs or outputs: which array of the data feeds each model input / is the target of
+   * each output, keyed by the layer's name (an npz key, or a csv column group `col1+col2+...`). Absent for a
+   * layer: the array named like the layer.
+   */
+  dataMap?: Record<string, string>;
+  /** Keras' fit `steps_per_epoch`: batches per epoch (the data continues where the previous epoch stopped). */
+  stepsPerEpoch?: number;
+  /** Train on the first FRACTION (0 < f <= 1) of the training rows, after the validation split is taken. */
+  subset?: number;
   epochs: number;
   batchSize: number;
   validationSplit: number;
