@@ -9,6 +9,7 @@ import numpy as np
 
 import keras
 import table
+from cluster_stop import Agreement, AgreedControl
 from histograms import Histograms
 
 
@@ -264,7 +265,9 @@ def train(job, control, emit, log, stop_now, save, rss):
                   metrics=table.metrics(job.get("metrics", [])))
     steps = job.get("stepsPerEpoch") or math.ceil(len(x) / bs)
     samples = min(len(x), steps * bs) * count
-    stream = Stream(job, control, emit if pid == 0 else _metrics_from_process_0(emit), stop_now, save, rss, steps, samples)
+    # Several processes stop together, at a step they agree on (cluster_stop.py).
+    agreement = [Agreement(AgreedControl(control, pid, log))] if count > 1 else []
+    stream = Stream(job, agreement[0].control if agreement else control, emit if pid == 0 else _metrics_from_process_0(emit), stop_now, save, rss, steps, samples)
     if hist and pid == 0:
         if count > 1:
             log("Histograms: weights only (activations would need every process).")
@@ -275,7 +278,7 @@ def train(job, control, emit, log, stop_now, save, rss):
     status, weights, message = "done", "final", None
     try:
         model.fit(x, y, sample_weight=w, batch_size=bs, epochs=job["epochs"], validation_data=val, shuffle=job.get("shuffle", True),
-                  initial_epoch=job.get("initialEpoch", 0), steps_per_epoch=job.get("stepsPerEpoch"), callbacks=[*keras_callbacks, stream, *keras_callbacks_after], verbose=0)
+                  initial_epoch=job.get("initialEpoch", 0), steps_per_epoch=job.get("stepsPerEpoch"), callbacks=[*keras_callbacks, *agreement, stream, *keras_callbacks_after], verbose=0)
     except stop_now:
         status = "stopped"
         where = stream.stopped_in_epoch

@@ -4,7 +4,7 @@
 // equal one device with the same global batch (1e-5).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -34,13 +34,16 @@ interface Ran {
   stderr: string;
 }
 
-/** Runs a shell command line (the CLI as `model-studio`), calling `onStdout` with what it has printed so far. */
-function shell(line: string, cwd: string, onStdout: (all: string) => void = () => undefined): Promise<Ran> {
+/**
+ * Runs a shell command line (the CLI as `model-studio`, exec'd: a signal to the child reaches the CLI itself),
+ * calling `onStdout` with what it has printed so far and the child process.
+ */
+function shell(line: string, cwd: string, onStdout: (all: string, p: ChildProcess) => void = () => undefined): Promise<Ran> {
   return new Promise((resolve) => {
-    const p = spawn('bash', ['-c', `model-studio() { node ${cli} "$@"; }; ${line}`], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn('bash', ['-c', `model-studio() { exec node ${cli} "$@"; }; ${line}`], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    p.stdout.on('data', (d: Buffer) => onStdout((stdout += d.toString())));
+    p.stdout.on('data', (d: Buffer) => onStdout((stdout += d.toString()), p));
     p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     p.on('close', (code) => resolve({ code, stdout, stderr }));
   });
@@ -48,24 +51,30 @@ function shell(line: string, cwd: string, onStdout: (all: string) => void = () =
 
 const diff = (a: NamedTensor[], b: NamedTensor[]) => Math.max(...a.map((w, i) => Math.max(...w.data.map((v, j) => Math.abs(v - b[i].data[j])))));
 
+/** A TF.js model.json with our training configuration, on 256 rows the Python helper made in `ws`. */
+async function clusterModel(ws: string, epochs: number) {
+  runPython('kerasEngine.py', { op: 'make', dir: ws, n: 256 });
+  // TF.js model.json keeps our training configuration (shuffle off: the same data order everywhere).
+  const modelPath = join(ws, 'model.json');
+  const training: TrainingConfig = {
+    dataset: `npy:${join(ws, 'x.npy')},${join(ws, 'y.npy')}`,
+    optimizer: optimizer('sgd', { learning_rate: 0.05, momentum: 0.9 }),
+    loss: 'mean_squared_error',
+    metrics: ['mae'],
+    epochs,
+    batchSize: 32,
+    validationSplit: 0,
+    shuffle: false,
+  };
+  const initial = await readModel(join(ws, 'model.keras'));
+  await writeModel(modelPath, withTraining(initial, training));
+  return { modelPath, initial };
+}
+
 describe('keras engine: several processes (keras.distribution.initialize)', () => {
   test('two processes on 127.0.0.1 give the same weights after N steps as one device, same global batch (1e-5)', async (t) => {
     const ws = tempDir();
-    runPython('kerasEngine.py', { op: 'make', dir: ws, n: 256 });
-    // TF.js model.json keeps our training configuration (shuffle off: the same data order everywhere).
-    const modelPath = join(ws, 'model.json');
-    const training: TrainingConfig = {
-      dataset: `npy:${join(ws, 'x.npy')},${join(ws, 'y.npy')}`,
-      optimizer: optimizer('sgd', { learning_rate: 0.05, momentum: 0.9 }),
-      loss: 'mean_squared_error',
-      metrics: ['mae'],
-      epochs: 3,
-      batchSize: 32,
-      validationSplit: 0,
-      shuffle: false,
-    };
-    const initial = await readModel(join(ws, 'model.keras'));
-    await writeModel(modelPath, withTraining(initial, training));
+    const { modelPath, initial } = await clusterModel(ws, 3);
     const common = `train ${modelPath} --engine keras --seed 3 --out trained.keras`;
     const [dir0, dir1, single] = ['p0', 'p1', 'single'].map((d) => join(ws, d));
     for (const d of [dir0, dir1, single]) mkdirSync(d);
@@ -96,5 +105,40 @@ describe('keras engine: several processes (keras.distribution.initialize)', () =
     assert.ok(diff(w1, w) <= 1e-5, `process 1 vs one device: ${diff(w1, w)}`);
     // Training moved them: the comparison is not between two untouched copies.
     assert.ok(diff(w, initial.weights) > 1e-3);
+  });
+
+  test('Stop given to one process (Ctrl+C of process 1) stops both at the same step, each saving the same weights', { timeout: 600_000 }, async (t) => {
+    const ws = tempDir();
+    // Far more epochs than the test waits for: only a Stop ends it.
+    const { modelPath, initial } = await clusterModel(ws, 5000);
+    const common = `train ${modelPath} --engine keras --seed 3 --out trained.keras`;
+    const [dir0, dir1] = ['p0', 'p1'].map((d) => join(ws, d));
+    for (const d of [dir0, dir1]) mkdirSync(d);
+    const port = await freePort();
+    let second: Promise<Ran> | undefined;
+    let child1: ChildProcess | undefined;
+    let interrupted = false;
+    const first = await shell(`model-studio ${common} --coordinator 127.0.0.1:${port} --num-processes 2 --process-id 0`, dir0, (all) => {
+      const line = /^ {2}(model-studio train .* --process-id 1)$/m.exec(all)?.[1];
+      if (line && !second) second = shell(line, dir1, (_out, p) => (child1 = p));
+      // Training is under way in both (process 0 reports epoch 2): interrupt process 1 only, as on its machine.
+      if (!interrupted && child1 && /^Epoch 2\/5000 /m.test(all)) {
+        interrupted = true;
+        child1.kill('SIGINT');
+      }
+    });
+    assert.ok(second, `process 0 printed no command line for process 1:\n${first.stdout}\n${first.stderr}`);
+    const other = await second;
+    assert.ok(interrupted, `process 1 was never interrupted:\n${first.stdout}\n${first.stderr}`);
+    assert.equal(other.code, 0, other.stderr);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(other.stdout, /Training stopped after \d+ epoch/);
+    assert.match(first.stdout, /Training stopped after \d+ epoch/);
+    assert.match(first.stdout, /Process 0: stopping with process 1/);
+    const [w0, w1] = await Promise.all([dir0, dir1].map(async (d) => (await readModel(join(d, 'trained.keras'))).weights));
+    t.diagnostic(`weights of process 0 and process 1 differ by ${diff(w0, w1)}`);
+    // Both stopped after the same step: their replicas are equal (data-parallel weights are the same everywhere).
+    assert.ok(diff(w0, w1) <= 1e-6, `process 0 vs process 1: ${diff(w0, w1)}`);
+    assert.ok(diff(w0, initial.weights) > 1e-3);
   });
 });
