@@ -120,6 +120,16 @@ describe('a model with two outputs in the editor', () => {
     assert.equal(await form.field('outputs.dense_2.lossWeight').inputValue(), '1');
     host.model.redo();
     await until(async () => (await form.field('outputs.dense_2.lossWeight').count()) === 1 && (await form.field('outputs.dense_2.lossWeight').inputValue()) === '0.5', 'the redone weight');
+    // Keyboard: Tab walks an output's row, from its loss through its options and metrics to its weight.
+    await form.panel().locator('vscode-single-select[data-field="outputs.dense_2.loss"]').focus();
+    const reached: string[] = [];
+    for (let i = 0; i < 10 && !reached.includes('outputs.dense_2.lossWeight'); i++) {
+      await page.keyboard.press('Tab');
+      reached.push(await page.evaluate(() => document.activeElement?.getAttribute('data-field') ?? ''));
+    }
+    assert.ok(reached.includes('outputs.dense_2.lossOptions.delta'), reached.join(', '));
+    assert.ok(reached.includes('outputs.dense_2.metric.mae'), reached.join(', '));
+    assert.ok(reached.includes('outputs.dense_2.lossWeight'), reached.join(', '));
     await setTheme(page, 'light');
     await page.screenshot({ path: join(artifacts, 'editor-two-heads-form-light.png') });
     await setTheme(page, 'dark');
