@@ -6,8 +6,9 @@
  */
 import type uPlot from 'uplot';
 import { decimateIndices, metricsCsv, smooth } from '../../src/core/charts';
-import { baseMetrics, metricOwner, outputsInKeys, type BatchPoint, type EpochPoint } from '../../src/core/training';
+import { baseMetrics, type BatchPoint, type EpochPoint } from '../../src/core/training';
 import { ChartCard, type ChartSpec } from './chartCard';
+import { chartedMetrics, type ChartedMetric } from './chartedMetrics';
 import { h } from './dom';
 import { palette } from './theme';
 
@@ -195,38 +196,4 @@ export class LiveCharts {
     }
     card.update({ title, xLabel, metric, logScale: log, series: [{ label: title, color, points: !useBatches }] }, data);
   }
-}
-
-/** A metric as charted: its History key, the output it belongs to (models with several), labels and colours. */
-export interface ChartedMetric {
-  key: string;
-  metric: string;
-  output?: string;
-  /** Chart title and series label: `loss`, or `cls accuracy` for an output's metric. */
-  title: string;
-  label: string;
-  /** The per-batch colour, and the per-epoch train and validation colours. */
-  color: string;
-  train: string;
-  val: string;
-}
-
-/**
- * The metrics to chart, in order: the model's own (the total `loss` first), then each output's loss and metrics
- * (Keras' `<output>_loss`, `<output>_<metric>`), grouped by output. An output's charts share one colour, its
- * validation curve dashed, so each head reads as one family across the cards.
- */
-export function chartedMetrics(keys: readonly string[], colors: readonly string[]): ChartedMetric[] {
-  const outputs = outputsInKeys(keys);
-  const owned = keys.map((key) => ({ key, ...metricOwner(key, outputs) }));
-  const model = owned.filter((m) => m.output === undefined);
-  const perOutput = outputs.flatMap((o) => owned.filter((m) => m.output === o));
-  return [
-    ...model.map((m, i) => ({ ...m, title: m.metric, label: m.metric, color: colors[i % colors.length], train: colors[0], val: colors[1] })),
-    ...perOutput.map((m) => {
-      const color = colors[(2 + outputs.indexOf(m.output as string)) % colors.length];
-      const label = `${m.output} ${m.metric}`;
-      return { ...m, title: `${m.output} · ${m.metric}`, label, color, train: color, val: color };
-    }),
-  ];
 }

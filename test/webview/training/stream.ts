@@ -38,7 +38,8 @@ export function twoHeadStream(epochs = 6, batchesPerEpoch = 50, seed = 11): stri
   const at = (t: number, noise: number) => {
     const cls = 1.1 * Math.exp(-4 * t) + 0.1 + noise * (r() - 0.5);
     const reg = 0.8 * Math.exp(-2 * t) + 0.05 + noise * (r() - 0.5);
-    return { loss: cls + 0.5 * reg, cls_loss: cls, cls_accuracy: Math.min(0.99, 1 - cls / 1.3), reg_loss: reg, reg_mae: Math.sqrt(reg) };
+    // In alphabetical order, so the outputs' keys interleave with the total loss: the charts must group them.
+    return { cls_accuracy: Math.min(0.99, 1 - cls / 1.3), cls_loss: cls, loss: cls + 0.5 * reg, reg_loss: reg, reg_mae: Math.sqrt(reg) };
   };
   let step = 0;
   for (let e = 0; e < epochs; e++) {
