@@ -195,7 +195,8 @@ export function insertBetween(
 
 /**
  * Append a layer after `after` (or after the last output): it takes over `after`'s role as model output.
- * This is the Sequential `model.add`.
+ * This is the Sequential `model.add`. Appended after a layer that already feeds others (a trunk), it starts
+ * a new branch, which ends the model like the others: it becomes one more output (a second head).
  */
 export function appendLayer(
   g: ModelGraph,
@@ -209,7 +210,7 @@ export function appendLayer(
   if (prev) {
     const i = next.outputs.indexOf(prev);
     if (i >= 0) next.outputs[i] = added.name;
-    else if (next.outputs.length === 0 || consumers(g, prev).length === 0) next.outputs.push(added.name);
+    else next.outputs.push(added.name);
   } else if (className !== 'InputLayer') {
     next.outputs.push(added.name);
   }

@@ -11,6 +11,9 @@ export interface LayerNodeData extends Record<string, unknown> {
   diagnostics: Diagnostic[];
   isInput: boolean;
   isOutput: boolean;
+  /** The place among several model inputs / outputs (1-based), shown on the mark; undefined when there is one. */
+  inputOrder?: number;
+  outputOrder?: number;
   renaming: boolean;
   onRename(to: string | null): void;
 }
@@ -26,6 +29,7 @@ export function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
   const isInputLayer = layer.className === 'InputLayer';
   const classes = ['ms-node'];
   if (selected) classes.push('selected');
+  if (data.isOutput) classes.push('is-output');
   if (errors.length) classes.push('has-error');
   else if (warnings.length) classes.push('has-warning');
   const title = [
@@ -45,8 +49,16 @@ export function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
         ) : (
           <span className="ms-node-name">{layer.name}</span>
         )}
-        {data.isInput && <span className="ms-tag ms-tag-input" title="Model input">in</span>}
-        {data.isOutput && <span className="ms-tag ms-tag-output" title="Model output">out</span>}
+        {data.isInput && (
+          <span className="ms-tag ms-tag-input" title={data.inputOrder ? `Model input ${data.inputOrder}` : 'Model input'} data-testid="input-mark">
+            {data.inputOrder ? `in ${data.inputOrder}` : 'in'}
+          </span>
+        )}
+        {data.isOutput && (
+          <span className="ms-tag ms-tag-output" title={data.outputOrder ? `Model output ${data.outputOrder}` : 'Model output'} data-testid="output-mark">
+            {data.outputOrder ? `out ${data.outputOrder}` : 'out'}
+          </span>
+        )}
         {first && (
           <span className={`ms-badge ${errors.length ? 'ms-badge-error' : 'ms-badge-warning'}`} data-testid="node-badge">
             <span className={`codicon codicon-${errors.length ? 'error' : 'warning'}`} aria-hidden="true" />

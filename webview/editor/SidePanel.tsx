@@ -30,6 +30,7 @@ export function SidePanel({ state, tab, onTab, selectedList, picked, trainingFoc
         <div role="tabpanel" id="ms-tabpanel-training" aria-labelledby="ms-tab-training">
           <TrainingForm
             saved={state.training}
+            io={{ inputs: state.graph.inputs, outputs: state.graph.outputs }}
             picked={picked}
             focusSignal={trainingFocus}
             onApply={(training) => edit({ op: 'setTrainingConfig', training })}

@@ -23,20 +23,21 @@ import {
   type TrainingConfig,
 } from '../../src/core/training';
 import type { JsonObject } from '../../src/core/types';
+import { dataMapFrom, lossDraftFrom, lossOptionsFrom, outputDraftsFrom, outputsFrom, type LossDraft, type ModelIo, type OutputDraft } from './outputsDraft';
 
 type Args = Record<string, string | boolean>;
 
-export interface Draft {
+/** The model-wide loss and metrics are LossDraft's fields (outputsDraft.ts). */
+export interface Draft extends LossDraft {
   dataset: { kind: string; path: string; label: string; options: string };
   target: NonNullable<TrainingConfig['target']>;
   optimizer: OptimizerName;
   /** The optimizer's hyper-parameters; numbers as typed. */
   params: Args;
-  loss: string;
-  /** Keras loss arguments: from_logits (crossentropies) and delta (huber, typed). */
-  fromLogits: boolean;
-  huberDelta: string;
-  metrics: string[];
+  /** Models with several outputs: each output's loss, weight and metrics, by output name (outputsDraft.ts). */
+  outputs: Record<string, OutputDraft>;
+  /** Layer name -> data array, as typed ('' or the layer's own name: the default). */
+  dataMap: Record<string, string>;
   epochs: string;
   batchSize: string;
   validationSplit: string;
@@ -99,10 +100,9 @@ export function draftFrom(config: TrainingConfig | null): Draft {
     target: t.target === 'input' ? 'input' : 'labels',
     optimizer: t.optimizer.name in OPTIMIZER_DEFAULTS ? t.optimizer.name : 'adam',
     params,
-    loss: t.loss,
-    fromLogits: t.lossOptions?.from_logits === true,
-    huberDelta: String(t.lossOptions?.delta ?? 1),
-    metrics: [...t.metrics],
+    ...lossDraftFrom(t),
+    outputs: outputDraftsFrom(t),
+    dataMap: { ...t.dataMap },
     epochs: String(t.epochs),
     batchSize: String(t.batchSize),
     validationSplit: String(t.validationSplit),
@@ -170,9 +170,10 @@ function argsToJson(prefix: string, args: Args, errors: ConfigErrors): JsonObjec
 
 /**
  * The config a draft stands for, and its problems by field key (typing problems first, then the host's rules).
- * `config` is only set when there are no problems: the form never sends anything else.
+ * `config` is only set when there are no problems: the form never sends anything else. `io`, the model's
+ * inputs and outputs, decides the per-output rows and the data map (without it they are kept as read).
  */
-export function configFrom(d: Draft): { config?: TrainingConfig; errors: ConfigErrors } {
+export function configFrom(d: Draft, io?: ModelIo): { config?: TrainingConfig; errors: ConfigErrors } {
   const typing: ConfigErrors = {};
   const options: Record<string, string> = {};
   const optText = d.dataset.options.trim();
@@ -212,9 +213,12 @@ export function configFrom(d: Draft): { config?: TrainingConfig; errors: ConfigE
   if (devices === null) typing.devices = 'enter all, or a whole number of at least 1';
   else if (devices !== undefined) config.devices = devices;
   if (d.mixedPrecision) config.mixedPrecision = d.mixedPrecision as MixedPrecisionPolicy;
-  // Only the arguments the chosen loss takes are written (Keras' defaults: from_logits false, delta 1).
-  if (d.loss.endsWith('crossentropy') && d.fromLogits) config.lossOptions = { from_logits: true };
-  if (d.loss === 'huber' && d.huberDelta.trim() !== '1') config.lossOptions = { delta: num(d.huberDelta, 'lossOptions.delta', typing) };
+  const lossOptions = lossOptionsFrom(d, 'lossOptions', typing, num);
+  if (lossOptions) config.lossOptions = lossOptions;
+  const outputs = outputsFrom(d.outputs, d, io, typing, num);
+  if (outputs) config.outputs = outputs;
+  const dataMap = dataMapFrom(d.dataMap, d.dataset.kind, io);
+  if (dataMap) config.dataMap = dataMap;
   const errors = { ...checkTrainingConfig(config), ...typing };
   return Object.keys(errors).length === 0 ? { config, errors } : { errors };
 }

@@ -24,6 +24,8 @@ export interface ChartSpec {
   xLabel: string;
   /** Metric name used to format values in the hover readout (accuracy as %, ...). */
   metric: string;
+  /** The model output the chart belongs to (models with several outputs). */
+  output?: string;
   series: SeriesSpec[];
   logScale: boolean;
   height?: number;
@@ -55,7 +57,7 @@ export class ChartCard {
     const title = h('h3', { className: 'chart-title' }, spec.title);
     this.el = h(
       'section',
-      { className: 'chart-card', 'data-chart': id, 'aria-label': spec.title },
+      { className: 'chart-card', 'data-chart': id, 'aria-label': spec.title, 'data-output': spec.output },
       h('header', {}, title, button('', () => this.exportPng(), { icon: 'device-camera', secondary: true, title: `Export "${spec.title}" as PNG` })),
       this.plotEl,
     );
@@ -67,6 +69,15 @@ export class ChartCard {
   /** Width available for drawing, which is also the number of decimation buckets. */
   get width(): number {
     return Math.max(200, Math.floor(this.plotEl.clientWidth || 400));
+  }
+
+  /** The series' labels, as the legend shows them. */
+  get labels(): string[] {
+    return this.spec.series.map((x) => x.label);
+  }
+
+  get title(): string {
+    return this.spec.title;
   }
 
   get pointCount(): number {

@@ -8,6 +8,7 @@ import type uPlot from 'uplot';
 import { decimateIndices, metricsCsv, smooth } from '../../src/core/charts';
 import { baseMetrics, type BatchPoint, type EpochPoint } from '../../src/core/training';
 import { ChartCard, type ChartSpec } from './chartCard';
+import { chartedMetrics, type ChartedMetric } from './chartedMetrics';
 import { h } from './dom';
 import { palette } from './theme';
 
@@ -107,9 +108,9 @@ export class LiveCharts {
     });
   }
 
-  /** Charts and how many points each draws, for the status line and tests. */
-  info(): { id: string; points: number }[] {
-    return [...this.cards.values()].map((c) => ({ id: c.id, points: c.pointCount }));
+  /** Charts, how many points each draws and what its legend says, for the status line and tests. */
+  info(): { id: string; points: number; title: string; series: string[] }[] {
+    return [...this.cards.values()].map((c) => ({ id: c.id, points: c.pointCount, title: c.title, series: c.labels }));
   }
 
   csv(): string {
@@ -130,55 +131,50 @@ export class LiveCharts {
     const s = this.store;
     const colors = palette().series;
     const log = this.opts.logScale;
-    const pos = positive(log);
-    const metrics = s.metricNames;
-    metrics.forEach((m, mi) => {
-      const color = colors[mi % colors.length];
-      const raw = s.columns.get(m);
-      if (raw && raw.some(Number.isFinite)) {
-        const card = this.card(`batch:${m}`, { title: `${m} per batch`, xLabel: 'batch', metric: m, series: [], logScale: log });
-        const sm = smooth(raw, this.opts.smoothing);
-        const idx = decimateIndices(s.steps, raw, card.width);
-        const data: uPlot.AlignedData = [idx.map((i) => s.steps[i]), idx.map((i) => pos(raw[i])), idx.map((i) => pos(sm[i]))];
-        card.update(
-          {
-            title: `${m} per batch`,
-            xLabel: 'batch',
-            metric: m,
-            logScale: log,
-            series: [
-              { label: `${m} (raw)`, color, faint: true },
-              { label: `${m} (smoothed)`, color },
-            ],
-          },
-          data,
-        );
-      }
-      const withEpoch = s.epochs.filter((e) => m in e.metrics || `val_${m}` in e.metrics);
-      if (withEpoch.length) {
-        const hasVal = withEpoch.some((e) => `val_${m}` in e.metrics);
-        const data: uPlot.AlignedData = [
-          withEpoch.map((e) => e.epoch),
-          withEpoch.map((e) => pos(e.metrics[m] ?? null)),
-          ...(hasVal ? [withEpoch.map((e) => pos(e.metrics[`val_${m}`] ?? null))] : []),
-        ];
-        this.card(`epoch:${m}`, { title: `${m} per epoch`, xLabel: 'epoch', metric: m, series: [], logScale: log }).update(
-          {
-            title: `${m} per epoch`,
-            xLabel: 'epoch',
-            metric: m,
-            logScale: log,
-            series: [
-              { label: `train ${m}`, color: colors[0], points: true },
-              ...(hasVal ? [{ label: `val ${m}`, color: colors[1], points: true, dashed: true }] : []),
-            ],
-          },
-          data,
-        );
-      }
-    });
+    for (const c of chartedMetrics(s.metricNames, colors)) {
+      this.batchChart(c, log);
+      this.epochChart(c, log);
+    }
     this.extraChart('lr', 'learning rate', 'lr', s.lr, colors[3], log);
     this.extraChart('sps', 'samples/s', 'samples/s', s.sps, colors[2], false);
+  }
+
+  /** One metric per batch: the faint raw trace under the smoothed line. */
+  private batchChart(c: ChartedMetric, log: boolean): void {
+    const s = this.store;
+    const pos = positive(log);
+    const raw = s.columns.get(c.key);
+    if (!raw || !raw.some(Number.isFinite)) return;
+    const spec: ChartSpec = { title: `${c.title} per batch`, xLabel: 'batch', metric: c.metric, output: c.output, series: [], logScale: log };
+    const card = this.card(`batch:${c.key}`, spec);
+    const sm = smooth(raw, this.opts.smoothing);
+    const idx = decimateIndices(s.steps, raw, card.width);
+    const data: uPlot.AlignedData = [idx.map((i) => s.steps[i]), idx.map((i) => pos(raw[i])), idx.map((i) => pos(sm[i]))];
+    const series = [
+      { label: `${c.label} (raw)`, color: c.color, faint: true },
+      { label: `${c.label} (smoothed)`, color: c.color },
+    ];
+    card.update({ ...spec, series }, data);
+  }
+
+  /** One metric per epoch, train and validation overlaid (so over-fitting shows as the curves parting). */
+  private epochChart(c: ChartedMetric, log: boolean): void {
+    const pos = positive(log);
+    const val = `val_${c.key}`;
+    const withEpoch = this.store.epochs.filter((e) => c.key in e.metrics || val in e.metrics);
+    if (!withEpoch.length) return;
+    const hasVal = withEpoch.some((e) => val in e.metrics);
+    const data: uPlot.AlignedData = [
+      withEpoch.map((e) => e.epoch),
+      withEpoch.map((e) => pos(e.metrics[c.key] ?? null)),
+      ...(hasVal ? [withEpoch.map((e) => pos(e.metrics[val] ?? null))] : []),
+    ];
+    const spec: ChartSpec = { title: `${c.title} per epoch`, xLabel: 'epoch', metric: c.metric, output: c.output, series: [], logScale: log };
+    const series = [
+      { label: `train ${c.label}`, color: c.train, points: true },
+      ...(hasVal ? [{ label: `val ${c.label}`, color: c.val, points: true, dashed: true }] : []),
+    ];
+    this.card(`epoch:${c.key}`, spec).update({ ...spec, series }, data);
   }
 
   /** Learning rate and samples/s: per batch when the events carry them, else per epoch. */

@@ -6,6 +6,7 @@ import { isJson, isObj } from '../guards';
 import { callbackParts, CALLBACKS, LR_SCHEDULES, monitorChoices } from './callbacks';
 import { isDevicesChoice } from './cluster';
 import { LOSSES, METRICS, MIXED_PRECISION_POLICIES, OPTIMIZER_BASE_PARAMS, OPTIMIZER_DEFAULTS, OPTIMIZER_INERT_PARAMS, type OptimizerName, type TrainingConfig } from './config';
+import { outputMetricKeys } from './metricNames';
 import { DATASET_KINDS, DATASET_PATH_KINDS, SAMPLE_WEIGHT, splitDataSpec, type DatasetKind } from './dataSpec';
 
 /** Problems by field key ('dataset.path', 'batchSize', 'optimizer.learning_rate', 'EarlyStopping.patience', ...). */
@@ -71,11 +72,10 @@ export function checkTrainingConfig(t: TrainingConfigLike): ConfigErrors {
   }
   if (t.target !== undefined && t.target !== 'labels' && t.target !== 'input') e.target = 'must be labels or input';
   checkOptimizer(t.optimizer, e);
-  if (!LOSSES.includes(t.loss as (typeof LOSSES)[number])) e.loss = `choose one of ${LOSSES.join(', ')}`;
-  checkLossOptions(t, e);
+  checkLoss(t, '', e);
   const metrics = Array.isArray(t.metrics) ? t.metrics : [];
-  if (!Array.isArray(t.metrics) || metrics.some((m) => !METRICS.includes(m as (typeof METRICS)[number]))) e.metrics = `use ${METRICS.join(', ')}`;
-  else if (new Set(metrics).size !== metrics.length) e.metrics = 'each metric once';
+  checkOutputs(t.outputs, e);
+  checkDataMap(t.dataMap, e);
   const put = (k: string, p: string | undefined) => {
     if (p) e[k] = p;
   };
@@ -90,7 +90,8 @@ export function checkTrainingConfig(t: TrainingConfigLike): ConfigErrors {
     if (!e.initialEpoch && !e.epochs && (t.initialEpoch as number) >= (t.epochs as number)) e.initialEpoch = 'must be below epochs';
   }
   if (t.callbacks !== undefined && !Array.isArray(t.callbacks)) e.callbacks = 'must be a list';
-  const monitors = monitorChoices(metrics.filter((m): m is string => typeof m === 'string'));
+  const perOutput = isObj(t.outputs) && !Object.keys(e).some((k) => k.startsWith('outputs')) ? outputMetricKeys(t.outputs as TrainingConfig['outputs']) : [];
+  const monitors = monitorChoices([...metrics.filter((m): m is string => typeof m === 'string'), ...perOutput]);
   const seen = new Set<string>();
   for (const c of Array.isArray(t.callbacks) ? t.callbacks : []) {
     if (!isObj(c)) {
@@ -143,29 +144,72 @@ function checkOptimizer(opt: unknown, e: ConfigErrors): void {
   }
 }
 
-/** Loss arguments: each only on the losses that take it, in range. */
-function checkLossOptions(t: TrainingConfigLike, e: ConfigErrors): void {
+/**
+ * A loss, its arguments and its metrics, for the whole model (`prefix` '') or one output (`outputs.NAME.`):
+ * each argument only on the losses that take it, in range.
+ */
+function checkLoss(t: { loss?: unknown; lossOptions?: unknown; metrics?: unknown }, prefix: string, e: ConfigErrors): void {
+  if (!LOSSES.includes(t.loss as (typeof LOSSES)[number])) e[`${prefix}loss`] = `choose one of ${LOSSES.join(', ')}`;
+  const metrics = Array.isArray(t.metrics) ? t.metrics : [];
+  if (!Array.isArray(t.metrics) || metrics.some((m) => !METRICS.includes(m as (typeof METRICS)[number]))) e[`${prefix}metrics`] = `use ${METRICS.join(', ')}`;
+  else if (new Set(metrics).size !== metrics.length) e[`${prefix}metrics`] = 'each metric once';
   const lo = t.lossOptions;
-  if (lo !== undefined) {
-    if (!isObj(lo)) e.lossOptions = 'must be an object';
+  if (lo === undefined) return;
+  const k = `${prefix}lossOptions`;
+  if (!isObj(lo)) {
+    e[k] = 'must be an object';
+    return;
+  }
+  if (lo.from_logits !== undefined && typeof lo.from_logits !== 'boolean') e[`${k}.from_logits`] = 'must be true or false';
+  else if (lo.from_logits !== undefined && !String(t.loss).endsWith('crossentropy')) e[`${k}.from_logits`] = 'only the crossentropy losses take from_logits';
+  if (lo.label_smoothing !== undefined) {
+    if (!['binary_crossentropy', 'categorical_crossentropy', 'categorical_focal_crossentropy'].includes(String(t.loss))) e[`${k}.label_smoothing`] = 'only binary, categorical and focal crossentropy take label_smoothing';
     else {
-      if (lo.from_logits !== undefined && typeof lo.from_logits !== 'boolean') e['lossOptions.from_logits'] = 'must be true or false';
-      else if (lo.from_logits !== undefined && !String(t.loss).endsWith('crossentropy')) e['lossOptions.from_logits'] = 'only the crossentropy losses take from_logits';
-      if (lo.label_smoothing !== undefined) {
-        if (!['binary_crossentropy', 'categorical_crossentropy', 'categorical_focal_crossentropy'].includes(String(t.loss))) e['lossOptions.label_smoothing'] = 'only binary, categorical and focal crossentropy take label_smoothing';
-        else {
-          const p = checkNumber(lo.label_smoothing, { min: 0, max: 1 });
-          if (p) e['lossOptions.label_smoothing'] = p;
-        }
-      }
-      if (lo.delta !== undefined) {
-        if (t.loss !== 'huber') e['lossOptions.delta'] = 'only the huber loss takes delta';
-        else {
-          const p = checkNumber(lo.delta, { min: 0, minExclusive: true });
-          if (p) e['lossOptions.delta'] = p;
-        }
-      }
+      const p = checkNumber(lo.label_smoothing, { min: 0, max: 1 });
+      if (p) e[`${k}.label_smoothing`] = p;
     }
+  }
+  if (lo.delta !== undefined) {
+    if (t.loss !== 'huber') e[`${k}.delta`] = 'only the huber loss takes delta';
+    else {
+      const p = checkNumber(lo.delta, { min: 0, minExclusive: true });
+      if (p) e[`${k}.delta`] = p;
+    }
+  }
+}
+
+/** Per-output losses (Keras' `compile(loss={...}, loss_weights={...}, metrics={...})`), keyed by output name. */
+function checkOutputs(outputs: unknown, e: ConfigErrors): void {
+  if (outputs === undefined) return;
+  if (!isObj(outputs)) {
+    e.outputs = 'must map each output layer to its loss';
+    return;
+  }
+  for (const [name, o] of Object.entries(outputs)) {
+    const prefix = `outputs.${name}.`;
+    if (!isObj(o)) {
+      e[`outputs.${name}`] = 'must be an object with loss and metrics';
+      continue;
+    }
+    checkLoss(o, prefix, e);
+    // Keras multiplies the output's loss by its weight (keras/src/trainers/compile_utils.py CompileLoss).
+    if (o.lossWeight !== undefined) {
+      const p = checkNumber(o.lossWeight, { min: 0 });
+      if (p) e[`${prefix}lossWeight`] = p;
+    }
+  }
+}
+
+/** Which data array feeds each model input / is each output's target: layer name -> array name. */
+function checkDataMap(map: unknown, e: ConfigErrors): void {
+  if (map === undefined) return;
+  if (!isObj(map)) {
+    e.dataMap = 'must map layer names to array names';
+    return;
+  }
+  for (const [name, v] of Object.entries(map)) {
+    if (typeof v !== 'string' || v.trim() === '') e[`dataMap.${name}`] = 'enter the name of an array in the data';
+    else if (/[?&=]/.test(v)) e[`dataMap.${name}`] = 'an array name may not contain ? & or =';
   }
 }
 
@@ -194,6 +238,8 @@ export function parseTrainingConfig(v: unknown): { config: TrainingConfig; error
   };
   if (t.initialEpoch !== undefined) config.initialEpoch = t.initialEpoch;
   if (t.callbacks !== undefined) config.callbacks = structuredClone(t.callbacks);
+  if (t.outputs !== undefined) config.outputs = structuredClone(t.outputs);
+  if (t.dataMap !== undefined) config.dataMap = { ...t.dataMap };
   return { config };
 }
 

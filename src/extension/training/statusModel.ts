@@ -3,7 +3,7 @@
  * statusBar.ts only copies `StatusView` onto a StatusBarItem. Kept apart so tests follow a session through
  * start, progress, stop, failure and several concurrent sessions without VS Code.
  */
-import { formatMetric, isActiveSessionState, type BatchPoint, type EpochPoint, type SessionState } from '../../core/training';
+import { formatMetric, isActiveSessionState, metricOwner, outputsInKeys, type BatchPoint, type EpochPoint, type SessionState } from '../../core/training';
 
 export type SessionPhase = SessionState;
 
@@ -120,14 +120,20 @@ export function reduceStatus(state: StatusState, ev: StatusEvent): StatusState {
   }
 }
 
-/** `acc 96.1%` for accuracy-like metrics, `loss 0.123` for the rest; loss first, then one more metric. */
+/**
+ * `acc 96.1%` for accuracy-like metrics, `loss 0.123` for the rest; loss first, then one more metric. A model
+ * with several outputs shows its total loss and the first output's metric (`cls acc 90.1%`), not an output's loss.
+ */
 function metricText(metrics: Record<string, number>): string[] {
   const out: string[] = [];
   if (metrics.loss !== undefined) out.push(`loss ${formatMetric('loss', metrics.loss)}`);
-  const other = Object.keys(metrics).find((k) => k !== 'loss' && !k.startsWith('val_'));
+  const keys = Object.keys(metrics).filter((k) => k !== 'loss' && !k.startsWith('val_'));
+  const outputs = outputsInKeys(keys);
+  const other = keys.find((k) => !(outputs.length > 0 && k.endsWith('_loss'))) ?? keys[0];
   if (other) {
-    const short = /accuracy$/.test(other) ? 'acc' : other;
-    out.push(`${short} ${formatMetric(other, metrics[other])}`);
+    const { output, metric } = metricOwner(other, outputs);
+    const short = /accuracy$/.test(metric) ? 'acc' : metric;
+    out.push(`${output ? `${output} ` : ''}${short} ${formatMetric(other, metrics[other])}`);
   }
   return out;
 }

@@ -162,6 +162,19 @@ describe('edit operations', () => {
     assert.deepEqual(afterInput.outputs, ['dense']);
   });
 
+  test('appendLayer after a layer that already feeds another starts a second head: one more output', () => {
+    let g = appendLayer(addLayer(emptyGraph(), 'InputLayer', { name: 'in' }).graph, 'Dense', undefined, { name: 'trunk' }).graph;
+    g = appendLayer(g, 'Dense', 'trunk', { name: 'cls' }).graph;
+    assert.deepEqual(g.outputs, ['cls'], 'the first head takes over the trunk as output');
+    g = appendLayer(g, 'Dense', 'trunk', { name: 'reg' }).graph;
+    assert.deepEqual(g.outputs, ['cls', 'reg']);
+    assert.deepEqual(getLayer(g, 'reg').inbound, ['trunk']);
+    assert.equal(g.kind, 'Functional');
+    // Appending after a head continues that head, in its place among the outputs.
+    g = appendLayer(g, 'Activation', 'cls', { name: 'act' }).graph;
+    assert.deepEqual(g.outputs, ['act', 'reg']);
+  });
+
   test('replaceLayer swaps class and config in place; inputs only replace inputs', () => {
     const g = replaceLayer(seq(), 'dense', 'Conv1D', { filters: 2 });
     const l = getLayer(g, 'dense');

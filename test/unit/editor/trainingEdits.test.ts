@@ -139,6 +139,9 @@ describe('setTrainingConfig', () => {
       ['two schedules', { ...NEW_CONFIG, callbacks: [{ class_name: 'StepDecay', config: {} }, { class_name: 'ExponentialDecay', config: {} }] }, /one learning-rate schedule/],
       ['unknown callback', { ...NEW_CONFIG, callbacks: [{ class_name: 'CSVLogger', config: {} }] }, /unknown callback "CSVLogger"/],
       ['not an object', 'adam', /not a training configuration/],
+      ['an output with an unknown loss', { ...NEW_CONFIG, outputs: { dense_1: { loss: 'mean_cubed_error', metrics: [] } } }, /outputs\.dense_1\.loss: choose one of/],
+      ['a negative loss weight', { ...NEW_CONFIG, outputs: { dense_1: { loss: 'huber', metrics: [], lossWeight: -0.5 } } }, /outputs\.dense_1\.lossWeight: must be at least 0/],
+      ['an empty data-map entry', { ...NEW_CONFIG, dataMap: { input: '' } }, /dataMap\.input: enter the name of an array/],
     ];
     for (const [what, training, re] of bad) {
       assert.throws(

@@ -23,6 +23,12 @@ describe('training status model', () => {
     s = run([{ type: 'epoch', id: 'a', point: { epoch: 3, metrics: { loss: 0.1234, accuracy: 0.9612 } } }], s);
     const v = statusView(s);
     assert.equal(v.text, '$(sync~spin) mnist-cnn · epoch 3/10 · loss 0.123 · acc 96.1%');
+    // Two outputs (Keras 3's keys): the total loss and the first output's metric, named by its output.
+    const heads = run([
+      { type: 'started', id: 'h', model: 'two-heads', epochs: 10 },
+      { type: 'epoch', id: 'h', point: { epoch: 3, metrics: { cls_loss: 0.2, loss: 0.25, cls_accuracy: 0.901, reg_loss: 0.1, reg_mae: 0.3 } } },
+    ]);
+    assert.equal(statusView(heads).text, '$(sync~spin) two-heads · epoch 3/10 · loss 0.25 · cls acc 90.1%');
     assert.equal(v.kind, 'running');
     assert.equal(v.command, 'modelStudio.showTraining');
     assert.deepEqual(v.actions.map((a) => [a.command, a.args]), [

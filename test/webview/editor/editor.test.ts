@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { emptyGraph, findLayer } from '../../../src/core/graph';
+import { canvasActions, type CanvasActions } from './actions';
 import { launch, openEditor, pageErrors, repoRoot, setTheme, until, type TestHost } from './harness';
 
 const artifacts = join(repoRoot, 'test-artifacts');
@@ -17,58 +18,13 @@ let browser: Browser;
 let page: Page;
 let host: TestHost;
 
-const node = (name: string) => page.locator(`.react-flow__node[data-id="${name}"]`);
-const nodeText = async (name: string, testId: string) => (await node(name).locator(`[data-testid="${testId}"]`).textContent())?.trim();
-
-/** Types into a properties-panel textfield and commits with Enter, as a user does. */
-async function setField(field: string, text: string): Promise<void> {
-  const input = page.locator(`.ms-props vscode-textfield[data-field="${field}"] input`);
-  await input.fill(text);
-  await input.press('Enter');
-}
-
-async function selectNode(name: string): Promise<void> {
-  await page.locator('button[aria-label="Fit to view"]').click();
-  await page.waitForTimeout(100);
-  await node(name).click();
-  await until(async () => (await page.locator('.ms-props vscode-textfield[data-field="name"]').count()) === 1 &&
-    (await page.locator('.ms-props vscode-textfield[data-field="name"]').evaluate((el) => (el as HTMLElement & { value: string }).value)) === name, `properties of ${name}`);
-}
-
-async function paletteShowAll(): Promise<void> {
-  await page.locator('.ms-palette-search input').fill('');
-}
-
-async function paletteEnter(className: string): Promise<void> {
-  const search = page.locator('.ms-palette-search input');
-  await search.fill(className);
-  await search.press('Enter');
-}
-
-/** Drags from one layer's output handle to another's input handle. */
-async function connectNodes(from: string, to: string): Promise<void> {
-  const src = await node(from).locator('.react-flow__handle.source').boundingBox();
-  const dst = await node(to).locator('.react-flow__handle.target').boundingBox();
-  assert.ok(src && dst, 'handles are on screen');
-  await page.mouse.move(src.x + src.width / 2, src.y + src.height / 2);
-  await page.mouse.down();
-  await page.mouse.move((src.x + dst.x) / 2, (src.y + dst.y) / 2, { steps: 5 });
-  await page.mouse.move(dst.x + dst.width / 2, dst.y + dst.height / 2, { steps: 5 });
-  await page.mouse.up();
-}
-
-/** Sets a dropdown field the way the element reports a user's choice. */
-async function chooseOption(field: string, value: string): Promise<void> {
-  await page.locator(`.ms-props vscode-single-select[data-field="${field}"]`).evaluate((el, v) => {
-    (el as HTMLElement & { value: string }).value = v;
-    el.dispatchEvent(new Event('change'));
-  }, value);
-}
+let { node, nodeText, setField, selectNode, paletteShowAll, paletteEnter, connectNodes, chooseOption } = {} as CanvasActions;
 
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
   browser = await launch();
   ({ page, host } = await openEditor(browser, { graph: emptyGraph('xor'), weights: [] }, 'dark'));
+  ({ node, nodeText, setField, selectNode, paletteShowAll, paletteEnter, connectNodes, chooseOption } = canvasActions(page));
   await page.waitForSelector('.ms-empty-canvas');
 });
 

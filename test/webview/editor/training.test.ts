@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { getTemplate } from '../../../src/core/templates';
 import { kerasTrainingConfig, parseTrainingConfig, type TrainingConfig } from '../../../src/core/training';
+import { trainingFormActions, type TrainingFormActions } from './actions';
 import { launch, openEditor, pageErrors, repoRoot, setTheme, until, type TestHost } from './harness';
 
 const artifacts = join(repoRoot, 'test-artifacts');
@@ -18,30 +19,14 @@ let browser: Browser;
 let page: Page;
 let host: TestHost;
 
-const panel = () => page.locator('[data-testid="training-panel"]');
-const field = (k: string) => panel().locator(`vscode-textfield[data-field="${k}"] input`);
-const errorFor = (k: string) => panel().locator(`[data-error-for="${k}"]`);
 const trainingEdits = () => host.edits().filter((e) => e.op === 'setTrainingConfig');
-
-async function type(k: string, text: string): Promise<void> {
-  await field(k).fill(text);
-}
-
-async function choose(k: string, value: string): Promise<void> {
-  await panel().locator(`vscode-single-select[data-field="${k}"]`).evaluate((el, v) => {
-    (el as HTMLElement & { value: string }).value = v;
-    el.dispatchEvent(new Event('change'));
-  }, value);
-}
-
-async function button(action: string) {
-  return panel().locator(`vscode-button[data-action="${action}"]`);
-}
+let { panel, field, errorFor, button, type, choose } = {} as TrainingFormActions;
 
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
   browser = await launch();
   ({ page, host } = await openEditor(browser, getTemplate('xor')!.build(), 'dark'));
+  ({ panel, field, errorFor, button, type, choose } = trainingFormActions(page));
   await page.waitForSelector('.react-flow__node');
 });
 

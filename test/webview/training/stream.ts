@@ -28,6 +28,29 @@ export function recordedStream(epochs = 10, batchesPerEpoch = 500, seed = 7): st
 
 export const stream = parseMetricsJsonl(recordedStream());
 
+/**
+ * A model with two outputs (a class head `cls` and a regression head `reg`), with the keys Keras 3's History
+ * gives it: `loss` (the weighted total), `cls_loss`, `cls_accuracy`, `reg_loss`, `reg_mae`, and `val_` ones.
+ */
+export function twoHeadStream(epochs = 6, batchesPerEpoch = 50, seed = 11): string {
+  const r = rng(seed);
+  const lines: string[] = [];
+  const at = (t: number, noise: number) => {
+    const cls = 1.1 * Math.exp(-4 * t) + 0.1 + noise * (r() - 0.5);
+    const reg = 0.8 * Math.exp(-2 * t) + 0.05 + noise * (r() - 0.5);
+    // In alphabetical order, so the outputs' keys interleave with the total loss: the charts must group them.
+    return { cls_accuracy: Math.min(0.99, 1 - cls / 1.3), cls_loss: cls, loss: cls + 0.5 * reg, reg_loss: reg, reg_mae: Math.sqrt(reg) };
+  };
+  let step = 0;
+  for (let e = 0; e < epochs; e++) {
+    for (let b = 0; b < batchesPerEpoch; b++, step++) lines.push(JSON.stringify({ type: 'batch', step, epoch: e + 1, batch: b, metrics: at(step / (epochs * batchesPerEpoch), 0.1) }));
+    const train = at(step / (epochs * batchesPerEpoch), 0);
+    const val = Object.fromEntries(Object.entries(at(step / (epochs * batchesPerEpoch), 0.05)).map(([k, v]) => [`val_${k}`, v]));
+    lines.push(JSON.stringify({ type: 'epoch', epoch: e + 1, step, metrics: { ...train, ...val } }));
+  }
+  return lines.join('\n') + '\n';
+}
+
 /** Four runs of one model with SGD, Momentum, Adagrad and Adam: the classic optimizer comparison. */
 export function fourRuns(): RunInfo[] {
   const opts: [string, Record<string, string | number | boolean>, number][] = [

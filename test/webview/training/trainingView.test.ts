@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { SessionInfo, TrainingSnapshot } from '../../../src/protocol/training';
 import { artifacts, pageErrors, posted, send, settle, startHarness, type Harness } from './harness';
-import { fourRuns, histograms, stream } from './stream';
+import { parseMetricsJsonl } from '../../../src/core/training';
+import { fourRuns, histograms, stream, twoHeadStream } from './stream';
 
 type Probe = {
   charts(): { id: string; points: number }[];
@@ -113,6 +114,33 @@ describe('training view (Chromium)', () => {
     assert.match(csv.csv.split('\n')[0], /^kind,step,epoch,batch,loss,accuracy/);
     const png = msgs.find((m) => m.type === 'exportPng') as { dataUrl: string } | undefined;
     assert.ok(png && png.dataUrl.length > 5000, 'PNG export posted');
+    assert.deepEqual(pageErrors(page), []);
+    await page.close();
+  });
+
+  test("a model with two outputs: each output's loss and metrics get their own curves, labelled by output, train and val", async () => {
+    const heads = parseMetricsJsonl(twoHeadStream());
+    const page = await harness.open();
+    await send(page, { type: 'snapshot', snapshot: snapshot() });
+    await send(page, { type: 'batches', sessionId: 's1', points: heads.batches }, ...heads.epochs.map((point) => ({ type: 'epoch' as const, sessionId: 's1', point })));
+    await settle(page);
+    const charts = await probe(page, (p) => p.charts() as unknown as { id: string; points: number; title: string; series: string[] }[]);
+    const epochCharts = charts.filter((c) => c.id.startsWith('epoch:'));
+    // The total loss first, then each output's family together.
+    assert.deepEqual(epochCharts.map((c) => c.title), ['loss per epoch', 'cls · loss per epoch', 'cls · accuracy per epoch', 'reg · loss per epoch', 'reg · mae per epoch']);
+    assert.deepEqual(epochCharts.find((c) => c.id === 'epoch:loss')?.series, ['train loss', 'val loss']);
+    assert.deepEqual(epochCharts.find((c) => c.id === 'epoch:cls_accuracy')?.series, ['train cls accuracy', 'val cls accuracy']);
+    assert.deepEqual(epochCharts.find((c) => c.id === 'epoch:reg_loss')?.series, ['train reg loss', 'val reg loss']);
+    for (const c of epochCharts) assert.equal(c.points, 6, `${c.id} has every epoch`);
+    assert.deepEqual(charts.filter((c) => c.id.startsWith('batch:')).map((c) => c.title), ['loss per batch', 'cls · loss per batch', 'cls · accuracy per batch', 'reg · loss per batch', 'reg · mae per batch']);
+    // Each output's cards carry its name, and its legend says whose curves they are.
+    assert.equal(await page.locator('[data-output="cls"]').count(), 4);
+    assert.equal(await page.locator('[data-output="reg"]').count(), 4);
+    assert.match(await page.locator('[data-chart="epoch:reg_mae"] .u-legend').innerText(), /train reg mae[\s\S]*val reg mae/);
+    // Both heads' curves are drawn in the output's own colour: the two families differ.
+    const stroke = (id: string) => page.locator(`[data-chart="${id}"] .u-legend .u-series`).nth(1).locator('.u-marker').evaluate((el) => getComputedStyle(el).borderColor);
+    assert.notEqual(await stroke('epoch:cls_loss'), await stroke('epoch:reg_loss'));
+    await page.screenshot({ path: join(artifacts, 'training-charts-two-outputs.png'), fullPage: true });
     assert.deepEqual(pageErrors(page), []);
     await page.close();
   });

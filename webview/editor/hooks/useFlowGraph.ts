@@ -30,6 +30,9 @@ export interface FlowGraphProps {
   onRenameDone(from: string, to: string | null): void;
 }
 
+/** A model input's or output's place among several (1-based, Keras' order); none when there is only one. */
+const order = (names: readonly string[], name: string) => (names.length > 1 && names.includes(name) ? names.indexOf(name) + 1 : undefined);
+
 export function useFlowNodes(p: FlowGraphProps, infoByName: Map<string, EditorState['layers'][number]>) {
   const diagByLayer = useMemo(() => {
     const m = new Map<string, Diagnostic[]>();
@@ -57,6 +60,8 @@ export function useFlowNodes(p: FlowGraphProps, infoByName: Map<string, EditorSt
           diagnostics: diagByLayer.get(l.name) ?? [],
           isInput: inputs.has(l.name),
           isOutput: outputs.has(l.name),
+          inputOrder: order(g.inputs, l.name),
+          outputOrder: order(g.outputs, l.name),
           renaming: p.renaming === l.name,
           onRename: (to: string | null) => onRenameDone.current(l.name, to),
         },

@@ -3,7 +3,8 @@
  * ModelCheckpoint's monitor, a learning-rate schedule, histograms); callbacks the form has no switch for are
  * kept and listed.
  */
-import { LR_SCHEDULES, monitorChoices } from '../../../src/core/training';
+import { LR_SCHEDULES, monitorChoices, outputMetricKeys } from '../../../src/core/training';
+import { hasSeveralOutputs, outputDraftOf } from '../outputsDraft';
 import { withSchedule } from '../trainingDraft';
 import type { ScheduleName } from '../../../src/core/training';
 import { Check, Select, Text } from './controls';
@@ -13,7 +14,9 @@ type ArgGroup = 'early' | 'checkpoint' | 'histograms';
 
 export function CallbacksSection(s: SectionProps) {
   const { draft, err, set } = s;
-  const monitors = monitorChoices(draft.metrics);
+  // With several outputs, each output's loss and metrics can be watched too (Keras' `cls_loss`, `val_reg_mae`).
+  const perOutput = hasSeveralOutputs(s.io) ? outputMetricKeys(Object.fromEntries(s.io.outputs.map((o) => [o, outputDraftOf(draft.outputs, draft, o)]))) : [];
+  const monitors = monitorChoices([...draft.metrics, ...perOutput]);
   return (
     <>
       <div className="ms-panel-subtitle">Callbacks</div>

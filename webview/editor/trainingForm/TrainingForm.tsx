@@ -7,7 +7,9 @@
 import { useEffect, useRef } from 'react';
 import type { TrainingConfig } from '../../../src/core/training';
 import type { DatasetKind } from '../../../src/core/training';
+import type { ModelIo } from '../outputsDraft';
 import { CallbacksSection } from './CallbacksSection';
+import { DataMapSection } from './DataMapSection';
 import { DatasetSection } from './DatasetSection';
 import { FitSection } from './FitSection';
 import { LossSection } from './LossSection';
@@ -16,6 +18,8 @@ import { useTrainingDraft, type PickedDataset } from './useTrainingDraft';
 
 interface Props {
   saved: TrainingConfig | null;
+  /** The model's inputs and outputs: several outputs get a loss row each. */
+  io: ModelIo;
   /** A path the host's picker returned (n changes each time). */
   picked: PickedDataset;
   /** Bumped by "Configure Training...": focus the first field. */
@@ -26,18 +30,19 @@ interface Props {
 }
 
 export function TrainingForm(p: Props) {
-  const form = useTrainingDraft(p.saved, p.picked, p.onApply);
+  const form = useTrainingDraft(p.saved, p.picked, p.onApply, p.io);
   const first = useRef<HTMLElement>(null);
   useEffect(() => {
     if (p.focusSignal) first.current?.focus();
   }, [p.focusSignal]);
-  const section = { draft: form.draft, err: form.err, set: form.set };
+  const section = { draft: form.draft, err: form.err, set: form.set, io: p.io };
 
   return (
     <section className="ms-props ms-training" aria-label="Training configuration" data-testid="training-panel">
       <div className="ms-panel-title">Training</div>
       <p className="ms-muted ms-help">Saved with the model. Apply is one edit: Ctrl+Z undoes it, Ctrl+S saves it to the file.</p>
       <DatasetSection {...section} first={first} onBrowse={p.onBrowse} />
+      <DataMapSection {...section} />
       <OptimizerSection {...section} />
       <LossSection {...section} />
       <FitSection {...section} />

@@ -33,11 +33,11 @@ export function TextInput(p: { k: string; label: string; value: string; invalid?
   );
 }
 
-export function Text(p: { k: string; label: string; value: string; help?: string; error?: string; numeric?: boolean; onInput(v: string): void }) {
+export function Text(p: { k: string; label: string; value: string; help?: string; error?: string; numeric?: boolean; placeholder?: string; onInput(v: string): void }) {
   return (
     <label className="ms-field">
       <span className="ms-field-label">{p.label}</span>
-      <TextInput k={p.k} label={p.label} value={p.value} invalid={!!p.error} numeric={p.numeric} onInput={p.onInput} />
+      <TextInput k={p.k} label={p.label} value={p.value} invalid={!!p.error} numeric={p.numeric} placeholder={p.placeholder} onInput={p.onInput} />
       <FieldNote help={p.help} error={p.error} k={p.k} />
     </label>
   );

@@ -5,6 +5,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { TrainingConfig } from '../../../src/core/training';
 import type { DatasetKind } from '../../../src/core/training';
+import type { ModelIo } from '../outputsDraft';
 import { configFrom, draftFrom, type Draft } from '../trainingDraft';
 
 /** A path the host's picker returned (n changes each time). */
@@ -13,12 +14,15 @@ export type PickedDataset = { kind: DatasetKind; path: string; n: number } | nul
 /** What each section of the form gets: the draft, a field's shown problem, and an update keyed by field. */
 export interface SectionProps {
   draft: Draft;
+  /** The model's inputs and outputs (rows per output, the data map). */
+  io: ModelIo;
   err(k: string): string | undefined;
   set(k: string, f: (d: Draft) => Draft): void;
 }
 
-export function useTrainingDraft(saved: TrainingConfig | null, picked: PickedDataset, onApply: (config: TrainingConfig) => void) {
+export function useTrainingDraft(saved: TrainingConfig | null, picked: PickedDataset, onApply: (config: TrainingConfig) => void, io: ModelIo) {
   const savedKey = JSON.stringify(saved);
+  const ioKey = JSON.stringify(io);
   const [draft, setDraft] = useState<Draft>(() => draftFrom(saved));
   const [showAll, setShowAll] = useState(false);
   // A new saved config (Apply, Undo, another panel, Revert) replaces the form.
@@ -30,8 +34,10 @@ export function useTrainingDraft(saved: TrainingConfig | null, picked: PickedDat
     if (picked) setDraft((d) => ({ ...d, dataset: { ...d.dataset, kind: picked.kind, path: picked.path } }));
   }, [picked?.n]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const built = useMemo(() => configFrom(draft), [draft]);
-  const baseline = useMemo(() => JSON.stringify(configFrom(draftFrom(saved)).config ?? null), [savedKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const built = useMemo(() => configFrom(draft, io), [draft, ioKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  // A model with several outputs shows a row for each even where the saved config has none: those rows are
+  // the saved config's meaning (the model-wide loss, weight 1), not a change.
+  const baseline = useMemo(() => JSON.stringify(configFrom(draftFrom(saved), io).config ?? null), [savedKey, ioKey]); // eslint-disable-line react-hooks/exhaustive-deps
   const changed = !saved || JSON.stringify(built.config ?? draft) !== baseline;
   const errors = built.errors;
   const errorCount = Object.keys(errors).length;
