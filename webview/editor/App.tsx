@@ -27,18 +27,19 @@ export function App() {
   const [renaming, setRenaming] = useState<string | null>(null);
   const [showSummary, setShowSummary] = useViewState('showSummary', false);
   const [query, setQuery] = useViewState('paletteQuery', '');
+  const [chosenDirection, setChosenDirection] = useViewState('layoutDirection', 'auto');
   const side = useSideTab();
   const { fitSignal, fit } = useFitSignal();
   const host = useHostState({
     state: sel.follow,
-    relayout: (s) => void relayout(s?.graph, fit, s ? layoutDirection(s.graph, savedPositions(s.graph)) : 'DOWN'),
+    relayout: (s) => void relayout(s?.graph, fit, chosenDirection !== 'auto' ? chosenDirection : s ? layoutDirection(s.graph, savedPositions(s.graph)) : 'DOWN'),
     showSummary: () => setShowSummary(true),
     showTraining: side.showTraining,
   });
   const { state } = host;
   const { positions, autoLayout } = useLayerPositions(state, fit);
-  // The direction is the drawing's own (saved with the positions), so it persists as the layout does.
-  const direction = state ? layoutDirection(state.graph, positions) : 'DOWN';
+  // The toolbar's choice, else the saved drawing's own direction (it persists as the layout does).
+  const direction = chosenDirection !== 'auto' ? chosenDirection : state ? layoutDirection(state.graph, positions) : 'DOWN';
   useLayoutAfterEdits(state, positions, direction);
   const selectedList = useSelectedLayers(state, sel.selected);
   const canvasBox = useRef<HTMLDivElement>(null);
@@ -75,7 +76,11 @@ export function App() {
         on={{
           fit,
           relayout: () => void relayout(state.graph, fit, direction),
-          toggleDirection: () => void relayout(state.graph, fit, direction === 'RIGHT' ? 'DOWN' : 'RIGHT'),
+          toggleDirection: () => {
+            const next = direction === 'RIGHT' ? 'DOWN' : 'RIGHT';
+            setChosenDirection(next);
+            void relayout(state.graph, fit, next);
+          },
           toggleSummary: () => setShowSummary((s) => !s),
           copy: () => post({ type: 'copy', names: selectedList }),
           paste: () => post({ type: 'paste' }),

@@ -65,20 +65,22 @@ function keepCorner(pos: Record<string, Point>, hints: Record<string, Point>): R
   return out;
 }
 
-/** Which way the drawn graph flows: left to right when its connections run more across than down. */
+/**
+ * Which way a saved drawing flows: left to right only when it clearly does (two connections or more, each
+ * target wholly right of its source, as elk draws it), so layers merely placed side by side stay top-down.
+ */
 export function layoutDirection(g: ModelGraph, positions: Record<string, Point>): LayoutDirection {
-  let across = 0;
-  let down = 0;
+  let edges = 0;
   for (const l of g.layers) {
     const to = positions[l.name];
     for (const s of l.inbound) {
       const from = positions[s];
       if (!from || !to) continue;
-      across += to.x - from.x;
-      down += to.y - from.y;
+      if (to.x - from.x < NODE_WIDTH) return 'DOWN';
+      edges++;
     }
   }
-  return across > down ? 'RIGHT' : 'DOWN';
+  return edges >= 2 ? 'RIGHT' : 'DOWN';
 }
 
 /** True when two layers' boxes at `pos` overlap. */

@@ -8,6 +8,8 @@ export interface ViewState {
   viewport?: { x: number; y: number; zoom: number };
   showSummary?: boolean;
   paletteQuery?: string;
+  /** The layout direction chosen in the toolbar; 'auto': the saved drawing's own. */
+  layoutDirection?: 'DOWN' | 'RIGHT' | 'auto';
   /** The side panel's tab. */
   sideTab?: 'properties' | 'training';
 }
