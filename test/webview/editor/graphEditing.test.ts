@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { addLayer, appendLayer, emptyGraph, findLayer } from '../../../src/core/graph';
 import type { ModelGraph } from '../../../src/core/types';
-import { launch, openEditor, pageErrors, repoRoot, until, type TestHost } from './harness';
+import { launch, openEditor, pageErrors, repoRoot, setTheme, until, type TestHost } from './harness';
 
 const artifacts = join(repoRoot, 'test-artifacts');
 /** The least zoom Fit may choose (webview/editor/hooks/useFitView.ts MIN_FIT_ZOOM): 11 px text at about 9 px. */
@@ -109,6 +109,7 @@ describe('editing the graph like Keras', () => {
 
   test('a layer picked with a layer selected goes into the chain after it (Enter and double-click)', async () => {
     await select('dense');
+    assert.equal(await page.locator('.ms-palette-target').textContent(), 'Enter inserts after dense');
     await insertWithEnter('Dropout');
     assert.deepEqual(findLayer(host.model.graph, 'dropout')?.inbound, ['dense']);
     assert.deepEqual(findLayer(host.model.graph, 'dense_1')?.inbound, ['dropout']);
@@ -182,6 +183,16 @@ describe('editing the graph like Keras', () => {
     assert.ok(canvas && input && input.y >= canvas.y && input.y + input.height <= canvas.y + canvas.height, 'the input layer is in view');
     await page.screenshot({ path: join(artifacts, 'graph-editing-narrow.png') });
     await page.locator('button[aria-label="Summary"]').click();
+
+    // Beside the Training view: half of a 1440x900 window, in both themes.
+    await page.setViewportSize({ width: 720, height: 860 });
+    await fit();
+    await settledBoxes();
+    assert.ok((await zoom()) >= READABLE_ZOOM - 1e-6, 'readable beside the Training view');
+    for (const theme of ['light', 'dark'] as const) {
+      await setTheme(page, theme);
+      await page.screenshot({ path: join(artifacts, `graph-editing-beside-training-${theme}.png`) });
+    }
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
