@@ -60,7 +60,7 @@ function checkName(name: string): void {
 }
 
 /** Recompute `kind`: a single chain from one InputLayer to one output is Sequential-shaped. */
-function withKind(g: ModelGraph, keep?: ModelGraph['kind']): ModelGraph {
+export function withKind(g: ModelGraph, keep?: ModelGraph['kind']): ModelGraph {
   if (keep === 'Functional') return g;
   return { ...g, kind: isChain(g) ? g.kind : 'Functional' };
 }

@@ -57,7 +57,11 @@ export type EditIntent =
   | { op: 'setField'; layer: string; field: string; value?: Json }
   | { op: 'insertBetween'; from: string; to: string; className: string; position?: Point; layout?: Record<string, Point> }
   | { op: 'move'; positions: Record<string, Point> }
-  | { op: 'relayout'; positions: Record<string, Point> }
+  /**
+   * `amend`: the state version the positions were laid out on, after a structural edit of this webview: they
+   * join that edit (one Undo) while it is still the latest change, and are dropped otherwise.
+   */
+  | { op: 'relayout'; positions: Record<string, Point>; amend?: number }
   | { op: 'duplicate'; names: string[] }
   | { op: 'paste'; payload: ClipboardPayload; at?: Point }
   | { op: 'setOutput'; layer: string; output: boolean }
@@ -159,8 +163,9 @@ export function isEditIntent(v: unknown): v is EditIntent {
     case 'insertBetween':
       return isName(v.from) && isName(v.to) && isName(v.className) && optPoint(v.position) && (v.layout === undefined || isPositions(v.layout));
     case 'move':
-    case 'relayout':
       return isPositions(v.positions);
+    case 'relayout':
+      return isPositions(v.positions) && (v.amend === undefined || (Number.isInteger(v.amend) && (v.amend as number) >= 0));
     case 'duplicate':
       return isNameArray(v.names) && v.names.length > 0;
     case 'paste':

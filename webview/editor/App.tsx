@@ -7,11 +7,12 @@ import { useMemo, useRef, useState } from 'react';
 import { ErrorView } from './ErrorView';
 import { GraphPane } from './GraphPane';
 import { useCanvasKeys } from './hooks/useCanvasKeys';
-import { relayout, useFitSignal, useLayerPositions } from './hooks/useGraphLayout';
+import { relayout, useFitSignal, useLayerPositions, useLayoutAfterEdits } from './hooks/useGraphLayout';
 import { useHostState } from './hooks/useHostState';
 import { useSelectedLayers, useSelection } from './hooks/useSelection';
 import { useSideTab } from './hooks/useSideTab';
 import { useViewState } from './hooks/useViewState';
+import { layoutDirection, savedPositions } from './layout';
 import { NoticeBar } from './NoticeBar';
 import { Palette } from './Palette';
 import { paletteTarget, removeSelection } from './selectionActions';
@@ -26,16 +27,20 @@ export function App() {
   const [renaming, setRenaming] = useState<string | null>(null);
   const [showSummary, setShowSummary] = useViewState('showSummary', false);
   const [query, setQuery] = useViewState('paletteQuery', '');
+  const [chosenDirection, setChosenDirection] = useViewState('layoutDirection', 'auto');
   const side = useSideTab();
   const { fitSignal, fit } = useFitSignal();
   const host = useHostState({
     state: sel.follow,
-    relayout: (s) => void relayout(s?.graph, fit),
+    relayout: (s) => void relayout(s?.graph, fit, chosenDirection !== 'auto' ? chosenDirection : s ? layoutDirection(s.graph, savedPositions(s.graph)) : 'DOWN'),
     showSummary: () => setShowSummary(true),
     showTraining: side.showTraining,
   });
   const { state } = host;
   const { positions, autoLayout } = useLayerPositions(state, fit);
+  // The toolbar's choice, else the saved drawing's own direction (it persists as the layout does).
+  const direction = chosenDirection !== 'auto' ? chosenDirection : state ? layoutDirection(state.graph, positions) : 'DOWN';
+  useLayoutAfterEdits(state, positions, direction);
   const selectedList = useSelectedLayers(state, sel.selected);
   const canvasBox = useRef<HTMLDivElement>(null);
   const clearEdge = () => sel.setSelectedEdge(null);
@@ -65,11 +70,17 @@ export function App() {
       <Toolbar
         state={state}
         showSummary={showSummary}
+        horizontal={direction === 'RIGHT'}
         hasSelection={selectedList.length > 0}
         canRemove={selectedList.length > 0 || !!sel.selectedEdge}
         on={{
           fit,
-          relayout: () => void relayout(state.graph, fit),
+          relayout: () => void relayout(state.graph, fit, direction),
+          toggleDirection: () => {
+            const next = direction === 'RIGHT' ? 'DOWN' : 'RIGHT';
+            setChosenDirection(next);
+            void relayout(state.graph, fit, next);
+          },
           toggleSummary: () => setShowSummary((s) => !s),
           copy: () => post({ type: 'copy', names: selectedList }),
           paste: () => post({ type: 'paste' }),
@@ -84,6 +95,7 @@ export function App() {
           state={state}
           positions={positions}
           autoLayout={autoLayout}
+          horizontal={direction === 'RIGHT'}
           renaming={renaming}
           fitSignal={fitSignal}
           boxRef={canvasBox}

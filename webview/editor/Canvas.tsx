@@ -2,13 +2,14 @@
  * The graph canvas (React Flow). Renders the host's graph at the given positions; user gestures become
  * edit intents (connect, move, drop a layer, insert on an edge) handed to the App, which posts them.
  */
-import { Background, Controls, MiniMap, ReactFlow, type Connection, type Edge, type Viewport } from '@xyflow/react';
+import { Background, Controls, ReactFlow, type Connection, type Edge, type Viewport } from '@xyflow/react';
 import { useMemo } from 'react';
 import type { Point } from '../../src/protocol/editor';
-import { useFitView } from './hooks/useFitView';
+import { FIT_PADDING, MIN_FIT_ZOOM, useFitView } from './hooks/useFitView';
 import { useFlowEdges, useFlowNodes, type EdgeRef, type FlowGraphProps } from './hooks/useFlowGraph';
 import { useLayerDrop } from './hooks/useLayerDrop';
 import { LayerNodeView, type LayerFlowNode } from './LayerNodeView';
+import { MiniMapCorner } from './MiniMapCorner';
 
 const nodeTypes = { layer: LayerNodeView };
 
@@ -52,7 +53,7 @@ export function Canvas(p: Props) {
         onMoveEnd={(_e, v) => p.onViewport(v)}
         defaultViewport={p.defaultViewport}
         fitView={!p.defaultViewport}
-        fitViewOptions={{ padding: 0.15 }}
+        fitViewOptions={{ padding: FIT_PADDING, minZoom: MIN_FIT_ZOOM }}
         minZoom={0.05}
         maxZoom={2}
         // Keyboard is ours (Tab through layers, arrows follow connections, Delete, F2); see hooks/useCanvasKeys.
@@ -65,7 +66,7 @@ export function Canvas(p: Props) {
       >
         <Background gap={24} size={1} />
         <Controls showInteractive={false} />
-        <MiniMap pannable zoomable nodeStrokeWidth={2} className="ms-minimap" />
+        <MiniMapCorner />
       </ReactFlow>
     </div>
   );

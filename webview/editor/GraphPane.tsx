@@ -16,6 +16,8 @@ interface Props {
   state: EditorState;
   positions: Record<string, Point>;
   autoLayout(): Record<string, Point>;
+  /** The graph flows left to right (connections on the nodes' sides). */
+  horizontal: boolean;
   selection: {
     selected: ReadonlySet<string>;
     setSelected(update: (prev: ReadonlySet<string>) => ReadonlySet<string>): void;
@@ -41,6 +43,7 @@ export function GraphPane(p: Props) {
         <Canvas
           state={p.state}
           positions={p.positions}
+          horizontal={p.horizontal}
           selected={sel.selected}
           selectedEdge={sel.selectedEdge}
           renaming={p.renaming}

@@ -1,6 +1,10 @@
-/** One layer on the canvas: name, type, output shape, parameter count, input/output marks, error badge. */
+/**
+ * One layer on the canvas: name, type, its key arguments (as Netron shows them), output shape, parameter
+ * count, input/output marks, error badge.
+ */
 import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { keyArgumentsText } from '../../src/core/layers/keyArgs';
 import type { Diagnostic, LayerNode } from '../../src/core/types';
 import type { LayerInfoDto } from '../../src/protocol/editor';
 import { categoryIcon, formatCount, shapeText } from './format';
@@ -15,6 +19,8 @@ export interface LayerNodeData extends Record<string, unknown> {
   inputOrder?: number;
   outputOrder?: number;
   renaming: boolean;
+  /** The graph flows left to right: inputs on the left side, output on the right. */
+  horizontal: boolean;
   onRename(to: string | null): void;
 }
 
@@ -27,6 +33,7 @@ export function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
   const first = errors[0] ?? warnings[0];
   const params = info ? info.trainableParams + info.nonTrainableParams : 0;
   const isInputLayer = layer.className === 'InputLayer';
+  const args = keyArgumentsText(layer);
   const classes = ['ms-node'];
   if (selected) classes.push('selected');
   if (data.isOutput) classes.push('is-output');
@@ -41,7 +48,7 @@ export function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
     .join('\n');
   return (
     <div className={classes.join(' ')} title={title} data-layer={layer.name} aria-label={title}>
-      <Handle type="target" position={Position.Top} isConnectable={!isInputLayer} className={isInputLayer ? 'ms-handle-hidden' : ''} />
+      <Handle type="target" position={data.horizontal ? Position.Left : Position.Top} isConnectable={!isInputLayer} className={isInputLayer ? 'ms-handle-hidden' : ''} />
       <div className="ms-node-head">
         <span className={`codicon codicon-${categoryIcon(layer.className)}`} aria-hidden="true" />
         {data.renaming ? (
@@ -72,9 +79,14 @@ export function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
           <span data-testid="node-params">{formatCount(params)}</span> params
         </span>
       </div>
+      {args && (
+        <div className="ms-node-args" data-testid="node-args" title={args}>
+          {args}
+        </div>
+      )}
       <div className="ms-node-shape" data-testid="node-shape">{info ? shapeText(info.outputShape) : '?'}</div>
       {first && <div className={`ms-node-problem ${errors.length ? 'error' : 'warning'}`} data-testid="node-problem">{first.message}</div>}
-      <Handle type="source" position={Position.Bottom} />
+      <Handle type="source" position={data.horizontal ? Position.Right : Position.Bottom} />
     </div>
   );
 }

@@ -5,6 +5,8 @@ import { formatCount } from './format';
 export interface ToolbarActions {
   fit(): void;
   relayout(): void;
+  /** Lays the graph out again in the other direction (top-down / left to right). */
+  toggleDirection(): void;
   toggleSummary(): void;
   copy(): void;
   paste(): void;
@@ -12,7 +14,7 @@ export interface ToolbarActions {
   remove(): void;
 }
 
-export function Toolbar(p: { state: EditorState; showSummary: boolean; hasSelection: boolean; canRemove: boolean; on: ToolbarActions }) {
+export function Toolbar(p: { state: EditorState; showSummary: boolean; horizontal: boolean; hasSelection: boolean; canRemove: boolean; on: ToolbarActions }) {
   const { state, on } = p;
   const errors = state.diagnostics.filter((d) => d.severity === 'error');
   const warnings = state.diagnostics.filter((d) => d.severity === 'warning');
@@ -20,6 +22,7 @@ export function Toolbar(p: { state: EditorState; showSummary: boolean; hasSelect
     <header className="ms-toolbar" role="toolbar" aria-label="Editor actions">
       <ToolButton icon="screen-full" label="Fit to view" onClick={on.fit} />
       <ToolButton icon="type-hierarchy" label="Re-layout" onClick={on.relayout} />
+      <ToolButton icon="arrow-right" label="Left to right" pressed={p.horizontal} onClick={on.toggleDirection} />
       <ToolButton icon="list-flat" label="Summary" pressed={p.showSummary} onClick={on.toggleSummary} />
       <span className="ms-sep" />
       <ToolButton icon="copy" label="Copy" disabled={!p.hasSelection} onClick={on.copy} />

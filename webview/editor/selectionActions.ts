@@ -9,13 +9,16 @@ export function removeSelection(selectedList: string[], selectedEdge: EdgeRef | 
   clearEdge();
 }
 
-/** Where a layer picked in the palette goes: onto the selected connection, else after the last selected layer. */
+/**
+ * Where a layer picked in the palette goes: onto the selected connection, else into the chain right after the
+ * last selected layer (the host re-wires its consumers), else after the model's output.
+ */
 export function paletteTarget(selectedList: string[], selectedEdge: EdgeRef | null, clearEdge: () => void) {
   const last = selectedList[selectedList.length - 1];
   const target = selectedEdge
     ? `Enter inserts on ${selectedEdge.from} → ${selectedEdge.to}`
     : selectedList.length
-      ? `Enter appends after ${last}`
+      ? `Enter inserts after ${last}`
       : 'Enter appends to the model';
   const pick = (className: string) => {
     if (selectedEdge) edit({ op: 'insertBetween', from: selectedEdge.from, to: selectedEdge.to, className });

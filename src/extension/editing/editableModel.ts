@@ -25,6 +25,8 @@ export class EditableModel {
   /** Bumped on every change; webviews ignore older states. */
   version = 0;
   private lastCreated: string[] = [];
+  /** `version` right after the last applied edit: a layout can join that edit only while nothing else happened. */
+  private appliedVersion = -1;
 
   constructor(
     file: ModelFile,
@@ -73,6 +75,7 @@ export class EditableModel {
 
   /** Applies an edit. Throws UserError (and changes nothing) when it cannot apply. */
   apply(intent: DocumentEdit): AppliedEdit {
+    if (intent.op === 'relayout' && intent.amend !== undefined) return this.joinLayout(intent.positions, intent.amend);
     const before = this.current;
     const { after, label, created } = applyEdit(before, intent);
     const edit: AppliedEdit = { label, before, after, created };
@@ -80,7 +83,27 @@ export class EditableModel {
     this.lastCreated = created;
     this.history.push(edit);
     this.fire();
+    this.appliedVersion = this.version;
     return edit;
+  }
+
+  /**
+   * The canvas' layout after a structural edit, made part of that edit (one Undo takes both back). It joins
+   * only while the state it was computed on (`version`) is still that edit's result, unsaved; otherwise
+   * nothing changes (an undo, another edit or a save came first) and the edit returned is empty.
+   */
+  private joinLayout(positions: Record<string, { x: number; y: number }>, version: number): AppliedEdit {
+    const last = this.history.last;
+    const current = this.current;
+    if (!last || version !== this.version || version !== this.appliedVersion || last.after !== current || current.id === this.savedId) {
+      return { label: 'Layout', before: current, after: current, created: [] };
+    }
+    last.after = applyEdit(current, { op: 'relayout', positions }).after;
+    this.current = last.after;
+    this.lastCreated = last.created;
+    this.fire();
+    this.appliedVersion = this.version;
+    return last;
   }
 
   /** Makes `s` the current state (VS Code's undo/redo callbacks restore the snapshots of their edit). */

@@ -10,13 +10,13 @@ import {
   findLayer,
   getLayer,
   insertBetween,
-  removeLayer,
   renameLayer,
   setConfigField,
   setOutputs,
   uniqueName,
   cloneGraph,
 } from '../../core/graph';
+import { insertAfter, removeReconnecting } from '../../core/chainEdits';
 import { getSpec, newLayerConfig } from '../../core/layers';
 import { UserError, type LayerNode, type ModelGraph } from '../../core/types';
 import { validateField } from '../../core/validate';
@@ -79,7 +79,9 @@ export function applyIntent(g: ModelGraph, e: Exclude<EditIntent, { op: 'setTrai
         return { graph: r.graph, label: 'Add InputLayer', created: [r.name] };
       }
       const after = e.after ?? g.outputs[g.outputs.length - 1] ?? g.layers[g.layers.length - 1]?.name;
-      const r = appendLayer(g, e.className, e.after, { config: newLayerConfig(e.className), position: below(g, after) });
+      const opts = { config: newLayerConfig(e.className), position: below(g, after) };
+      // After a chosen layer the new one goes into the chain (Keras users insert into a Sequential stack).
+      const r = e.after ? insertAfter(g, e.after, e.className, opts) : appendLayer(g, e.className, undefined, opts);
       return { graph: r.graph, label: `Add ${e.className}`, created: [r.name] };
     }
     case 'remove': {
@@ -88,7 +90,8 @@ export function applyIntent(g: ModelGraph, e: Exclude<EditIntent, { op: 'setTrai
         if (e.names.includes(edge.from) || e.names.includes(edge.to)) continue;
         next = disconnect(next, edge.from, edge.to);
       }
-      for (const n of e.names) next = removeLayer(next, n);
+      // Deleting a middle layer closes the gap when the shapes allow, as deleting from a Sequential stack does.
+      for (const n of e.names) next = removeReconnecting(next, n);
       const what = e.names.length === 1 ? `"${e.names[0]}"` : e.names.length > 1 ? `${e.names.length} layers` : 'connection';
       return { graph: next, label: `Delete ${what}`, created: [] };
     }

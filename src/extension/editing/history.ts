@@ -16,6 +16,11 @@ export class EditHistory {
     return this.redoStack.length > 0;
   }
 
+  /** The edit Undo would take back next. */
+  get last(): AppliedEdit | undefined {
+    return this.undoStack[this.undoStack.length - 1];
+  }
+
   /** A new edit: it can be undone, and what was undone before can no longer be redone. */
   push(edit: AppliedEdit): void {
     this.undoStack.push(edit);

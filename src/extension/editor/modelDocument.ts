@@ -84,6 +84,8 @@ export class ModelDocument implements vscode.CustomDocument {
   applyEdit(intent: DocumentEdit): AppliedEdit {
     const model = this.model;
     if (!model) throw new Error('the model is not loaded');
+    // A layout joining the edit before it: VS Code already holds that edit, whose redo reads its `after`.
+    if (intent.op === 'relayout' && intent.amend !== undefined) return model.apply(intent);
     const edit = model.apply(intent);
     this._onDidChangeDocument.fire({
       document: this,

@@ -22,6 +22,7 @@ export const edgeId = (from: string, to: string) => `${from}\u2192${to}`;
 export interface FlowGraphProps {
   state: EditorState;
   positions: Record<string, Point>;
+  horizontal: boolean;
   selected: ReadonlySet<string>;
   selectedEdge: EdgeRef | null;
   renaming: string | null;
@@ -63,10 +64,11 @@ export function useFlowNodes(p: FlowGraphProps, infoByName: Map<string, EditorSt
           inputOrder: order(g.inputs, l.name),
           outputOrder: order(g.outputs, l.name),
           renaming: p.renaming === l.name,
+          horizontal: p.horizontal,
           onRename: (to: string | null) => onRenameDone.current(l.name, to),
         },
       }));
-  }, [p.state, p.positions, p.selected, p.renaming, infoByName, diagByLayer]);
+  }, [p.state, p.positions, p.horizontal, p.selected, p.renaming, infoByName, diagByLayer]);
 
   const [nodes, setNodes] = useState<LayerFlowNode[]>(build);
   useEffect(() => setNodes(build()), [build]);

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { parseHostMessage, type EditorState } from '../../../src/protocol/editor';
 import type { DatasetKind } from '../../../src/core/training';
-import { post } from '../vscodeApi';
+import { post, takeLayoutRequest } from '../vscodeApi';
 
 export interface LoadError {
   fileName: string;
@@ -52,6 +52,8 @@ export function useHostState(on: ViewCommands) {
           setLoadError({ fileName: msg.fileName, message: msg.message, hint: msg.hint });
           break;
         case 'editRejected':
+          // Nothing changed: the next state is not that edit's result, so no layout is owed to it.
+          takeLayoutRequest();
           setNotice({ message: msg.message, hint: msg.hint });
           break;
         case 'relayout':
