@@ -49,7 +49,8 @@ export type EditIntent =
    * gestures that place a layer by hand, so the others stay where the user sees them.
    */
   | { op: 'add'; className: string; position?: Point; layout?: Record<string, Point> }
-  | { op: 'append'; className: string; after?: string }
+  /** After `after`: into its chain (its consumers re-wired), or with `branch` a new branch from it (another head). */
+  | { op: 'append'; className: string; after?: string; branch?: boolean }
   | { op: 'remove'; names: string[]; edges?: { from: string; to: string }[] }
   | { op: 'connect'; from: string; to: string; index?: number }
   | { op: 'disconnect'; from: string; to: string }
@@ -149,7 +150,7 @@ export function isEditIntent(v: unknown): v is EditIntent {
     case 'add':
       return isName(v.className) && optPoint(v.position) && (v.layout === undefined || isPositions(v.layout));
     case 'append':
-      return isName(v.className) && (v.after === undefined || isName(v.after));
+      return isName(v.className) && (v.after === undefined || isName(v.after)) && (v.branch === undefined || typeof v.branch === 'boolean');
     case 'remove':
       return isNameArray(v.names) && (v.edges === undefined || (Array.isArray(v.edges) && v.edges.every(isEdge)));
     case 'connect':

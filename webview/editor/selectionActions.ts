@@ -18,11 +18,12 @@ export function paletteTarget(selectedList: string[], selectedEdge: EdgeRef | nu
   const target = selectedEdge
     ? `Enter inserts on ${selectedEdge.from} → ${selectedEdge.to}`
     : selectedList.length
-      ? `Enter inserts after ${last}`
+      ? `Enter inserts after ${last} · Shift+Enter branches from it`
       : 'Enter appends to the model';
-  const pick = (className: string) => {
+  /** `branch` (Shift+Enter, Shift+double-click): a new branch from the selected layer instead of into its chain. */
+  const pick = (className: string, branch = false) => {
     if (selectedEdge) edit({ op: 'insertBetween', from: selectedEdge.from, to: selectedEdge.to, className });
-    else edit({ op: 'append', className, after: last });
+    else edit({ op: 'append', className, after: last, ...(branch && last ? { branch: true } : {}) });
     clearEdge();
   };
   return { target, pick };

@@ -80,9 +80,10 @@ export function applyIntent(g: ModelGraph, e: Exclude<EditIntent, { op: 'setTrai
       }
       const after = e.after ?? g.outputs[g.outputs.length - 1] ?? g.layers[g.layers.length - 1]?.name;
       const opts = { config: newLayerConfig(e.className), position: below(g, after) };
-      // After a chosen layer the new one goes into the chain (Keras users insert into a Sequential stack).
-      const r = e.after ? insertAfter(g, e.after, e.className, opts) : appendLayer(g, e.className, undefined, opts);
-      return { graph: r.graph, label: `Add ${e.className}`, created: [r.name] };
+      // After a chosen layer the new one goes into the chain (Keras users insert into a Sequential stack), or
+      // starts a branch from it: a functional model's second head.
+      const r = e.after && !e.branch ? insertAfter(g, e.after, e.className, opts) : appendLayer(g, e.className, e.after, opts);
+      return { graph: r.graph, label: e.branch && e.after ? `Add ${e.className} as a branch from ${e.after}` : `Add ${e.className}`, created: [r.name] };
     }
     case 'remove': {
       let next = g;

@@ -50,6 +50,21 @@ function expectedXor(): ModelFile {
 }
 
 describe('EditableModel', () => {
+  test('a layer picked with a layer selected goes into its chain; with branch, it starts a second head (undoable)', () => {
+    const doc = new EditableModel({ graph: emptyGraph('heads'), weights: [] });
+    buildXor(doc);
+    doc.apply({ op: 'append', className: 'Dropout', after: 'dense' });
+    assert.deepEqual(findLayer(doc.graph, 'dense_1')?.inbound, ['dropout'], 'into the chain: the consumer re-wired');
+    assert.deepEqual(doc.graph.outputs, ['dense_1']);
+    doc.apply({ op: 'append', className: 'Dense', after: 'dense', branch: true });
+    assert.deepEqual(findLayer(doc.graph, 'dense_2')?.inbound, ['dense'], 'a branch off the trunk');
+    assert.deepEqual(findLayer(doc.graph, 'dropout')?.inbound, ['dense'], 'the chain is left as it was');
+    assert.deepEqual(doc.graph.outputs, ['dense_1', 'dense_2']);
+    doc.undo();
+    assert.deepEqual(doc.graph.outputs, ['dense_1']);
+    assert.equal(findLayer(doc.graph, 'dense_2'), undefined);
+  });
+
   test('edits are applied by the core operations and each one is undoable', () => {
     const doc = new EditableModel({ graph: emptyGraph('xor'), weights: [] });
     assert.equal(doc.isDirty, false);
