@@ -3,6 +3,7 @@
  * Edits go straight to the host.
  */
 import type { KeyboardEvent } from 'react';
+import { modelIoOf } from '../../src/core/training';
 import type { EditorState } from '../../src/protocol/editor';
 import { ModelOverview } from './ModelOverview';
 import { Properties } from './Properties';
@@ -30,6 +31,7 @@ export function SidePanel({ state, tab, onTab, selectedList, picked, trainingFoc
         <div role="tabpanel" id="ms-tabpanel-training" aria-labelledby="ms-tab-training">
           <TrainingForm
             saved={state.training}
+            io={modelIoOf(state.graph, (n) => state.layers.find((l) => l.name === n)?.outputShape)}
             picked={picked}
             focusSignal={trainingFocus}
             onApply={(training) => edit({ op: 'setTrainingConfig', training })}

@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef } from 'react';
 import type { TrainingConfig } from '../../../src/core/training';
-import type { DatasetKind } from '../../../src/core/training';
+import type { DatasetKind, ModelIo } from '../../../src/core/training';
 import { CallbacksSection } from './CallbacksSection';
 import { DatasetSection } from './DatasetSection';
 import { FitSection } from './FitSection';
@@ -16,6 +16,8 @@ import { useTrainingDraft, type PickedDataset } from './useTrainingDraft';
 
 interface Props {
   saved: TrainingConfig | null;
+  /** The model's input and output, so the dataset list offers the built-in datasets that fit it. */
+  io?: ModelIo;
   /** A path the host's picker returned (n changes each time). */
   picked: PickedDataset;
   /** Bumped by "Configure Training...": focus the first field. */
@@ -37,7 +39,7 @@ export function TrainingForm(p: Props) {
     <section className="ms-props ms-training" aria-label="Training configuration" data-testid="training-panel">
       <div className="ms-panel-title">Training</div>
       <p className="ms-muted ms-help">Saved with the model. Apply is one edit: Ctrl+Z undoes it, Ctrl+S saves it to the file.</p>
-      <DatasetSection {...section} first={first} onBrowse={p.onBrowse} />
+      <DatasetSection {...section} first={first} onBrowse={p.onBrowse} io={p.io} />
       <OptimizerSection {...section} />
       <LossSection {...section} />
       <FitSection {...section} />
