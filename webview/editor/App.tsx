@@ -33,6 +33,10 @@ export function App() {
     relayout: (s) => void relayout(s?.graph, fit),
     showSummary: () => setShowSummary(true),
     showTraining: side.showTraining,
+    revealLayer: (name) => {
+      sel.selectOnly(name);
+      side.setTab('properties');
+    },
   });
   const { state } = host;
   const { positions, autoLayout } = useLayerPositions(state, fit);
