@@ -119,7 +119,7 @@ function checkContents(entries, target) {
   const problems = [];
   const files = new Set(Object.keys(entries).filter((p) => p.startsWith('extension/')).map((p) => p.slice('extension/'.length)));
   const text = (p) => new TextDecoder().decode(entries[`extension/${p}`]);
-  for (const must of ['package.json', 'dist/extension.js', 'dist/hdf5Child.js', 'python/runner/runner.py', 'python/runner/probe.py']) if (!files.has(must)) problems.push(`missing ${must}`);
+  for (const must of ['package.json', 'dist/extension.js', 'dist/hdf5Child.js', 'python/runner/runner.py', 'python/runner/probe.py', 'data/text/kjv-genesis.txt']) if (!files.has(must)) problems.push(`missing ${must}`);
 
   // Dev files and other targets' binaries.
   const { ort, webgpu } = platformDirs(target);

@@ -3,7 +3,7 @@
  * configuration that trains it on the matching dataset; weights are initialised when the files are written.
  */
 import type { JsonObject, LayerNode, ModelFile, ModelGraph } from './types';
-import { defaultTrainingConfig, kerasTrainingConfig, optimizer, type TrainingConfig } from './training';
+import { defaultTrainingConfig, kerasTrainingConfig, optimizer, SHIPPED_TEXT, type TrainingConfig } from './training';
 import { defaultRlConfig } from './rl/config';
 
 export interface Template {
@@ -167,7 +167,8 @@ export const templates: readonly Template[] = [
     title: 'Character RNN',
     description: 'Embedding + LSTM + softmax over characters: learns to write text like its training file.',
     build() {
-      // 96 symbols: printable ASCII plus newline, the vocabulary the text dataset uses by default.
+      // 96 symbols: printable ASCII plus newline, the vocabulary the text dataset uses by default. It trains on
+      // the text shipped inside the package (the Book of Genesis, public domain: data/text/README.md).
       const b = new Builder('char_rnn')
         .input('chars', [40], 'int32')
         .add('Embedding', 'embedding', { input_dim: 96, output_dim: 32 })
@@ -175,7 +176,7 @@ export const templates: readonly Template[] = [
         .add('Dense', 'next_char', dense(96, 'softmax'));
       return modelFile(
         b.graph('Sequential'),
-        defaultTrainingConfig({ dataset: null, optimizer: optimizer('rmsprop', { learning_rate: 0.01 }), loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'], epochs: 20, batchSize: 128 }),
+        defaultTrainingConfig({ dataset: SHIPPED_TEXT.kind, optimizer: optimizer('rmsprop', { learning_rate: 0.01 }), loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'], epochs: 20, batchSize: 128 }),
       );
     },
   },

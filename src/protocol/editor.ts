@@ -90,6 +90,8 @@ export type HostMessage =
   | { type: 'showSummary' }
   /** The "Configure Training..." command: show and focus the Training panel. */
   | { type: 'showTraining' }
+  /** A Problems entry's link: select this layer (and show its properties). */
+  | { type: 'revealLayer'; name: string }
   /** A path the host's file picker returned for the Training panel's dataset (relative to the model's folder). */
   | { type: 'datasetPicked'; kind: DatasetKind; path: string };
 
@@ -234,6 +236,7 @@ export const parseHostMessage = protocol<HostMessage>({
   relayout: command(),
   showSummary: command(),
   showTraining: command(),
+  revealLayer: (m) => (isStr(m.name) && m.name.length > 0 && m.name.length <= 1024 ? { type: 'revealLayer', name: m.name } : undefined),
   datasetPicked: (m) =>
     isOneOf(DATASET_PATH_KINDS, m.kind) && isStr(m.path) && m.path.length < 4096 ? { type: 'datasetPicked', kind: m.kind, path: m.path } : undefined,
 });

@@ -35,6 +35,10 @@ export function App() {
     relayout: (s) => void relayout(s?.graph, fit, chosenDirection !== 'auto' ? chosenDirection : s ? layoutDirection(s.graph, savedPositions(s.graph)) : 'DOWN'),
     showSummary: () => setShowSummary(true),
     showTraining: side.showTraining,
+    revealLayer: (name) => {
+      sel.selectOnly(name);
+      side.setTab('properties');
+    },
   });
   const { state } = host;
   const { positions, autoLayout } = useLayerPositions(state, fit);

@@ -58,6 +58,10 @@ export function Canvas(p: Props) {
         maxZoom={2}
         // Keyboard is ours (Tab through layers, arrows follow connections, Delete, F2); see hooks/useCanvasKeys.
         disableKeyboardA11y
+        // Only the box around the canvas takes focus: a focused connection is re-mounted when selected (it moves
+        // to the selected edges' layer) and focus fell to the page body, so Delete did nothing.
+        nodesFocusable={false}
+        edgesFocusable={false}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={['Control', 'Meta']}

@@ -33,7 +33,15 @@ interface Props {
 export function GraphPane(p: Props) {
   const { selection: sel, autoLayout } = p;
   return (
-    <div className="ms-canvas-box" ref={p.boxRef} tabIndex={0} onKeyDown={p.onKeyDown} aria-label="Model graph" data-testid="canvas">
+    <div
+      className="ms-canvas-box"
+      ref={p.boxRef}
+      tabIndex={0}
+      onKeyDown={p.onKeyDown}
+      onPointerDownCapture={(e) => keepKeyboard(e.target, p.boxRef.current)}
+      aria-label="Model graph"
+      data-testid="canvas"
+    >
       {p.state.graph.layers.length === 0 && (
         <div className="ms-empty-canvas">
           <span className="codicon codicon-layers" /> Empty model. Add an <b>InputLayer</b> from the palette (search, then Enter, or drag it here).
@@ -66,4 +74,13 @@ export function GraphPane(p: Props) {
       </ReactFlowProvider>
     </div>
   );
+}
+
+/**
+ * A click on the canvas gives it the keyboard. React Flow cancels mousedown on its pane (d3-zoom), so the
+ * browser never moves focus there: after a click on a connection, Delete went to the page body and did nothing.
+ */
+function keepKeyboard(target: EventTarget, box: HTMLDivElement | null): void {
+  if (!box || (target instanceof Element && target.closest('input, textarea, vscode-textfield'))) return;
+  box.focus({ preventScroll: true });
 }

@@ -102,8 +102,18 @@ function RenameBox({ name, onDone }: { name: string; onDone(to: string | null): 
     onDone(to);
   };
   useEffect(() => {
-    ref.current?.focus();
-    ref.current?.select();
+    // React Flow hides a node whose content changed until it has measured it again, and focus() on a hidden
+    // input does nothing (F2 then typing went to the canvas): try again each frame until the box has it.
+    let frame = 0;
+    const tryFocus = (left: number) => {
+      const el = ref.current;
+      if (!el || document.activeElement === el) return;
+      el.focus();
+      el.select();
+      if (document.activeElement !== el && left > 0) frame = requestAnimationFrame(() => tryFocus(left - 1));
+    };
+    tryFocus(60);
+    return () => cancelAnimationFrame(frame);
   }, []);
   const key = (e: KeyboardEvent<HTMLInputElement>) => {
     e.stopPropagation();

@@ -35,7 +35,8 @@ export function ModelOverview({ state, selectedCount }: { state: EditorState; se
         </div>
       ))}
       <p className="ms-muted ms-help">
-        Select a layer to edit it. Tab walks the layers, arrows follow connections, F2 renames, Delete removes, Ctrl+C / Ctrl+V copy
+        Select a layer to edit it. Tab walks the layers (Shift+Tab goes back to the palette), arrows follow connections, F2 renames,
+        Delete removes a layer or a connection, / searches layers, Ctrl+C / Ctrl+V copy
         between models, Shift+drag selects a box.
       </p>
     </section>

@@ -3,6 +3,7 @@
  * Edits go straight to the host.
  */
 import type { KeyboardEvent } from 'react';
+import { modelShapesOf } from '../../src/core/training';
 import type { EditorState } from '../../src/protocol/editor';
 import { ModelOverview } from './ModelOverview';
 import { Properties } from './Properties';
@@ -31,6 +32,7 @@ export function SidePanel({ state, tab, onTab, selectedList, picked, trainingFoc
           <TrainingForm
             saved={state.training}
             io={{ inputs: state.graph.inputs, outputs: state.graph.outputs }}
+            shapes={modelShapesOf(state.graph, (n) => state.layers.find((l) => l.name === n)?.outputShape)}
             picked={picked}
             focusSignal={trainingFocus}
             onApply={(training) => edit({ op: 'setTrainingConfig', training })}

@@ -4,7 +4,7 @@
  * x_train/y_train or x/y, image folders through keras.utils.image_dataset_from_directory, text as windows of
  * characters predicting the next one. `load_data()` returns (x, y), or a batched dataset for image folders.
  */
-import { parseDataSpec, type DataSpec } from '../training/dataSpec';
+import { parseDataSpec, SHIPPED_TEXT, type DataSpec } from '../training/dataSpec';
 import type { TrainingConfig } from '../training/config';
 import type { Shape } from '../types';
 import { pyStr, pyValue } from './python';
@@ -115,6 +115,9 @@ export function dataLines(t: TrainingConfig, inShape: Shape, outShape: Shape): D
     }
     case 'text':
       return { lines: textLines(spec.paths[0], spec.options), batched: false };
+    case 'genesis':
+      // The text ships inside Model Studio (data/text/); the script reads a copy beside it.
+      return { lines: [`# Model Studio's built-in text: copy ${SHIPPED_TEXT.file} from the extension's folder beside this script.`, ...textLines(SHIPPED_TEXT.fileName, spec.options)], batched: false };
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * Data specs: one string names a dataset everywhere (settings, CLI, saved training config).
- *   xor | linear[?features=N] | mnist | fashion-mnist | csv:PATH[?label=COL&weight=COL] | npz:PATH
+ *   xor | linear[?features=N] | mnist | fashion-mnist | genesis[?seq=40&step=1] | csv:PATH[?label=COL&weight=COL] | npz:PATH
  *   npy:X.npy,Y.npy[,W.npy]
  *   images:DIR[?seed=N] | text:PATH[?seq=40&step=1&vocab=file]
  * Keras' `fit(..., sample_weight=w)` comes from the data (SAMPLE_WEIGHT below).
@@ -10,12 +10,21 @@
 import { UserError } from '../types';
 
 /** Dataset kinds of a data spec. */
-export const DATASET_KINDS = ['xor', 'linear', 'mnist', 'fashion-mnist', 'csv', 'npz', 'npy', 'images', 'text'] as const;
+export const DATASET_KINDS = ['xor', 'linear', 'mnist', 'fashion-mnist', 'genesis', 'csv', 'npz', 'npy', 'images', 'text'] as const;
 export type DatasetKind = (typeof DATASET_KINDS)[number];
 /** Kinds that name a file or folder (browse asks the host for a picker). */
 export const DATASET_PATH_KINDS: readonly DatasetKind[] = ['csv', 'npz', 'npy', 'images', 'text'];
-/** Kinds built in (generated or downloaded): no path. */
-export const DATASET_BUILTIN_KINDS: readonly DatasetKind[] = ['xor', 'linear', 'mnist', 'fashion-mnist'];
+/** Kinds built in (generated, downloaded or shipped): no path. */
+export const DATASET_BUILTIN_KINDS: readonly DatasetKind[] = ['xor', 'linear', 'mnist', 'fashion-mnist', 'genesis'];
+
+/** The text datasets' default vocabulary: newline and printable ASCII, 96 symbols (the char-rnn template's Embedding). */
+export const ASCII_VOCAB: readonly string[] = ['\n', ...Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i))];
+
+/**
+ * The text the `genesis` dataset reads (a text dataset with the default options), shipped inside the package:
+ * the Book of Genesis, King James Version (public domain; its source in data/text/README.md).
+ */
+export const SHIPPED_TEXT = { kind: 'genesis', file: 'data/text/kjv-genesis.txt', fileName: 'kjv-genesis.txt' } as const;
 
 /**
  * Where a dataset carries Keras' sample_weight (one non-negative weight per sample): npz arrays beside the
@@ -103,7 +112,7 @@ export function parseDataSpec(spec: string): DataSpec {
   }
   throw new UserError(
     `Unknown dataset "${spec}".`,
-    'Use xor, linear, mnist, fashion-mnist, csv:PATH, npz:PATH, npy:X.npy,Y.npy, images:DIR or text:PATH.',
+    'Use xor, linear, mnist, fashion-mnist, genesis, csv:PATH, npz:PATH, npy:X.npy,Y.npy, images:DIR or text:PATH.',
     'bad-data-spec',
   );
 }

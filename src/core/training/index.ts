@@ -6,6 +6,7 @@ export * from './callbacks';
 export * from './cluster';
 export * from './config';
 export * from './dataSpec';
+export * from './datasetFit';
 export * from './engines';
 export * from './events';
 export * from './metricNames';

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, isAbsolute, resolve } from 'node:path';
-import { parseDataSpec, SAMPLE_WEIGHT, type DataSpec } from '../../core/training';
+import { parseDataSpec, SAMPLE_WEIGHT, SHIPPED_TEXT, type DataSpec } from '../../core/training';
 import { UserError } from '../../core/types';
 import { linearDataset, xorDataset } from './builtin';
 import { loadCsv } from './csv';
@@ -12,6 +12,7 @@ import type { DownloadProgress } from './download';
 import { loadImageFolder } from './images';
 import { loadFashionMnist, loadMnist } from './mnist';
 import { inputData, labelsFor, npyFilePairSource, readNpz, sampleWeightsOf, toFloat32, toInt32, type NpyArray } from './npy';
+import { packagedPath } from '../packaged';
 import { arraySource, type DataSource, type DataSplits } from './source';
 import { loadText } from './text';
 
@@ -39,6 +40,13 @@ export interface LoadedData extends DataSplits {
 function existing(path: string, ctx: LoadContext, what: string): string {
   const p = isAbsolute(path) ? path : resolve(ctx.baseDir ?? process.cwd(), path);
   if (!existsSync(p)) throw new UserError(`${what} not found: ${p}`, 'Check the path in the data spec.', 'missing-file');
+  return p;
+}
+
+/** The text the `genesis` dataset reads, shipped beside dist/. */
+function shippedText(): string {
+  const p = packagedPath(SHIPPED_TEXT.file);
+  if (!existsSync(p)) throw new UserError(`The built-in text ${SHIPPED_TEXT.fileName} is missing (${p})`, 'Reinstall Model Studio, or use text:PATH with a text file of your own.', 'missing-file');
   return p;
 }
 
@@ -81,8 +89,9 @@ export async function loadDataset(specText: string, ctx: LoadContext = {}): Prom
       const folder = await loadImageFolder(dir, { shape, seed });
       return { train: folder.source, spec, info: { classNames: folder.classNames } };
     }
-    case 'text': {
-      const path = existing(spec.paths[0], ctx, 'Text file');
+    case 'text':
+    case 'genesis': {
+      const path = spec.kind === 'genesis' ? shippedText() : existing(spec.paths[0], ctx, 'Text file');
       const fromModel = ctx.inputShape?.length === 1 && typeof ctx.inputShape[0] === 'number' ? ctx.inputShape[0] : undefined;
       const t = loadText(path, {
         seqLength: o.seq ? Number(o.seq) : (fromModel ?? 40),

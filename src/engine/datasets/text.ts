@@ -5,10 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { ASCII_VOCAB } from '../../core/training';
 import { UserError } from '../../core/types';
 import type { DataSource } from './source';
 
-export const ASCII_VOCAB: string[] = ['\n', ...Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i))];
+export { ASCII_VOCAB };
 
 export interface TextOptions {
   seqLength?: number;
@@ -44,7 +45,7 @@ export function loadText(path: string, opts: TextOptions = {}): TextDataset {
 export function textDataset(text: string, name: string, opts: TextOptions = {}): TextDataset {
   const seqLength = opts.seqLength ?? 40;
   const step = opts.step ?? 1;
-  const vocabulary = opts.vocab === 'file' ? [...new Set(Array.from(text))].sort() : ASCII_VOCAB;
+  const vocabulary = opts.vocab === 'file' ? [...new Set(Array.from(text))].sort() : [...ASCII_VOCAB];
   const ids = encodeText(text, vocabulary);
   const windows = Math.floor((ids.length - seqLength - 1) / step) + 1;
   if (ids.length <= seqLength) {

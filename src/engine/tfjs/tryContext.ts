@@ -43,7 +43,7 @@ export async function loadTryContext(req: LoadRequest, previous?: TryContext): P
   if (!next.vocabulary && model.inputs[0]?.dtype === 'int32') {
     const emb = model.layers.find((l) => l.getClassName() === 'Embedding');
     const inputDim = (emb?.getConfig() as { inputDim?: number } | undefined)?.inputDim;
-    if (inputDim === ASCII_VOCAB.length) next.vocabulary = ASCII_VOCAB;
+    if (inputDim === ASCII_VOCAB.length) next.vocabulary = [...ASCII_VOCAB];
   }
   return { ctx: next, engine: loaded.device };
 }

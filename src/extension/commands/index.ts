@@ -12,6 +12,7 @@ import { installKerasEngine } from './installKerasEngine';
 import { newModel } from './newModel';
 import { pauseResume } from './pauseResume';
 import { relayout } from './relayout';
+import { revealLayer } from './revealLayer';
 import { selectEngine } from './selectEngine';
 import { showRuns } from './showRuns';
 import { showSummary } from './showSummary';
@@ -42,6 +43,7 @@ const COMMANDS: Record<string, (ctx: CommandContext, ...args: unknown[]) => unkn
   'modelStudio.showTraining': showTraining,
   'modelStudio.relayout': relayout,
   'modelStudio.showSummary': showSummary,
+  'modelStudio.revealLayer': revealLayer,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

@@ -1,9 +1,11 @@
 /**
  * Model diagnostics in VS Code's Problems panel. Model files are not text documents, so a problem is
- * placed on the line that names its layer when the file is JSON (model.json, Keras JSON), else on line 1.
+ * placed on the line that names its layer when the file is JSON (model.json, Keras JSON), else on line 1,
+ * and the entry's code is a link that opens the graph editor with the layer selected (layerLink.ts).
  */
 import * as vscode from 'vscode';
 import type { Diagnostic } from '../../core/types';
+import { locateLayer, revealLayerLink } from './layerLink';
 
 const SEVERITY: Record<Diagnostic['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -11,26 +13,14 @@ const SEVERITY: Record<Diagnostic['severity'], vscode.DiagnosticSeverity> = {
   info: vscode.DiagnosticSeverity.Information,
 };
 
-/** Where `"name": "<layer>"` is in a JSON text: line and column of the quoted name, or undefined. */
-export function locateLayer(text: string, layer: string): { line: number; character: number; length: number } | undefined {
-  const quoted = JSON.stringify(layer);
-  const re = new RegExp(`"name"\\s*:\\s*${quoted.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
-  const m = re.exec(text);
-  if (!m) return undefined;
-  const offset = m.index + m[0].length - quoted.length;
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length - 1;
-  return { line, character: offset - (before.lastIndexOf('\n') + 1), length: quoted.length };
-}
-
-export function toVsDiagnostic(d: Diagnostic, text: string | undefined): vscode.Diagnostic {
+export function toVsDiagnostic(d: Diagnostic, text: string | undefined, uri: vscode.Uri): vscode.Diagnostic {
   const at = d.layer && text ? locateLayer(text, d.layer) : undefined;
   const range = at ? new vscode.Range(at.line, at.character, at.line, at.character + at.length) : new vscode.Range(0, 0, 0, 0);
   const prefix = d.layer ? `${d.layer}: ` : '';
   const message = `${prefix}${d.message}${d.hint ? ` — ${d.hint}` : ''}`;
   const out = new vscode.Diagnostic(range, message, SEVERITY[d.severity] ?? vscode.DiagnosticSeverity.Error);
   out.source = 'Model Studio';
-  out.code = d.code;
+  out.code = d.layer ? { value: d.code ?? 'layer', target: vscode.Uri.parse(revealLayerLink(uri.toString(), d.layer)) } : d.code;
   return out;
 }
 
@@ -56,7 +46,7 @@ export class ModelDiagnostics implements vscode.Disposable {
 
   set(uri: vscode.Uri, diagnostics: readonly Diagnostic[]): void {
     const text = this.texts.get(uri.toString());
-    this.collection.set(uri, diagnostics.map((d) => toVsDiagnostic(d, text)));
+    this.collection.set(uri, diagnostics.map((d) => toVsDiagnostic(d, text, uri)));
   }
 
   delete(uri: vscode.Uri): void {

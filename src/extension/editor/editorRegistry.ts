@@ -11,8 +11,8 @@ export const MODEL_EDITOR_VIEW_TYPE = 'modelStudio.modelEditor';
 export class EditorRegistry {
   private readonly panels = new Map<ModelDocument, Set<vscode.WebviewPanel>>();
   private active: { doc: ModelDocument; panel: vscode.WebviewPanel } | undefined;
-  /** Documents whose next panel should show the Training panel once its webview is ready (Configure Training). */
-  private readonly trainingFocusPending = new Set<string>();
+  /** Messages for the next panel of a document once its webview is ready (Configure Training, a Problems link). */
+  private readonly pending = new Map<string, HostMessage>();
 
   /** A panel now shows `doc`; it becomes the active one. */
   addPanel(doc: ModelDocument, panel: vscode.WebviewPanel): void {
@@ -67,21 +67,32 @@ export class EditorRegistry {
   }
 
   /** Reveals an editor of `uri` and its Training panel, opening the model in the editor when none shows it. */
-  async focusTraining(uri: vscode.Uri): Promise<void> {
+  focusTraining(uri: vscode.Uri): Promise<void> {
+    return this.showInEditor(uri, { type: 'showTraining' });
+  }
+
+  /** Reveals an editor of `uri` with `layer` selected (a Problems entry's link), opening one if needed. */
+  revealLayer(uri: vscode.Uri, layer: string): Promise<void> {
+    return this.showInEditor(uri, { type: 'revealLayer', name: layer });
+  }
+
+  private async showInEditor(uri: vscode.Uri, msg: HostMessage): Promise<void> {
     const doc = this.documentFor(uri);
     const panel = doc ? (this.active?.doc === doc ? this.active.panel : [...(this.panels.get(doc) ?? [])][0]) : undefined;
     if (panel) {
       panel.reveal(undefined, false);
-      void panel.webview.postMessage({ type: 'showTraining' } satisfies HostMessage);
+      void panel.webview.postMessage(msg);
       return;
     }
     // The new panel's webview is not listening yet: it gets the message after its `ready`.
-    this.trainingFocusPending.add(uri.toString());
+    this.pending.set(uri.toString(), msg);
     await vscode.commands.executeCommand('vscode.openWith', uri, MODEL_EDITOR_VIEW_TYPE);
   }
 
-  /** True once for a document that Configure Training opened: its ready panel should show the Training panel. */
-  takeTrainingFocus(doc: ModelDocument): boolean {
-    return this.trainingFocusPending.delete(doc.uri.toString());
+  /** Once, for a document that a command opened: what its ready panel should be sent. */
+  takePending(doc: ModelDocument): HostMessage | undefined {
+    const msg = this.pending.get(doc.uri.toString());
+    this.pending.delete(doc.uri.toString());
+    return msg;
   }
 }

@@ -81,7 +81,10 @@ class ModelEditorProvider implements vscode.CustomEditorProvider<ModelDocument> 
     switch (msg.type) {
       case 'ready':
         void post(panel, this.stateMessage(doc));
-        if (this.editors.takeTrainingFocus(doc)) void post(panel, { type: 'showTraining' });
+        {
+          const pending = this.editors.takePending(doc);
+          if (pending) void post(panel, pending);
+        }
         return;
       case 'browseDataset': {
         const folder = msg.kind === 'images';

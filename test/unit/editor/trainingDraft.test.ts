@@ -29,15 +29,15 @@ const withCallbacks: TrainingConfig = {
 
 describe('training form draft', () => {
   test('every template config and a config with callbacks round-trip unchanged', () => {
-    for (const id of ['xor', 'mnist-mlp', 'mnist-cnn', 'autoencoder', 'linear-regression']) {
+    for (const id of ['xor', 'mnist-mlp', 'mnist-cnn', 'autoencoder', 'linear-regression', 'char-rnn']) {
       const t = trainingConfigOf(getTemplate(id)!.build().userDefinedMetadata)!;
       const r = configFrom(draftFrom(t));
       assert.deepEqual(r.errors, {}, id);
       assert.deepEqual(r.config, { ...t, callbacks: t.callbacks ?? [] }, id);
     }
-    // char-rnn ships without a dataset (the user's text file): the form asks for one, and only that.
+    // char-rnn trains on the shipped text (`genesis`); the user's own text file replaces it.
     const rnn = trainingConfigOf(getTemplate('char-rnn')!.build().userDefinedMetadata)!;
-    assert.deepEqual(configFrom(draftFrom(rnn)).errors, { 'dataset.kind': 'choose a dataset' });
+    assert.equal(rnn.dataset, 'genesis');
     const withText = configFrom({ ...draftFrom(rnn), dataset: { kind: 'text', path: 'corpus.txt', label: '', options: '' } });
     assert.deepEqual(withText.config, { ...rnn, dataset: 'text:corpus.txt', callbacks: [] });
     const r = configFrom(draftFrom(withCallbacks));

@@ -34,10 +34,11 @@ export function canvasActions(page: Page) {
     },
 
     /** Search the palette and press Enter: the layer is appended after the selected one. */
-    async paletteEnter(className: string): Promise<void> {
+    /** Searches the palette and picks the best match with Enter (`branch`: Shift+Enter, a branch from the selection). */
+    async paletteEnter(className: string, branch = false): Promise<void> {
       const search = page.locator('.ms-palette-search input');
       await search.fill(className);
-      await search.press('Enter');
+      await search.press(branch ? 'Shift+Enter' : 'Enter');
     },
 
     /** Drags from one layer's output handle to another's input handle. */

@@ -109,7 +109,7 @@ describe('editing the graph like Keras', () => {
 
   test('a layer picked with a layer selected goes into the chain after it (Enter and double-click)', async () => {
     await select('dense');
-    assert.equal(await page.locator('.ms-palette-target').textContent(), 'Enter inserts after dense');
+    assert.equal(await page.locator('.ms-palette-target').textContent(), 'Enter inserts after dense · Shift+Enter branches from it');
     await insertWithEnter('Dropout');
     assert.deepEqual(findLayer(host.model.graph, 'dropout')?.inbound, ['dense']);
     assert.deepEqual(findLayer(host.model.graph, 'dense_1')?.inbound, ['dropout']);

@@ -53,7 +53,9 @@ describe('a model with two outputs in the editor', () => {
     await canvas.paletteEnter('Dense'); // the first head
     await canvas.node('dense_1').waitFor();
     await canvas.selectNode('dense');
-    await canvas.paletteEnter('Dense'); // the second head, off the same trunk
+    // The palette says what Shift+Enter does with a layer selected; Enter alone would go into the chain.
+    await until(async () => /Shift\+Enter branches from it/.test(await page.locator('.ms-palette-target').innerText()), 'the branch hint');
+    await canvas.paletteEnter('Dense', true); // the second head, a branch off the same trunk
     await canvas.node('dense_2').waitFor();
 
     const g = host.model.graph;

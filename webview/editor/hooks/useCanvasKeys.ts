@@ -1,6 +1,7 @@
 /**
- * Keyboard on the canvas: Tab walks the layers in topological order, arrows follow connections (up to the
- * input, down to a consumer, left/right to siblings), Delete removes, F2 renames, Ctrl+C/V/D/A copy, paste,
+ * Keyboard on the canvas: Tab walks the layers in topological order (Shift+Tab leaves the canvas with the
+ * selection kept), arrows follow connections (up to the input, down to a consumer, left/right to siblings),
+ * Delete removes the selected layers or connection, F2 renames, "/" goes to the layer search, Ctrl+C/V/D/A copy, paste,
  * duplicate and select all, Escape clears the selection. Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y are not handled:
  * VS Code runs its Undo/Redo on the document.
  */
@@ -63,10 +64,11 @@ function navigate(e: KeyboardEvent, ctrl: boolean, state: EditorState, current: 
   const order = [...state.order, ...g.layers.map((l) => l.name).filter((n) => !state.order.includes(n))];
   const byName = new Map(g.layers.map((l) => [l.name, l]));
   if (e.key === 'Tab' && !ctrl) {
-    // Past the last layer, focus leaves the canvas as usual.
+    // Past the last layer, focus leaves the canvas as usual. Shift+Tab always leaves (back to the palette)
+    // and keeps the selection, which is where the palette's search + Enter appends; ArrowUp walks back.
+    if (e.shiftKey) return true;
     const i = current ? order.indexOf(current) : -1;
-    const next = e.shiftKey ? (i < 0 ? order.length - 1 : i - 1) : i + 1;
-    if (next >= 0 && next < order.length) move(order[next]);
+    if (i + 1 < order.length) move(order[i + 1]);
   } else if (e.key === 'ArrowUp') {
     move(current ? byName.get(current)?.inbound[0] : order[0]);
   } else if (e.key === 'ArrowDown') {

@@ -25,6 +25,8 @@ export interface ViewCommands {
   relayout(state: EditorState | null): void;
   showSummary(): void;
   showTraining(): void;
+  /** A Problems entry's link: select this layer. */
+  revealLayer(name: string): void;
 }
 
 export function useHostState(on: ViewCommands) {
@@ -64,6 +66,9 @@ export function useHostState(on: ViewCommands) {
           break;
         case 'showTraining':
           handlers.current.showTraining();
+          break;
+        case 'revealLayer':
+          handlers.current.revealLayer(msg.name);
           break;
         case 'datasetPicked':
           setPicked((prev) => ({ kind: msg.kind, path: msg.path, n: (prev?.n ?? 0) + 1 }));

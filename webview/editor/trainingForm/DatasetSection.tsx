@@ -1,6 +1,6 @@
 /** The form's Data group: the dataset (kind, path, label column, options) and what the model is trained to output. */
 import type { RefObject } from 'react';
-import { DATASET_KINDS, DATASET_PATH_KINDS, SAMPLE_WEIGHT, type DatasetKind } from '../../../src/core/training';
+import { DATASET_PATH_KINDS, datasetKindsFor, SAMPLE_WEIGHT, type DatasetKind, type ModelShapes } from '../../../src/core/training';
 import { FieldNote, Select, Text, TextInput } from './controls';
 import type { SectionProps } from './useTrainingDraft';
 
@@ -9,6 +9,7 @@ const DATASET_HELP: Record<string, string> = {
   linear: 'Synthetic linear regression data (built in)',
   mnist: '70,000 handwritten digits, 28×28 (downloaded once, cached)',
   'fashion-mnist': '70,000 clothing images, 28×28 (downloaded once, cached)',
+  genesis: 'The Book of Genesis (King James Version, public domain, 197 KB, built in) for character models',
   csv: 'A CSV file with a header row; the label column is the target',
   npz: `A NumPy archive with x_train/y_train (and x_test/y_test; sample weights: ${SAMPLE_WEIGHT.npzKeys.train})`,
   npy: 'Two NumPy files: X.npy,Y.npy (a third: sample weights)',
@@ -24,13 +25,20 @@ function optionsHelp(kind: string): string {
       return `e.g. header=false&${SAMPLE_WEIGHT.csvOption}=COLUMN (sample weights)`;
     case 'text':
       return 'e.g. seq=40&step=1&vocab=file';
+    case 'genesis':
+      return 'e.g. seq=40&step=3';
     default:
       return 'key=value&key=value (optional)';
   }
 }
 
-export function DatasetSection({ draft, err, set, first, onBrowse }: SectionProps & { first: RefObject<HTMLElement | null>; onBrowse(kind: DatasetKind): void }) {
+type Props = SectionProps & { first: RefObject<HTMLElement | null>; onBrowse(kind: DatasetKind): void; shapes?: ModelShapes };
+
+export function DatasetSection({ draft, err, set, first, onBrowse, shapes }: Props) {
   const pathKind = DATASET_PATH_KINDS.includes(draft.dataset.kind as DatasetKind);
+  // Built-in datasets whose shapes do not fit the model are not offered; the one already chosen stays listed.
+  const fitting: string[] = datasetKindsFor(shapes, draft.target);
+  const kinds = draft.dataset.kind && !fitting.includes(draft.dataset.kind) ? [draft.dataset.kind, ...fitting] : fitting;
   return (
     <>
       <div className="ms-panel-subtitle">Data</div>
@@ -38,7 +46,7 @@ export function DatasetSection({ draft, err, set, first, onBrowse }: SectionProp
         k="dataset.kind"
         label="dataset"
         value={draft.dataset.kind}
-        options={[...DATASET_KINDS]}
+        options={kinds}
         allowNone="(choose a dataset)"
         help={DATASET_HELP[draft.dataset.kind]}
         error={err('dataset.kind')}

@@ -5,8 +5,7 @@
  * the host saves with the model (undoable like any graph edit). Reset discards the form's changes.
  */
 import { useEffect, useRef } from 'react';
-import type { TrainingConfig } from '../../../src/core/training';
-import type { DatasetKind } from '../../../src/core/training';
+import type { DatasetKind, ModelShapes, TrainingConfig } from '../../../src/core/training';
 import type { ModelIo } from '../outputsDraft';
 import { CallbacksSection } from './CallbacksSection';
 import { DataMapSection } from './DataMapSection';
@@ -20,6 +19,8 @@ interface Props {
   saved: TrainingConfig | null;
   /** The model's inputs and outputs: several outputs get a loss row each. */
   io: ModelIo;
+  /** The shapes of a one-input, one-output model, so the dataset list offers the built-in datasets that fit it. */
+  shapes?: ModelShapes;
   /** A path the host's picker returned (n changes each time). */
   picked: PickedDataset;
   /** Bumped by "Configure Training...": focus the first field. */
@@ -41,7 +42,7 @@ export function TrainingForm(p: Props) {
     <section className="ms-props ms-training" aria-label="Training configuration" data-testid="training-panel">
       <div className="ms-panel-title">Training</div>
       <p className="ms-muted ms-help">Saved with the model. Apply is one edit: Ctrl+Z undoes it, Ctrl+S saves it to the file.</p>
-      <DatasetSection {...section} first={first} onBrowse={p.onBrowse} />
+      <DatasetSection {...section} first={first} onBrowse={p.onBrowse} shapes={p.shapes} />
       <DataMapSection {...section} />
       <OptimizerSection {...section} />
       <LossSection {...section} />

@@ -46,6 +46,11 @@ export function classHint(n: onnx.INodeProto): string | undefined {
   return /^Keras (\w+) layer /.exec(n.docString ?? '')?.[1];
 }
 
+/** The Keras layer name our exporter writes in a node's doc string ("Keras ReLU layer re_lu"), if any. */
+function layerHint(n: onnx.INodeProto): string | undefined {
+  return /^Keras \w+ layer (\S+)$/.exec(n.docString ?? '')?.[1];
+}
+
 /**
  * Kahn's algorithm over data dependencies: some files (keras2onnx) store nodes in reverse order. Among the
  * nodes that are ready, the one stored first goes first, so a file already in order keeps its order (and
@@ -97,6 +102,8 @@ export class Importer {
   private readonly scopes = new Map<string, string>();
   /** Permute layers already made, by source tensor view and permutation. */
   private readonly views = new Map<string, string>();
+  /** While a node of our exporter is imported: its name and the Keras layer it came from, whose name wins. */
+  private naming: { node: string; layer: string } | undefined;
   readonly opset: number;
 
   constructor(
@@ -109,8 +116,11 @@ export class Importer {
 
   // ------------------------------------------------------------------------------------------ layers
   uniqueName(hint: string, cls: string): string {
+    const r = this.naming;
+    // A node of Keras layer `l0` (node `l0/Pad`, hint `l0/Pad_pad`) makes `l0_pad`: the layer name comes back.
+    const own = r && hint.startsWith(r.node) ? r.layer + hint.slice(r.node.length) : undefined;
     const base = hint.replace(/:\d+$/, '').split('/').filter((s) => s && !/^(MatMul|BiasAdd|Conv2D|Relu|Softmax|Add|Reshape|Conv|Gemm)$/.test(s));
-    let name = (base.length ? base[base.length - 1]! : snakeCase(cls)).replace(/[^A-Za-z0-9_.-]/g, '_');
+    let name = (own ?? (base.length ? base[base.length - 1]! : snakeCase(cls))).replace(/[^A-Za-z0-9_.-]/g, '_');
     if (!name || /^\d/.test(name)) name = snakeCase(cls);
     let n = name;
     for (let i = 1; this.names.has(n); i++) n = `${name}_${i}`;
@@ -321,7 +331,13 @@ export class Importer {
     const a = new Attrs(n);
     const importer = this.ops.get(n.opType!);
     if (!importer) throw new Skip(`${n.opType}${n.name ? ` (${n.name})` : ''}`);
-    importer(this, n, a);
+    const layer = layerHint(n);
+    this.naming = layer && n.name ? { node: n.name, layer } : undefined;
+    try {
+      importer(this, n, a);
+    } finally {
+      this.naming = undefined;
+    }
   }
 }
 
