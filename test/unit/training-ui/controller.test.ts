@@ -109,3 +109,21 @@ test('the training log drops Dawn adapter-limit warnings and keeps everything el
   assert.equal(withoutDawnNoise(text), 'real problem: out of memory');
   assert.equal(withoutDawnNoise(text.split('\n')[0]), '');
 });
+
+test('a Dawn warning cut across two stderr chunks is dropped too; the last partial line is kept for the end', async () => {
+  const { lineBuffer, withoutDawnNoise } = await import('../../../src/extension/training/controller');
+  const lines = lineBuffer();
+  const warning = 'Warning: maxDynamicUniformBuffersPerPipelineLayout artificially reduced from 1000000 to 16 to fit dynamic offset allocation limit.\n';
+  const logged = [lines.push(warning.slice(0, 30)), lines.push(warning.slice(30) + 'epoch 1 done\nTraceback (most'), lines.push(' recent call last)')].map(withoutDawnNoise);
+  assert.deepEqual(logged, ['', 'epoch 1 done', '']);
+  assert.equal(withoutDawnNoise(lines.flush()), 'Traceback (most recent call last)');
+});
+
+test('Pause/Resume with no session says so instead of doing nothing', () => {
+  const controller = new TrainingController(new SessionManager());
+  const r = controller.pauseResume();
+  assert.ok('message' in r);
+  assert.match(r.message, /No training session is running.*Start one with Train/);
+  assert.deepEqual(controller.pauseResume('no-such-id'), r);
+  controller.dispose();
+});
