@@ -122,7 +122,8 @@ export function isRunInfo(v: unknown): v is RunInfo {
   return (
     isObj(v) && isStr(v.id) && isStr(v.model) && isStr(v.name) && isOptStr(v.startedAt) && isOptStr(v.state) &&
     isObj(v.hyper) && Object.values(v.hyper).every((x) => isStr(x) || isNum(x) || typeof x === 'boolean') &&
-    isMetrics(v.final) && isMetrics(v.best) && Array.isArray(v.epochs) && v.epochs.every(isEpochPoint)
+    isMetrics(v.final) && isMetrics(v.best) && Array.isArray(v.epochs) && v.epochs.every(isEpochPoint) &&
+    (v.batches === undefined || (Array.isArray(v.batches) && v.batches.every(isBatchPoint)))
   );
 }
 
