@@ -140,9 +140,9 @@ function renderSession(): void {
       h('strong', {}, ` ${s.model}`),
       ` · ${s.state}`,
       lastEpochText ? ` · ${lastEpochText}` : '',
-      progressEl(s),
       s.device ?? s.engine ? h('span', { className: 'muted' }, ` · ${s.device ?? s.engine}`) : '',
       s.error ? h('span', { className: 'error' }, ` · ${s.error}`) : '',
+      progressEl(s),
     );
   }
   const active = s && isActiveSessionState(s.state);
@@ -164,14 +164,15 @@ function renderSession(): void {
 
 function progressEl(s: SessionInfo): HTMLElement | string {
   const text = progress.text(s);
-  return text ? h('span', { id: 'session-progress' }, ` · ${text}`) : '';
+  // A line of its own under the session's state: it stays readable in a narrow side group.
+  return text ? h('div', { id: 'session-progress', className: 'progress-line' }, text) : '';
 }
 
 // Elapsed time and ETA move between batch events too.
 setInterval(() => {
   const el = document.getElementById('session-progress');
   const text = session ? progress.text(session) : '';
-  if (el && text) el.textContent = ` · ${text}`;
+  if (el && text) el.textContent = text;
 }, 1000);
 
 function epochText(): string {

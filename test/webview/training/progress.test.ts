@@ -53,12 +53,12 @@ describe('training view progress (Chromium)', () => {
     await send(page, { type: 'batches', sessionId: 's1', points: [batch(41)] });
     await settle(page);
     // 40 batches in 4 s; 259 left at 10 a second → 26 s.
-    assert.equal(await page.locator('#session-progress').innerText(), ' · batch 41/100 · 0:12 elapsed · ETA 0:26 · 640 samples/s');
+    assert.equal(await page.locator('#session-progress').innerText(), 'batch 41/100 · 0:12 elapsed · ETA 0:26 · 640 samples/s');
     // An epoch ends: no batch count until the next epoch's first batch; the clock keeps counting.
     await send(page, { type: 'epoch', sessionId: 's1', point: { epoch: 1, step: 100, metrics: { loss: 0.4 } } });
     await page.clock.setFixedTime(T0 + 30_000);
     await page.waitForFunction(() => /0:30 elapsed/.test(document.getElementById('session-progress')?.textContent ?? ''));
-    assert.equal(await page.locator('#session-progress').innerText(), ' · 0:30 elapsed · ETA 0:08 · 640 samples/s');
+    assert.equal(await page.locator('#session-progress').innerText(), '0:30 elapsed · ETA 0:08 · 640 samples/s');
     // When the session ends, the running numbers go.
     await send(page, { type: 'session', session: { ...base, state: 'done' } });
     await settle(page);
