@@ -8,6 +8,7 @@ import type { SessionManager, SessionResult, StartRequest, TrainingSession } fro
 import type { BatchPoint, EpochPoint, HistogramItem, RunInfo, SessionState } from '../../core/training';
 import type { HostToTraining, SessionInfo, TrainingSnapshot, TryInfo, Evaluation } from '../../protocol/training';
 import type { WorkerToHost } from '../../protocol/worker';
+import { lineBuffer, withoutDawnNoise } from '../../engine/workerStderr';
 import { initialStatus, isActive, reduceStatus, statusView, type StatusEvent, type StatusState, type StatusView } from './statusModel';
 
 /** History kept per session: enough for 100k+ batch points; beyond it older points are thinned 2:1. */
@@ -283,38 +284,4 @@ export function statusActionHandlers(c: TrainingController): Record<'modelStudio
     'modelStudio.stop': (id?: string) => c.stop(id),
     'modelStudio.pauseResume': (id?: string) => c.pauseResume(id),
   };
-}
-
-/**
- * A worker's stderr without Dawn's adapter-limit warnings ("... artificially reduced ..."), which the software
- * Vulkan driver triggers on every start of the webgpu engine and which say nothing to a user; '' when nothing
- * else is left.
- */
-/**
- * Whole lines out of a stream's chunks: a chunk may end mid-line (a Dawn warning cut in two would pass the
- * filter as two halves); the partial line waits for the rest.
- */
-export function lineBuffer(): { push(chunk: string): string; flush(): string } {
-  let pending = '';
-  return {
-    push(chunk) {
-      const text = pending + chunk;
-      const cut = text.lastIndexOf('\n');
-      pending = cut < 0 ? text : text.slice(cut + 1);
-      return cut < 0 ? '' : text.slice(0, cut);
-    },
-    flush() {
-      const rest = pending;
-      pending = '';
-      return rest;
-    },
-  };
-}
-
-export function withoutDawnNoise(text: string): string {
-  return text
-    .split('\n')
-    .filter((l) => !/^Warning: \w+ artificially reduced from \d+ to \d+/.test(l.trim()))
-    .join('\n')
-    .trimEnd();
 }
