@@ -108,7 +108,7 @@ class Stream(keras.callbacks.Callback):
         done = batch + 1
         rate = done * self.job["batchSize"] / max(now - self.t0, 1e-6)
         left = (self.steps - done + (self.job["epochs"] - self.epoch - 1) * self.steps) * self.job["batchSize"]
-        self.emit({"type": "batch", "epoch": self.epoch + 1, "batch": done, "step": self.step_base + done,
+        self.emit({"type": "batch", "epoch": self.epoch + 1, "batch": done, "batches": self.steps, "step": self.step_base + done,
                    "metrics": clean(logs), "lr": self.lr, "samplesPerSec": rate, "etaSeconds": left / max(rate, 1e-9)})
 
     def on_epoch_end(self, epoch, logs=None):

@@ -12,6 +12,7 @@ import type { ModelFile } from '../core/types';
 import { parseWorkerToHost, type StartJob, type WorkerToHost } from '../protocol/worker';
 import { newRunId, runDirFor } from './runFolder';
 import { childEntry, type ChildEntry } from './childEntry';
+import { withoutDawnNoise } from './workerStderr';
 
 /** How long a worker may take to answer Stop before it is killed. */
 export const STOP_TIMEOUT_MS = 2000;
@@ -129,7 +130,7 @@ export class TrainingSession extends EventEmitter<Events> {
       this.end({ status: 'stopped', message: this.forced });
       return;
     }
-    const lastErr = this.stderrTail.trim().split('\n').filter(Boolean).slice(-3).join(' | ');
+    const lastErr = withoutDawnNoise(this.stderrTail).trim().split('\n').filter(Boolean).slice(-3).join(' | ');
     const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
     this.end({
       status: 'failed',

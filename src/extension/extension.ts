@@ -52,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): void {
     limitSettings,
     ...registerModelEditor(context, editors, { train: (uri) => train(ctx, uri) }),
     log,
-    new TrainingStatusBar(controller),
+    new TrainingStatusBar(controller, () => editors.activeModelUri()?.fsPath),
     sessionEnds,
     view,
     new vscode.Disposable(() => controller.dispose()),

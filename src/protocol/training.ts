@@ -17,6 +17,8 @@ export interface SessionInfo {
   engine?: string;
   device?: string;
   error?: string;
+  /** When the session started (ms since 1970): the view's elapsed time counts from it. */
+  startedAt?: number;
 }
 
 /** What "try the model" can offer for this model. */
@@ -95,11 +97,11 @@ export type TrainingToHost =
 // Validation
 
 export function isBatchPoint(v: unknown): v is BatchPoint {
-  return isObj(v) && isNum(v.step) && isNum(v.epoch) && isNum(v.batch) && isMetrics(v.metrics) && isOptNum(v.lr) && isOptNum(v.samplesPerSec);
+  return isObj(v) && isNum(v.step) && isNum(v.epoch) && isNum(v.batch) && isMetrics(v.metrics) && isOptNum(v.lr) && isOptNum(v.samplesPerSec) && isOptNum(v.batches);
 }
 
 export function isEpochPoint(v: unknown): v is EpochPoint {
-  return isObj(v) && isNum(v.epoch) && isOptNum(v.step) && isMetrics(v.metrics) && isOptNum(v.lr) && isOptNum(v.samplesPerSec);
+  return isObj(v) && isNum(v.epoch) && isOptNum(v.step) && isMetrics(v.metrics) && isOptNum(v.lr) && isOptNum(v.samplesPerSec) && isOptNum(v.batches);
 }
 
 export function isHistogramItem(v: unknown): v is HistogramItem {
@@ -112,7 +114,7 @@ export function isHistogramItem(v: unknown): v is HistogramItem {
 export function isSessionInfo(v: unknown): v is SessionInfo {
   return (
     isObj(v) && isStr(v.id) && isStr(v.model) && isOptStr(v.runId) && isOneOf<SessionState>(SESSION_STATES, v.state) &&
-    isNum(v.epochs) && isOptStr(v.engine) && isOptStr(v.device) && isOptStr(v.error)
+    isNum(v.epochs) && isOptStr(v.engine) && isOptStr(v.device) && isOptStr(v.error) && isOptNum(v.startedAt)
   );
 }
 
@@ -120,7 +122,8 @@ export function isRunInfo(v: unknown): v is RunInfo {
   return (
     isObj(v) && isStr(v.id) && isStr(v.model) && isStr(v.name) && isOptStr(v.startedAt) && isOptStr(v.state) &&
     isObj(v.hyper) && Object.values(v.hyper).every((x) => isStr(x) || isNum(x) || typeof x === 'boolean') &&
-    isMetrics(v.final) && isMetrics(v.best) && Array.isArray(v.epochs) && v.epochs.every(isEpochPoint)
+    isMetrics(v.final) && isMetrics(v.best) && Array.isArray(v.epochs) && v.epochs.every(isEpochPoint) &&
+    (v.batches === undefined || (Array.isArray(v.batches) && v.batches.every(isBatchPoint)))
   );
 }
 

@@ -63,6 +63,9 @@ describe('keras engine: training through the Python runner', () => {
     for (const e of epochs) for (const k of ['loss', 'accuracy', 'val_loss', 'val_accuracy']) assert.ok(Number.isFinite(e.metrics[k]), `${k} in ${JSON.stringify(e)}`);
     assert.ok(batches.length >= training.epochs, `${batches.length} batch events`);
     assert.ok(batches.every((b) => Number.isFinite(b.metrics.loss) && b.batch >= 1 && b.step >= 1 && b.epoch >= 1));
+    // Each batch event says how many batches an epoch has (the progress display's N in "batch x/N").
+    assert.equal(new Set(batches.map((b) => b.batches)).size, 1, JSON.stringify(batches[0]));
+    assert.ok(batches.every((b) => b.batches !== undefined && b.batch <= b.batches));
     assert.ok(epochs[4].metrics.loss < epochs[0].metrics.loss);
     assert.ok(r.test && r.test.accuracy >= 0.97, `test accuracy ${r.test?.accuracy}`);
     // The run folder and the weights that come back.

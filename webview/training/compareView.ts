@@ -3,7 +3,7 @@
  * legend of the hyper-parameters that differ, and a table of final and best metrics.
  */
 import type uPlot from 'uplot';
-import { baseMetrics, differingHyper, formatMetric, lowerIsBetter, runLabel, type RunInfo } from '../../src/core/training';
+import { baseMetrics, differingHyper, formatMetric, lowerIsBetter, runLabel, shortRunName, type RunInfo } from '../../src/core/training';
 import { ChartCard } from './chartCard';
 import { button, clear, h } from './dom';
 import { palette } from './theme';
@@ -15,6 +15,7 @@ export class CompareView {
   private readonly legendEl: HTMLElement;
   private readonly chartsEl: HTMLElement;
   private readonly tableEl: HTMLElement;
+  private readonly noticeEl: HTMLElement;
   private runs: RunInfo[] = [];
   private selected: string[];
   private compared: RunInfo[] = [];
@@ -31,10 +32,12 @@ export class CompareView {
     this.legendEl = h('div', { className: 'compare-legend', id: 'compare-legend' });
     this.chartsEl = h('div', { className: 'chart-grid', id: 'compare-charts' });
     this.tableEl = h('div', { className: 'compare-table', id: 'compare-table' });
+    this.noticeEl = h('p', { className: 'notice', id: 'compare-notice', role: 'status', hidden: true });
     this.el = h(
       'div',
       { className: 'compare' },
       h('div', { className: 'toolbar' }, button('Compare selected', () => this.compareSelected(), { icon: 'graph-line', id: 'compare-button' })),
+      this.noticeEl,
       this.listEl,
       this.legendEl,
       this.chartsEl,
@@ -71,6 +74,12 @@ export class CompareView {
 
   private compareSelected(): void {
     const runs = this.selected.map((id) => this.runs.find((r) => r.id === id)).filter((r): r is RunInfo => !!r);
+    // The button used to clear the comparison silently when nothing was checked.
+    this.noticeEl.hidden = runs.length > 0;
+    this.noticeEl.textContent = this.runs.length
+      ? 'No run is selected: check the runs to compare in the list below, then press Compare selected.'
+      : 'There are no saved runs to compare yet: train the model, and every run is listed here.';
+    if (!runs.length) return;
     this.show(runs);
     post({ type: 'compare', runIds: runs.map((r) => r.id) });
   }
@@ -87,6 +96,7 @@ export class CompareView {
       box.checked = checked;
       box.addEventListener('change', () => {
         this.selected = box.checked ? [...this.selected, r.id] : this.selected.filter((x) => x !== r.id);
+        if (this.selected.length) this.noticeEl.hidden = true;
         this.onSelection(this.selected);
       });
       let nameEl: HTMLElement;
@@ -105,7 +115,7 @@ export class CompareView {
         nameEl = input;
         queueMicrotask(() => input.focus());
       } else {
-        nameEl = h('label', { for: `run-${r.id}`, className: 'run-name' }, r.name);
+        nameEl = h('label', { for: `run-${r.id}`, className: 'run-name', title: r.name }, shortRunName(r));
       }
       const final = Object.entries(r.final)
         .filter(([k]) => !k.startsWith('val_'))
@@ -138,13 +148,15 @@ export class CompareView {
     if (runs.length) {
       this.legendEl.append(
         h('span', { className: 'muted' }, differing.length ? `Differing: ${differing.join(', ')}` : 'Same hyper-parameters'),
-        ...runs.map((r, i) => h('span', { className: 'legend-item', 'data-run': r.id }, h('span', { className: 'swatch', style: `background:${colors[i % colors.length]}` }), `${r.name}: ${labels[i]}`)),
+        // The run's short name, then only the settings that tell it apart (none when it is the name itself).
+        ...runs.map((r, i) => h('span', { className: 'legend-item', 'data-run': r.id, title: r.name }, h('span', { className: 'swatch', style: `background:${colors[i % colors.length]}` }),
+          labels[i] === shortRunName(r) ? labels[i] : `${shortRunName(r)}: ${labels[i]}`)),
       );
     }
     const keys = new Set<string>();
     for (const r of runs) for (const e of r.epochs) for (const k of Object.keys(e.metrics)) keys.add(k);
     const metrics = baseMetrics(keys);
-    const wanted = new Set(metrics);
+    const wanted = new Set([...metrics, ...this.renderBatchCharts(labels)]);
     for (const [id, c] of this.cards) {
       if (!wanted.has(id)) {
         c.destroy();
@@ -182,6 +194,42 @@ export class CompareView {
     }
   }
 
+  /**
+   * Runs that ended (or are still) before their first epoch have no epoch curve: their batch points are drawn
+   * on a per-batch chart of each metric, so a comparison is never empty. Returns the cards' keys.
+   */
+  private renderBatchCharts(labels: string[]): string[] {
+    const colors = palette().series;
+    const runs = this.compared.map((r, i) => ({ r, i })).filter(({ r }) => r.epochs.length === 0 && r.batches?.length);
+    const keys = new Set<string>();
+    for (const { r } of runs) for (const b of r.batches ?? []) for (const k of Object.keys(b.metrics)) keys.add(k);
+    const out: string[] = [];
+    for (const m of baseMetrics(keys)) {
+      const xs = [...new Set(runs.flatMap(({ r }) => (r.batches ?? []).map((b) => b.step)))].sort((a, b) => a - b);
+      const series: ChartCardSeries[] = [];
+      const data: (number | null)[][] = [];
+      for (const { r, i } of runs) {
+        const byStep = new Map((r.batches ?? []).map((b) => [b.step, b.metrics[m]]));
+        series.push({ label: `${labels[i]} · batches`, color: colors[i % colors.length] });
+        data.push(xs.map((x) => {
+          const v = byStep.get(x);
+          return v === undefined || !Number.isFinite(v) || (this.logScale && v <= 0) ? null : v;
+        }));
+      }
+      const key = `batch:${m}`;
+      const spec = { title: `${m} per batch (no epoch finished)`, xLabel: 'batch', metric: m, series, logScale: this.logScale, height: 240 };
+      let card = this.cards.get(key);
+      if (!card) {
+        card = new ChartCard(`compare:${key}`, spec);
+        this.cards.set(key, card);
+        this.chartsEl.append(card.el);
+      }
+      card.update(spec, [xs, ...data] as uPlot.AlignedData);
+      out.push(key);
+    }
+    return out;
+  }
+
   private renderTable(): void {
     clear(this.tableEl);
     const runs = this.compared;
@@ -200,7 +248,7 @@ export class CompareView {
       h(
         'tr',
         { 'data-run': r.id },
-        h('td', {}, r.name),
+        h('td', { title: r.name }, shortRunName(r)),
         ...differing.map((d) => h('td', {}, d in r.hyper ? String(r.hyper[d]) : '–')),
         ...keys.flatMap((k) => [
           h('td', {}, formatMetric(k, r.final[k])),
@@ -208,6 +256,7 @@ export class CompareView {
         ]),
       ),
     );
+    // The container scrolls sideways when many metrics make the table wider than the view (never the page).
     this.tableEl.append(h('table', {}, h('thead', {}, head), h('tbody', {}, ...rows)));
   }
 }

@@ -8,6 +8,26 @@ import { clear, h } from './dom';
 import { palette, withAlpha } from './theme';
 
 const BINS = 60;
+/** Canvas size, and the left gutter that holds the epoch labels. */
+const W = 340;
+const H = 180;
+const GUTTER = 44;
+const PW = W - GUTTER;
+
+/** The y of an epoch row's baseline (ridgeline) or the top of its band (heatmap), and its height. */
+function rowGeometry(mode: 'ridgeline' | 'heatmap', n: number): { y: (r: number) => number; band: number } {
+  if (mode === 'heatmap') return { y: (r) => (r * H) / n, band: H / n };
+  const step = (H - 40) / Math.max(1, n - 1);
+  return { y: (r) => 40 + r * step, band: step };
+}
+
+/** The count of the original histogram's bin that holds `v` (0 outside its range). */
+function countAt(item: HistogramItem, v: number): number {
+  const n = item.counts.length;
+  if (v < item.min || v > item.max || n === 0) return 0;
+  const w = (item.max - item.min) / n;
+  return item.counts[w === 0 ? 0 : Math.min(n - 1, Math.floor((v - item.min) / w))];
+}
 
 /** Resample a histogram onto `BINS` bins over [lo, hi] (counts spread by overlap), normalised to its max. */
 export function resample(item: HistogramItem, lo: number, hi: number): number[] {
@@ -95,21 +115,40 @@ export class HistogramsView {
     const layers = [...new Set(mine.map((i) => i.layer))];
     for (const layer of layers) {
       const rows = mine.filter((i) => i.layer === layer).sort((a, b) => a.epoch - b.epoch);
-      const canvas = h('canvas', { className: 'hist', role: 'img', 'aria-label': `${this.kind} of ${layer} over ${rows.length} epochs` }) as HTMLCanvasElement;
+      const canvas = h('canvas', { className: 'hist', role: 'img', 'aria-label': `${this.kind} of ${layer}: epochs ${rows[0].epoch} to ${rows[rows.length - 1].epoch} from top to bottom` }) as HTMLCanvasElement;
       const lo = Math.min(...rows.map((r) => r.min));
       const hi = Math.max(...rows.map((r) => r.max));
+      const readout = h('div', { className: 'hist-readout muted', role: 'status' }, 'Hover for values');
       this.grid.append(
         h('section', { className: 'chart-card', 'data-layer': layer }, h('h3', { className: 'chart-title' }, `${layer} · ${this.kind}`), canvas,
-          h('div', { className: 'muted axis' }, h('span', {}, lo.toPrecision(3)), h('span', {}, `epochs 1–${rows[rows.length - 1].epoch}`), h('span', {}, hi.toPrecision(3)))),
+          h('div', { className: 'muted axis' }, h('span', {}, lo.toPrecision(3)), h('span', { className: 'hist-axis-title' }, `${this.kind === 'weights' ? 'weight' : 'activation'} value →`), h('span', {}, hi.toPrecision(3))),
+          readout),
       );
       this.draw(canvas, rows, lo, hi);
+      canvas.addEventListener('mousemove', (ev) => (readout.textContent = this.readout(canvas, ev, rows, lo, hi)));
+      canvas.addEventListener('mouseleave', () => (readout.textContent = 'Hover for values'));
     }
+  }
+
+  /** "epoch 3 · value 0.0123 · 412 in its bin": what is under the pointer. */
+  private readout(canvas: HTMLCanvasElement, ev: MouseEvent, rows: HistogramItem[], lo: number, hi: number): string {
+    const box = canvas.getBoundingClientRect();
+    const x = ev.clientX - box.left - GUTTER;
+    const y = ev.clientY - box.top;
+    if (x < 0 || x > PW) return 'Hover for values';
+    const g = rowGeometry(this.mode, rows.length);
+    // The row whose baseline (ridgeline) or band (heatmap) is nearest.
+    let r = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const at = this.mode === 'heatmap' ? g.y(i) + g.band / 2 : g.y(i);
+      if (Math.abs(at - y) < Math.abs((this.mode === 'heatmap' ? g.y(r) + g.band / 2 : g.y(r)) - y)) r = i;
+    }
+    const v = lo + (x / PW) * (hi - lo);
+    return `epoch ${rows[r].epoch} · value ${v.toPrecision(3)} · ${countAt(rows[r], v).toLocaleString('en-US')} in its bin`;
   }
 
   private draw(canvas: HTMLCanvasElement, rows: HistogramItem[], lo: number, hi: number): void {
     const dpr = window.devicePixelRatio || 1;
-    const W = 320;
-    const H = 180;
     canvas.width = W * dpr;
     canvas.height = H * dpr;
     canvas.style.width = `${W}px`;
@@ -118,33 +157,53 @@ export class HistogramsView {
     ctx.scale(dpr, dpr);
     const p = palette();
     const color = p.series[this.kind === 'weights' ? 0 : 1];
+    // The theme's background, painted: a transparent canvas showed whatever was behind it (and PNGs of it).
+    ctx.fillStyle = p.bg;
+    ctx.fillRect(0, 0, W, H);
+    this.epochLabels(ctx, rows, p.muted);
+    ctx.translate(GUTTER, 0);
     const dens = rows.map((r) => resample(r, lo, hi));
+    const n = rows.length;
+    const g = rowGeometry(this.mode, n);
     if (this.mode === 'heatmap') {
-      const rh = H / rows.length;
-      const bw = W / BINS;
+      const bw = PW / BINS;
       dens.forEach((d, r) => d.forEach((v, b) => {
         ctx.fillStyle = withAlpha(color, 0.05 + 0.95 * v);
-        ctx.fillRect(b * bw, r * rh, Math.ceil(bw), Math.ceil(rh));
+        ctx.fillRect(b * bw, g.y(r), Math.ceil(bw), Math.ceil(g.band));
       }));
       return;
     }
     // Ridgeline: each epoch is offset downwards; curves overlap by up to 3 rows so shapes stay readable.
-    const n = rows.length;
-    const step = (H - 40) / Math.max(1, n - 1);
-    const amp = Math.min(60, step * 3 + 20);
+    const amp = Math.min(60, g.band * 3 + 20);
     dens.forEach((d, r) => {
-      const base = 40 + r * step;
+      const base = g.y(r);
       const t = n === 1 ? 1 : r / (n - 1);
       ctx.beginPath();
       ctx.moveTo(0, base);
-      d.forEach((v, b) => ctx.lineTo(((b + 0.5) / BINS) * W, base - v * amp));
-      ctx.lineTo(W, base);
+      d.forEach((v, b) => ctx.lineTo(((b + 0.5) / BINS) * PW, base - v * amp));
+      ctx.lineTo(PW, base);
       ctx.closePath();
       ctx.fillStyle = withAlpha(color, 0.15 + 0.35 * t);
       ctx.fill();
       ctx.strokeStyle = withAlpha(p.fg, 0.3 + 0.5 * t);
       ctx.lineWidth = 1;
       ctx.stroke();
+    });
+  }
+
+  /** The epoch axis in the gutter: "epoch" on top, then the rows' epochs (thinned to fit, the last kept). */
+  private epochLabels(ctx: CanvasRenderingContext2D, rows: HistogramItem[], color: string): void {
+    const g = rowGeometry(this.mode, rows.length);
+    ctx.fillStyle = color;
+    ctx.font = '10px sans-serif';
+    ctx.textBaseline = 'top';
+    ctx.fillText('epoch', 2, 2);
+    ctx.textBaseline = 'middle';
+    const every = Math.max(1, Math.ceil(rows.length / Math.max(1, Math.floor((H - 14) / 12))));
+    rows.forEach((row, r) => {
+      if (r % every !== 0 && r !== rows.length - 1) return;
+      const y = this.mode === 'heatmap' ? g.y(r) + g.band / 2 : g.y(r) - 4;
+      ctx.fillText(String(row.epoch), 6, Math.max(18, y));
     });
   }
 }

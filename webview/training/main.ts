@@ -9,6 +9,7 @@ import { CompareView } from './compareView';
 import { button, clear, h } from './dom';
 import { HistogramsView } from './histogramsView';
 import { LiveCharts } from './liveCharts';
+import { emptyChartsText, ProgressLine } from './progressLine';
 import { TryView } from './tryView';
 import { loadViewState, post, saveViewState } from './vscodeApi';
 
@@ -29,6 +30,7 @@ const charts = new LiveCharts({ smoothing: st.smoothing ?? 0.6, logScale: st.log
 const compare = new CompareView(st.compareIds ?? [], (ids) => saveViewState({ compareIds: ids }), st.logScale ?? false);
 const histograms = new HistogramsView(st.histKind ?? 'weights', st.histMode ?? 'ridgeline', (kind, mode) => saveViewState({ histKind: kind, histMode: mode }));
 const tryView = new TryView();
+const progress = new ProgressLine();
 
 // ---------------------------------------------------------------------------------------------------------
 // Layout
@@ -140,6 +142,7 @@ function renderSession(): void {
       lastEpochText ? ` · ${lastEpochText}` : '',
       s.device ?? s.engine ? h('span', { className: 'muted' }, ` · ${s.device ?? s.engine}`) : '',
       s.error ? h('span', { className: 'error' }, ` · ${s.error}`) : '',
+      progressEl(s),
     );
   }
   const active = s && isActiveSessionState(s.state);
@@ -154,7 +157,23 @@ function renderSession(): void {
   }
   sessionSelect.hidden = sessions.length < 2;
   chartsEmpty.hidden = charts.store.steps.length > 0 || charts.store.epochs.length > 0;
+  const empty = emptyChartsText(s);
+  chartsEmpty.textContent = empty.text;
+  chartsEmpty.classList.toggle('error', empty.failed);
 }
+
+function progressEl(s: SessionInfo): HTMLElement | string {
+  const text = progress.text(s);
+  // A line of its own under the session's state: it stays readable in a narrow side group.
+  return text ? h('div', { id: 'session-progress', className: 'progress-line' }, text) : '';
+}
+
+// Elapsed time and ETA move between batch events too.
+setInterval(() => {
+  const el = document.getElementById('session-progress');
+  const text = session ? progress.text(session) : '';
+  if (el && text) el.textContent = text;
+}, 1000);
 
 function epochText(): string {
   const e = charts.store.epochs[charts.store.epochs.length - 1];
@@ -172,6 +191,8 @@ function applySnapshot(s: TrainingSnapshot): void {
   sessions = s.sessions;
   charts.reset();
   charts.addBatches(s.batches);
+  progress.reset();
+  progress.onBatches(s.batches);
   for (const e of s.epochs) charts.addEpoch(e);
   histograms.set(s.histograms);
   compare.setRuns(s.runs);
@@ -192,12 +213,14 @@ function handle(msg: HostToTraining): void {
     case 'batches':
       if (msg.sessionId !== session?.id) return;
       charts.addBatches(msg.points);
+      progress.onBatches(msg.points);
       lastEpochText = epochText();
       renderSession();
       break;
     case 'epoch':
       if (msg.sessionId !== session?.id) return;
       charts.addEpoch(msg.point);
+      progress.onEpoch();
       lastEpochText = epochText();
       renderSession();
       break;

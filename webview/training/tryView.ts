@@ -79,25 +79,48 @@ export class TryView {
   private requestId = 0;
   private pending = new Map<number, TryInput>();
   private draw: { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D } | undefined;
+  private seedEl: HTMLTextAreaElement | undefined;
+  /** "Predicting…" while a request is out: loading the model in the worker can take seconds. */
+  private readonly progressEl: HTMLElement;
 
   constructor() {
     this.inputEl = h('div', { className: 'try-input', id: 'try-input' });
     this.outputEl = h('div', { className: 'try-output', id: 'try-output', 'aria-live': 'polite' });
     this.evalEl = h('div', { className: 'try-eval', id: 'try-eval' });
-    this.el = h('div', { className: 'try' }, h('div', { className: 'try-row' }, this.inputEl, this.outputEl), this.evalEl);
+    this.progressEl = h('p', { className: 'try-progress muted', id: 'try-progress', role: 'status', hidden: true });
+    this.el = h('div', { className: 'try' }, h('div', { className: 'try-row' }, this.inputEl, h('div', {}, this.progressEl, this.outputEl)), this.evalEl);
     this.render();
   }
 
+  /**
+   * The host sends the model's try info again after loading it for a prediction: the same info keeps the
+   * inputs as they are, and new info (another model, new weights) keeps the drawing and the seed text.
+   */
   setInfo(info: TryInfo): void {
+    if (JSON.stringify(info) === JSON.stringify(this.info)) return;
+    const kept = this.keptInputs();
     this.info = info;
     this.render();
+    if (kept.drawing && this.draw && kept.drawing.width === this.draw.canvas.width && kept.drawing.height === this.draw.canvas.height) this.draw.ctx.putImageData(kept.drawing, 0, 0);
+    if (kept.seed !== undefined && this.seedEl) this.seedEl.value = kept.seed;
+  }
+
+  private keptInputs(): { drawing?: ImageData; seed?: string } {
+    const d = this.draw?.canvas.isConnected ? this.draw : undefined;
+    return { drawing: d?.ctx.getImageData(0, 0, d.canvas.width, d.canvas.height), seed: this.seedEl?.isConnected ? this.seedEl.value : undefined };
   }
 
   private send(input: TryInput): void {
     const requestId = ++this.requestId;
     this.pending.set(requestId, input);
     this.outputEl.classList.add('busy');
+    this.setProgress(input.kind === 'text' ? `Generating ${input.length} characters…` : 'Predicting…');
     post({ type: 'predict', requestId, input });
+  }
+
+  private setProgress(text: string | undefined): void {
+    this.progressEl.hidden = text === undefined;
+    this.progressEl.replaceChildren(...(text === undefined ? [] : [h('span', { className: 'codicon codicon-loading codicon-modifier-spin' }), ` ${text}`]));
   }
 
   /** The host's answer; answers to older requests than the latest are dropped (the user moved on). */
@@ -105,11 +128,13 @@ export class TryView {
     this.pending.delete(requestId);
     if (requestId !== this.requestId) return;
     this.outputEl.classList.remove('busy');
+    this.setProgress(undefined);
     this.renderOutput(output);
   }
 
   onError(message: string, hint?: string): void {
     this.outputEl.classList.remove('busy');
+    this.setProgress(undefined);
     clear(this.outputEl);
     this.outputEl.append(h('p', { className: 'error', role: 'alert' }, message), hint ? h('p', { className: 'muted' }, hint) : '');
   }
@@ -117,6 +142,8 @@ export class TryView {
   private render(): void {
     clear(this.inputEl);
     clear(this.outputEl);
+    this.draw = undefined;
+    this.seedEl = undefined;
     const info = this.info;
     switch (info.kind) {
       case 'none':
@@ -232,7 +259,9 @@ export class TryView {
   private renderTextInput(info: Extract<TryInfo, { kind: 'text' }>): void {
     const st = loadViewState();
     const seed = h('textarea', { id: 'seed', rows: 3, 'aria-label': 'Seed text' }) as HTMLTextAreaElement;
-    seed.value = 'The ';
+    seed.value = st.trySeed ?? 'The ';
+    this.seedEl = seed;
+    seed.addEventListener('input', () => saveViewState({ trySeed: seed.value }));
     const length = h('input', { type: 'number', id: 'gen-length', min: 1, max: 2000, value: st.tryLength ?? 200, 'aria-label': 'Characters to generate' }) as HTMLInputElement;
     const temp = h('input', { type: 'number', id: 'temperature', min: 0.05, max: 5, step: 0.05, value: st.tryTemperature ?? 0.8, 'aria-label': 'Temperature' }) as HTMLInputElement;
     const go = () => {

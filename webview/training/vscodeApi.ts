@@ -12,6 +12,8 @@ export interface ViewState {
   histMode?: 'ridgeline' | 'heatmap';
   tryLength?: number;
   tryTemperature?: number;
+  /** The seed text of "Try the model", kept across predictions and reloads. */
+  trySeed?: string;
 }
 
 export const { post, loadViewState, saveViewState } = vscodeApi<TrainingToHost, ViewState>();

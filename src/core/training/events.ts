@@ -7,7 +7,10 @@
 export interface BatchPoint {
   step: number;
   epoch: number;
+  /** Batches done in this epoch (1 after the first). */
   batch: number;
+  /** Batches in a whole epoch, when the trainer knows it (the progress display's N in "batch x/N"). */
+  batches?: number;
   /** Train metrics at this batch, Keras names: loss, acc/accuracy, mae, ... */
   metrics: Record<string, number>;
   lr?: number;

@@ -11,6 +11,7 @@ export * from './engines';
 export * from './events';
 export * from './metricNames';
 export * from './metricsFile';
+export * from './progress';
 export * from './runs';
 export * from './sessions';
 export * from './speed';

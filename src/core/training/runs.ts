@@ -6,7 +6,7 @@
  */
 import type { TrainingConfig } from './config';
 import type { EngineId } from './engines';
-import type { EpochPoint } from './events';
+import type { BatchPoint, EpochPoint } from './events';
 import type { RunMetrics } from './metricsFile';
 import { lowerIsBetter } from './metricNames';
 
@@ -45,7 +45,12 @@ export interface RunInfo {
   final: Record<string, number>;
   best: Record<string, number>;
   epochs: EpochPoint[];
+  /** A run with no finished epoch: its batch points (at most MAX_RUN_BATCHES), so the comparison has a curve. */
+  batches?: BatchPoint[];
 }
+
+/** Batch points a RunInfo carries at most (evenly thinned, the last kept): enough for a curve, not a flood. */
+export const MAX_RUN_BATCHES = 500;
 
 /** Final and best value of every metric over a run's epochs (best = min for losses, max otherwise). */
 export function finalAndBest(epochs: readonly EpochPoint[]): { final: Record<string, number>; best: Record<string, number> } {
@@ -91,13 +96,22 @@ export function differingHyper(runs: readonly { hyper: Flat }[]): string[] {
   });
 }
 
+/**
+ * A run's name as lists and legends show it: a name the user gave as is; a generated id
+ * (`20261130-150135-a1b2-adam`) as its label and start time, `adam 11-30 15:01`.
+ */
+export function shortRunName(run: { id: string; name: string }): string {
+  const m = /^\d{4}(\d{2})(\d{2})-(\d{2})(\d{2})\d{2}-[0-9a-f]{4}(?:-(.+))?$/.exec(run.name);
+  if (!m) return run.name;
+  return `${m[5] ?? 'run'} ${m[1]}-${m[2]} ${m[3]}:${m[4]}`;
+}
+
 /** A legend label for a run: the differing hyper-parameters, e.g. `optimizer=sgd momentum=0.9`. */
 export function runLabel(run: { name: string; hyper: Flat }, differing: readonly string[]): string {
-  if (differing.length === 0) return run.name;
   const parts = differing
     .filter((k) => k in run.hyper)
     .map((k) => `${k.replace(/^optimizer\./, '')}=${run.hyper[k]}`);
-  return parts.length ? parts.join(' ') : run.name;
+  return parts.length ? parts.join(' ') : shortRunName({ id: '', name: run.name });
 }
 
 /** A RunInfo from a run's config and metrics (as read from its folder). */
@@ -117,6 +131,7 @@ export function runInfo(id: string, model: string, config: Record<string, unknow
     final,
     best,
     epochs: metrics.epochs,
+    ...(metrics.epochs.length === 0 && metrics.batches.length ? { batches: thinned(metrics.batches, MAX_RUN_BATCHES) } : {}),
   };
 }
 
@@ -124,4 +139,13 @@ export function runInfo(id: string, model: string, config: Record<string, unknow
 function pickHyper(t: Record<string, unknown>): Record<string, unknown> {
   const keep = ['dataset', 'optimizer', 'loss', 'metrics', 'epochs', 'batchSize', 'validationSplit', 'shuffle', 'engine', 'seed'];
   return Object.fromEntries(Object.entries(t).filter(([k]) => keep.includes(k)));
+}
+
+/** At most `max` items, evenly spaced, the last one always kept. */
+function thinned<T>(items: readonly T[], max: number): T[] {
+  if (items.length <= max) return [...items];
+  const every = items.length / max;
+  const out = Array.from({ length: max - 1 }, (_, i) => items[Math.floor(i * every)]);
+  out.push(items[items.length - 1]);
+  return out;
 }

@@ -3,7 +3,7 @@
  * TensorBoard log folder (e.g. written by Keras' TensorBoard callback) can be imported beside them.
  */
 import * as vscode from 'vscode';
-import type { RunInfo } from '../../core/training/runs';
+import { shortRunName, type RunInfo } from '../../core/training/runs';
 import { tensorboardRunInfo } from '../../engine/tensorboard/reader';
 import { errorMessage } from '../errors';
 import type { CommandContext } from './context';
@@ -26,7 +26,7 @@ export async function compareRuns(ctx: CommandContext, arg?: unknown): Promise<v
   const { view } = ctx;
   const uri = ctx.editors.activeModelUri(arg) ?? view.model?.uri;
   const runs = view.runsFor(uri);
-  const items: { label: string; description?: string; detail?: string; run?: RunInfo }[] = runs.map((r) => ({ label: r.name, description: `${r.model} · ${r.state ?? ''}`, detail: Object.entries(r.final).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(' · '), run: r }));
+  const items: { label: string; description?: string; detail?: string; run?: RunInfo }[] = runs.map((r) => ({ label: shortRunName(r), description: `${r.model} · ${r.state ?? ''} · ${r.name}`, detail: Object.entries(r.final).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(' · '), run: r }));
   items.push({ label: IMPORT, detail: "Overlay a run logged by Keras' TensorBoard callback (or any TensorBoard log folder)" });
   const picked = await vscode.window.showQuickPick(items, { title: 'Compare runs', canPickMany: true });
   if (!picked?.length) return;

@@ -27,6 +27,8 @@ export class EditableModel {
   private lastCreated: string[] = [];
   /** `version` right after the last applied edit: a layout can join that edit only while nothing else happened. */
   private appliedVersion = -1;
+  /** Weight tensors in the file on disk (the Model panel's count): set on load and on every save. */
+  private weightsOnDisk: number;
 
   constructor(
     file: ModelFile,
@@ -36,6 +38,7 @@ export class EditableModel {
   ) {
     this.current = snapshotOf(file);
     this.savedId = restored ? -1 : this.current.id;
+    this.weightsOnDisk = file.weights.length;
   }
 
   get graph(): ModelGraph {
@@ -159,8 +162,12 @@ export class EditableModel {
    */
   async saveTo(io: ModelIo, absPath: string, formatId?: string): Promise<string[]> {
     const saving = this.current;
-    const written = await io.write(absPath, this.toFile(), formatId);
+    const file = this.toFile();
+    const written = await io.write(absPath, file, formatId);
     this.savedId = saving.id;
+    // New layers got initial weights in the file: the panels show the file's count (and the clean state) now.
+    this.weightsOnDisk = file.weights.length;
+    this.fire();
     return written;
   }
 
@@ -173,6 +180,7 @@ export class EditableModel {
   reset(file: ModelFile): void {
     this.current = snapshotOf(file);
     this.savedId = this.current.id;
+    this.weightsOnDisk = file.weights.length;
     this.lastCreated = [];
     this.history.clear();
     this.fire();
@@ -197,7 +205,7 @@ export class EditableModel {
   /** The message every editor panel of this document renders. */
   state(fileName: string): EditorState {
     const c = this.current;
-    const src = { version: this.version, isDirty: this.isDirty, graph: c.graph, weightCount: c.weights.length, created: this.lastCreated, trainingConfig: this.trainingConfig, kerasVersion: c.meta.producer?.kerasVersion };
+    const src = { version: this.version, isDirty: this.isDirty, graph: c.graph, weightCount: this.weightsOnDisk, created: this.lastCreated, trainingConfig: this.trainingConfig, kerasVersion: c.meta.producer?.kerasVersion };
     return editorState(src, this.analysis(), fileName);
   }
 }

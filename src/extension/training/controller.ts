@@ -8,6 +8,7 @@ import type { SessionManager, SessionResult, StartRequest, TrainingSession } fro
 import type { BatchPoint, EpochPoint, HistogramItem, RunInfo, SessionState } from '../../core/training';
 import type { HostToTraining, SessionInfo, TrainingSnapshot, TryInfo, Evaluation } from '../../protocol/training';
 import type { WorkerToHost } from '../../protocol/worker';
+import { lineBuffer, withoutDawnNoise } from '../../engine/workerStderr';
 import { initialStatus, isActive, reduceStatus, statusView, type StatusEvent, type StatusState, type StatusView } from './statusModel';
 
 /** History kept per session: enough for 100k+ batch points; beyond it older points are thinned 2:1. */
@@ -92,7 +93,7 @@ export class TrainingController {
     const rec: SessionRecord = {
       session,
       modelKey,
-      info: { id: session.id, model: session.modelName, runId: session.runId, state: 'starting', epochs: req.training.epochs },
+      info: { id: session.id, model: session.modelName, runId: session.runId, state: 'starting', epochs: req.training.epochs, startedAt: Date.now() },
       batches: [],
       epochs: [],
       histograms: [],
@@ -100,14 +101,19 @@ export class TrainingController {
     this.records.set(session.id, rec);
     this.focusedId = session.id;
     this.log(`[${session.modelName}] starting run ${session.runId} (engine: ${req.engine})`);
-    this.dispatch({ type: 'started', id: session.id, model: session.modelName, epochs: req.training.epochs });
+    this.dispatch({ type: 'started', id: session.id, model: session.modelName, epochs: req.training.epochs, at: rec.info.startedAt, modelKey });
     session.on('message', (m) => this.onWorker(rec, m));
     session.on('state', (s) => this.setState(rec, s));
+    const stderrLines = lineBuffer();
     session.on('stderr', (t) => {
-      const kept = withoutDawnNoise(t);
+      const kept = withoutDawnNoise(stderrLines.push(t));
       if (kept) this.log(`[${session.modelName}] ${kept}`);
     });
-    session.on('end', (r) => this.onEnd(rec, r));
+    session.on('end', (r) => {
+      const rest = withoutDawnNoise(stderrLines.flush());
+      if (rest) this.log(`[${session.modelName}] ${rest}`);
+      this.onEnd(rec, r);
+    });
     this.toView({ type: 'session', session: rec.info });
     return rec;
   }
@@ -135,7 +141,7 @@ export class TrainingController {
         const point = m.point;
         this.pushBatch(rec, point);
         // The worker numbers epochs from 1 (the fit loop), as the status bar and the log show them.
-        this.dispatch({ type: 'batch', id, point });
+        this.dispatch({ type: 'batch', id, point, at: Date.now() });
         this.toView({ type: 'batches', sessionId: id, points: [point] });
         break;
       }
@@ -217,11 +223,21 @@ export class TrainingController {
     return rec.session.stop();
   }
 
-  pauseResume(id?: string): void {
+  /** Pause or resume a session; with none running, says so (the command shows it) instead of doing nothing. */
+  pauseResume(id?: string): { done: 'paused' | 'resumed' } | { message: string } {
     const rec = id ? this.records.get(id) : this.focused();
-    if (!rec || rec.session.isEnded) return;
-    if (rec.session.state === 'paused') rec.session.resume();
-    else rec.session.pause();
+    if (!rec || rec.session.isEnded) return { message: 'No training session is running, so there is nothing to pause or resume. Start one with Train.' };
+    if (rec.session.state === 'paused') {
+      rec.session.resume();
+      return { done: 'resumed' };
+    }
+    rec.session.pause();
+    return { done: 'paused' };
+  }
+
+  /** The model file of the active editor (undefined: none): the status bar shows that model's run. */
+  setEditorModel(modelKey: string | undefined): void {
+    if (this.status.editorModel !== modelKey) this.dispatch({ type: 'editor', modelKey });
   }
 
   /** The failure was looked at (the log opened): the status bar goes back to normal. */
@@ -268,17 +284,4 @@ export function statusActionHandlers(c: TrainingController): Record<'modelStudio
     'modelStudio.stop': (id?: string) => c.stop(id),
     'modelStudio.pauseResume': (id?: string) => c.pauseResume(id),
   };
-}
-
-/**
- * A worker's stderr without Dawn's adapter-limit warnings ("... artificially reduced ..."), which the software
- * Vulkan driver triggers on every start of the webgpu engine and which say nothing to a user; '' when nothing
- * else is left.
- */
-export function withoutDawnNoise(text: string): string {
-  return text
-    .split('\n')
-    .filter((l) => !/^Warning: \w+ artificially reduced from \d+ to \d+/.test(l.trim()))
-    .join('\n')
-    .trimEnd();
 }

@@ -6,6 +6,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { isUserError, UserError } from '../../core/types';
 import { childEntry, type ChildEntry } from '../../engine/childEntry';
+import { withoutDawnNoise } from '../../engine/workerStderr';
 import { limitsEnv } from '../../formats/limits';
 import type { Evaluation, TryInfo, TryInput, TryOutput } from '../../protocol/training';
 import {
@@ -68,7 +69,7 @@ export class PredictClient {
         p.resolve(m);
       });
       child.on('exit', (code, signal) => {
-        const err = new UserError(`The model worker ended (${signal ?? `code ${code}`}).${stderr ? ` ${stderr.trim().split('\n').pop()}` : ''}`, 'Try again; it restarts on the next request.', 'predict-worker');
+        const err = new UserError(`The model worker ended (${signal ?? `code ${code}`}).${withoutDawnNoise(stderr) ? ` ${withoutDawnNoise(stderr).split('\n').pop()?.trim()}` : ''}`, 'Try again; it restarts on the next request.', 'predict-worker');
         rej(err);
         for (const p of this.pending.values()) p.reject(err);
         this.pending.clear();

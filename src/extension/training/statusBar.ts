@@ -8,7 +8,8 @@ export class TrainingStatusBar implements vscode.Disposable {
   private readonly throttle: Throttle<StatusView>;
   private readonly subs: vscode.Disposable[] = [];
 
-  constructor(controller: TrainingController) {
+  /** `activeModel`: the model file of the active editor (its fsPath), whose run the bar shows. */
+  constructor(controller: TrainingController, activeModel: () => string | undefined = () => undefined) {
     this.item = vscode.window.createStatusBarItem('modelStudio.training', vscode.StatusBarAlignment.Left, 50);
     this.item.name = 'Model Studio Training';
     // At most 4 updates a second: batch events arrive up to 10/s per session.
@@ -18,12 +19,21 @@ export class TrainingStatusBar implements vscode.Disposable {
       // A failure or an end is shown at once, not a quarter second later.
       if (v.kind === 'warning' || v.kind === 'done') this.throttle.flush();
     });
+    const followEditor = () => controller.setEditorModel(activeModel());
+    // Elapsed time and ETA move between batch events too (a slow epoch may send none for a while).
+    const tick = setInterval(() => {
+      if (controller.view.kind === 'running') this.throttle.update(controller.view);
+    }, 1000);
     this.subs.push(
       new vscode.Disposable(() => sub.dispose()),
+      new vscode.Disposable(() => clearInterval(tick)),
+      vscode.window.tabGroups.onDidChangeTabs(followEditor),
+      vscode.window.tabGroups.onDidChangeTabGroups(followEditor),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('modelStudio.statusBar.enabled')) this.apply(controller.view);
       }),
     );
+    followEditor();
     this.apply(controller.view);
   }
 

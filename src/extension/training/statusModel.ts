@@ -3,15 +3,16 @@
  * statusBar.ts only copies `StatusView` onto a StatusBarItem. Kept apart so tests follow a session through
  * start, progress, stop, failure and several concurrent sessions without VS Code.
  */
-import { formatMetric, isActiveSessionState, metricOwner, outputsInKeys, type BatchPoint, type EpochPoint, type SessionState } from '../../core/training';
+import { formatMetric, isActiveSessionState, metricOwner, outputsInKeys, progressParts, runProgress, type BatchPoint, type EpochPoint, type SessionState } from '../../core/training';
 
 export type SessionPhase = SessionState;
 
 export type StatusEvent =
   | { type: 'engine'; engine: string; device: string }
-  | { type: 'started'; id: string; model: string; epochs: number; engine?: string; device?: string }
-  /** The trainer's own batch and epoch events, as they arrive from the worker. */
-  | { type: 'batch'; id: string; point: BatchPoint }
+  /** `at`: when it started (ms); `modelKey`: the model file it trains, to match the active editor. */
+  | { type: 'started'; id: string; model: string; epochs: number; engine?: string; device?: string; at?: number; modelKey?: string }
+  /** The trainer's own batch and epoch events, as they arrive from the worker (`at`: when, in ms). */
+  | { type: 'batch'; id: string; point: BatchPoint; at?: number }
   | { type: 'epoch'; id: string; point: EpochPoint }
   | { type: 'device'; id: string; engine: string; device: string }
   | { type: 'paused'; id: string }
@@ -19,6 +20,8 @@ export type StatusEvent =
   | { type: 'stopping'; id: string }
   | { type: 'ended'; id: string; state: 'done' | 'stopped' | 'failed'; reason?: string }
   | { type: 'focus'; id: string }
+  /** The model file of the active editor (undefined: no model editor is active). */
+  | { type: 'editor'; modelKey?: string }
   /** The user looked at the failure (opened the log): back to the normal display. */
   | { type: 'acknowledge' };
 
@@ -35,12 +38,19 @@ export interface SessionStatus {
   engine?: string;
   device?: string;
   reason?: string;
+  modelKey?: string;
+  startedAt?: number;
+  /** The first and the latest batch event with their arrival times: the progress (ETA) is measured between them. */
+  firstBatch?: { point: BatchPoint; at: number };
+  lastBatch?: { point: BatchPoint; at: number };
 }
 
 export interface StatusState {
   engine?: { engine: string; device: string };
   sessions: SessionStatus[];
   focused?: string;
+  /** The model file of the active editor: its sessions are the ones shown. */
+  editorModel?: string;
 }
 
 export type StatusKind = 'idle' | 'running' | 'paused' | 'done' | 'warning';
@@ -83,18 +93,33 @@ export function reduceStatus(state: StatusState, ev: StatusEvent): StatusState {
     case 'started': {
       // Finished sessions are forgotten when a new one starts: the bar shows what is going on now.
       const kept = state.sessions.filter((s) => isActive(s) && s.id !== ev.id);
-      const s: SessionStatus = { id: ev.id, model: ev.model, phase: 'starting', epoch: 0, epochs: ev.epochs, metrics: {}, engine: ev.engine, device: ev.device };
+      const s: SessionStatus = { id: ev.id, model: ev.model, phase: 'starting', epoch: 0, epochs: ev.epochs, metrics: {}, engine: ev.engine, device: ev.device, startedAt: ev.at, modelKey: ev.modelKey };
       return { ...state, sessions: [...kept, s], focused: ev.id };
     }
-    case 'batch':
+    case 'batch': {
+      const at = ev.at;
+      const sample = at === undefined ? undefined : { point: ev.point, at };
+      return update(ev.id, (s) => ({
+        ...s,
+        phase: s.phase === 'starting' ? 'running' : s.phase,
+        epoch: ev.point.epoch,
+        batch: ev.point.batch,
+        batches: ev.point.batches ?? s.batches,
+        metrics: { ...s.metrics, ...ev.point.metrics },
+        firstBatch: s.firstBatch ?? sample,
+        lastBatch: sample ?? s.lastBatch,
+      }));
+    }
     case 'epoch':
       return update(ev.id, (s) => ({
         ...s,
         phase: s.phase === 'starting' ? 'running' : s.phase,
         epoch: ev.point.epoch,
-        batch: ev.type === 'batch' ? ev.point.batch : undefined,
+        batch: undefined,
         metrics: { ...s.metrics, ...ev.point.metrics },
       }));
+    case 'editor':
+      return { ...state, editorModel: ev.modelKey };
     case 'device':
       return update(ev.id, (s) => ({ ...s, engine: ev.engine, device: ev.device }));
     case 'paused':
@@ -138,25 +163,51 @@ function metricText(metrics: Record<string, number>): string[] {
   return out;
 }
 
-function progressText(s: SessionStatus): string {
+/** Batch x/N, elapsed, ETA and samples/s (core/training/progress.ts); none before the start time is known. */
+function timingParts(s: SessionStatus, now: number): string[] {
+  if (s.startedAt === undefined) return [];
+  const p = runProgress({ epochs: s.epochs, startedAt: s.startedAt, now, first: s.firstBatch, last: s.lastBatch, epoch: s.epoch });
+  // The batch is shown only while an epoch is under way (an epoch event ends it).
+  if (s.batch === undefined) p.batch = undefined;
+  return progressParts(p);
+}
+
+function progressText(s: SessionStatus, now: number): string {
   const parts = [s.model];
   if (s.phase === 'starting') parts.push('starting');
   else parts.push(`epoch ${Math.max(1, s.epoch)}/${s.epochs}`);
-  parts.push(...metricText(s.metrics));
+  const timing = s.phase === 'starting' ? [] : timingParts(s, now);
+  const isBatch = (x: string) => x.startsWith('batch ');
+  parts.push(...timing.filter(isBatch), ...metricText(s.metrics), ...timing.filter((x) => !isBatch(x)));
   return parts.join(' · ');
 }
 
-function tooltipOf(s: SessionStatus): string {
+function tooltipOf(s: SessionStatus, now = Date.now()): string {
   const lines = [`${s.model}: ${s.phase}`];
   if (s.epoch) lines.push(`epoch ${s.epoch} of ${s.epochs}${s.batch !== undefined && s.batches ? `, batch ${s.batch}/${s.batches}` : ''}`);
+  if (isActive(s)) lines.push(...timingParts(s, now).filter((x) => !x.startsWith('batch ')));
   for (const [k, v] of Object.entries(s.metrics)) lines.push(`${k}: ${formatMetric(k, v)}`);
   if (s.device ?? s.engine) lines.push(`engine: ${s.device ?? s.engine}`);
   if (s.reason) lines.push(s.reason);
   return lines.join('\n');
 }
 
-/** The status bar's text, tooltip and state for a state. */
-export function statusView(state: StatusState): StatusView {
+/**
+ * The sessions the bar may show: with a model editor active, its model's sessions and the others still
+ * running, never another model's finished run; focus goes to the editor's model when it has a session.
+ */
+function visible(state: StatusState): { sessions: SessionStatus[]; focused?: string } {
+  const key = state.editorModel;
+  if (key === undefined) return state;
+  const sessions = state.sessions.filter((s) => s.modelKey === key || isActive(s));
+  const own = sessions.filter((s) => s.modelKey === key);
+  const cur = own.find((s) => s.id === state.focused) ?? own.find(isActive) ?? own[own.length - 1];
+  return { sessions, focused: cur?.id ?? (sessions.some((s) => s.id === state.focused) ? state.focused : undefined) };
+}
+
+/** The status bar's text, tooltip and state for a state, at time `now` (ms; elapsed and ETA count to it). */
+export function statusView(full: StatusState, now = Date.now()): StatusView {
+  const state = { ...full, ...visible(full) };
   const active = state.sessions.filter(isActive);
   const failed = state.sessions.find((s) => s.phase === 'failed');
   const focused = state.sessions.find((s) => s.id === state.focused);
@@ -181,8 +232,8 @@ export function statusView(state: StatusState): StatusView {
     const suffix = shown.phase === 'paused' ? ' · paused' : shown.phase === 'stopping' ? ' · stopping' : '';
     const others = active.filter((s) => s !== shown).map((s) => `${s.model}: ${s.phase}, epoch ${Math.max(1, s.epoch)}/${s.epochs}`);
     return {
-      text: `${icon} ${count}${progressText(shown)}${suffix}`,
-      tooltip: [tooltipOf(shown), ...(others.length ? ['', 'Also running:', ...others] : []), '', 'Click to open the training view.'].join('\n'),
+      text: `${icon} ${count}${progressText(shown, now)}${suffix}`,
+      tooltip: [tooltipOf(shown, now), ...(others.length ? ['', 'Also running:', ...others] : []), '', 'Click to open the training view.'].join('\n'),
       kind: shown.phase === 'paused' ? 'paused' : 'running',
       command: 'modelStudio.showTraining',
       actions: [
@@ -192,7 +243,7 @@ export function statusView(state: StatusState): StatusView {
       ],
     };
   }
-  const last = focused ?? state.sessions[state.sessions.length - 1];
+  const last = focused ?? (full.editorModel === undefined ? state.sessions[state.sessions.length - 1] : undefined);
   if (last && (last.phase === 'done' || last.phase === 'stopped')) {
     const verb = last.phase === 'done' ? 'done' : 'stopped';
     return {

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { dirname } from 'node:path';
 import { writeFile } from 'node:fs/promises';
-import { isUserError } from '../../core/types';
+import { isUserError, UserError } from '../../core/types';
 import type { TrainingToHost } from '../../protocol/training';
 import { deleteRun, renameRun } from '../training/runStore';
 import { errorMessage } from '../errors';
@@ -67,8 +67,12 @@ async function runViewCommand(view: TrainingView, command: Extract<TrainingToHos
     case 'stop':
       await controller.stop();
       return;
-    case 'pauseResume':
-      return controller.pauseResume();
+    case 'pauseResume': {
+      const r = controller.pauseResume();
+      // Shown in the view's error banner, like any failed command.
+      if ('message' in r) throw new UserError(r.message);
+      return;
+    }
     case 'configure':
       return commands.configure(uri);
     case 'showLog':

@@ -152,6 +152,24 @@ describe('EditableModel', () => {
     assert.deepEqual(Array.from(back.weights.find((w) => w.name === 'hidden/kernel')!.data), Array.from(kernel.data));
   });
 
+  test('the weight count of the Model panel follows the file after a save (new layers get their tensors)', async () => {
+    const io = await registryIo();
+    const file = getTemplate('xor')!.build();
+    file.weights = reconcileWeights(file.graph, [], 1);
+    const doc = new EditableModel(file, { seed: 2 });
+    assert.equal(doc.state('xor.json').weightCount, 4);
+    const last = file.graph.layers[file.graph.layers.length - 1].name;
+    doc.apply({ op: 'append', className: 'Dense', after: last });
+    let fired = 0;
+    doc.onDidChange(() => fired++);
+    await doc.saveTo(io, join(tmp(), 'model.json'));
+    const state = doc.state('xor.json');
+    // The new Dense layer's kernel and bias were written: 6 tensors in the file, and the panels were told.
+    assert.equal(state.weightCount, 6);
+    assert.equal(state.dirty, false);
+    assert.equal(fired, 1);
+  });
+
   test('a save that fails leaves the old files intact and the document dirty', async () => {
     const io = await registryIo();
     const dir = tmp();

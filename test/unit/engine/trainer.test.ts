@@ -38,6 +38,10 @@ describe('trainers', () => {
       assert.equal(r.status, 'done');
       assert.deepEqual(epochs.map((e) => e.epoch), [1, 2, 3]);
       assert.ok(batches.length >= 1);
+      // Each batch event says how many batches an epoch has (the progress display's N in "batch x/N").
+      const perEpoch = Math.ceil(4 / xorJob().training.batchSize);
+      assert.deepEqual([...new Set(batches.map((b) => b.batches))], [perEpoch]);
+      assert.ok(batches.every((b) => b.batch >= 1 && b.batch <= perEpoch));
       const test = await job.evaluate();
       assert.ok(test && Number.isFinite(test.loss), 'the xor dataset has a test split');
       const y = await job.predict({ shape: [4, 2], data: Float32Array.from([0, 0, 0, 1, 1, 0, 1, 1]) });

@@ -100,7 +100,7 @@ describe('training controller (real sessions)', () => {
 });
 
 test('the training log drops Dawn adapter-limit warnings and keeps everything else', async () => {
-  const { withoutDawnNoise } = await import('../../../src/extension/training/controller');
+  const { withoutDawnNoise } = await import('../../../src/engine/workerStderr');
   const text = [
     'Warning: maxDynamicUniformBuffersPerPipelineLayout artificially reduced from 1000000 to 16 to fit dynamic offset allocation limit.',
     'real problem: out of memory',
@@ -108,4 +108,48 @@ test('the training log drops Dawn adapter-limit warnings and keeps everything el
   ].join('\n');
   assert.equal(withoutDawnNoise(text), 'real problem: out of memory');
   assert.equal(withoutDawnNoise(text.split('\n')[0]), '');
+});
+
+test('a Dawn warning cut across two stderr chunks is dropped too; the last partial line is kept for the end', async () => {
+  const { lineBuffer, withoutDawnNoise } = await import('../../../src/engine/workerStderr');
+  const lines = lineBuffer();
+  const warning = 'Warning: maxDynamicUniformBuffersPerPipelineLayout artificially reduced from 1000000 to 16 to fit dynamic offset allocation limit.\n';
+  const logged = [lines.push(warning.slice(0, 30)), lines.push(warning.slice(30) + 'epoch 1 done\nTraceback (most'), lines.push(' recent call last)')].map(withoutDawnNoise);
+  assert.deepEqual(logged, ['', 'epoch 1 done', '']);
+  assert.equal(withoutDawnNoise(lines.flush()), 'Traceback (most recent call last)');
+});
+
+test('Pause/Resume with no session says so instead of doing nothing', () => {
+  const controller = new TrainingController(new SessionManager());
+  const r = controller.pauseResume();
+  assert.ok('message' in r);
+  assert.match(r.message, /No training session is running.*Start one with Train/);
+  assert.deepEqual(controller.pauseResume('no-such-id'), r);
+  controller.dispose();
+});
+
+test('a worker that dies after Dawn warnings: the error quotes its real last line, not the warning', async () => {
+  const { writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { PredictClient, predictWorkerLaunch } = await import('../../../src/extension/training/predictClient');
+  const dir = tempDir();
+  const dying = join(dir, 'dyingWorker.ts');
+  writeFileSync(
+    dying,
+    `process.on('message', () => {
+  process.stderr.write('GPU init failed: no adapter\\n');
+  process.stderr.write('Warning: maxDynamicUniformBuffersPerPipelineLayout artificially reduced from 1000000 to 16 to fit dynamic offset allocation limit.\\n', () => process.exit(3));
+});
+process.send!({ type: 'ready' });
+`,
+  );
+  const c = new PredictClient({ launch: { modulePath: dying, execArgv: predictWorkerLaunch().execArgv } });
+  try {
+    await assert.rejects(c.predict({ kind: 'tabular', values: [0, 1] }), (e: Error) => {
+      assert.match(e.message, /The model worker ended \(code 3\)\. GPU init failed: no adapter$/);
+      return true;
+    });
+  } finally {
+    c.dispose();
+  }
 });

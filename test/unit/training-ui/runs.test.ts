@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decimate, decimateIndices, metricsCsv, smooth } from '../../../src/core/charts';
-import { defaultTrainingConfig, differingHyper, finalAndBest, flattenHyper, formatMetric, lowerIsBetter, optimizer, parseMetricsJsonl, runLabel } from '../../../src/core/training';
+import { defaultTrainingConfig, differingHyper, finalAndBest, flattenHyper, formatMetric, lowerIsBetter, optimizer, parseMetricsJsonl, runInfo, runLabel, shortRunName, MAX_RUN_BATCHES } from '../../../src/core/training';
 import { deleteRun, listRunInfos, renameRun } from '../../../src/extension/training/runStore';
 import { parseHostToTraining, parseTrainingToHost } from '../../../src/protocol/training';
 import { tempDir } from '../../helpers/paths';
@@ -114,5 +114,20 @@ describe('run history', () => {
     assert.ok(parseHostToTraining({ type: 'batches', sessionId: 's', points: [{ step: 0, epoch: 0, batch: 0, metrics: { loss: null } }] }));
     assert.equal(parseHostToTraining({ type: 'batches', sessionId: 's', points: [{ step: 0 }] }), undefined);
     assert.equal(parseHostToTraining({ type: 'showTab', tab: 'nope' }), undefined);
+  });
+
+  test('run names: a generated id reads as label and start time; a given name stays; no-epoch runs keep thinned batches', () => {
+    assert.equal(shortRunName({ id: 'x', name: '20261130-150135-a1b2-adam' }), 'adam 11-30 15:01');
+    assert.equal(shortRunName({ id: 'x', name: '20261130-150135-a1b2' }), 'run 11-30 15:01');
+    assert.equal(shortRunName({ id: 'x', name: 'my best run' }), 'my best run');
+    // No setting differs: the legend label is the short name, not the id.
+    assert.equal(runLabel({ name: '20261130-150135-a1b2-adam', hyper: { optimizer: 'adam' } }, []), 'adam 11-30 15:01');
+    const batches = Array.from({ length: 2000 }, (_, i) => ({ step: i + 1, epoch: 1, batch: i + 1, metrics: { loss: 1 / (i + 1) } }));
+    const info = runInfo('r', 'm', {}, { batches, epochs: [], histograms: [] });
+    assert.equal(info.batches?.length, MAX_RUN_BATCHES);
+    assert.equal(info.batches?.[MAX_RUN_BATCHES - 1].step, 2000);
+    assert.ok(parseHostToTraining({ type: 'runs', runs: [info] }), 'a run with batch points passes the protocol');
+    // A run with epochs does not carry its batches (the messages stay small).
+    assert.equal(runInfo('r', 'm', {}, { batches, epochs: [{ epoch: 1, metrics: { loss: 0.1 } }], histograms: [] }).batches, undefined);
   });
 });

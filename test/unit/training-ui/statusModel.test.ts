@@ -91,6 +91,42 @@ describe('training status model', () => {
     assert.deepEqual(s.sessions.map((x) => x.id), ['x']);
   });
 
+  test('progress: batch x/N, elapsed, ETA and samples/s from the batch events', () => {
+    const t0 = 1_700_000_000_000;
+    const batch = (b: number, at: number): StatusEvent => ({ type: 'batch', id: 'a', at, point: { step: b, epoch: 1, batch: b, batches: 100, metrics: { loss: 0.5 }, samplesPerSec: 640 } });
+    const s = run([{ type: 'started', id: 'a', model: 'mnist-cnn', epochs: 3, at: t0 }, batch(1, t0 + 8000), batch(41, t0 + 12_000)]);
+    // 40 steps in 4 s; 259 left → 25.9 s.
+    const v = statusView(s, t0 + 12_000);
+    assert.equal(v.text, '$(sync~spin) mnist-cnn · epoch 1/3 · batch 41/100 · loss 0.5 · 0:12 elapsed · ETA 0:26 · 640 samples/s');
+    assert.match(v.tooltip, /epoch 1 of 3, batch 41\/100\n0:12 elapsed\nETA 0:26\n640 samples\/s/);
+    // An epoch event ends the epoch's batch count; the time keeps counting.
+    const e = run([{ type: 'epoch', id: 'a', point: { epoch: 1, metrics: { loss: 0.4 } } }], s);
+    assert.equal(statusView(e, t0 + 30_000).text, '$(sync~spin) mnist-cnn · epoch 1/3 · loss 0.4 · 0:30 elapsed · ETA 0:08 · 640 samples/s');
+  });
+
+  test('the bar shows the run of the model in the active editor, never another model\'s finished run', () => {
+    let s = run([
+      { type: 'started', id: 'x', model: 'xor', epochs: 5, modelKey: '/w/xor.json' },
+      { type: 'epoch', id: 'x', point: { epoch: 5, metrics: { loss: 0.01 } } },
+      { type: 'ended', id: 'x', state: 'done' },
+    ]);
+    assert.equal(statusView(s).text, '$(check) xor done · loss 0.01');
+    // Another model's editor: xor's run is not its run.
+    s = run([{ type: 'engine', engine: 'cpu', device: 'cpu · JavaScript' }, { type: 'editor', modelKey: '/w/cnn.json' }], s);
+    assert.equal(statusView(s).text, '$(chip) cpu · JavaScript');
+    s = run([{ type: 'editor', modelKey: '/w/xor.json' }], s);
+    assert.equal(statusView(s).text, '$(check) xor done · loss 0.01');
+    // Two running: the editor's model is shown, whichever started last.
+    s = run([
+      { type: 'started', id: 'c', model: 'cnn', epochs: 2, modelKey: '/w/cnn.json' },
+      { type: 'started', id: 'm', model: 'mlp', epochs: 2, modelKey: '/w/mlp.json' },
+      { type: 'editor', modelKey: '/w/cnn.json' },
+    ], s);
+    assert.equal(statusView(s).text, '$(sync~spin) 2 sessions · cnn · starting');
+    s = run([{ type: 'editor', modelKey: undefined }], s);
+    assert.equal(statusView(s).text, '$(sync~spin) 2 sessions · mlp · starting');
+  });
+
   test('the throttle pushes at most once per interval and always ends on the latest view', () => {
     let now = 0;
     const timers: { at: number; f: () => void }[] = [];

@@ -19,7 +19,7 @@ export interface Harness {
   origin: string;
   close(): Promise<void>;
   /** A fresh view: a new page load, as VS Code does when a hidden webview is shown again. */
-  open(opts?: { state?: unknown; theme?: 'dark' | 'light'; width?: number }): Promise<Page>;
+  open(opts?: { state?: unknown; theme?: 'dark' | 'light'; width?: number; height?: number; vars?: Record<string, string> }): Promise<Page>;
 }
 
 const THEMES = {
@@ -72,7 +72,7 @@ export async function startHarness(): Promise<Harness> {
       const stub = `<script nonce="${nonce}">
         window.__posted = []; window.__state = ${state};
         window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });
-      </script><style nonce="${nonce}">body{${THEMES[opts.theme ?? 'dark']}}</style>`;
+      </script><style nonce="${nonce}">body{${THEMES[opts.theme ?? 'dark']}${Object.entries(opts.vars ?? {}).map(([k, v]) => `${k}:${v};`).join('')}}</style>`;
       pages.set(
         path,
         trainingHtml({
@@ -85,7 +85,7 @@ export async function startHarness(): Promise<Harness> {
           headExtra: stub,
         }),
       );
-      const page = await browser.newPage({ viewport: { width: opts.width ?? 1200, height: 900 } });
+      const page = await browser.newPage({ viewport: { width: opts.width ?? 1200, height: opts.height ?? 900 } });
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(String(e)));
       page.on('console', (m) => {

@@ -175,7 +175,7 @@ async function reportBatch(run: FitRun, epoch: number, t0: number, sum: Tensor, 
   const remaining = (loop.stepsPerEpoch - batchIndex) * opts.batchSize + (opts.epochs - epoch - 1) * loop.stepsPerEpoch * opts.batchSize;
   const metrics = run.objective.results(await sum.data());
   if (!Number.isFinite(metrics.loss)) loop.nanAt ??= `epoch ${epoch + 1}, batch ${batchIndex}`;
-  loop.events.onBatch({ epoch: epoch + 1, batch: batchIndex, step: loop.globalStep, metrics, lr, samplesPerSec: rate, etaSeconds: remaining / Math.max(rate, 1e-9) });
+  loop.events.onBatch({ epoch: epoch + 1, batch: batchIndex, batches: loop.stepsPerEpoch, step: loop.globalStep, metrics, lr, samplesPerSec: rate, etaSeconds: remaining / Math.max(rate, 1e-9) });
 }
 
 /** The epoch's logs, validation, event and callbacks; or the end of the run (empty, NaN, stopped). */
