@@ -262,7 +262,8 @@ def train(job, control, emit, log, stop_now, save, rss):
     job["monitor"] = monitor
     model.compile(optimizer=table.optimizer(job["optimizer"], schedule, set(job.get("optimizerFloatParams", ()))), loss=table.loss(job["loss"], job.get("lossOptions")),
                   metrics=table.metrics(job.get("metrics", [])))
-    steps = job.get("stepsPerEpoch") or math.ceil(len(x) / bs)
+    # Keras' steps_per_epoch with arrays: the pass continues across epochs; an epoch is never longer than a pass.
+    steps = min(job.get("stepsPerEpoch") or math.inf, math.ceil(len(x) / bs))
     samples = min(len(x), steps * bs) * count
     stream = Stream(job, control, emit if pid == 0 else _metrics_from_process_0(emit), stop_now, save, rss, steps, samples)
     if hist and pid == 0:
