@@ -149,6 +149,7 @@ class ModelEditorProvider implements vscode.CustomEditorProvider<ModelDocument> 
   private publish(doc: ModelDocument): void {
     const msg = this.stateMessage(doc);
     for (const p of this.editors.panelsOf(doc)) void post(p, msg);
+    this.editors.refreshContext();
     this.publishDiagnostics(doc);
   }
 
