@@ -39,7 +39,8 @@ export function runsWithWeights(workspaceDir: string, model: string, runsFolder?
       const dir = join(root, run.id);
       return { run, last: modelIn(dir, RUN_FILES.final) ?? modelIn(dir, RUN_FILES.checkpoints, 'last'), best: modelIn(dir, RUN_FILES.checkpoints, 'best') };
     })
-    .filter((r) => r.last || r.best);
+    // A run stopped before its first epoch finished wrote its starting weights: nothing trained to offer.
+    .filter((r) => r.run.epochs.length > 0 && (r.last || r.best));
 }
 
 /** "accuracy 0.9380 · val_accuracy 0.9512 · 1 epoch": what tells the runs apart at a glance. */

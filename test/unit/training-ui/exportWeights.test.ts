@@ -21,7 +21,7 @@ async function run(ws: string, id: string, startedAt: string, accuracy: number[]
   const dir = join(ws, '.modelstudio', 'runs', 'xor', id);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, RUN_FILES.config), JSON.stringify({ model: 'xor', startedAt, training: { epochs: accuracy.length } }));
-  const lines = accuracy.map((a, i) => metricsLine({ type: 'epoch', epoch: i + 1, metrics: { loss: 1 - a, accuracy: a }, seconds: 1, etaSeconds: 0 }));
+  const lines = accuracy.map((a, i) => metricsLine({ type: 'epoch', epoch: i + 1, metrics: { loss: 1 - a, accuracy: a }, seconds: 1, etaSeconds: 0, memory: { tensorBytes: 0, rssBytes: 0 } }));
   writeFileSync(join(dir, RUN_FILES.metrics), lines.join('') + metricsLine({ type: 'end', status: 'done', epochs: accuracy.length, weights: 'final', message: null, test: null }));
   if (weights === undefined) return;
   const m = xor();
@@ -34,9 +34,9 @@ describe('export weights', () => {
     const ws = tempDir('ms-export-weights-');
     await run(ws, '20261130-100000-aaaa', '2026-11-30T10:00:00Z', [0.5, 0.75], 2);
     await run(ws, '20261130-110000-bbbb', '2026-11-30T11:00:00Z', [0.25, 1, 0.75], 3);
-    await run(ws, '20261130-120000-cccc', '2026-11-30T12:00:00Z', []);
+    await run(ws, '20261130-120000-cccc', '2026-11-30T12:00:00Z', [], 4);
     const runs = runsWithWeights(ws, 'xor');
-    assert.deepEqual(runs.map((r) => r.run.id), ['xor/20261130-110000-bbbb', 'xor/20261130-100000-aaaa'], 'the run without weights is not offered');
+    assert.deepEqual(runs.map((r) => r.run.id), ['xor/20261130-110000-bbbb', 'xor/20261130-100000-aaaa'], 'the run stopped before its first epoch is not offered');
     const editor = xor();
     const trained = await editorHoldsRunWeights(editor.weights, runs, readModel);
     assert.equal(trained, false);
