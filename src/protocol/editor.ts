@@ -4,7 +4,7 @@
  * Anything that does not validate is dropped (a webview is untrusted input, and so is the clipboard).
  */
 import { isFiniteNum, isJson, isName, isNameArray, isObj, isOneOf, isStr } from '../core/guards';
-import { DATASET_PATH_KINDS, type DatasetKind, type TrainingConfig } from '../core/training';
+import { DATASET_PATH_KINDS, type DatasetKind, type MeasuredSpeed, type TrainingConfig } from '../core/training';
 import type { Diagnostic, Json, LayerNode, ModelGraph, Shape } from '../core/types';
 import { command, protocol } from './message';
 
@@ -86,7 +86,9 @@ export type HostMessage =
   /** The "Configure Training..." command: show and focus the Training panel. */
   | { type: 'showTraining' }
   /** A path the host's file picker returned for the Training panel's dataset (relative to the model's folder). */
-  | { type: 'datasetPicked'; kind: DatasetKind; path: string };
+  | { type: 'datasetPicked'; kind: DatasetKind; path: string }
+  /** The speed the model's newest run measured (null: none yet): the Training panel estimates the epoch time. */
+  | { type: 'trainingSpeed'; speed: MeasuredSpeed | null };
 
 export type WebviewMessage =
   | { type: 'ready' }
@@ -218,6 +220,9 @@ function isState(v: unknown): v is EditorState {
   );
 }
 
+const isSpeed = (v: unknown): v is MeasuredSpeed =>
+  isObj(v) && isFiniteNum(v.samplesPerSec) && v.samplesPerSec > 0 && isStr(v.runId) && (v.dataRows === undefined || (isFiniteNum(v.dataRows) && v.dataRows > 0));
+
 const optHint = (v: unknown): string | undefined => (isStr(v) ? v : undefined);
 
 /** Validates a message from the host (the webview side of the boundary). */
@@ -228,6 +233,7 @@ export const parseHostMessage = protocol<HostMessage>({
   relayout: command(),
   showSummary: command(),
   showTraining: command(),
+  trainingSpeed: (m) => (m.speed === null || isSpeed(m.speed) ? { type: 'trainingSpeed', speed: m.speed } : undefined),
   datasetPicked: (m) =>
     isOneOf(DATASET_PATH_KINDS, m.kind) && isStr(m.path) && m.path.length < 4096 ? { type: 'datasetPicked', kind: m.kind, path: m.path } : undefined,
 });

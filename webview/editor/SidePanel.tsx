@@ -3,6 +3,7 @@
  * Edits go straight to the host.
  */
 import type { KeyboardEvent } from 'react';
+import type { MeasuredSpeed } from '../../src/core/training';
 import type { EditorState } from '../../src/protocol/editor';
 import { ModelOverview } from './ModelOverview';
 import { Properties } from './Properties';
@@ -18,10 +19,11 @@ interface Props {
   onTab(t: SideTab): void;
   selectedList: string[];
   picked: PickedDataset;
+  speed: MeasuredSpeed | null;
   trainingFocus: number;
 }
 
-export function SidePanel({ state, tab, onTab, selectedList, picked, trainingFocus }: Props) {
+export function SidePanel({ state, tab, onTab, selectedList, picked, speed, trainingFocus }: Props) {
   const single = selectedList.length === 1 ? state.graph.layers.find((l) => l.name === selectedList[0]) : undefined;
   return (
     <aside className="ms-side" aria-label="Side panel">
@@ -31,6 +33,7 @@ export function SidePanel({ state, tab, onTab, selectedList, picked, trainingFoc
           <TrainingForm
             saved={state.training}
             picked={picked}
+            speed={speed}
             focusSignal={trainingFocus}
             onApply={(training) => edit({ op: 'setTrainingConfig', training })}
             onBrowse={(kind) => post({ type: 'browseDataset', kind })}

@@ -1,9 +1,16 @@
 /** The form's Fit group: Keras fit() settings (epochs, batch size, validation split, steps per epoch, shuffle), the training subset, mixed precision. */
-import { MIXED_PRECISION_POLICIES } from '../../../src/core/training';
+import { epochEstimateText, MIXED_PRECISION_POLICIES, type MeasuredSpeed } from '../../../src/core/training';
 import { Check, Select, Text } from './controls';
 import type { SectionProps } from './useTrainingDraft';
 
-export function FitSection({ draft, err, set }: SectionProps) {
+export function FitSection({ draft, err, set, speed }: SectionProps & { speed?: MeasuredSpeed | null }) {
+  const opt = (v: string) => (v.trim() === '' ? undefined : Number(v));
+  const estimate = epochEstimateText(speed, {
+    batchSize: Number(draft.batchSize),
+    validationSplit: Number(draft.validationSplit),
+    stepsPerEpoch: opt(draft.stepsPerEpoch),
+    subset: opt(draft.subset),
+  });
   return (
     <>
       <div className="ms-panel-subtitle">Fit</div>
@@ -36,6 +43,11 @@ export function FitSection({ draft, err, set }: SectionProps) {
         error={err('subset')}
         onInput={(v) => set('subset', (d) => ({ ...d, subset: v }))}
       />
+      {estimate && (
+        <p className="ms-muted ms-help" data-testid="epoch-estimate">
+          {estimate}
+        </p>
+      )}
       <Check k="shuffle" label="shuffle each epoch" checked={draft.shuffle} onChange={(c) => set('shuffle', (d) => ({ ...d, shuffle: c }))} />
       <Text
         k="devices"

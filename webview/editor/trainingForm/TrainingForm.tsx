@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef } from 'react';
 import type { TrainingConfig } from '../../../src/core/training';
-import type { DatasetKind } from '../../../src/core/training';
+import type { DatasetKind, MeasuredSpeed } from '../../../src/core/training';
 import { CallbacksSection } from './CallbacksSection';
 import { DatasetSection } from './DatasetSection';
 import { FitSection } from './FitSection';
@@ -18,6 +18,8 @@ interface Props {
   saved: TrainingConfig | null;
   /** A path the host's picker returned (n changes each time). */
   picked: PickedDataset;
+  /** The speed the model's newest run measured: the Fit group estimates the epoch time from it. */
+  speed: MeasuredSpeed | null;
   /** Bumped by "Configure Training...": focus the first field. */
   focusSignal: number;
   onApply(config: TrainingConfig): void;
@@ -40,7 +42,7 @@ export function TrainingForm(p: Props) {
       <DatasetSection {...section} first={first} onBrowse={p.onBrowse} />
       <OptimizerSection {...section} />
       <LossSection {...section} />
-      <FitSection {...section} />
+      <FitSection {...section} speed={p.speed} />
       <CallbacksSection {...section} />
 
       <div className="ms-form-footer">
