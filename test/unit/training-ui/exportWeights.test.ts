@@ -1,6 +1,6 @@
 /** Export's choice of weights: a run's last or best (newest run first, with its figures), or the editor's. */
 import { strict as assert } from 'node:assert';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { reconcileWeights } from '../../../src/core/initializers';
@@ -9,6 +9,7 @@ import { metricsLine, RUN_FILES } from '../../../src/core/training';
 import type { ModelFile } from '../../../src/core/types';
 import { readModel, writeModel } from '../../../src/formats/registry';
 import { editorHoldsRunWeights, modelToExport, runsWithWeights, weightsChoices } from '../../../src/extension/training/exportWeights';
+import { runCli } from '../../helpers/cli';
 import { tempDir } from '../../helpers/paths';
 
 const xor = (): ModelFile => {
@@ -75,5 +76,32 @@ describe('export weights', () => {
     const dense = edited.graph.layers.find((l) => l.className === 'Dense')!;
     dense.config = { ...dense.config, units: Number(dense.config.units) + 3 };
     await assert.rejects(modelToExport(edited, { kind: 'run', runId: r.run.id, which: 'last', path: r.last! }, readModel), (e: Error & { hint?: string }) => /do not fit the model/.test(e.message) && /train again/.test(e.hint ?? ''));
+  });
+});
+
+describe('model-studio convert --weights', () => {
+  it("writes the newest run's last or best weights, or a run folder's", async () => {
+    const ws = tempDir('ms-convert-weights-');
+    await run(ws, '20261130-100000-aaaa', '2026-11-30T10:00:00Z', [0.5], 9);
+    const [r] = runsWithWeights(ws, 'xor');
+    const input = join(ws, 'xor.model.json');
+    await writeModel(input, xor());
+    const values = async (p: string) => (await readModel(p)).weights.map((w) => Array.from(w.data));
+    for (const [flag, from] of [['last', r.last!], ['best', r.best!], [join(ws, '.modelstudio', 'runs', r.run.id), r.last!]]) {
+      const target = join(ws, `out-${flag.length}.h5`);
+      const res = await runCli(['convert', '--weights', flag, '--workspace', ws, input, target]);
+      assert.equal(res.code, 0, res.stderr);
+      assert.deepEqual(await values(target), await values(from), flag);
+    }
+  });
+
+  it('refuses when there is no run, and writes nothing', async () => {
+    const ws = tempDir('ms-convert-weights-');
+    const input = join(ws, 'xor.model.json');
+    await writeModel(input, xor());
+    const res = await runCli(['convert', '--weights', 'last', '--workspace', ws, input, join(ws, 'out.h5')]);
+    assert.notEqual(res.code, 0);
+    assert.match(res.stderr, /No run of xor .* has last weights[\s\S]*Train the model first/);
+    assert.equal(existsSync(join(ws, 'out.h5')), false);
   });
 });
