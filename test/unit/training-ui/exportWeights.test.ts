@@ -1,6 +1,6 @@
 /** Export's choice of weights: a run's last or best (newest run first, with its figures), or the editor's. */
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { reconcileWeights } from '../../../src/core/initializers';
@@ -10,7 +10,7 @@ import type { ModelFile } from '../../../src/core/types';
 import { readModel, writeModel } from '../../../src/formats/registry';
 import { editorHoldsRunWeights, modelToExport, runsWithWeights, weightsChoices } from '../../../src/extension/training/exportWeights';
 import { runCli } from '../../helpers/cli';
-import { tempDir } from '../../helpers/paths';
+import { repoRoot, tempDir } from '../../helpers/paths';
 
 const xor = (): ModelFile => {
   const built = templates.find((t) => t.id === 'xor')!.build();
@@ -103,5 +103,14 @@ describe('model-studio convert --weights', () => {
     assert.notEqual(res.code, 0);
     assert.match(res.stderr, /No run of xor .* has last weights[\s\S]*Train the model first/);
     assert.equal(existsSync(join(ws, 'out.h5')), false);
+  });
+});
+
+describe('Export for a file that did not open', () => {
+  it('is in neither the title bar nor the palette while the editor shows a load error (modelStudio.modelFailed)', () => {
+    const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { contributes: { menus: Record<string, { command: string; when?: string }[]> } };
+    const entries = Object.values(manifest.contributes.menus).flat().filter((m) => m.command === 'modelStudio.export');
+    assert.equal(entries.length, 2);
+    for (const m of entries) assert.match(m.when ?? '', /&& !modelStudio\.modelFailed$/);
   });
 });
