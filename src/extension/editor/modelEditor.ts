@@ -14,9 +14,7 @@ import { editorHtml, makeNonce } from './editorHtml';
 import { ModelDiagnostics } from './diagnostics';
 import { EditorRegistry, MODEL_EDITOR_VIEW_TYPE } from './editorRegistry';
 import { ModelDocument } from './modelDocument';
-import type { MeasuredSpeed } from '../../core/training';
-import { latestMeasuredSpeed } from '../training/runStore';
-import { settings, workspaceDirOf } from '../settings';
+import { trainingSpeedMessage } from './trainingSpeed';
 
 /** What the editor's webview asks of the rest of the extension. */
 export interface EditorActions {
@@ -85,7 +83,8 @@ class ModelEditorProvider implements vscode.CustomEditorProvider<ModelDocument> 
       case 'ready':
         void post(panel, this.stateMessage(doc));
         if (this.editors.takeTrainingFocus(doc)) void post(panel, { type: 'showTraining' });
-        if (doc.model) void post(panel, { type: 'trainingSpeed', speed: this.speedOf(doc) });
+        const speed = trainingSpeedMessage(doc);
+        if (speed) void post(panel, speed);
         return;
       case 'browseDataset': {
         const folder = msg.kind === 'images';
@@ -138,15 +137,6 @@ class ModelEditorProvider implements vscode.CustomEditorProvider<ModelDocument> 
         await doc.load();
         await this.diagnostics.refreshText(doc.uri);
         return;
-    }
-  }
-
-  /** The speed the newest run of the model measured, for the Training panel's epoch-time estimate. */
-  private speedOf(doc: ModelDocument): MeasuredSpeed | null {
-    try {
-      return latestMeasuredSpeed(workspaceDirOf(doc.uri), doc.model?.graph.name ?? '', settings().runsFolder) ?? null;
-    } catch {
-      return null; // an unreadable runs folder only means no estimate
     }
   }
 

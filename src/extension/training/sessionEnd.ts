@@ -11,6 +11,8 @@ import { END_ACTIONS, endMessage } from './sessionMessages';
 export interface SessionEndActions {
   applyTrainedWeights(sessionId: string): Promise<void>;
   showLog(): void;
+  /** A run of the model file `modelKey` ended (its editor's epoch-time estimate has a new speed). */
+  runEnded(modelKey: string): void;
 }
 
 export function onSessionEnd(controller: TrainingController, view: TrainingView, actions: SessionEndActions): { dispose(): void } {
@@ -20,6 +22,7 @@ export function onSessionEnd(controller: TrainingController, view: TrainingView,
     if (!r) return;
     if (view.model && view.model.uri.fsPath === rec.modelKey && r.finalPath) view.model = { uri: view.model.uri, finalPath: r.finalPath };
     view.post({ type: 'runs', runs: view.runsFor(vscode.Uri.file(rec.modelKey)) });
+    actions.runEnded(rec.modelKey);
     const m = endMessage(rec.info.model, r);
     const show = m.error ? vscode.window.showErrorMessage : vscode.window.showInformationMessage;
     void show(m.text, ...m.actions).then((c) => {

@@ -44,6 +44,14 @@ describe('e2e: train on a subset, export the run\'s weights to ONNX, evaluate th
     console.log(`status bar: "${done}"; notification: "${ended}"`);
     await s.shot('trained');
 
+    // The Training panel now estimates the epoch time from the speed this run measured.
+    const editor = await s.wb.webview('.ms-node');
+    await editor.locator('#ms-tab-training').click();
+    const estimate = (await editor.locator('[data-testid="epoch-estimate"]').textContent({ timeout: 30_000 })) ?? '';
+    console.log(`training panel: "${estimate}"`);
+    assert.match(estimate, /^An epoch: about \d+ (s|min) at \d+ samples\/s \(measured by run mnist_cnn\/\d{8}-\d{6}-/);
+    await s.shot('epoch-estimate');
+
     const runsDir = join(s.workspace, '.modelstudio', 'runs', 'mnist_cnn');
     const [runId] = readdirSync(runsDir);
     const metrics = parseMetricsJsonl(readFileSync(join(runsDir, runId, 'metrics.jsonl'), 'utf8'));
