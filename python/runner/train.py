@@ -46,11 +46,14 @@ class Stream(keras.callbacks.Callback):
 
     async_safe = True
 
-    def __init__(self, job, control, emit, stop_now, save, rss, steps_per_epoch, samples):
+    def __init__(self, job, control, emit, stop_now, save, rss, steps_per_epoch, samples, per_pass=None):
         super().__init__()
         self.job, self.control, self.emit, self.stop_now, self.save, self.rss = job, control, emit, stop_now, save, rss
         self.steps = steps_per_epoch
         self.samples = samples
+        # Batches in one pass over the data (None: every epoch is one pass of steps_per_epoch batches).
+        self.per_pass = per_pass or steps_per_epoch
+        self.pass_seen = 0
         self.every = job.get("batchEventMs", 100) / 1000.0
         self.last_event = 0.0
         self.epoch = 0
@@ -111,14 +114,23 @@ class Stream(keras.callbacks.Callback):
         self.emit({"type": "batch", "epoch": self.epoch + 1, "batch": done, "batches": self.steps, "step": self.step_base + done,
                    "metrics": clean(logs), "lr": self.lr, "samplesPerSec": rate, "etaSeconds": left / max(rate, 1e-9)})
 
+    def _epoch_batches(self):
+        """Batches the epoch ran, as Keras' EpochIterator counts them (keras/src/trainers/epoch_iterator.py): with
+        steps_per_epoch the pass over the data continues across epochs, and an epoch ends where the pass runs out."""
+        ran = min(self.steps, self.per_pass - self.pass_seen)
+        self.pass_seen = 0 if self.pass_seen + ran >= self.per_pass else self.pass_seen + ran
+        return ran
+
     def on_epoch_end(self, epoch, logs=None):
         seconds = time.perf_counter() - self.t0
-        self.step_base += self.steps
+        ran = self._epoch_batches()
+        self.step_base += ran
+        samples = self.samples if ran == self.steps else self.samples * ran / self.steps
         self.completed = epoch + 1
         self.last_epoch_seconds = seconds
         metrics = clean(logs)
         point = {"type": "epoch", "epoch": epoch + 1, "step": self.step_base, "metrics": metrics, "lr": self.lr,
-                 "samplesPerSec": self.samples / max(seconds, 1e-6), "seconds": seconds,
+                 "samplesPerSec": samples / max(seconds, 1e-6), "seconds": seconds,
                  "etaSeconds": (self.job["epochs"] - epoch - 1) * seconds, "memory": {"tensorBytes": 0, "rssBytes": self.rss()}}
         self.history.append(point)
         self.emit(point)
@@ -263,11 +275,13 @@ def train(job, control, emit, log, stop_now, save, rss):
     job["monitor"] = monitor
     model.compile(optimizer=table.optimizer(job["optimizer"], schedule, set(job.get("optimizerFloatParams", ()))), loss=table.loss(job["loss"], job.get("lossOptions")),
                   metrics=table.metrics(job.get("metrics", [])))
-    steps = job.get("stepsPerEpoch") or math.ceil(len(x) / bs)
+    # Keras' steps_per_epoch with arrays: the pass continues across epochs; an epoch is never longer than a pass.
+    per_pass = math.ceil(len(x) / bs)
+    steps = min(job.get("stepsPerEpoch") or math.inf, per_pass)
     samples = min(len(x), steps * bs) * count
     # Several processes stop together, at a step they agree on (cluster_stop.py).
     agreement = [Agreement(AgreedControl(control, pid, log))] if count > 1 else []
-    stream = Stream(job, agreement[0].control if agreement else control, emit if pid == 0 else _metrics_from_process_0(emit), stop_now, save, rss, steps, samples)
+    stream = Stream(job, agreement[0].control if agreement else control, emit if pid == 0 else _metrics_from_process_0(emit), stop_now, save, rss, steps, samples, per_pass)
     if hist and pid == 0:
         if count > 1:
             log("Histograms: weights only (activations would need every process).")

@@ -4,22 +4,53 @@
  * the bytes in memory, before anything is written, so a failed or crashed check never leaves a file behind
  * or replaces an existing one.
  */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { readModel, requireValidModel, writeModel, type BeforeWrite } from '../formats/registry';
-import { UserError } from '../core/types';
+import { UserError, type ModelFile } from '../core/types';
+import { modelToExport, runsWithWeights, type WeightsSource } from '../extension/training/exportWeights';
 import { parse, out } from './io';
 
-const USAGE = 'convert [--format ID] [--no-verify] [--nchw] IN OUT';
+const USAGE = 'convert [--format ID] [--no-verify] [--nchw] [--weights last|best|RUN_DIR [--workspace DIR]] IN OUT';
+
+/**
+ * --weights: the newest run's last or best weights (runs of IN's model under --workspace, default here), or
+ * those of a run folder; written into IN's model, refused when they no longer fit its graph.
+ */
+async function withRunWeights(model: ModelFile, weights: string, workspace: string): Promise<ModelFile> {
+  let source: WeightsSource | undefined;
+  if (weights === 'last' || weights === 'best') {
+    const run = runsWithWeights(workspace, model.graph.name)[0];
+    const path = run?.[weights];
+    if (!run || !path) {
+      throw new UserError(`No run of ${model.graph.name} under ${workspace} has ${weights} weights.`, 'Train the model first, or pass --workspace DIR (the folder that holds .modelstudio/runs) or --weights RUN_DIR.', 'no-run');
+    }
+    source = { kind: 'run', runId: run.run.id, which: weights, path };
+  } else {
+    const dir = resolve(weights);
+    const path = [join(dir, 'final', 'model.json'), join(dir, 'checkpoints', 'last', 'model.json'), dir].find((p) => p.endsWith('.json') && existsSync(p));
+    if (!path) throw new UserError(`${weights} is not a run folder with weights (final/model.json).`, 'Pass last, best, or a run folder under .modelstudio/runs.', 'no-run');
+    source = { kind: 'run', runId: dir, which: 'last', path };
+  }
+  out.stdout.write(`Weights: ${source.path}\n`);
+  return modelToExport(model, source, readModel);
+}
 
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { format: { type: 'string' }, 'no-verify': { type: 'boolean' }, nchw: { type: 'boolean' } }, USAGE, [2, 2]);
+  const { values, positionals } = parse(
+    args,
+    { format: { type: 'string' }, 'no-verify': { type: 'boolean' }, nchw: { type: 'boolean' }, weights: { type: 'string' }, workspace: { type: 'string' } },
+    USAGE,
+    [2, 2],
+  );
   const [input, output] = positionals.map((p) => resolve(p));
   if (input === output) throw new UserError('IN and OUT are the same file', 'write the converted model to a new path');
   const toOnnx = values.format === 'onnx' || (values.format === undefined && output.toLowerCase().endsWith('.onnx'));
   // --nchw: ONNX image inputs declared channels-first (N, C, H, W), as PyTorch users feed them.
   if (values.nchw && !toOnnx) throw new UserError('--nchw applies to ONNX output only', 'write to a .onnx file, or leave out --nchw', 'usage');
-  const model = await readModel(input);
-  requireValidModel(model, positionals[0]!);
+  const read = await readModel(input);
+  requireValidModel(read, positionals[0]!);
+  const model = values.weights ? await withRunWeights(read, values.weights, resolve(values.workspace ?? process.cwd())) : read;
   const inputsNchw = values.nchw === true;
   let report: string | undefined;
   const verify: BeforeWrite | undefined =

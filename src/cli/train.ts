@@ -20,7 +20,7 @@ import { parse, out } from './io';
 import { rlFlags } from './rl-options';
 
 const USAGE =
-  'train MODEL --data SPEC [--epochs N] [--batch-size B] [--engine E|fastest|E,E...] [--out PATH] [--optimizer O] [--lr X] [--validation-split F] [--workspace DIR] [--no-save]\n' +
+  'train MODEL --data SPEC [--epochs N] [--batch-size B] [--engine E|fastest|E,E...] [--out PATH] [--optimizer O] [--lr X] [--validation-split F] [--steps-per-epoch N] [--subset FRACTION] [--workspace DIR] [--no-save]\n' +
   '       model-studio train MODEL --probe [--batch-size B] [--engine E[,E...]] [--probe-seconds S]\n' +
   '       engine keras: [--python PATH] [--mixed-precision mixed_bfloat16|mixed_float16|off] [--devices all|N] [--coordinator HOST:PORT --num-processes N --process-id I]\n' +
   '       model-studio train MODEL [--env cartpole|mountaincar|acrobot] [--agent dqn|double-dqn|reinforce] [--episodes N] [--seed S]';
@@ -36,7 +36,6 @@ export async function run(args: string[]): Promise<number> {
       workspace: { type: 'string' },
       'no-save': { type: 'boolean' },
       seed: { type: 'string' },
-      'steps-per-epoch': { type: 'string' },
       probe: { type: 'boolean' },
       'probe-seconds': { type: 'string' },
     },
@@ -83,7 +82,6 @@ export async function run(args: string[]): Promise<number> {
     baseDir: values.data !== undefined ? process.cwd() : dirname(modelPath),
     workspaceDir: resolve(values.workspace ?? process.cwd()),
     seed: values.seed !== undefined ? Number(values.seed) : undefined,
-    stepsPerEpoch: values['steps-per-epoch'] !== undefined ? Number(values['steps-per-epoch']) : undefined,
     python: values.python,
     // --devices, else the model's training configuration.
     devices: devicesOption(values.devices) ?? training.devices,
@@ -172,7 +170,7 @@ export async function trainInWorker(o: TrainInWorker): Promise<SessionResult> {
     devices: o.devices,
     cluster: o.cluster,
   });
-  attachTerminal(s, o.training.rl?.episodes ?? o.training.epochs, o.training.batchSize, o.training.rl !== undefined);
+  attachTerminal(s, o.training.rl?.episodes ?? o.training.epochs, o.training.batchSize, o.training.rl !== undefined, o.training.stepsPerEpoch ?? o.stepsPerEpoch);
   const onSigint = () => {
     out.stderr.write('\nStopping after the current batch (Ctrl+C again to kill)...\n');
     process.off('SIGINT', onSigint);
@@ -201,7 +199,7 @@ function clearBar(): void {
   barShown = false;
 }
 
-function attachTerminal(s: TrainingSession, epochs: number, batchSize: number, episodes = false): void {
+function attachTerminal(s: TrainingSession, epochs: number, batchSize: number, episodes = false, steps?: number): void {
   const err = out.stderr;
   let stepsPerEpoch = 0;
   let trainSize = 0;
@@ -214,7 +212,7 @@ function attachTerminal(s: TrainingSession, epochs: number, batchSize: number, e
       case 'data': {
         out.stdout.write(`Data: ${m.train}${m.validation ? `\n      ${m.validation}` : ''}${m.test ? `\n      ${m.test}` : ''}\n`);
         trainSize = m.samples.train;
-        stepsPerEpoch = Math.ceil(trainSize / batchSize);
+        stepsPerEpoch = Math.min(Math.ceil(trainSize / batchSize), steps ?? Infinity);
         break;
       }
       case 'batch': {

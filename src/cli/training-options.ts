@@ -28,6 +28,8 @@ export interface TrainingOverrides extends RlOverrides {
   'validation-split'?: string;
   'from-logits'?: boolean;
   'mixed-precision'?: string;
+  'steps-per-epoch'?: string;
+  subset?: string;
 }
 
 export function trainingFor(file: ModelFile, o: TrainingOverrides): TrainingConfig {
@@ -49,6 +51,12 @@ export function trainingFor(file: ModelFile, o: TrainingOverrides): TrainingConf
     const v = Number(o['validation-split']);
     if (!(v >= 0 && v < 1)) throw new UserError(`--validation-split must be in [0, 1) (got "${o['validation-split']}").`, undefined, 'usage');
     t.validationSplit = v;
+  }
+  t.stepsPerEpoch = positiveInt(o['steps-per-epoch'], 'steps-per-epoch') ?? t.stepsPerEpoch;
+  if (o.subset !== undefined) {
+    const f = Number(o.subset);
+    if (!(f > 0 && f <= 1)) throw new UserError(`--subset must be a fraction above 0 and at most 1 (got "${o.subset}").`, 'Train on the first part of the training rows, e.g. --subset 0.1 for a tenth.', 'usage');
+    t.subset = f;
   }
   applyRlFlags(t, o);
   const mp = o['mixed-precision'];
@@ -75,6 +83,8 @@ export const trainingFlags = {
   'validation-split': { type: 'string' },
   'from-logits': { type: 'boolean' },
   'mixed-precision': { type: 'string' },
+  'steps-per-epoch': { type: 'string' },
+  subset: { type: 'string' },
   engine: { type: 'string' },
   python: { type: 'string' },
   devices: { type: 'string' },

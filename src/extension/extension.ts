@@ -11,6 +11,7 @@ import { configureTraining } from './commands/configureTraining';
 import type { CommandContext } from './commands/context';
 import { registerCommands } from './commands';
 import { applyTrainedWeights } from './commands/applyTrainedWeights';
+import { postTrainingSpeed } from './editor/trainingSpeed';
 import { showTrainingLog } from './commands/showTrainingLog';
 import { train } from './commands/train';
 import { EditorRegistry } from './editor/editorRegistry';
@@ -44,7 +45,11 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   const ctx: CommandContext = { editors, controller, predictor, view, log, engineDirs };
   controller.onLog((l) => log.info(l));
-  const sessionEnds = onSessionEnd(controller, view, { applyTrainedWeights: (id) => applyTrainedWeights(ctx, id), showLog: () => showTrainingLog(ctx) });
+  const sessionEnds = onSessionEnd(controller, view, {
+    applyTrainedWeights: (id) => applyTrainedWeights(ctx, id),
+    showLog: () => showTrainingLog(ctx),
+    runEnded: (modelKey) => postTrainingSpeed(editors, modelKey),
+  });
   // The idle status bar shows the engine that would be used; probing loads tfjs, so it runs in the worker,
   // a few seconds after activation so it does not compete with opening the editor.
   const probeTimer = setTimeout(() => void probeEngine(ctx, settings().engine, false), 5000);

@@ -4,7 +4,7 @@
  * Anything that does not validate is dropped (a webview is untrusted input, and so is the clipboard).
  */
 import { isFiniteNum, isJson, isName, isNameArray, isObj, isOneOf, isStr } from '../core/guards';
-import { DATASET_PATH_KINDS, type DatasetKind, type TrainingConfig } from '../core/training';
+import { DATASET_PATH_KINDS, type DatasetKind, type MeasuredSpeed, type TrainingConfig } from '../core/training';
 import type { Diagnostic, Json, LayerNode, ModelGraph, Shape } from '../core/types';
 import { command, protocol } from './message';
 
@@ -93,7 +93,9 @@ export type HostMessage =
   /** A Problems entry's link: select this layer (and show its properties). */
   | { type: 'revealLayer'; name: string }
   /** A path the host's file picker returned for the Training panel's dataset (relative to the model's folder). */
-  | { type: 'datasetPicked'; kind: DatasetKind; path: string };
+  | { type: 'datasetPicked'; kind: DatasetKind; path: string }
+  /** The speed the model's newest run measured (null: none yet): the Training panel estimates the epoch time. */
+  | { type: 'trainingSpeed'; speed: MeasuredSpeed | null };
 
 export type WebviewMessage =
   | { type: 'ready' }
@@ -226,6 +228,9 @@ function isState(v: unknown): v is EditorState {
   );
 }
 
+const isSpeed = (v: unknown): v is MeasuredSpeed =>
+  isObj(v) && isFiniteNum(v.samplesPerSec) && v.samplesPerSec > 0 && isStr(v.runId) && (v.dataRows === undefined || (isFiniteNum(v.dataRows) && v.dataRows > 0));
+
 const optHint = (v: unknown): string | undefined => (isStr(v) ? v : undefined);
 
 /** Validates a message from the host (the webview side of the boundary). */
@@ -237,6 +242,7 @@ export const parseHostMessage = protocol<HostMessage>({
   showSummary: command(),
   showTraining: command(),
   revealLayer: (m) => (isStr(m.name) && m.name.length > 0 && m.name.length <= 1024 ? { type: 'revealLayer', name: m.name } : undefined),
+  trainingSpeed: (m) => (m.speed === null || isSpeed(m.speed) ? { type: 'trainingSpeed', speed: m.speed } : undefined),
   datasetPicked: (m) =>
     isOneOf(DATASET_PATH_KINDS, m.kind) && isStr(m.path) && m.path.length < 4096 ? { type: 'datasetPicked', kind: m.kind, path: m.path } : undefined,
 });

@@ -1,7 +1,7 @@
 """Plain Keras 3 `fit` of models Model Studio wrote, for the per-epoch comparison with our engine.
 
 stdin: {"cases": [{"id", "model": .keras path, "data": .npz path (x, y, optionally w: sample weights), "optimizer": {"name", "params"},
-"loss", "loss_options", "metrics", "epochs", "batch_size", "validation_split", "unweighted": ignore w}]};
+"loss", "loss_options", "metrics", "epochs", "batch_size", "validation_split", "unweighted": ignore w, "steps_per_epoch"}]};
 stdout: {"results": {id: {"history": {key: [per epoch]}} | {"error"}}}. No shuffling, as our run is told.
 """
 import json
@@ -31,7 +31,7 @@ def run(c):
     model.compile(optimizer=optimizer(c["optimizer"]), loss=loss(c["loss"], c.get("loss_options")), metrics=c["metrics"])
     d = np.load(c["data"])
     h = model.fit(d["x"], d["y"], sample_weight=d["w"] if "w" in d and not c.get("unweighted") else None, batch_size=c["batch_size"], epochs=c["epochs"], shuffle=False,
-                  validation_split=c["validation_split"], verbose=0)
+                  validation_split=c["validation_split"], steps_per_epoch=c.get("steps_per_epoch"), verbose=0)
     return {"history": {k: [float(v) for v in vs] for k, vs in h.history.items()}}
 
 

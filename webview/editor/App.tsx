@@ -114,7 +114,7 @@ export function App() {
         />
         {showSummary && <SummaryView state={state} onSelect={sel.selectOnly} />}
       </div>
-      <SidePanel state={state} tab={side.tab} onTab={side.setTab} selectedList={selectedList} picked={host.picked} trainingFocus={side.trainingFocus} />
+      <SidePanel state={state} tab={side.tab} onTab={side.setTab} selectedList={selectedList} picked={host.picked} speed={host.speed} trainingFocus={side.trainingFocus} />
     </div>
   );
 }

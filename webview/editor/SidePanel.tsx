@@ -3,7 +3,7 @@
  * Edits go straight to the host.
  */
 import type { KeyboardEvent } from 'react';
-import { modelShapesOf } from '../../src/core/training';
+import { modelShapesOf, type MeasuredSpeed } from '../../src/core/training';
 import type { EditorState } from '../../src/protocol/editor';
 import { ModelOverview } from './ModelOverview';
 import { Properties } from './Properties';
@@ -19,10 +19,11 @@ interface Props {
   onTab(t: SideTab): void;
   selectedList: string[];
   picked: PickedDataset;
+  speed: MeasuredSpeed | null;
   trainingFocus: number;
 }
 
-export function SidePanel({ state, tab, onTab, selectedList, picked, trainingFocus }: Props) {
+export function SidePanel({ state, tab, onTab, selectedList, picked, speed, trainingFocus }: Props) {
   const single = selectedList.length === 1 ? state.graph.layers.find((l) => l.name === selectedList[0]) : undefined;
   return (
     <aside className="ms-side" aria-label="Side panel">
@@ -34,6 +35,7 @@ export function SidePanel({ state, tab, onTab, selectedList, picked, trainingFoc
             io={{ inputs: state.graph.inputs, outputs: state.graph.outputs }}
             shapes={modelShapesOf(state.graph, (n) => state.layers.find((l) => l.name === n)?.outputShape)}
             picked={picked}
+            speed={speed}
             focusSignal={trainingFocus}
             onApply={(training) => edit({ op: 'setTrainingConfig', training })}
             onBrowse={(kind) => post({ type: 'browseDataset', kind })}

@@ -41,6 +41,9 @@ export interface Draft extends LossDraft {
   epochs: string;
   batchSize: string;
   validationSplit: string;
+  /** Keras' steps_per_epoch and the training subset as typed; '' for none (the whole data each epoch). */
+  stepsPerEpoch: string;
+  subset: string;
   shuffle: boolean;
   /** The keras engine's devices as typed: '' (one), 'all' or a number. */
   devices: string;
@@ -106,6 +109,8 @@ export function draftFrom(config: TrainingConfig | null): Draft {
     epochs: String(t.epochs),
     batchSize: String(t.batchSize),
     validationSplit: String(t.validationSplit),
+    stepsPerEpoch: t.stepsPerEpoch === undefined ? '' : String(t.stepsPerEpoch),
+    subset: t.subset === undefined ? '' : String(t.subset),
     shuffle: t.shuffle !== false,
     devices: t.devices === undefined ? '' : String(t.devices),
     mixedPrecision: t.mixedPrecision ?? '',
@@ -209,6 +214,8 @@ export function configFrom(d: Draft, io?: ModelIo): { config?: TrainingConfig; e
     callbacks,
   };
   if (d.keep.initialEpoch !== undefined) config.initialEpoch = d.keep.initialEpoch;
+  if (d.stepsPerEpoch.trim() !== '') config.stepsPerEpoch = num(d.stepsPerEpoch, 'stepsPerEpoch', typing);
+  if (d.subset.trim() !== '') config.subset = num(d.subset, 'subset', typing);
   const devices = parseDevices(d.devices);
   if (devices === null) typing.devices = 'enter all, or a whole number of at least 1';
   else if (devices !== undefined) config.devices = devices;

@@ -22,6 +22,9 @@ function checkNumber(v: unknown, r: Rule): string | undefined {
   return undefined;
 }
 
+/** A problem with what the field means, so the fix is clear ("must be above 0 (a fraction of ...)"). */
+const hinted = (problem: string | undefined, hint: string) => problem && `${problem} (${hint})`;
+
 /** Keras' valid ranges for each optimizer hyper-parameter (keras/src/optimizers/*.py). */
 const OPTIMIZER_RULES: Record<string, Rule | 'bool'> = {
   learning_rate: { min: 0, minExclusive: true },
@@ -82,6 +85,8 @@ export function checkTrainingConfig(t: TrainingConfigLike): ConfigErrors {
   put('epochs', checkNumber(t.epochs, { int: true, min: 1, max: 1_000_000 }));
   put('batchSize', checkNumber(t.batchSize, { int: true, min: 1, max: 1_000_000 }));
   put('validationSplit', checkNumber(t.validationSplit, { min: 0, max: 1, maxExclusive: true }));
+  if (t.stepsPerEpoch !== undefined) put('stepsPerEpoch', hinted(checkNumber(t.stepsPerEpoch, { int: true, min: 1 }), 'batches per epoch; leave it empty for the whole data'));
+  if (t.subset !== undefined) put('subset', hinted(checkNumber(t.subset, { min: 0, minExclusive: true, max: 1 }), 'a fraction of the training rows, e.g. 0.1 for a tenth; 1 for all'));
   if (typeof t.shuffle !== 'boolean') e.shuffle = 'must be true or false';
   if (t.devices !== undefined && !isDevicesChoice(t.devices)) e.devices = 'enter all, or a whole number of at least 1';
   if (t.mixedPrecision !== undefined && !MIXED_PRECISION_POLICIES.includes(t.mixedPrecision as never)) e.mixedPrecision = `choose ${MIXED_PRECISION_POLICIES.join(' or ')}, or leave it off`;

@@ -4,7 +4,7 @@
  */
 import type { DataDescription, TrainingJob } from '../trainer';
 import { checkLabels } from './labels';
-import { describeSource, inputAsTarget, validationSplit, type DataSource } from './source';
+import { describeSource, inputAsTarget, trainingSubset, validationSplit, type DataSource } from './source';
 import { loadDataset } from './spec';
 
 export interface JobData {
@@ -45,6 +45,7 @@ export async function loadJobData(job: TrainingJob, dataset: string, inputShape:
     train = split.train;
     validation = split.validation;
   }
+  train = trainingSubset(train, t.subset);
   const test = data.test && (asTarget ? inputAsTarget(data.test) : data.test);
   return { train, validation, test, info: data.info };
 }

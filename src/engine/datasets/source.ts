@@ -163,6 +163,17 @@ export function validationSplit(source: DataSource, fraction: number): { train: 
   };
 }
 
+/**
+ * The training subset: the FIRST fraction of the rows (at least one), taken after the validation split so the
+ * validation set stays whole. The keras runner slices the same rows (python/runner/train.py `training_subset`).
+ */
+export function trainingSubset(source: DataSource, fraction: number | undefined): DataSource {
+  if (fraction === undefined || fraction >= 1) return source;
+  if (!(fraction > 0)) throw new UserError(`subset must be above 0 and at most 1 (got ${fraction}).`, 'Use a fraction of the training rows, e.g. 0.1 for a tenth.', 'bad-option');
+  const n = Math.max(1, Math.floor(source.size * fraction));
+  return subset(source, [...Array(n).keys()], `${source.description} (first ${n} of ${source.size})`);
+}
+
 /** A source whose targets are its own inputs (autoencoders). */
 export function inputAsTarget(source: DataSource): DataSource {
   return {

@@ -103,7 +103,7 @@ async function writeInto(dir: string, job: TrainingJob, data: JobData, extra: { 
     initialEpoch: t.initialEpoch ?? 0,
     callbacks: t.callbacks ?? [],
     seed: job.seed,
-    stepsPerEpoch: job.stepsPerEpoch,
+    stepsPerEpoch: t.stepsPerEpoch ?? job.stepsPerEpoch,
     devices: job.devices,
     mixedPrecision: t.mixedPrecision,
     cluster: job.cluster,

@@ -28,7 +28,8 @@ function fitOptionsOf(job: TrainingJob): FitOptions {
     initialEpoch: t.initialEpoch,
     callbacks: t.callbacks,
     seed: job.seed,
-    stepsPerEpoch: job.stepsPerEpoch,
+    // The model's training configuration, else the job's (bench and smoke runs).
+    stepsPerEpoch: t.stepsPerEpoch ?? job.stepsPerEpoch,
   };
 }
 

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { MODEL_EDITOR_VIEW_TYPE } from '../editor/editorRegistry';
 import { applyRunWeights } from '../training/documentTraining';
+import { hasTrainedWeights } from '../training/sessionMessages';
 import { errorMessage } from '../errors';
 import { readModel } from '../../formats/registry';
 import type { CommandContext } from './context';
@@ -13,8 +14,9 @@ export async function applyTrainedWeights(ctx: CommandContext, sessionId?: unkno
   // Without an id (the palette): the focused session, as Stop and Pause use.
   const rec = typeof sessionId === 'string' && sessionId ? ctx.controller.record(sessionId) : ctx.controller.focused();
   const finalPath = rec?.result?.finalPath;
-  if (!rec || !finalPath) {
-    void vscode.window.showInformationMessage('No finished run to take weights from: train the model first.');
+  if (!rec || !finalPath || !hasTrainedWeights(rec.result!)) {
+    const why = rec?.result && rec.result.epochs === 0 ? 'the last run stopped before its first epoch finished' : 'no run has finished';
+    void vscode.window.showInformationMessage(`No trained weights to apply: ${why}. Train the model first.`);
     return;
   }
   try {

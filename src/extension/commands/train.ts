@@ -5,6 +5,7 @@ import { modelToTrain } from '../training/modelToTrain';
 import { errorMessage } from '../errors';
 import { parseDevices } from '../../core/training';
 import { kerasPython, settings, workspaceDirOf } from '../settings';
+import { alreadyTrainingMessage, TRAIN_AGAIN } from '../training/sessionMessages';
 import type { CommandContext } from './context';
 
 export async function train(ctx: CommandContext, arg?: unknown): Promise<void> {
@@ -21,6 +22,7 @@ export async function train(ctx: CommandContext, arg?: unknown): Promise<void> {
       void vscode.window.showInformationMessage('Choose a dataset in the Training panel, click Apply, then Train.');
       return;
     }
+    if (!(await confirmSecondSession(ctx, uri))) return;
     if (unsaved) ctx.log.info(`training the editor's unsaved state of ${uri.fsPath}`);
     const s = settings();
     const keras = s.engine === 'keras';
@@ -55,4 +57,19 @@ export async function train(ctx: CommandContext, arg?: unknown): Promise<void> {
   } catch (e) {
     void vscode.window.showErrorMessage(errorMessage(e));
   }
+}
+
+/** A session of this model is running: switch to it, start another (confirmed), or cancel. True: start. */
+async function confirmSecondSession(ctx: CommandContext, uri: vscode.Uri): Promise<boolean> {
+  const running = ctx.controller.runningFor(uri.fsPath);
+  if (!running) return true;
+  const q = alreadyTrainingMessage(running);
+  const c = await vscode.window.showWarningMessage(q.text, { modal: true, detail: q.detail }, ...q.actions);
+  if (c === TRAIN_AGAIN.show) {
+    ctx.controller.focus(running.info.id);
+    ctx.view.show('charts');
+    const panel = ctx.view.current;
+    if (panel) ctx.view.sendSnapshot(panel);
+  }
+  return c === TRAIN_AGAIN.another;
 }

@@ -39,7 +39,7 @@ function withCheckedTraining(meta: Metadata, raw: unknown): Metadata {
  * Weights for `graph`: exactly the tensors Keras expects (names `<layer>/<weight>`, shapes), in Keras order.
  * Anything missing, extra or of another shape refuses the edit: the graph may have changed since the run.
  */
-function checkedWeights(graph: ModelGraph, weights: readonly NamedTensor[]): NamedTensor[] {
+export function checkedWeights(graph: ModelGraph, weights: readonly NamedTensor[]): NamedTensor[] {
   const expected = expectedWeights(graph);
   const byName = new Map(weights.map((w) => [w.name, w]));
   const problems: string[] = [];

@@ -20,13 +20,24 @@ export class EditorRegistry {
     if (!set) this.panels.set(doc, (set = new Set()));
     set.add(panel);
     this.active = { doc, panel };
+    this.refreshContext();
     panel.onDidChangeViewState(() => {
       if (panel.active) this.active = { doc, panel };
+      this.refreshContext();
     });
     panel.onDidDispose(() => {
       set?.delete(panel);
       if (this.active?.panel === panel) this.active = undefined;
+      this.refreshContext();
     });
+  }
+
+  /**
+   * The `modelStudio.modelFailed` context key: the active editor shows a file that did not open (its error
+   * view), so the title bar and the palette do not offer Export for it. Called again when a document (re)loads.
+   */
+  refreshContext(): void {
+    void vscode.commands.executeCommand('setContext', 'modelStudio.modelFailed', this.active !== undefined && !this.active.doc.model);
   }
 
   removeDocument(doc: ModelDocument): void {

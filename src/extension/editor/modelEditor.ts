@@ -14,6 +14,7 @@ import { editorHtml, makeNonce } from './editorHtml';
 import { ModelDiagnostics } from './diagnostics';
 import { EditorRegistry, MODEL_EDITOR_VIEW_TYPE } from './editorRegistry';
 import { ModelDocument } from './modelDocument';
+import { trainingSpeedMessage } from './trainingSpeed';
 
 /** What the editor's webview asks of the rest of the extension. */
 export interface EditorActions {
@@ -85,6 +86,8 @@ class ModelEditorProvider implements vscode.CustomEditorProvider<ModelDocument> 
           const pending = this.editors.takePending(doc);
           if (pending) void post(panel, pending);
         }
+        const speed = trainingSpeedMessage(doc);
+        if (speed) void post(panel, speed);
         return;
       case 'browseDataset': {
         const folder = msg.kind === 'images';
@@ -152,6 +155,7 @@ class ModelEditorProvider implements vscode.CustomEditorProvider<ModelDocument> 
   private publish(doc: ModelDocument): void {
     const msg = this.stateMessage(doc);
     for (const p of this.editors.panelsOf(doc)) void post(p, msg);
+    this.editors.refreshContext();
     this.publishDiagnostics(doc);
   }
 

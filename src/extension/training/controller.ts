@@ -208,6 +208,11 @@ export class TrainingController {
     return [...this.records.values()].filter((r) => isActiveInfo(r.info));
   }
 
+  /** The newest session still training the model file `modelKey` (Train asks before starting a second). */
+  runningFor(modelKey: string): SessionRecord | undefined {
+    return this.active().reverse().find((r) => r.modelKey === modelKey && !r.session.isEnded);
+  }
+
   focus(id: string): boolean {
     if (!this.records.has(id)) return false;
     this.focusedId = id;

@@ -5,9 +5,9 @@
  */
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { parseMetricsJsonl, RUN_FILES, runInfo, type RunInfo } from '../../core/training';
+import { measuredSpeed, parseMetricsJsonl, RUN_FILES, runInfo, type MeasuredSpeed, type RunInfo, type TrainingConfig } from '../../core/training';
 import { UserError } from '../../core/types';
-import { DEFAULT_RUNS_FOLDER, safeName } from '../../engine/runFolder';
+import { DEFAULT_RUNS_FOLDER, listRuns, safeName } from '../../engine/runFolder';
 
 export interface RunLocation {
   /** `<model folder>/<run id>`: unique across models, and what the view sends back. */
@@ -98,4 +98,15 @@ export function renameRun(workspaceDir: string, id: string, name: string, runsFo
 export function deleteRun(workspaceDir: string, id: string, runsFolder?: string): void {
   const { dir } = locateRun(workspaceDir, id, runsFolder);
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** The speed the model's newest run with a finished epoch measured: the training form estimates epoch times from it. */
+export function latestMeasuredSpeed(workspaceDir: string, model: string, runsFolder?: string): MeasuredSpeed | undefined {
+  for (const r of listRuns(workspaceDir, model, runsFolder).reverse()) {
+    const last = r.epochs[r.epochs.length - 1];
+    const training = r.config?.training as TrainingConfig | undefined;
+    const speed = last && training && typeof training.batchSize === 'number' ? measuredSpeed(`${safeName(model)}/${r.id}`, last, training) : undefined;
+    if (speed) return speed;
+  }
+  return undefined;
 }

@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { parseHostMessage, type EditorState } from '../../../src/protocol/editor';
-import type { DatasetKind } from '../../../src/core/training';
+import type { DatasetKind, MeasuredSpeed } from '../../../src/core/training';
 import { post, takeLayoutRequest } from '../vscodeApi';
 
 export interface LoadError {
@@ -34,6 +34,7 @@ export function useHostState(on: ViewCommands) {
   const [loadError, setLoadError] = useState<LoadError | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [picked, setPicked] = useState<{ kind: DatasetKind; path: string; n: number } | null>(null);
+  const [speed, setSpeed] = useState<MeasuredSpeed | null>(null);
   // The listener is added once; it reaches the latest handlers and state through refs.
   const handlers = useRef(on);
   handlers.current = on;
@@ -73,6 +74,9 @@ export function useHostState(on: ViewCommands) {
         case 'datasetPicked':
           setPicked((prev) => ({ kind: msg.kind, path: msg.path, n: (prev?.n ?? 0) + 1 }));
           break;
+        case 'trainingSpeed':
+          setSpeed(msg.speed);
+          break;
       }
     };
     window.addEventListener('message', onMessage);
@@ -86,5 +90,5 @@ export function useHostState(on: ViewCommands) {
     return () => clearTimeout(t);
   }, [notice]);
 
-  return { state, loadError, notice, dismissNotice: () => setNotice(null), picked };
+  return { state, loadError, notice, dismissNotice: () => setNotice(null), picked, speed };
 }

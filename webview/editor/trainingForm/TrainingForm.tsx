@@ -5,7 +5,7 @@
  * the host saves with the model (undoable like any graph edit). Reset discards the form's changes.
  */
 import { useEffect, useRef } from 'react';
-import type { DatasetKind, ModelShapes, TrainingConfig } from '../../../src/core/training';
+import type { DatasetKind, MeasuredSpeed, ModelShapes, TrainingConfig } from '../../../src/core/training';
 import type { ModelIo } from '../outputsDraft';
 import { CallbacksSection } from './CallbacksSection';
 import { DataMapSection } from './DataMapSection';
@@ -23,6 +23,8 @@ interface Props {
   shapes?: ModelShapes;
   /** A path the host's picker returned (n changes each time). */
   picked: PickedDataset;
+  /** The speed the model's newest run measured: the Fit group estimates the epoch time from it. */
+  speed: MeasuredSpeed | null;
   /** Bumped by "Configure Training...": focus the first field. */
   focusSignal: number;
   onApply(config: TrainingConfig): void;
@@ -46,7 +48,7 @@ export function TrainingForm(p: Props) {
       <DataMapSection {...section} />
       <OptimizerSection {...section} />
       <LossSection {...section} />
-      <FitSection {...section} />
+      <FitSection {...section} speed={p.speed} />
       <CallbacksSection {...section} />
 
       <div className="ms-form-footer">

@@ -9,7 +9,8 @@ import type { JsonObject } from '../../../core/types';
 import { UserError } from '../../../core/types';
 import type { OptimizerConfig } from '../../../core/training';
 import { TrainingControl } from '../../control';
-import { batches, type DataBatch, type DataSource } from '../../datasets/source';
+import { type DataBatch, type DataSource } from '../../datasets/source';
+import { EpochIterator } from '../../datasets/epochIterator';
 import type { EpochEvent, FitResult, TrainerEvents } from '../../trainer';
 import type { LayersModel, Tensor, Tf } from '../tf';
 import { adaptData, type DataAdapter } from './adapter';
@@ -37,7 +38,7 @@ export interface FitOptions {
   seed?: number;
   /** Minimum time between two batch events (default 100 ms: at most 10 per second). */
   batchEventMs?: number;
-  /** Limit batches per epoch (bench, smoke runs). */
+  /** Keras' steps_per_epoch: batches per epoch, the pass over the data continuing across epochs (EpochIterator). */
   stepsPerEpoch?: number;
 }
 
@@ -75,6 +76,7 @@ interface FitRun {
   objective: Objective;
   callbacks: FitCallback[];
   control: TrainingControl;
+  trainBatches: EpochIterator;
 }
 
 /** One epoch's pass over the training data: loss and metric sums, still on the device. */
@@ -101,7 +103,8 @@ export async function fit(
   const log = (line: string) => events.onLog?.(line);
   const callbacks = fitCallbacks(opts.callbacks, { hasValidation, histogramSource: data.validation ?? data.train, adapter, log });
   const loop = new LoopState(tf, model, optimizer, events, opts, data.train.size);
-  const run: FitRun = { loop, opts, data, adapter, validationAdapter, objective, callbacks, control };
+  const trainBatches = new EpochIterator(data.train, opts.batchSize, { shuffle: opts.shuffle !== false, random: loop.random, stepsPerEpoch: opts.stepsPerEpoch });
+  const run: FitRun = { loop, opts, data, adapter, validationAdapter, objective, callbacks, control, trainBatches };
   try {
     for (let epoch = loop.initialEpoch; epoch < opts.epochs && !loop.ended; epoch++) {
       const t0 = Date.now();
@@ -144,8 +147,7 @@ async function trainEpoch(run: FitRun, epoch: number, t0: number): Promise<Epoch
   let sum: Tensor | undefined;
   let seen = 0;
   let batchIndex = 0;
-  const limit = opts.stepsPerEpoch ? opts.stepsPerEpoch * opts.batchSize : undefined;
-  for await (const b of batches(run.data.train, opts.batchSize, { shuffle: opts.shuffle !== false, random: loop.random, limit })) {
+  for await (const b of run.trainBatches.epoch()) {
     await control.gate();
     if (control.stopRequested) break;
     for (const c of callbacks) c.onBatchBegin?.(loop.globalStep, loop);
