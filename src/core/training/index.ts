@@ -10,6 +10,7 @@ export * from './engines';
 export * from './events';
 export * from './metricNames';
 export * from './metricsFile';
+export * from './outputs';
 export * from './runs';
 export * from './sessions';
 export * from './speed';

@@ -7,6 +7,7 @@ import { callbackParts, CALLBACKS, LR_SCHEDULES, monitorChoices } from './callba
 import { isDevicesChoice } from './cluster';
 import { LOSSES, METRICS, MIXED_PRECISION_POLICIES, OPTIMIZER_BASE_PARAMS, OPTIMIZER_DEFAULTS, OPTIMIZER_INERT_PARAMS, type OptimizerName, type TrainingConfig } from './config';
 import { DATASET_KINDS, DATASET_PATH_KINDS, SAMPLE_WEIGHT, splitDataSpec, type DatasetKind } from './dataSpec';
+import { checkOutputsConfig } from './outputs';
 
 /** Problems by field key ('dataset.path', 'batchSize', 'optimizer.learning_rate', 'EarlyStopping.patience', ...). */
 export type ConfigErrors = Record<string, string>;
@@ -114,7 +115,20 @@ export function checkTrainingConfig(t: TrainingConfigLike): ConfigErrors {
     }
   }
   if (LR_SCHEDULES.filter((s) => seen.has(s)).length > 1) e.schedule = 'use one learning-rate schedule';
+  checkOutputs(t, e);
   return e;
+}
+
+/** Several outputs: each `outputs` entry's structure and loss arguments (the same rules as the top-level loss's). */
+function checkOutputs(t: TrainingConfigLike, e: ConfigErrors): void {
+  Object.assign(e, checkOutputsConfig(t));
+  if (!isObj(t.outputs)) return;
+  for (const [name, o] of Object.entries(t.outputs)) {
+    if (!isObj(o)) continue;
+    const own: ConfigErrors = {};
+    checkLossOptions({ loss: o.loss, lossOptions: o.lossOptions }, own);
+    for (const [k, msg] of Object.entries(own)) e[`outputs.${name}.${k}`] = msg;
+  }
 }
 
 /** The optimizer's name and settings (Keras' names; inert Keras settings pass, unimplemented ones are named). */
@@ -194,6 +208,8 @@ export function parseTrainingConfig(v: unknown): { config: TrainingConfig; error
   };
   if (t.initialEpoch !== undefined) config.initialEpoch = t.initialEpoch;
   if (t.callbacks !== undefined) config.callbacks = structuredClone(t.callbacks);
+  if (t.outputs !== undefined) config.outputs = structuredClone(t.outputs);
+  if (t.dataMap !== undefined) config.dataMap = { ...t.dataMap };
   return { config };
 }
 

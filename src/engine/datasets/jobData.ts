@@ -20,7 +20,9 @@ export async function loadJobData(job: TrainingJob, dataset: string, inputShape:
   const t = job.training;
   const onProgress = (p: { file: string; received: number; total?: number }) =>
     log(`Downloading ${p.file}: ${(p.received / 1e6).toFixed(1)}${p.total ? ` of ${(p.total / 1e6).toFixed(1)}` : ''} MB`);
-  const ctx = { baseDir: job.baseDir, cacheDir: job.cacheDir, inputShape, onProgress };
+  const g = job.model.graph;
+  const layers = { inputs: g.inputs, outputs: g.outputs, dataMap: t.dataMap };
+  const ctx = { baseDir: job.baseDir, cacheDir: job.cacheDir, inputShape, onProgress, layers };
   const data = await loadDataset(dataset, ctx);
   const asTarget = t.target === 'input';
   // Labels are checked as loaded, before any split or target swap (labels.ts); data whose samples do not fit
@@ -30,7 +32,7 @@ export async function loadJobData(job: TrainingJob, dataset: string, inputShape:
     const size = (d: readonly (number | null)[]) => d.reduce<number>((p, q) => p * (q ?? 1), 1);
     return want.some((d) => d === null) || size(want) === size(s.xShape);
   };
-  const check = (s: DataSource | undefined) => (s && !asTarget && fits(s) ? checkLabels(s, job.model.graph, t.loss) : undefined);
+  const check = (s: DataSource | undefined) => (s && !s.io && !asTarget && fits(s) ? checkLabels(s, job.model.graph, t.loss) : undefined);
   await check(data.train);
   await check(data.validation);
   await check(data.test);

@@ -22,6 +22,7 @@ function fitOptionsOf(job: TrainingJob): FitOptions {
     lossOptions: job.lossOptions ?? t.lossOptions,
     metrics: t.metrics,
     classWeight: t.classWeight,
+    outputs: t.outputs,
     epochs: t.epochs,
     batchSize: t.batchSize,
     shuffle: t.shuffle,
@@ -80,7 +81,9 @@ async function prepare(job: TrainingJob, events: TrainerEvents): Promise<Prepare
   const { tf, engine, device, skipped, model } = await loadTrainableEngine(job.engine, job.model, job.engineDirs);
   events.onEngine?.({ engine, device, skipped });
   try {
-    const sources = await loadJobData(job, dataset, modelIOShapes(model).input, (line) => events.onLog?.(line));
+    // Several inputs: the data says its own shapes (one array per input), checked by the adapter.
+    const inputShape = model.inputs.length === 1 ? modelIOShapes(model).input : [];
+    const sources = await loadJobData(job, dataset, inputShape, (line) => events.onLog?.(line));
     const opts = fitOptionsOf(job);
     // Every check before the first batch: a bad optimizer, loss, metric, callback or shape fails here.
     prepareFit(tf, model, sources.train, opts);

@@ -1,0 +1,88 @@
+/**
+ * Models with several inputs and outputs: each output's loss, loss weight and metrics as Keras 3 compiles them
+ * (`compile(loss={name: ...}, loss_weights={name: w}, metrics={name: [...]})`), the history keys Keras logs for
+ * them, and which data array feeds each input / is each output's target. One home for these meanings: the
+ * tfjs objective, the keras engine's job and the checks all read them from here.
+ */
+import { isObj } from '../guards';
+import { LOSSES, METRICS, type LossOptions, type OutputTraining, type TrainingConfig } from './config';
+
+/** One output's part of the compiled loss and metrics. */
+export interface OutputHead {
+  /** The output layer's name (Keras' output name). */
+  name: string;
+  loss: string;
+  lossOptions?: LossOptions;
+  metrics: string[];
+  /** Keras' loss_weights[name]: 1 when not given. */
+  weight: number;
+}
+
+type HeadSource = Pick<TrainingConfig, 'loss' | 'lossOptions' | 'metrics' | 'outputs'>;
+
+/** Each output's loss, options, metrics and weight: its `outputs` entry, or the top-level ones with weight 1. */
+export function outputHeads(t: HeadSource, outputNames: readonly string[]): OutputHead[] {
+  return outputNames.map((name) => {
+    const o: OutputTraining | undefined = t.outputs?.[name];
+    if (!o) return { name, loss: t.loss, ...(t.lossOptions ? { lossOptions: t.lossOptions } : {}), metrics: [...t.metrics], weight: 1 };
+    return { name, loss: o.loss, ...(o.lossOptions ? { lossOptions: o.lossOptions } : {}), metrics: [...o.metrics], weight: o.lossWeight ?? 1 };
+  });
+}
+
+/**
+ * The epoch-log keys Keras 3 writes for these outputs (keras/src/trainers/compile_utils.py: CompileLoss adds a
+ * `<output>_loss` Mean per loss when there is more than one; CompileMetrics prefixes each metric with its
+ * output's name when the model has several outputs): `loss`, then per output `<o>_loss` and `<o>_<metric>`.
+ * Validation keys are these with `val_` in front.
+ */
+export function historyKeys(heads: readonly OutputHead[]): string[] {
+  if (heads.length === 1) return ['loss', ...heads[0].metrics];
+  return ['loss', ...heads.flatMap((h) => [`${h.name}_loss`, ...h.metrics.map((m) => `${h.name}_${m}`)])];
+}
+
+/** The data array for a model input or output layer: the data map's entry, or the layer's own name. */
+export function arrayFor(t: Pick<TrainingConfig, 'dataMap'>, layer: string): string {
+  return t.dataMap?.[layer] ?? layer;
+}
+
+/**
+ * The structure of `outputs` and `dataMap` as received: problems by field key (`outputs.<name>.loss`, ...).
+ * `layers` (the model's outputs and inputs), when known, makes names that are not real layers problems too.
+ */
+export function checkOutputsConfig(t: { outputs?: unknown; dataMap?: unknown }, layers?: { inputs: readonly string[]; outputs: readonly string[] }): Record<string, string> {
+  const e: Record<string, string> = {};
+  if (t.outputs !== undefined) {
+    if (!isObj(t.outputs)) e.outputs = 'must map output layer names to their loss, metrics and loss weight';
+    else {
+      for (const [name, o] of Object.entries(t.outputs)) {
+        const at = `outputs.${name}`;
+        if (layers && !layers.outputs.includes(name)) {
+          e[at] = `"${name}" is not an output of this model; its outputs are ${layers.outputs.join(', ')}`;
+          continue;
+        }
+        if (!isObj(o)) {
+          e[at] = 'must be {loss, metrics, lossWeight}';
+          continue;
+        }
+        if (!LOSSES.includes(o.loss as (typeof LOSSES)[number])) e[`${at}.loss`] = `choose one of ${LOSSES.join(', ')}`;
+        const metrics = o.metrics;
+        if (!Array.isArray(metrics) || metrics.some((m) => !METRICS.includes(m as (typeof METRICS)[number]))) e[`${at}.metrics`] = `use ${METRICS.join(', ')}`;
+        else if (new Set(metrics).size !== metrics.length) e[`${at}.metrics`] = 'each metric once';
+        const w = o.lossWeight;
+        if (w !== undefined && (typeof w !== 'number' || !Number.isFinite(w) || w < 0)) e[`${at}.lossWeight`] = 'must be a number of at least 0';
+        if (o.lossOptions !== undefined && !isObj(o.lossOptions)) e[`${at}.lossOptions`] = 'must be an object';
+      }
+    }
+  }
+  if (t.dataMap !== undefined) {
+    if (!isObj(t.dataMap)) e.dataMap = 'must map input and output layer names to data array names';
+    else {
+      const known = layers ? [...layers.inputs, ...layers.outputs] : undefined;
+      for (const [layer, array] of Object.entries(t.dataMap)) {
+        if (typeof array !== 'string' || array.trim() === '') e[`dataMap.${layer}`] = 'enter the name of a data array';
+        else if (known && !known.includes(layer)) e[`dataMap.${layer}`] = `"${layer}" is not an input or output of this model; they are ${known.join(', ')}`;
+      }
+    }
+  }
+  return e;
+}
