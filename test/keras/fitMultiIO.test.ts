@@ -13,7 +13,7 @@ import { optimizer } from '../../src/core/training';
 import { runCli } from '../helpers/cli';
 import { tempDir } from '../helpers/paths';
 import { compareHistory, ourHistory } from './fitCases';
-import { twoHeadTraining, writeTwoHeadCase } from './multiIOCase';
+import { twoHeadTraining, writeTwoHeadCase } from '../helpers/multiIO';
 import { pythonPath, runPython } from './python';
 
 const ENGINES = ['cpu', 'wasm', 'keras'] as const;

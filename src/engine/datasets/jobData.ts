@@ -3,7 +3,10 @@
  * a validation split, and autoencoder targets (`target: 'input'`). Download progress goes out as log lines.
  */
 import type { DataDescription, TrainingJob } from '../trainer';
+import { checkOutputsConfig } from '../../core/training';
+import { UserError } from '../../core/types';
 import { checkLabels } from './labels';
+import { checkOutputLabels, type ModelLayers } from './multiArray';
 import { describeSource, inputAsTarget, validationSplit, type DataSource } from './source';
 import { loadDataset } from './spec';
 
@@ -22,6 +25,7 @@ export async function loadJobData(job: TrainingJob, dataset: string, inputShape:
     log(`Downloading ${p.file}: ${(p.received / 1e6).toFixed(1)}${p.total ? ` of ${(p.total / 1e6).toFixed(1)}` : ''} MB`);
   const g = job.model.graph;
   const layers = { inputs: g.inputs, outputs: g.outputs, dataMap: t.dataMap };
+  checkOutputsFor(t, layers);
   const ctx = { baseDir: job.baseDir, cacheDir: job.cacheDir, inputShape, onProgress, layers };
   const data = await loadDataset(dataset, ctx);
   const asTarget = t.target === 'input';
@@ -32,7 +36,7 @@ export async function loadJobData(job: TrainingJob, dataset: string, inputShape:
     const size = (d: readonly (number | null)[]) => d.reduce<number>((p, q) => p * (q ?? 1), 1);
     return want.some((d) => d === null) || size(want) === size(s.xShape);
   };
-  const check = (s: DataSource | undefined) => (s && !s.io && !asTarget && fits(s) ? checkLabels(s, job.model.graph, t.loss) : undefined);
+  const check = (s: DataSource | undefined) => (s?.io ? checkOutputLabels(s, g, t) : s && !asTarget && fits(s) ? checkLabels(s, g, t.loss) : undefined);
   await check(data.train);
   await check(data.validation);
   await check(data.test);
@@ -49,6 +53,18 @@ export async function loadJobData(job: TrainingJob, dataset: string, inputShape:
   }
   const test = data.test && (asTarget ? inputAsTarget(data.test) : data.test);
   return { train, validation, test, info: data.info };
+}
+
+/** The per-output settings and the data map name real layers of this model (checked before any data is read). */
+function checkOutputsFor(t: TrainingJob['training'], layers: ModelLayers): void {
+  const problems = Object.entries(checkOutputsConfig(t, layers));
+  if (problems.length === 0) return;
+  const [key, why] = problems[0];
+  throw new UserError(
+    `The training configuration's ${key}: ${why}.`,
+    'Fix it in Configure Training (one loss row per output, the data map), or in the model\'s saved training config.',
+    key.startsWith('dataMap') ? 'bad-data-map' : 'bad-outputs',
+  );
 }
 
 /** One line per split, as the host shows them and config.json keeps them, and the sample counts. */

@@ -5,8 +5,9 @@
  * source (./source.ts `ArrayIO`), so the validation split (Keras' last rows of every array), shuffling and
  * batching keep each sample's arrays together; sample weights stay one per sample.
  */
-import { arrayFor, SAMPLE_WEIGHT, type TrainingConfig } from '../../core/training';
-import { UserError } from '../../core/types';
+import { arrayFor, outputHeads, SAMPLE_WEIGHT, type TrainingConfig } from '../../core/training';
+import { UserError, type ModelGraph } from '../../core/types';
+import { checkLabels } from './labels';
 import { labelsFor, sampleWeightsOf, toFloat32, type NpyArray } from './npy';
 import { arraySource, elementCount, type DataSource, type IOPart } from './source';
 
@@ -107,4 +108,21 @@ export function partColumns(packed: Float32Array | Int32Array, layout: PartsLayo
   const out = packed instanceof Int32Array ? new Int32Array(size * width) : new Float32Array(size * width);
   for (let r = 0; r < size; r++) out.set(packed.subarray(r * row + offset, r * row + offset + width), r * width);
   return out;
+}
+
+/**
+ * Each output's targets checked as a one-output model's labels are (./labels.ts): class indices a softmax of
+ * that output can produce, finite numbers, binary targets in [0, 1].
+ */
+export async function checkOutputLabels(source: DataSource, graph: ModelGraph, t: Pick<TrainingConfig, 'loss' | 'lossOptions' | 'metrics' | 'outputs'>): Promise<void> {
+  const io = source.io;
+  if (!io || !source.readLabels) return;
+  const all = await source.readLabels();
+  const layout = partsLayout(io.outputs);
+  const heads = outputHeads(t, io.outputs.map((p) => p.layer));
+  for (const [j, p] of io.outputs.entries()) {
+    const y = partColumns(all, layout, j, source.size);
+    const one: DataSource = { ...source, io: undefined, description: `${source.description}, array "${p.array}" for output ${p.layer}`, labels: p.labels ?? { kind: 'values', shape: p.shape }, readLabels: async () => y };
+    await checkLabels(one, { ...graph, outputs: [p.layer] }, heads[j].loss);
+  }
 }

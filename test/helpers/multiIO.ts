@@ -1,5 +1,5 @@
 /**
- * The two-input, two-output functional model of the multi-output fit parity (issue 15): an image and a vector
+ * The two-input, two-output functional model of the multi-output tests (issue 15: the Keras fit parity, the unit checks): an image and a vector
  * in, a class softmax (`cls`) and a regression (`reg`) out, built with our graph builders; its training config
  * (per-output loss, metrics and loss weight; a data map for one array) and fixed data, written for our engines
  * (model.json + data.npz) and for plain Keras (model.keras + the same npz).
