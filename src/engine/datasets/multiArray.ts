@@ -83,7 +83,7 @@ export function multiArraySource(name: string, arrays: ReadonlyMap<string, NpyAr
   const y = pack(outs.map((p) => p.a), n);
   const wArray = arrays.get(SAMPLE_WEIGHT.npzKeys.train);
   const weights = wArray && sampleWeightsOf(wArray, n, `${name}:${SAMPLE_WEIGHT.npzKeys.train}`);
-  const source = arraySource(`${name} (all)`, x.data, [x.width], y.data, { kind: 'values', shape: [y.width] }, weights);
+  const source = arraySource(name, x.data, [x.width], y.data, { kind: 'values', shape: [y.width] }, weights);
   return { ...source, io: { inputs: ins.map((p) => p.part), outputs: outs.map((p) => p.part) } };
 }
 

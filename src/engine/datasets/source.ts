@@ -250,6 +250,11 @@ export async function preview(source: DataSource, n = 5): Promise<{ x: number[];
 
 /** One line describing a source: "mnist (train): 60000 samples, x [28, 28, 1], 10 classes". */
 export function describeSource(s: DataSource): string {
+  if (s.io) {
+    // Several inputs and outputs: each layer's array ("cls <- labels: 3 classes" when the data map renamed it).
+    const part = (p: IOPart) => `${p.layer}${p.array === p.layer ? '' : ` <- ${p.array}`} ${p.labels?.kind === 'class' ? `${p.labels.numClasses} classes` : `[${p.shape.join(', ')}]`}`;
+    return `${s.description}: ${s.size} samples, x ${s.io.inputs.map(part).join(', ')}; y ${s.io.outputs.map(part).join(', ')}`;
+  }
   const y = s.labels.kind === 'class' ? `${s.labels.numClasses} classes` : `y [${s.labels.shape.join(', ')}]`;
   return `${s.description}: ${s.size} samples, x [${s.xShape.join(', ')}], ${y}`;
 }

@@ -60,11 +60,18 @@ async function refused(r: Promise<{ code: number; stderr: string; dir: string }>
 }
 
 describe('several inputs and outputs: training from an npz, and its refusals', () => {
-  test('trains on cpu with Keras' history keys, split into 36 training and 12 validation rows (which rows: the Keras parity test)', async () => {
+  test("trains on cpu with Keras' history keys, split into 36 training and 12 validation rows (which rows: the Keras parity test)", async () => {
     const r = await train();
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /training part\): 36 samples[^\n]*\n\s*data\.npz[^\n]*validation split\): 12 samples/);
+    assert.match(r.stdout, /data\.npz \(training part\): 36 samples, x image \[6, 6, 1\], vec \[3\]; y cls 3 classes, reg <- value \[1\]\n\s*data\.npz \(validation split\): 12 samples/);
     assert.match(r.stdout, /Epoch 2\/2 .* loss: [\d.]+ - cls_loss: [\d.]+ - reg_loss: [\d.]+ - cls_accuracy: [\d.]+ - reg_mae: [\d.]+ - val_loss: [\d.]+ - val_cls_loss/);
+  });
+
+  test("the usage says where each output's loss and data come from", async () => {
+    const r = await runCli(['train', 'model.json', '--bogus']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /several inputs\/outputs: --data npz:FILE with one array per input and output layer, named like the layer/);
+    assert.match(r.stderr, /each output's loss, metrics and loss weight come from the saved config's outputs/);
   });
 
   test('an outputs entry that is not an output of the model', async () => {
