@@ -6,7 +6,7 @@ import type { DataDescription, TrainingJob } from '../trainer';
 import { checkOutputsConfig } from '../../core/training';
 import { UserError } from '../../core/types';
 import { checkLabels } from './labels';
-import { checkOutputLabels, type ModelLayers } from './multiArray';
+import { checkOutputLabels, isMultiIO, namedArraysSource, type ModelLayers } from './multiArray';
 import { describeSource, inputAsTarget, validationSplit, type DataSource } from './source';
 import { loadDataset } from './spec';
 
@@ -28,7 +28,15 @@ export async function loadJobData(job: TrainingJob, dataset: string, inputShape:
   checkOutputsFor(t, layers);
   const ctx = { baseDir: job.baseDir, cacheDir: job.cacheDir, inputShape, onProgress, layers };
   const data = await loadDataset(dataset, ctx);
-  const asTarget = t.target === 'input';
+  if (isMultiIO(layers) && !data.train.io) {
+    // A dataset of x and y for a model with several inputs/outputs: the data map sends each layer to x or y.
+    for (const k of ['train', 'validation', 'test'] as const) {
+      const s = data[k];
+      if (s) data[k] = namedArraysSource(s, layers);
+    }
+  }
+  // Several outputs: the data map says which output learns the input (e.g. {decoded: "x"}), not `target`.
+  const asTarget = t.target === 'input' && !isMultiIO(layers);
   // Labels are checked as loaded, before any split or target swap (labels.ts); data whose samples do not fit
   // the model's input is left to the input check, which names the more basic problem.
   const fits = (s: DataSource) => {
@@ -44,6 +52,7 @@ export async function loadJobData(job: TrainingJob, dataset: string, inputShape:
   let validation = data.validation && (asTarget ? inputAsTarget(data.validation) : data.validation);
   if (job.validationData) {
     const v = await loadDataset(job.validationData, ctx);
+    if (isMultiIO(layers) && !v.train.io) v.train = namedArraysSource(v.train, layers);
     await check(v.train);
     validation = asTarget ? inputAsTarget(v.train) : v.train;
   } else if (!validation && t.validationSplit > 0) {

@@ -9,7 +9,7 @@ import { arrayFor, outputHeads, SAMPLE_WEIGHT, type TrainingConfig } from '../..
 import { UserError, type ModelGraph } from '../../core/types';
 import { checkLabels } from './labels';
 import { labelsFor, sampleWeightsOf, toFloat32, type NpyArray } from './npy';
-import { arraySource, elementCount, type DataSource, type IOPart } from './source';
+import { arraySource, elementCount, type DataBatch, type DataSource, type IOPart } from './source';
 
 /** The model's input and output layer names, in order, and the config's data map. */
 export interface ModelLayers {
@@ -25,20 +25,71 @@ export function isMultiIO(layers: ModelLayers | undefined): layers is ModelLayer
 function partOf(arrays: ReadonlyMap<string, NpyArray>, layers: ModelLayers, layer: string, role: 'input' | 'output', name: string): { part: IOPart; a: NpyArray } {
   const array = arrayFor(layers, layer);
   const a = arrays.get(array);
-  if (!a) {
-    const mapped = layers.dataMap?.[layer] !== undefined;
-    throw new UserError(
-      mapped
-        ? `The data map sends the model ${role} ${layer} to the array "${array}", but ${name} has no array of that name.`
-        : `${name} has no array "${layer}" for the model ${role} ${layer}.`,
-      `Save one array per input and output named like the layers (np.savez(path, ${[...layers.inputs, ...layers.outputs].map((l) => `${l}=...`).join(', ')})), or map ${layer} to one of its arrays in the data map; it has: ${[...arrays.keys()].join(', ') || 'no arrays'}.`,
-      'npz-layout',
-    );
-  }
+  if (!a) throw missingArray(name, layers, layer, role, array, [...arrays.keys()]);
   const dims = a.shape.slice(1);
   const shape = dims.length ? dims : [1];
   const int = a.dtype !== '<f4' && a.dtype !== '<f8';
   return { part: { layer, array, shape, int, ...(role === 'output' ? { labels: labelsFor(a) } : {}) }, a };
+}
+
+/**
+ * A dataset of inputs and targets (a built-in such as mnist, a csv, an npz of x and y) for a model with several
+ * inputs and outputs: its two arrays are named `x` and `y`, and the data map sends layers to them, e.g. an
+ * autoencoder with a classifier head on mnist: {decoded: "x", digit: "y"}. Read batch by batch from the source
+ * (no copy of the whole dataset).
+ */
+export function namedArraysSource(base: DataSource, layers: ModelLayers): DataSource {
+  const x: IOPart = { layer: '', array: 'x', shape: base.xShape, int: base.xDType === 'int32' };
+  const y: IOPart = { layer: '', array: 'y', shape: base.labels.kind === 'class' ? [1] : base.labels.shape, int: base.labels.kind === 'class', labels: base.labels };
+  const arrays = new Map([
+    ['x', x],
+    ['y', y],
+  ]);
+  const find = (layer: string, role: 'input' | 'output'): IOPart => {
+    const array = arrayFor(layers, layer);
+    const a = arrays.get(array);
+    if (!a) throw missingArray(base.description, layers, layer, role, array, ['x', 'y']);
+    return { ...a, layer, ...(role === 'input' ? { labels: undefined } : {}) };
+  };
+  const io = { inputs: layers.inputs.map((l) => find(l, 'input')), outputs: layers.outputs.map((l) => find(l, 'output')) };
+  const xl = partsLayout(io.inputs);
+  const yl = partsLayout(io.outputs);
+  const packRows = (parts: IOPart[], width: number, b: DataBatch) => {
+    const out = new Float32Array(b.size * width);
+    let offset = 0;
+    for (const p of parts) {
+      const src = p.array === 'x' ? b.x : b.y;
+      const w = elementCount(p.shape);
+      for (let r = 0; r < b.size; r++) out.set(src.subarray(r * w, (r + 1) * w), r * width + offset);
+      offset += w;
+    }
+    return out;
+  };
+  return {
+    description: base.description,
+    xShape: [xl.row],
+    xDType: 'float32',
+    labels: { kind: 'values', shape: [yl.row] },
+    size: base.size,
+    io,
+    async read(indices) {
+      const b = await base.read(indices);
+      return { x: packRows(io.inputs, xl.row, b), y: packRows(io.outputs, yl.row, b), size: b.size, ...(b.w ? { w: b.w } : {}) };
+    },
+    close: base.close?.bind(base),
+  };
+}
+
+/** A layer's array is not in the data. */
+function missingArray(name: string, layers: ModelLayers, layer: string, role: 'input' | 'output', array: string, has: readonly string[]): UserError {
+  const mapped = layers.dataMap?.[layer] !== undefined;
+  return new UserError(
+    mapped
+      ? `The data map sends the model ${role} ${layer} to the array "${array}", but ${name} has no array of that name.`
+      : `${name} has no array "${layer}" for the model ${role} ${layer}.`,
+    `Save one array per input and output named like the layers (np.savez(path, ${[...layers.inputs, ...layers.outputs].map((l) => `${l}=...`).join(', ')})), or map ${layer} to one of its arrays in the data map; it has: ${has.join(', ') || 'no arrays'}.`,
+    'npz-layout',
+  );
 }
 
 /** A model with several inputs or outputs given data with one input array and one target array. */

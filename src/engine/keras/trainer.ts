@@ -176,7 +176,7 @@ async function prepare(job: TrainingJob, events: TrainerEvents): Promise<Prepare
   events.onEngine?.({ engine: 'keras', device, skipped: [] });
   // Several inputs: the data says its own shapes (one array per input), checked when the job files are written.
   const g = job.model.graph;
-  const inputShape = g.inputs.length === 1 && g.outputs.length === 1 ? modelInputShape(job.model) : [];
+  const inputShape = g.inputs.length === 1 ? modelInputShape(job.model) : [];
   const sources = await loadJobData(job, dataset, inputShape, (line) => events.onLog?.(line));
   const files = await writeJobFiles(job, sources);
   const data = describeJobData(sources);

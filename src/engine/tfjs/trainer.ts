@@ -10,7 +10,6 @@ import type { ArrayData, DataDescription, FitResult, PreparedJob, Trainer, Train
 import { predictArray, readTfWeightsAsync } from './model';
 import type { LayersModel, Tf } from './tf';
 import { loadTrainableEngine } from './trainableEngine';
-import { modelIOShapes } from './training/adapter';
 import { evaluate } from './training/evaluate';
 import { fit, prepareFit, type FitOptions } from './training/fit';
 
@@ -82,7 +81,7 @@ async function prepare(job: TrainingJob, events: TrainerEvents): Promise<Prepare
   events.onEngine?.({ engine, device, skipped });
   try {
     // Several inputs: the data says its own shapes (one array per input), checked by the adapter.
-    const inputShape = model.inputs.length === 1 ? modelIOShapes(model).input : [];
+    const inputShape = model.inputs.length === 1 ? model.inputs[0].shape.slice(1) : [];
     const sources = await loadJobData(job, dataset, inputShape, (line) => events.onLog?.(line));
     const opts = fitOptionsOf(job);
     // Every check before the first batch: a bad optimizer, loss, metric, callback or shape fails here.
