@@ -61,6 +61,15 @@ def load_multi(job):
     return split(m["train"]), split(m.get("val")), split(m.get("test"))
 
 
+def as_lists(model, split):
+    """Dict targets as a list in the model's output order, the per-sample weights once per output: Keras 3.15's
+    fit fails on dict targets with sample weights (KeyError: 0), and takes lists."""
+    if split is None or not isinstance(split[1], dict):
+        return split
+    x, y, w = split
+    return x, [y[n] for n in model.output_names], None if w is None else [w] * len(model.output_names)
+
+
 def rows(x):
     """Samples in x: an array, or a dict of arrays (several inputs)."""
     return len(next(iter(x.values()))) if isinstance(x, dict) else len(x)
@@ -300,6 +309,7 @@ def train(job, control, emit, log, stop_now, save, rss):
         if pid != 0:
             log("Process %d of %d: metrics and checkpoints come from process 0." % (pid, count))
         bs = bs // count
+    (x, y, w), val, test = as_lists(model, (x, y, w)), as_lists(model, val), as_lists(model, test)
     # Keras' validation_data takes the weights as a third element only when there are some.
     val = val if val is None or val[2] is not None else val[:2]
     keras_callbacks, schedule, monitor, hist = table.callbacks(job.get("callbacks"), val is not None, log)

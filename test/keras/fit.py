@@ -35,8 +35,11 @@ def run_multi(c):
                   loss_weights={k: o["weight"] for k, o in outs.items()}, metrics={k: o["metrics"] for k, o in outs.items()})
     d = np.load(c["data"])
     x = {k: d[a] for k, a in c["inputs"].items()}
-    y = {k: d[o["array"]] for k, o in outs.items()}
-    h = model.fit(x, y, sample_weight=d["w"] if "w" in d else None, batch_size=c["batch_size"], epochs=c["epochs"], shuffle=False,
+    # Targets and sample weights as lists in the model's output order: Keras 3.15 fails on dict targets with
+    # sample weights (KeyError: 0).
+    y = [d[outs[k]["array"]] for k in model.output_names]
+    w = [d["w"]] * len(y) if "w" in d else None
+    h = model.fit(x, y, sample_weight=w, batch_size=c["batch_size"], epochs=c["epochs"], shuffle=False,
                   validation_split=c["validation_split"], verbose=0)
     return {"history": {k: [float(v) for v in vs] for k, vs in h.history.items()}}
 

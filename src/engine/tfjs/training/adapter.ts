@@ -32,7 +32,7 @@ export function modelIOShapes(model: LayersModel): { input: Shape; output: Shape
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     throw new UserError(
       `This model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; this needs a model with one of each.`,
-      'Models with several inputs or outputs train from an npz file with one array per input and output (named like the layers).',
+      'Only training takes models with several inputs or outputs (model-studio train, or Train in the editor).',
       'multi-io',
     );
   }
