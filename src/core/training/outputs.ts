@@ -40,6 +40,17 @@ export function historyKeys(heads: readonly OutputHead[]): string[] {
   return ['loss', ...heads.flatMap((h) => [`${h.name}_loss`, ...h.metrics.map((m) => `${h.name}_${m}`)])];
 }
 
+/**
+ * The per-output log keys a callback may monitor (besides `loss` and the top-level metrics), from the outputs
+ * the config names: `<o>_loss`, `<o>_<metric>` (monitorChoices adds the `val_` forms).
+ */
+export function outputMonitorKeys(t: { outputs?: unknown }): string[] {
+  if (!isObj(t.outputs)) return [];
+  const named = Object.entries(t.outputs).filter(([, o]) => isObj(o) && Array.isArray(o.metrics)) as [string, OutputTraining][];
+  if (named.length === 0) return [];
+  return named.flatMap(([name, o]) => [`${name}_loss`, ...o.metrics.map((m) => `${name}_${m}`)]);
+}
+
 /** The data array for a model input or output layer: the data map's entry, or the layer's own name. */
 export function arrayFor(t: Pick<TrainingConfig, 'dataMap'>, layer: string): string {
   return t.dataMap?.[layer] ?? layer;

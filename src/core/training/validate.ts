@@ -7,7 +7,7 @@ import { callbackParts, CALLBACKS, LR_SCHEDULES, monitorChoices } from './callba
 import { isDevicesChoice } from './cluster';
 import { LOSSES, METRICS, MIXED_PRECISION_POLICIES, OPTIMIZER_BASE_PARAMS, OPTIMIZER_DEFAULTS, OPTIMIZER_INERT_PARAMS, type OptimizerName, type TrainingConfig } from './config';
 import { DATASET_KINDS, DATASET_PATH_KINDS, SAMPLE_WEIGHT, splitDataSpec, type DatasetKind } from './dataSpec';
-import { checkOutputsConfig } from './outputs';
+import { checkOutputsConfig, outputMonitorKeys } from './outputs';
 
 /** Problems by field key ('dataset.path', 'batchSize', 'optimizer.learning_rate', 'EarlyStopping.patience', ...). */
 export type ConfigErrors = Record<string, string>;
@@ -91,7 +91,7 @@ export function checkTrainingConfig(t: TrainingConfigLike): ConfigErrors {
     if (!e.initialEpoch && !e.epochs && (t.initialEpoch as number) >= (t.epochs as number)) e.initialEpoch = 'must be below epochs';
   }
   if (t.callbacks !== undefined && !Array.isArray(t.callbacks)) e.callbacks = 'must be a list';
-  const monitors = monitorChoices(metrics.filter((m): m is string => typeof m === 'string'));
+  const monitors = monitorChoices([...metrics.filter((m): m is string => typeof m === 'string'), ...outputMonitorKeys(t)]);
   const seen = new Set<string>();
   for (const c of Array.isArray(t.callbacks) ? t.callbacks : []) {
     if (!isObj(c)) {

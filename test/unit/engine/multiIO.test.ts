@@ -39,6 +39,10 @@ describe('several outputs: the config', () => {
     assert.equal(e['outputs.reg.lossWeight'], 'must be a number of at least 0');
     assert.equal(e['outputs.reg.lossOptions.delta'], 'only the huber loss takes delta');
     assert.equal(e['dataMap.reg'], 'enter the name of a data array');
+    const watch = (monitor: string) => checkTrainingConfig(twoHeadTraining({ callbacks: [{ class_name: 'EarlyStopping', config: { monitor } }] }))['EarlyStopping.monitor'];
+    assert.equal(watch('val_cls_accuracy'), undefined, 'a per-output metric can be monitored');
+    assert.equal(watch('val_reg_loss'), undefined);
+    assert.match(watch('val_cls_mae') ?? '', /choose one of val_loss, .*val_cls_loss, val_cls_accuracy, val_reg_loss, val_reg_mae/);
     const good = parseTrainingConfig(twoHeadTraining());
     assert.deepEqual(good.config?.outputs, twoHeadTraining().outputs);
     assert.deepEqual(good.config?.dataMap, { reg: 'value' });
