@@ -17,6 +17,8 @@ def load_data(job):
     """The arrays the worker wrote (one implementation of each dataset meaning: the worker's)."""
     d = job["data"]
     folder = d["folder"]
+    if d.get("multi"):
+        return load_multi(job)
 
     def arr(name):
         return np.load(os.path.join(folder, d[name]), allow_pickle=False) if d.get(name) else None
@@ -34,6 +36,55 @@ def load_data(job):
         return (arr("x_" + name), targets(arr("y_" + name)), arr("w_" + name))
 
     return split("train"), split("val"), split("test")
+
+
+def load_multi(job):
+    """A model with several inputs and outputs: each split's arrays as dicts keyed by layer name, as Keras' fit
+    takes them; class indices one-hot for an output whose loss is categorical_crossentropy (as the tfjs engine)."""
+    d = job["data"]
+    losses = {o["name"]: o["loss"] for o in job["outputs"]}
+
+    def arr(name):
+        return np.load(os.path.join(d["folder"], name), allow_pickle=False)
+
+    def target(layer, name):
+        y = arr(name)
+        if layer in d.get("classes", {}) and losses[layer] == "categorical_crossentropy":
+            return keras.utils.to_categorical(y, d["classes"][layer]).astype("float32")
+        return y
+
+    def split(s):
+        if not s:
+            return None
+        return ({k: arr(v) for k, v in s["x"].items()}, {k: target(k, v) for k, v in s["y"].items()}, arr(s["w"]) if s.get("w") else None)
+
+    m = d["multi"]
+    return split(m["train"]), split(m.get("val")), split(m.get("test"))
+
+
+def as_lists(model, split):
+    """Dict targets as a list in the model's output order, the per-sample weights once per output: Keras 3.15's
+    fit fails on dict targets with sample weights (KeyError: 0), and takes lists."""
+    if split is None or not isinstance(split[1], dict):
+        return split
+    x, y, w = split
+    return x, [y[n] for n in model.output_names], None if w is None else [w] * len(model.output_names)
+
+
+def rows(x):
+    """Samples in x: an array, or a dict of arrays (several inputs)."""
+    return len(next(iter(x.values()))) if isinstance(x, dict) else len(x)
+
+
+def compile_args(job, schedule):
+    """Keras' compile arguments: one loss and metrics list, or dicts keyed by output name (several outputs:
+    keras/src/trainers/compile_utils.py CompileLoss sums loss_weight x each output's loss)."""
+    opt = table.optimizer(job["optimizer"], schedule, set(job.get("optimizerFloatParams", ())))
+    outs = job.get("outputs")
+    if not outs:
+        return {"optimizer": opt, "loss": table.loss(job["loss"], job.get("lossOptions")), "metrics": table.metrics(job.get("metrics", []))}
+    return {"optimizer": opt, "loss": {o["name"]: table.loss(o["loss"], o.get("lossOptions")) for o in outs},
+            "loss_weights": {o["name"]: float(o["weight"]) for o in outs}, "metrics": {o["name"]: table.metrics(o["metrics"]) for o in outs}}
 
 
 # Steps the training thread may dispatch ahead of the computation (see Stream.on_train_batch_begin).
@@ -203,12 +254,14 @@ def shard(split, batch, pid, count):
     if split is None or count == 1:
         return split
     x = split[0]
-    steps = len(x) // batch
+    steps = rows(x) // batch
     if steps == 0:
-        raise table.UserError("%d samples are fewer than one global batch of %d." % (len(x), batch), "Use a smaller batch size.", "bad-option")
+        raise table.UserError("%d samples are fewer than one global batch of %d." % (rows(x), batch), "Use a smaller batch size.", "bad-option")
     local = batch // count
 
     def take(a):
+        if isinstance(a, dict):
+            return {k: take(v) for k, v in a.items()}
         return a[: steps * batch].reshape(steps, count, local, *a.shape[1:])[:, pid].reshape(steps * local, *a.shape[1:])
 
     # (x, y) or (x, y, sample_weight); a missing weight array stays None.
@@ -262,23 +315,23 @@ def train(job, control, emit, log, stop_now, save, rss):
     (x, y, w), val, test = load_data(job)
     bs = job["batchSize"]
     if count > 1:
-        dropped = len(x) % bs
+        dropped = rows(x) % bs
         (x, y, w), val, test = shard((x, y, w), bs, pid, count), shard(val, bs, pid, count), shard(test, bs, pid, count)
-        log("Process %d trains %d rows: %d of each global batch of %d%s." % (pid, len(x), bs // count, bs,
+        log("Process %d trains %d rows: %d of each global batch of %d%s." % (pid, rows(x), bs // count, bs,
             ", the last %d samples are left out" % dropped if dropped else ""))
         if pid != 0:
             log("Process %d of %d: metrics and checkpoints come from process 0." % (pid, count))
         bs = bs // count
+    (x, y, w), val, test = as_lists(model, (x, y, w)), as_lists(model, val), as_lists(model, test)
     # Keras' validation_data takes the weights as a third element only when there are some.
     val = val if val is None or val[2] is not None else val[:2]
     keras_callbacks, schedule, monitor, hist = table.callbacks(job.get("callbacks"), val is not None, log)
     job["monitor"] = monitor
-    model.compile(optimizer=table.optimizer(job["optimizer"], schedule, set(job.get("optimizerFloatParams", ()))), loss=table.loss(job["loss"], job.get("lossOptions")),
-                  metrics=table.metrics(job.get("metrics", [])))
+    model.compile(**compile_args(job, schedule))
     # Keras' steps_per_epoch with arrays: the pass continues across epochs; an epoch is never longer than a pass.
-    per_pass = math.ceil(len(x) / bs)
+    per_pass = math.ceil(rows(x) / bs)
     steps = min(job.get("stepsPerEpoch") or math.inf, per_pass)
-    samples = min(len(x), steps * bs) * count
+    samples = min(rows(x), steps * bs) * count
     # Several processes stop together, at a step they agree on (cluster_stop.py).
     agreement = [Agreement(AgreedControl(control, pid, log))] if count > 1 else []
     stream = Stream(job, agreement[0].control if agreement else control, emit if pid == 0 else _metrics_from_process_0(emit), stop_now, save, rss, steps, samples, per_pass)

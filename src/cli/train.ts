@@ -23,7 +23,10 @@ const USAGE =
   'train MODEL --data SPEC [--epochs N] [--batch-size B] [--engine E|fastest|E,E...] [--out PATH] [--optimizer O] [--lr X] [--validation-split F] [--steps-per-epoch N] [--subset FRACTION] [--workspace DIR] [--no-save]\n' +
   '       model-studio train MODEL --probe [--batch-size B] [--engine E[,E...]] [--probe-seconds S]\n' +
   '       engine keras: [--python PATH] [--mixed-precision mixed_bfloat16|mixed_float16|off] [--devices all|N] [--coordinator HOST:PORT --num-processes N --process-id I]\n' +
-  '       model-studio train MODEL [--env cartpole|mountaincar|acrobot] [--agent dqn|double-dqn|reinforce] [--episodes N] [--seed S]';
+  '       model-studio train MODEL [--env cartpole|mountaincar|acrobot] [--agent dqn|double-dqn|reinforce] [--episodes N] [--seed S]\n' +
+  '       several inputs/outputs: --data npz:FILE with one array per input and output layer, named like the layer (or as the\n' +
+  "       saved config's dataMap maps it); each output's loss, metrics and loss weight come from the saved config's outputs\n" +
+  '       (Configure Training); an output it does not name takes --loss/--metrics (or the saved ones) at weight 1';
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parse(

@@ -12,6 +12,7 @@ export * from './events';
 export * from './metricNames';
 export * from './metricsFile';
 export * from './progress';
+export * from './outputs';
 export * from './runs';
 export * from './sessions';
 export * from './speed';

@@ -8,6 +8,7 @@ import { isDevicesChoice } from './cluster';
 import { LOSSES, METRICS, MIXED_PRECISION_POLICIES, OPTIMIZER_BASE_PARAMS, OPTIMIZER_DEFAULTS, OPTIMIZER_INERT_PARAMS, type OptimizerName, type TrainingConfig } from './config';
 import { outputMetricKeys } from './metricNames';
 import { DATASET_KINDS, DATASET_PATH_KINDS, SAMPLE_WEIGHT, splitDataSpec, type DatasetKind } from './dataSpec';
+import { outputMonitorKeys } from './outputs';
 
 /** Problems by field key ('dataset.path', 'batchSize', 'optimizer.learning_rate', 'EarlyStopping.patience', ...). */
 export type ConfigErrors = Record<string, string>;
@@ -77,8 +78,7 @@ export function checkTrainingConfig(t: TrainingConfigLike): ConfigErrors {
   checkOptimizer(t.optimizer, e);
   checkLoss(t, '', e);
   const metrics = Array.isArray(t.metrics) ? t.metrics : [];
-  checkOutputs(t.outputs, e);
-  checkDataMap(t.dataMap, e);
+  Object.assign(e, outputsProblems(t));
   const put = (k: string, p: string | undefined) => {
     if (p) e[k] = p;
   };
@@ -95,8 +95,7 @@ export function checkTrainingConfig(t: TrainingConfigLike): ConfigErrors {
     if (!e.initialEpoch && !e.epochs && (t.initialEpoch as number) >= (t.epochs as number)) e.initialEpoch = 'must be below epochs';
   }
   if (t.callbacks !== undefined && !Array.isArray(t.callbacks)) e.callbacks = 'must be a list';
-  const perOutput = isObj(t.outputs) && !Object.keys(e).some((k) => k.startsWith('outputs')) ? outputMetricKeys(t.outputs as TrainingConfig['outputs']) : [];
-  const monitors = monitorChoices([...metrics.filter((m): m is string => typeof m === 'string'), ...perOutput]);
+  const monitors = monitorChoices([...metrics.filter((m): m is string => typeof m === 'string'), ...outputMonitorKeys(t)]);
   const seen = new Set<string>();
   for (const c of Array.isArray(t.callbacks) ? t.callbacks : []) {
     if (!isObj(c)) {
@@ -216,6 +215,30 @@ function checkDataMap(map: unknown, e: ConfigErrors): void {
     if (typeof v !== 'string' || v.trim() === '') e[`dataMap.${name}`] = 'enter the name of an array in the data';
     else if (/[?&=]/.test(v)) e[`dataMap.${name}`] = 'an array name may not contain ? & or =';
   }
+}
+
+/**
+ * The per-output losses and the data map as received, by field key (`outputs.<name>.loss`, `dataMap.<layer>`);
+ * with the model's `layers`, names that are not its outputs (or inputs) are problems too. The Training panel's
+ * Apply checks without layers; a training job checks with them before any data is read.
+ */
+export function outputsProblems(t: { outputs?: unknown; dataMap?: unknown }, layers?: { inputs: readonly string[]; outputs: readonly string[] }): ConfigErrors {
+  const e: ConfigErrors = {};
+  checkOutputs(t.outputs, e);
+  checkDataMap(t.dataMap, e);
+  if (!layers) return e;
+  if (isObj(t.outputs)) {
+    for (const name of Object.keys(t.outputs)) {
+      if (!layers.outputs.includes(name)) e[`outputs.${name}`] = `"${name}" is not an output of this model; its outputs are ${layers.outputs.join(', ')}`;
+    }
+  }
+  if (isObj(t.dataMap)) {
+    const known = [...layers.inputs, ...layers.outputs];
+    for (const layer of Object.keys(t.dataMap)) {
+      if (!known.includes(layer)) e[`dataMap.${layer}`] = `"${layer}" is not an input or output of this model; they are ${known.join(', ')}`;
+    }
+  }
+  return e;
 }
 
 /** A training config as received (unchecked). */

@@ -21,7 +21,33 @@ export interface DataBatch {
   w?: Float32Array;
 }
 
+/** One model input's or output's array in a source for several inputs and outputs (./multiArray.ts). */
+export interface IOPart {
+  /** The model layer it feeds (input) or is the target of (output). */
+  layer: string;
+  /** The data array's name (an npz key). */
+  array: string;
+  /** One sample's shape. */
+  shape: number[];
+  /** Integer data (token ids, class indices). */
+  int: boolean;
+  /** Targets: class indices or values, as labelsFor reads a single target array. */
+  labels?: Labels;
+}
+
+/**
+ * How a packed row splits into each layer's array: a row of `x` is every input's sample, one after the other in
+ * this order, a row of `y` every output's target. Packed so that splitting, shuffling and batching treat all
+ * arrays as one and the rows stay together.
+ */
+export interface ArrayIO {
+  inputs: IOPart[];
+  outputs: IOPart[];
+}
+
 export interface DataSource {
+  /** Several inputs or outputs: which part of each packed row is which layer's array. */
+  io?: ArrayIO;
   /** For messages and the UI, e.g. "mnist (train)". */
   description: string;
   /** One sample's input shape, without the batch dimension. */
@@ -235,6 +261,11 @@ export async function preview(source: DataSource, n = 5): Promise<{ x: number[];
 
 /** One line describing a source: "mnist (train): 60000 samples, x [28, 28, 1], 10 classes". */
 export function describeSource(s: DataSource): string {
+  if (s.io) {
+    // Several inputs and outputs: each layer's array ("cls <- labels: 3 classes" when the data map renamed it).
+    const part = (p: IOPart) => `${p.layer}${p.array === p.layer ? '' : ` <- ${p.array}`} ${p.labels?.kind === 'class' ? `${p.labels.numClasses} classes` : `[${p.shape.join(', ')}]`}`;
+    return `${s.description}: ${s.size} samples, x ${s.io.inputs.map(part).join(', ')}; y ${s.io.outputs.map(part).join(', ')}`;
+  }
   const y = s.labels.kind === 'class' ? `${s.labels.numClasses} classes` : `y [${s.labels.shape.join(', ')}]`;
   return `${s.description}: ${s.size} samples, x [${s.xShape.join(', ')}], ${y}`;
 }

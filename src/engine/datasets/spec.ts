@@ -11,6 +11,7 @@ import { loadCsv } from './csv';
 import type { DownloadProgress } from './download';
 import { loadImageFolder } from './images';
 import { loadFashionMnist, loadMnist } from './mnist';
+import { isMultiIO, multiArraySource, type ModelLayers } from './multiArray';
 import { inputData, labelsFor, npyFilePairSource, readNpz, sampleWeightsOf, toFloat32, toInt32, type NpyArray } from './npy';
 import { packagedPath } from '../packaged';
 import { arraySource, type DataSource, type DataSplits } from './source';
@@ -29,6 +30,8 @@ export interface LoadContext {
   usePackage?: boolean;
   onProgress?: DownloadProgress;
   timeoutMs?: number;
+  /** The model's input and output layers (and the data map): with several, an npz gives one array per layer. */
+  layers?: ModelLayers;
 }
 
 export interface LoadedData extends DataSplits {
@@ -74,6 +77,7 @@ export async function loadDataset(specText: string, ctx: LoadContext = {}): Prom
     }
     case 'npz': {
       const path = existing(spec.paths[0], ctx, 'NPZ file');
+      if (isMultiIO(ctx.layers)) return { train: multiArraySource(basename(path), readNpz(readFileSync(path), basename(path)), ctx.layers), spec, info: {} };
       return { ...npzSplits(readNpz(readFileSync(path), basename(path)), basename(path)), spec, info: {} };
     }
     case 'npy': {

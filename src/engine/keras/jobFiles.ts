@@ -7,33 +7,35 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../../core/analysis';
 import { reconcileWeights } from '../../core/initializers';
-import { OPTIMIZER_FLOAT_PARAMS } from '../../core/training';
+import { OPTIMIZER_FLOAT_PARAMS, outputHeads } from '../../core/training';
 import { UserError, type ModelFile } from '../../core/types';
 import { writeKerasZip } from '../../formats/keras-zip';
 import { writeNpy } from '../datasets/npy';
-import { elementCount, type DataSource } from '../datasets/source';
+import { needsArraysError, partColumns, partsLayout } from '../datasets/multiArray';
+import { elementCount, type ArrayIO, type DataSource } from '../datasets/source';
 import type { JobData } from '../datasets/jobData';
 import type { TrainingJob } from '../trainer';
 
-/** The model's one input shape without the batch dimension (fixed dims, or null where unknown). */
-export function modelInputShape(model: ModelFile): (number | null)[] {
-  const g = model.graph;
-  if (g.inputs.length !== 1 || g.outputs.length !== 1) {
-    throw new UserError(`This model has ${g.inputs.length} inputs and ${g.outputs.length} outputs; training from one dataset needs one of each.`, undefined, 'multi-io');
-  }
-  const shape = analyze(g).layers.get(g.inputs[0])?.outputShape;
-  if (!shape) throw new UserError(`The input shape of ${g.inputs[0]} is unknown.`, 'Fix the problems the editor shows first.', 'bad-model');
+/** A model input's shape without the batch dimension (fixed dims, or null where unknown); the first input by default. */
+export function modelInputShape(model: ModelFile, input = model.graph.inputs[0]): (number | null)[] {
+  const shape = analyze(model.graph).layers.get(input)?.outputShape;
+  if (!shape) throw new UserError(`The input shape of ${input} is unknown.`, 'Fix the problems the editor shows first.', 'bad-model');
   return shape.slice(1);
+}
+
+/** The shape an input's samples are written in: the model's input when its dims are fixed (as the tfjs engine does). */
+function inputShapeOf(description: string, data: readonly number[], input: (number | null)[]): number[] {
+  const fixed = input.every((d): d is number => d !== null) && elementCount(input as number[]) === elementCount(data);
+  if (!fixed && input.length !== data.length) {
+    throw new UserError(`${description}: samples of shape [${data}] do not fit the model's input [${input.map((d) => d ?? 'None')}].`, 'Choose a dataset that matches the model, or change its Input layer.', 'shape-mismatch');
+  }
+  return fixed ? (input as number[]) : [...data];
 }
 
 /** A source's samples as .npy files: x reshaped to the model's input when its dims are fixed (as the tfjs engine does). */
 async function writeSplit(dir: string, split: string, src: DataSource, input: (number | null)[]): Promise<{ x: string; y: string; w?: string }> {
   const all = await src.read([...Array(src.size).keys()]);
-  const fixed = input.every((d): d is number => d !== null) && elementCount(input as number[]) === elementCount(src.xShape);
-  const xShape = fixed ? (input as number[]) : src.xShape;
-  if (!fixed && input.length !== src.xShape.length) {
-    throw new UserError(`${src.description}: samples of shape [${src.xShape}] do not fit the model's input [${input.map((d) => d ?? 'None')}].`, 'Choose a dataset that matches the model, or change its Input layer.', 'shape-mismatch');
-  }
+  const xShape = inputShapeOf(src.description, src.xShape, input);
   const yShape = src.labels.kind === 'class' ? [] : src.labels.shape;
   const x = `x_${split}.npy`;
   const y = `y_${split}.npy`;
@@ -68,15 +70,17 @@ async function writeInto(dir: string, job: TrainingJob, data: JobData, extra: { 
   // A model without weights yet (a new template) starts from its layers' initializers, seeded by the job.
   const weights = reconcileWeights(job.model.graph, job.model.weights, job.seed ?? Date.now());
   writeFileSync(modelPath, await writeKerasZip({ ...job.model, weights }));
+  const t = job.training;
+  if (data.train.io) return writeMultiJob(dir, modelPath, job, data, extra);
+  const g = job.model.graph;
+  if (g.inputs.length > 1 || g.outputs.length > 1) throw needsArraysError(data.train.description, g);
   const input = modelInputShape(job.model);
   const train = await writeSplit(dir, 'train', data.train, input);
   const val = data.validation && (await writeSplit(dir, 'val', data.validation, input));
   const test = data.test && (await writeSplit(dir, 'test', data.test, input));
   const labels = data.train.labels;
-  const t = job.training;
   const spec = {
-    model: modelPath,
-    out: dir,
+    ...jobSettings(job, modelPath, dir, extra),
     data: {
       folder: dir,
       labels: labels.kind,
@@ -91,12 +95,85 @@ async function writeInto(dir: string, job: TrainingJob, data: JobData, extra: { 
       y_test: test?.y,
       w_test: test?.w,
     },
-    optimizer: t.optimizer,
-    // JSON writes 0.0 as 0: the runner makes these floats again (Keras refuses SGD's momentum=0 as an int).
-    optimizerFloatParams: [...OPTIMIZER_FLOAT_PARAMS],
     loss: t.loss,
     lossOptions: job.lossOptions ?? t.lossOptions ?? {},
     metrics: t.metrics,
+  };
+  return writeJob(dir, modelPath, spec);
+}
+
+function writeJob(dir: string, modelPath: string, spec: Record<string, unknown>): JobFiles {
+  const jobPath = join(dir, 'job.json');
+  writeFileSync(jobPath, JSON.stringify(spec));
+  return { dir, modelPath, jobPath };
+}
+
+/**
+ * A split of a model with several inputs and outputs: one .npy per input (in the model input's shape) and per
+ * output's target (class indices as int32 [N], values as float32), for Keras' fit with dicts keyed by layer name.
+ */
+async function writeMultiSplit(dir: string, split: string, src: DataSource, model: ModelFile): Promise<{ x: Record<string, string>; y: Record<string, string>; w?: string }> {
+  const io = src.io as ArrayIO;
+  const all = await src.read([...Array(src.size).keys()]);
+  const write = (file: string, dtype: '<f4' | '<i4', shape: number[], data: Float32Array | Int32Array) => {
+    writeFileSync(join(dir, file), writeNpy({ dtype, shape: [all.size, ...shape], data: dtype === '<i4' ? Int32Array.from(data) : Float32Array.from(data) }));
+    return file;
+  };
+  const xl = partsLayout(io.inputs);
+  const yl = partsLayout(io.outputs);
+  const x = Object.fromEntries(
+    io.inputs.map((p, i) => {
+      const shape = inputShapeOf(`${src.description}, array "${p.array}"`, p.shape, modelInputShape(model, p.layer));
+      return [p.layer, write(`x_${split}_${i}.npy`, p.int && analyzeDType(model, p.layer) === 'int32' ? '<i4' : '<f4', shape, partColumns(all.x, xl, i, all.size))];
+    }),
+  );
+  const y = Object.fromEntries(
+    io.outputs.map((p, j) => {
+      const cls = p.labels?.kind === 'class';
+      return [p.layer, write(`y_${split}_${j}.npy`, cls ? '<i4' : '<f4', cls ? [] : p.shape, partColumns(all.y, yl, j, all.size))];
+    }),
+  );
+  if (!all.w) return { x, y };
+  const w = `w_${split}.npy`;
+  writeFileSync(join(dir, w), writeNpy({ dtype: '<f4', shape: [all.size], data: all.w }));
+  return { x, y, w };
+}
+
+/** An input layer's dtype as the model declares it. */
+function analyzeDType(model: ModelFile, input: string): string {
+  return String(model.graph.layers.find((l) => l.name === input)?.config.dtype ?? 'float32');
+}
+
+/** The job of a model with several inputs and outputs: its arrays by layer name, and each output's loss, weight and metrics. */
+async function writeMultiJob(dir: string, modelPath: string, job: TrainingJob, data: JobData, extra: { batchEventMs?: number }): Promise<JobFiles> {
+  const t = job.training;
+  const splits = {
+    train: await writeMultiSplit(dir, 'train', data.train, job.model),
+    val: data.validation && (await writeMultiSplit(dir, 'val', data.validation, job.model)),
+    test: data.test && (await writeMultiSplit(dir, 'test', data.test, job.model)),
+  };
+  const io = data.train.io as ArrayIO;
+  const classes = Object.fromEntries(io.outputs.flatMap((p) => (p.labels?.kind === 'class' ? [[p.layer, p.labels.numClasses]] : [])));
+  const spec = {
+    ...jobSettings(job, modelPath, dir, extra),
+    data: { folder: dir, multi: splits, classes },
+    // Keras' compile(loss={...}, loss_weights={...}, metrics={...}) keyed by output name.
+    outputs: outputHeads(t, job.model.graph.outputs),
+    loss: t.loss,
+    metrics: t.metrics,
+  };
+  return writeJob(dir, modelPath, spec);
+}
+
+/** What every job says besides its data and loss: optimizer, fit settings, devices, events. */
+function jobSettings(job: TrainingJob, modelPath: string, dir: string, extra: { batchEventMs?: number }): Record<string, unknown> {
+  const t = job.training;
+  return {
+    model: modelPath,
+    out: dir,
+    optimizer: t.optimizer,
+    // JSON writes 0.0 as 0: the runner makes these floats again (Keras refuses SGD's momentum=0 as an int).
+    optimizerFloatParams: [...OPTIMIZER_FLOAT_PARAMS],
     epochs: t.epochs,
     batchSize: t.batchSize,
     shuffle: t.shuffle,
@@ -109,7 +186,4 @@ async function writeInto(dir: string, job: TrainingJob, data: JobData, extra: { 
     cluster: job.cluster,
     batchEventMs: extra.batchEventMs ?? 100,
   };
-  const jobPath = join(dir, 'job.json');
-  writeFileSync(jobPath, JSON.stringify(spec));
-  return { dir, modelPath, jobPath };
 }

@@ -174,7 +174,10 @@ async function prepare(job: TrainingJob, events: TrainerEvents): Promise<Prepare
   if (!probe.ok) throw new UserError(`The keras engine is not available: ${probe.reason}`, probe.hint, 'engine-unavailable');
   const device = `keras · ${describeProbe(probe)}`;
   events.onEngine?.({ engine: 'keras', device, skipped: [] });
-  const sources = await loadJobData(job, dataset, modelInputShape(job.model), (line) => events.onLog?.(line));
+  // Several inputs: the data says its own shapes (one array per input), checked when the job files are written.
+  const g = job.model.graph;
+  const inputShape = g.inputs.length === 1 ? modelInputShape(job.model) : [];
+  const sources = await loadJobData(job, dataset, inputShape, (line) => events.onLog?.(line));
   const files = await writeJobFiles(job, sources);
   const data = describeJobData(sources);
   events.onData?.(data);

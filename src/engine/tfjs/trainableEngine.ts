@@ -6,8 +6,7 @@ import type { EngineChoice } from '../../core/training';
 import { UserError, type ModelFile } from '../../core/types';
 import { ENGINE_ORDER, loadEngine, type EngineId } from './engines';
 import { buildTfModel } from './model';
-import type { LayersModel, Tf } from './tf';
-import { modelIOShapes } from './training/adapter';
+import type { LayersModel, Tensor, Tf } from './tf';
 
 export interface TrainableEngine {
   tf: Tf;
@@ -46,15 +45,17 @@ export async function loadTrainableEngine(choice: EngineChoice, file: ModelFile,
  * ("Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'"), or undefined when the model trains.
  */
 export function missingKernel(tf: Tf, model: LayersModel): string | undefined {
-  const io = modelIOShapes(model);
-  const inShape = io.input.map((d) => d ?? 4) as number[];
   // BatchNormalization updates its moving statistics in a training call: keep them as they were.
   const frozen = model.weights.filter((w) => !w.trainable);
   const saved = frozen.map((w) => tf.clone(w.read()));
   try {
     tf.tidy(() => {
-      const xs = tf.zeros([2, ...inShape], io.inputDType === 'int32' ? 'int32' : 'float32');
-      tf.variableGrads(() => tf.mean(model.apply(xs, { training: true }) as import('@tensorflow/tfjs').Tensor) as import('@tensorflow/tfjs').Scalar);
+      // Every input (a model may have several), every output in the sum.
+      const xs = model.inputs.map((i) => tf.zeros([2, ...i.shape.slice(1).map((d) => d ?? 4)], i.dtype === 'int32' ? 'int32' : 'float32'));
+      tf.variableGrads(() => {
+        const o = model.apply(xs.length === 1 ? xs[0] : xs, { training: true }) as Tensor | Tensor[];
+        return tf.addN((Array.isArray(o) ? o : [o]).map((t) => tf.mean(t))) as import('@tensorflow/tfjs').Scalar;
+      });
     });
   } catch (e) {
     const m = /Kernel '(\w+)' not registered/.exec(e instanceof Error ? e.message : String(e));

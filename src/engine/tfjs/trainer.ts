@@ -10,7 +10,6 @@ import type { ArrayData, DataDescription, FitResult, PreparedJob, Trainer, Train
 import { predictArray, readTfWeightsAsync } from './model';
 import type { LayersModel, Tf } from './tf';
 import { loadTrainableEngine } from './trainableEngine';
-import { modelIOShapes } from './training/adapter';
 import { evaluate } from './training/evaluate';
 import { fit, prepareFit, type FitOptions } from './training/fit';
 
@@ -22,6 +21,7 @@ function fitOptionsOf(job: TrainingJob): FitOptions {
     lossOptions: job.lossOptions ?? t.lossOptions,
     metrics: t.metrics,
     classWeight: t.classWeight,
+    outputs: t.outputs,
     epochs: t.epochs,
     batchSize: t.batchSize,
     shuffle: t.shuffle,
@@ -81,7 +81,9 @@ async function prepare(job: TrainingJob, events: TrainerEvents): Promise<Prepare
   const { tf, engine, device, skipped, model } = await loadTrainableEngine(job.engine, job.model, job.engineDirs);
   events.onEngine?.({ engine, device, skipped });
   try {
-    const sources = await loadJobData(job, dataset, modelIOShapes(model).input, (line) => events.onLog?.(line));
+    // Several inputs: the data says its own shapes (one array per input), checked by the adapter.
+    const inputShape = model.inputs.length === 1 ? model.inputs[0].shape.slice(1) : [];
+    const sources = await loadJobData(job, dataset, inputShape, (line) => events.onLog?.(line));
     const opts = fitOptionsOf(job);
     // Every check before the first batch: a bad optimizer, loss, metric, callback or shape fails here.
     prepareFit(tf, model, sources.train, opts);

@@ -6,7 +6,6 @@ import { UserError } from '../../../core/types';
 import { batches, type DataBatch, type DataSource } from '../../datasets/source';
 import type { LayersModel, Tensor, Tf } from '../tf';
 import { adaptData, type DataAdapter } from './adapter';
-import { lossId } from './losses';
 import { Objective, type ObjectiveOptions, type Targets } from './objective';
 
 export { Objective };
@@ -15,10 +14,13 @@ export function objectiveOf(tf: Tf, model: LayersModel, opts: ObjectiveOptions):
   return new Objective(tf, model, opts);
 }
 
+/** A model's outputs as a list (one tensor for a one-output model). */
+export const asList = (t: Tensor | Tensor[]): Tensor[] => (Array.isArray(t) ? t : [t]);
+
 export const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
 /** A batch as tensors: inputs, targets and per-sample weights (the source's sample_weight, or from class_weight). */
-export function batchTensors(tf: Tf, adapter: DataAdapter, objective: Objective, b: DataBatch): { xs: Tensor; t: Targets } {
+export function batchTensors(tf: Tf, adapter: DataAdapter, objective: Objective, b: DataBatch): { xs: Tensor | Tensor[]; t: Targets } {
   if (b.w && objective.weightsClasses) {
     throw new UserError('class_weight and sample weights cannot be used together.', 'Keep one of them (Keras refuses both at the same time too).', 'bad-class-weight');
   }
@@ -49,9 +51,9 @@ export async function evaluateSource(
     const state = tf.tidy(() => {
       const { xs, ys } = adapter.toTensors(tf, b);
       const t = { ys, sampleWeight: b.w ? tf.tensor1d(b.w) : undefined };
-      const pred = model.apply(xs, { training: false }) as Tensor;
+      const preds = asList(model.apply(xs, { training: false }) as Tensor | Tensor[]);
       const mask = objective.outputMask(xs);
-      return objective.stateOf(objective.loss(t, pred, mask), t, pred, mask);
+      return objective.stateOf(objective.loss(t, preds, mask), t, preds, mask);
     });
     sum = accumulate(tf, sum, tf.keep(state));
     await yieldToEventLoop();
@@ -69,6 +71,6 @@ export async function evaluate(
   source: DataSource,
   opts: ObjectiveOptions & { batchSize: number },
 ): Promise<Record<string, number>> {
-  const adapter = adaptData(model, source, lossId(opts.loss));
+  const adapter = adaptData(model, source, opts);
   return evaluateSource(tf, source, adapter, opts.batchSize, objectiveOf(tf, model, { ...opts, classWeight: undefined }), '');
 }

@@ -7,7 +7,7 @@
  */
 import type { JsonObject } from '../../../core/types';
 import { UserError } from '../../../core/types';
-import type { OptimizerConfig } from '../../../core/training';
+import type { OptimizerConfig, OutputTraining } from '../../../core/training';
 import { TrainingControl } from '../../control';
 import { type DataBatch, type DataSource } from '../../datasets/source';
 import { EpochIterator } from '../../datasets/epochIterator';
@@ -15,10 +15,10 @@ import type { EpochEvent, FitResult, TrainerEvents } from '../../trainer';
 import type { LayersModel, Tensor, Tf } from '../tf';
 import { adaptData, type DataAdapter } from './adapter';
 import { parseCallbacks } from './callbacks';
-import { accumulate, batchTensors, evaluateSource, objectiveOf, yieldToEventLoop, type Objective } from './evaluate';
+import { accumulate, asList, batchTensors, evaluateSource, objectiveOf, yieldToEventLoop, type Objective } from './evaluate';
 import { fitCallbacks, type FitCallback } from './fitCallbacks';
 import { LoopState } from './fitLoop';
-import { lossId, type LossOptions } from './losses';
+import type { LossOptions } from './losses';
 import { checkClassWeight, type ClassWeight } from './objective';
 import { makeOptimizer, weightConstraints, type TfOptimizer } from './optimizers';
 
@@ -29,6 +29,8 @@ export interface FitOptions {
   metrics: string[];
   /** Keras' class_weight: class index -> weight of its samples in the training loss. */
   classWeight?: ClassWeight;
+  /** Several outputs: each output's loss, metrics and loss weight (core/training/outputs.ts). */
+  outputs?: Record<string, OutputTraining>;
   epochs: number;
   batchSize: number;
   shuffle?: boolean;
@@ -49,12 +51,11 @@ export interface PreparedFit {
 }
 
 export function prepareFit(tf: Tf, model: LayersModel, train: DataSource, opts: FitOptions): PreparedFit {
-  const loss = lossId(opts.loss);
   makeOptimizer(tf, opts.optimizer).dispose();
   parseCallbacks(opts.callbacks);
-  const adapter = adaptData(model, train, loss);
+  const adapter = adaptData(model, train, opts);
   objectiveOf(tf, model, { ...opts, classWeight: checkClassWeight(opts.classWeight) });
-  if (opts.classWeight && adapter.target.kind === 'values' && adapter.target.shape.length > 1) {
+  if (opts.classWeight && model.outputs.length === 1 && adapter.target.kind === 'values' && adapter.target.shape.length > 1) {
     throw new UserError(
       `class_weight needs one class per sample, but each target has shape [${adapter.target.shape.join(', ')}].`,
       'Remove class_weight (Keras refuses it for sequence targets too).',
@@ -99,7 +100,7 @@ export async function fit(
   const optimizer = makeOptimizer(tf, opts.optimizer);
   optimizer.setConstraints(weightConstraints(model));
   const hasValidation = Boolean(data.validation && data.validation.size > 0);
-  const validationAdapter = hasValidation ? adaptData(model, data.validation as DataSource, lossId(opts.loss)) : undefined;
+  const validationAdapter = hasValidation ? adaptData(model, data.validation as DataSource, opts) : undefined;
   const log = (line: string) => events.onLog?.(line);
   const callbacks = fitCallbacks(opts.callbacks, { hasValidation, histogramSource: data.validation ?? data.train, adapter, log });
   const loop = new LoopState(tf, model, optimizer, events, opts, data.train.size);
@@ -130,15 +131,19 @@ function trainStep(run: FitRun, optimizer: TfOptimizer, b: DataBatch): Tensor {
   const objective = run.objective;
   const { xs, t } = batchTensors(tf, run.adapter, objective, b);
   const mask = objective.outputMask(xs);
-  // Metrics are computed from the kept prediction outside the gradient tape (argMax/equal have no gradient).
-  let pred: Tensor | undefined;
+  // Metrics are computed from the kept predictions outside the gradient tape (argMax/equal have no gradient),
+  // and each output's loss is kept for its log.
+  let preds: Tensor[] = [];
+  let parts: Tensor[] = [];
   const cost = optimizer.minimize(() => {
-    const p = model.apply(xs, { training: true }) as Tensor;
-    pred = tf.keep(p);
-    return objective.loss(t, p, mask) as import('@tensorflow/tfjs').Scalar;
+    const p = asList(model.apply(xs, { training: true }) as Tensor | Tensor[]);
+    preds = p.map((x) => tf.keep(x));
+    const l = objective.loss(t, p, mask);
+    parts = l.parts.map((x) => tf.keep(x));
+    return l.total as import('@tensorflow/tfjs').Scalar;
   }, true) as Tensor;
-  const state = tf.tidy(() => objective.stateOf(cost, t, pred as Tensor, mask));
-  tf.dispose([xs, t.ys, cost, pred as Tensor, ...(t.sampleWeight ? [t.sampleWeight] : []), ...(mask ? [mask] : [])]);
+  const state = tf.tidy(() => objective.stateOf({ total: cost, parts }, t, preds, mask));
+  tf.dispose([xs, ...t.ys, cost, ...preds, ...parts, ...(t.sampleWeight ? [t.sampleWeight] : []), ...(mask ? [mask] : [])]);
   return state;
 }
 

@@ -79,9 +79,9 @@ export async function histogramsFor(
   if (act && samples > 0) {
     const batch = await source.read([...Array(samples).keys()]);
     const { xs, ys } = adapter.toTensors(tf, batch);
-    ys.dispose();
+    tf.dispose(ys);
     const outs = act.model.predict(xs) as Tensor | Tensor[];
-    xs.dispose();
+    tf.dispose(xs);
     const list = Array.isArray(outs) ? outs : [outs];
     const values = await Promise.all(list.map((t) => t.data()));
     tf.dispose(list);

@@ -9,6 +9,8 @@ import { UserError } from '../../../core/types';
 import type { LayersModel, Tensor, Tf } from '../tf';
 import { LOSS_ARGUMENTS, lossFn, lossId, reduceLoss, type LossCall, type LossOptions } from './losses';
 import { makeMetric, metricId, type Metric } from './metrics';
+import { ioNames } from './targets';
+import { historyKeys, outputHeads, type OutputHead, type OutputTraining } from '../../../core/training';
 
 /** Keras' `class_weight`: class index -> weight of that class's samples in the loss. */
 export type ClassWeight = Record<string, number>;
@@ -18,18 +20,33 @@ export interface ObjectiveOptions {
   lossOptions?: LossOptions;
   metrics: string[];
   classWeight?: ClassWeight;
+  /** Several outputs: each output's loss, metrics and loss weight, by output layer name (absent: the top-level ones). */
+  outputs?: Record<string, OutputTraining>;
 }
 
-/** One batch as the objective sees it: targets, optional per-sample weights (class weights already applied). */
+/** One batch as the objective sees it: one target per output, optional per-sample weights (class weights already applied). */
 export interface Targets {
-  ys: Tensor;
+  ys: Tensor[];
   sampleWeight?: Tensor;
 }
 
+/** A batch's compiled loss: the total Keras minimises, and each output's unweighted loss (several outputs only). */
+export interface BatchLoss {
+  total: Tensor;
+  parts: Tensor[];
+}
+
+/** One output's compiled loss and its metrics. */
+interface Head extends OutputHead {
+  lossF: LossCall;
+  metrics: string[];
+  metricStates?: Metric[];
+}
+
 export class Objective {
+  /** The epoch-log keys, as Keras 3 names them (core/training/outputs.ts historyKeys). */
   readonly names: string[];
-  readonly lossF: LossCall;
-  private metrics: Metric[] | undefined;
+  private readonly heads: Head[];
   private readonly masked: boolean;
 
   constructor(
@@ -37,21 +54,31 @@ export class Objective {
     readonly model: LayersModel,
     private readonly opts: ObjectiveOptions,
   ) {
-    this.lossF = lossFn(tf, lossId(opts.loss), checkLossOptions(opts.loss, opts.lossOptions));
-    opts.metrics.forEach((m) => metricId(m));
-    this.names = ['loss', ...opts.metrics];
+    // An output that `outputs` does not name takes the top-level loss and metrics, weight 1.
+    this.heads = outputHeads(opts, ioNames(model).outputs).map((h) => {
+      h.metrics.forEach((m) => metricId(m));
+      return { ...h, lossF: lossFn(tf, lossId(h.loss), checkLossOptions(h.loss, h.lossOptions)) };
+    });
+    this.names = historyKeys(this.heads);
     this.masked = producesMask(model);
+    if (this.masked && this.heads.length > 1) {
+      throw new UserError('The loss of a model with several outputs cannot skip masked timesteps on the TensorFlow.js engines.', 'Train it with the keras engine, or remove mask_zero / Masking.', 'tfjs-departure');
+    }
+    if (opts.classWeight && this.heads.length > 1) {
+      // keras/src/trainers/data_adapters/data_adapter_utils.py class_weight_to_sample_weights' caller refuses it too.
+      throw new UserError('class_weight is only supported for models with a single output (as in Keras).', 'Remove class_weight, or give per-sample weights in the data (npz sample_weight).', 'bad-class-weight');
+    }
   }
 
-  /** Where each metric's state starts in the vector, and its size; known after the first batch. */
-  private metricList(ys: Tensor, pred: Tensor): Metric[] {
-    this.metrics ??= this.opts.metrics.map((m) => makeMetric(this.tf, m, { yTrue: ys.shape, yPred: pred.shape }));
-    return this.metrics;
+  /** The metric states of an output, made on its first batch (they depend on the target and prediction shapes). */
+  private metricList(h: Head, ys: Tensor, pred: Tensor): Metric[] {
+    h.metricStates ??= h.metrics.map((m) => makeMetric(this.tf, m, { yTrue: ys.shape, yPred: pred.shape }));
+    return h.metricStates;
   }
 
   /** The mask Keras would attach to the model's output (Embedding mask_zero, Masking), or null. */
-  outputMask(xs: Tensor): Tensor | null {
-    if (!this.masked) return null;
+  outputMask(xs: Tensor | Tensor[]): Tensor | null {
+    if (!this.masked || Array.isArray(xs)) return null;
     try {
       const kept = this.tf.tidy(() => {
         const m = propagateMask(this.model, xs);
@@ -67,29 +94,47 @@ export class Objective {
     }
   }
 
-  /** The training loss of a batch: the compiled loss plus the regularization penalties (Keras' compute_loss). */
-  loss(t: Targets, pred: Tensor, mask: Tensor | null): Tensor {
+  /**
+   * The training loss of a batch (Keras' compute_loss): the compiled loss, the sum over outputs of loss_weight x
+   * that output's loss (keras/src/trainers/compile_utils.py CompileLoss.call), plus the regularization penalties.
+   */
+  loss(t: Targets, preds: Tensor[], mask: Tensor | null): BatchLoss {
     const { tf } = this;
-    const compiled = reduceLoss(tf, this.lossF(t.ys, pred), t.sampleWeight, mask);
+    const values = this.heads.map((h, i) => reduceLoss(tf, h.lossF(t.ys[i], preds[i]), t.sampleWeight, this.heads.length === 1 ? mask : null));
+    const weighted = values.map((v, i) => (this.heads[i].weight === 1 ? v : tf.mul(v, this.heads[i].weight)));
+    const compiled = weighted.length === 1 ? weighted[0] : tf.addN(weighted);
     const penalties = (this.model as unknown as { calculateLosses(): Tensor[] }).calculateLosses();
-    return penalties.length === 0 ? compiled : tf.addN([compiled, ...penalties.map((p) => tf.reshape(p, []))]);
+    const total = penalties.length === 0 ? compiled : tf.addN([compiled, ...penalties.map((p) => tf.reshape(p, []))]);
+    return { total, parts: this.heads.length > 1 ? values : [] };
   }
 
-  /** The batch's contribution to the pass state: [loss x size, size, metric states...]. Metrics get no sample weights (Keras' `metrics`, not `weighted_metrics`). */
-  stateOf(loss: Tensor, t: Targets, pred: Tensor, mask: Tensor | null): Tensor {
+  /**
+   * The batch's contribution to the pass state: [loss x size, size, each output's loss x size (several outputs),
+   * metric states...]. Metrics get no sample weights (Keras' `metrics`, not `weighted_metrics`).
+   */
+  stateOf(loss: BatchLoss, t: Targets, preds: Tensor[], mask: Tensor | null): Tensor {
     const { tf } = this;
-    const size = t.ys.shape[0] as number;
-    const parts = [tf.stack([tf.mul(loss, size), tf.scalar(size)]), ...this.metricList(t.ys, pred).map((m) => m.update(t.ys, pred, mask, null))];
+    const size = t.ys[0].shape[0] as number;
+    const one = this.heads.length === 1;
+    const parts = [
+      tf.stack([tf.mul(loss.total, size), tf.scalar(size), ...loss.parts.map((p) => tf.mul(p, size))]),
+      ...this.heads.flatMap((h, i) => this.metricList(h, t.ys[i], preds[i]).map((m) => m.update(t.ys[i], preds[i], one ? mask : null, null))),
+    ];
     return tf.concat(parts);
   }
 
-  /** Logs from a pass state: loss, then each metric's result, under `prefix`. */
+  /** Logs from a pass state under `prefix`, with Keras 3's names (core/training/outputs.ts historyKeys). */
   results(state: ArrayLike<number>, prefix = ''): Record<string, number> {
-    const out: Record<string, number> = { [`${prefix}loss`]: state[1] === 0 ? NaN : state[0] / state[1] };
+    const mean = (v: number) => (state[1] === 0 ? NaN : v / state[1]);
+    const out: Record<string, number> = { [`${prefix}loss`]: mean(state[0]) };
+    const one = this.heads.length === 1;
     let at = 2;
-    for (const m of this.metrics ?? []) {
-      out[prefix + m.name] = m.result(Array.prototype.slice.call(state, at, at + m.size) as number[]);
-      at += m.size;
+    if (!one) for (const h of this.heads) out[`${prefix}${h.name}_loss`] = mean(state[at++]);
+    for (const h of this.heads) {
+      for (const m of h.metricStates ?? []) {
+        out[prefix + (one ? '' : `${h.name}_`) + m.name] = m.result(Array.prototype.slice.call(state, at, at + m.size) as number[]);
+        at += m.size;
+      }
     }
     return out;
   }
