@@ -195,6 +195,15 @@ cases.push({ id: 'Attention[3 inputs]', input: [null, 4, 3], className: 'Attenti
 cases.push({ id: 'AdditiveAttention', input: [null, 4, 3], className: 'AdditiveAttention', config: {}, inputs: 2 });
 cases.push({ id: 'AdditiveAttention[no-scale]', input: [null, 4, 3], className: 'AdditiveAttention', config: { use_scale: false }, inputs: 2 });
 cases.push({ id: 'Attention[dropout]', input: [null, 4, 3], className: 'Attention', config: { dropout: 0.2 }, inputs: 2 });
+// MultiHeadAttention: (query, value) or (query, value, key); called on separate tensors.
+const mha = (tag: string, config: JsonObject, inputs = 2) => cases.push({ id: `MultiHeadAttention${tag ? `[${tag}]` : ''}`, input: [null, 4, 3], className: 'MultiHeadAttention', config: { num_heads: 2, key_dim: 3, ...config }, inputs });
+mha('', {});
+mha('3 inputs', {}, 3);
+// value_dim != key_dim: Keras 3.15 on JAX fails in jax.nn.dot_product_attention (value must have key's size)
+// unless dropout > 0 takes its own einsum path (dropout is inactive at inference, so the case still measures it).
+mha('value_dim,no-bias', { value_dim: 5, use_bias: false, dropout: 0.1 });
+mha('output_shape', { num_heads: 3, key_dim: 2, output_shape: 7 });
+mha('dropout', { dropout: 0.3 });
 
 // Activation layers
 add('ReLU', [null, 8], {});
@@ -210,3 +219,17 @@ add('Softmax', [null, 8], {});
 add('Softmax', [null, 3, 4], { axis: 1 }, 'axis=1');
 
 export const LAYER_CASES: readonly LayerCase[] = cases;
+
+/**
+ * The cases a run measures: all of them, or those whose id matches the LAYER_CASES regular expression
+ * (`LAYER_CASES='^MultiHeadAttention' node --import tsx --test test/keras/layers.test.ts`), to iterate on a few
+ * layers without running every case.
+ */
+export function selectedLayerCases(): readonly LayerCase[] {
+  const filter = process.env.LAYER_CASES;
+  if (!filter) return LAYER_CASES;
+  const re = new RegExp(filter);
+  const picked = LAYER_CASES.filter((c) => re.test(c.id));
+  if (picked.length === 0) throw new Error(`LAYER_CASES=${filter} matches no layer case`);
+  return picked;
+}

@@ -47,6 +47,8 @@ function ordered(g: ModelGraph): LayerNode[] {
 }
 
 const listOrOne = (xs: readonly string[]) => (xs.length === 1 ? xs[0] : `[${xs.join(', ')}]`);
+/** A layer's call arguments: MultiHeadAttention takes (query, value, key) as separate tensors, the others one list. */
+const callArgs = (l: LayerNode, vars: Map<string, string>) => (l.className === 'MultiHeadAttention' ? l.inbound.map((i) => vars.get(i)!).join(', ') : listOrOne(l.inbound.map((i) => vars.get(i)!)));
 
 export function sequentialBody(g: ModelGraph): string[] {
   const [input, ...rest] = ordered(g);
@@ -68,7 +70,7 @@ export function functionalBody(g: ModelGraph): string[] {
   for (const l of layers) {
     const v = vars.get(l.name)!;
     if (l.className === 'InputLayer') lines.push(`${v} = ${kerasInputExpr(l)}`);
-    else lines.push(`${v} = ${layerExpr(l)}(${listOrOne(l.inbound.map((i) => vars.get(i)!))})`);
+    else lines.push(`${v} = ${layerExpr(l)}(${callArgs(l, vars)})`);
   }
   const ins = listOrOne(g.inputs.map((i) => vars.get(i)!));
   const outs = listOrOne(g.outputs.map((o) => vars.get(o)!));
@@ -92,7 +94,7 @@ export function subclassParts(g: ModelGraph): { className: string; classLines: s
   const inputs = layers.filter((l) => l.className === 'InputLayer');
   const ordering = g.inputs.map((n) => vars.get(n)!);
   const unpack = g.inputs.length === 1 ? [`${ordering[0]} = inputs`] : [`${ordering.join(', ')} = inputs`];
-  const call = inner.map((l) => `${vars.get(l.name)} = self.${attrs.get(l.name)}(${listOrOne(l.inbound.map((i) => vars.get(i)!))})`);
+  const call = inner.map((l) => `${vars.get(l.name)} = self.${attrs.get(l.name)}(${callArgs(l, vars)})`);
   const classLines = [
     `class ${className}(keras.Model):`,
     ...indent([
