@@ -26,10 +26,16 @@ def randomize(model, seed):
     rng = np.random.default_rng(seed)
     for v in model.weights:
         shape = tuple(v.shape)
-        if "moving_variance" in v.path:
+        if v.path.endswith("variance"):
             v.assign(0.5 + rng.random(shape).astype("float32"))
+        elif "int" in str(v.dtype):  # Normalization's count
+            v.assign(rng.integers(0, 100, shape).astype(v.dtype))
         else:
             v.assign(((rng.random(shape) - 0.5) * 1.2).astype("float32"))
+    # Normalization computes from copies its finalize_state() makes (as load_own_variables does after a load).
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Normalization):
+            layer.finalize_state()
 
 
 def keras3_layer(class_name, config):

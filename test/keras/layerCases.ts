@@ -154,6 +154,12 @@ cases.push({ id: 'Masking+LSTM', input: [null, 5, 3], className: 'Masking', conf
 
 // Preprocessing
 add('Rescaling', [null, 3, 4, 2], { scale: 0.5, offset: -1 });
+add('Normalization', [null, 5], {});
+add('Normalization', [null, 4, 3], { axis: null }, 'axis=null');
+add('Normalization', [null, 4, 3], { axis: [1, 2] }, 'axis=[1,2]');
+add('Normalization', [null, 5], { invert: true }, 'invert');
+add('Normalization', [null, 4, 3], { mean: [1, 2, 3], variance: [0.5, 2, 4] }, 'mean,variance');
+add('Normalization', [null, 5], { mean: 2, variance: 4, invert: true }, 'scalar mean,invert');
 add('CenterCrop', [null, 6, 5, 2], { height: 3, width: 2 });
 add('Resizing', [null, 4, 5, 2], { height: 7, width: 3 });
 add('Resizing', [null, 4, 5, 2], { height: 8, width: 10, interpolation: 'nearest' }, 'nearest');

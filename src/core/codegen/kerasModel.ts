@@ -4,6 +4,7 @@
  * Each style returns the body of `build_model()`; every layer keeps its name, so weights load by name.
  */
 import { withDefaults } from '../layers';
+import { analyze } from '../analysis';
 import { topologicalOrder } from '../graph';
 import type { Json, LayerNode, ModelGraph } from '../types';
 import { kerasLayerExpr } from './kerasLayer';
@@ -107,8 +108,14 @@ export function subclassParts(g: ModelGraph): { className: string; classLines: s
   ];
   const byName = new Map(inputs.map((l) => [l.name, l]));
   const symbolic = g.inputs.map((n) => kerasInputExpr(byName.get(n)!));
+  // A Normalization built inside the symbolic call keeps a traced mean under JAX: built eagerly first.
+  const analysis = inner.some((l) => l.className === 'Normalization') ? analyze(g) : undefined;
+  const eager = inner
+    .filter((l) => l.className === 'Normalization')
+    .map((l) => `model.${attrs.get(l.name)}.build(${pyValue((analysis!.layers.get(l.name)?.inputShapes[0] ?? null) as Json)})`);
   const body = [
     `model = ${className}()`,
+    ...eager,
     '# Calling the model on symbolic inputs creates its weights (a subclassed model has no input shape of its own).',
     `model(${listOrOne(symbolic)})`,
     'return model',

@@ -169,7 +169,8 @@ function assignWeights(tf: Tf, model: LayersModel, weights: NamedTensor[], opts:
     if (values.every((v) => v === null)) continue;
     // getWeights() hands out the variables themselves: only the tensors made here are disposed.
     const current = layer.getWeights();
-    const made = values.map((v) => (v ? tf.tensor(v.data, v.shape, v.dtype) : null));
+    // In the variable's dtype: Normalization's count is an int in Keras' files and in our layer alike.
+    const made = values.map((v, i) => (v ? tf.tensor(v.data, v.shape, layer.weights[i]!.dtype as never) : null));
     try {
       layer.setWeights(made.map((t, i) => t ?? current[i]));
     } finally {
