@@ -8,6 +8,7 @@ stdin: JSON {"jobs": [{"kind", ...}]}; stdout: JSON {"results": [...]} in the sa
 - save_compiled: save a compiled model as .keras and .h5.
 - save_renamed: legacy weights saved from a model whose layers are named otherwise than the JSON's.
 - save_attention: a model with keras.layers.GroupQueryAttention (not in the catalog yet) saved as .keras.
+- adapt_normalization: Normalization(axis).adapt(x) for several axes, the mean and variance.
 - save_mha_calls: MultiHeadAttention called as Keras users call it (key=..., use_causal_mask=True), saved.
 - train_steps: a few SGD steps (mse) of a .keras we wrote, the weights after them.
 """
@@ -149,6 +150,17 @@ def save_attention(job):
     return {}
 
 
+def adapt_normalization(job):
+    """Normalization(axis).adapt(x) for each axis: the adapted mean and variance, flattened."""
+    x = np.load(job["x"])
+    out = []
+    for axis in job["axes"]:
+        layer = keras.layers.Normalization(axis=axis)
+        layer.adapt(x)
+        out.append({"mean": np.asarray(layer.adapt_mean).ravel().tolist(), "variance": np.asarray(layer.adapt_variance).ravel().tolist()})
+    return {"adapted": out}
+
+
 def save_mha_calls(job):
     """key= as a keyword (as Keras records it), saved .keras and .h5 with a prediction; a causal call saved."""
     keras.utils.set_random_seed(job["seed"])
@@ -174,7 +186,7 @@ def train_steps(job):
     return {"weights": [np.asarray(w).astype(float).ravel().tolist() for w in model.get_weights()]}
 
 
-JOBS = {f.__name__: f for f in [train_steps, save_layer, load_compiled, json_weights, save_compiled, save_renamed, save_attention, save_mha_calls]}
+JOBS = {f.__name__: f for f in [train_steps, save_layer, load_compiled, json_weights, save_compiled, save_renamed, save_attention, save_mha_calls, adapt_normalization]}
 
 
 def main():

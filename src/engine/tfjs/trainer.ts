@@ -10,6 +10,7 @@ import type { ArrayData, DataDescription, FitResult, PreparedJob, Trainer, Train
 import { predictArray, readTfWeightsAsync } from './model';
 import type { LayersModel, Tf } from './tf';
 import { loadTrainableEngine } from './trainableEngine';
+import { adaptNormalizations } from './normalizationAdapt';
 import { modelIOShapes } from './training/adapter';
 import { evaluate } from './training/evaluate';
 import { fit, prepareFit, type FitOptions } from './training/fit';
@@ -81,6 +82,7 @@ async function prepare(job: TrainingJob, events: TrainerEvents): Promise<Prepare
   events.onEngine?.({ engine, device, skipped });
   try {
     const sources = await loadJobData(job, dataset, modelIOShapes(model).input, (line) => events.onLog?.(line));
+    await adaptNormalizations(tf, model, job.model, sources.train, (line) => events.onLog?.(line));
     const opts = fitOptionsOf(job);
     // Every check before the first batch: a bad optimizer, loss, metric, callback or shape fails here.
     prepareFit(tf, model, sources.train, opts);
