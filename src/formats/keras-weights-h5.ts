@@ -96,7 +96,7 @@ function ownWeightName(fileName: string, layer: string): string {
   let parts = fileName.replace(/:\d+$/, '').split('/');
   if (parts.length > 1 && parts[0] === layer) parts = parts.slice(1);
   else if (parts.length > 1 && !parts[0]!.startsWith('forward_') && !parts[0]!.startsWith('backward_')) parts = parts.slice(1);
-  parts = parts.filter((p, i) => i === parts.length - 1 || !/^(lstm|gru|simple_rnn|rnn)_cell(_\d+)?$/.test(p));
+  parts = parts.filter((p, i) => i === parts.length - 1 || !/^(lstm|gru|simple_rnn|rnn|conv_lstm)_cell(_\d+)?$/.test(p));
   return parts.join('/');
 }
 

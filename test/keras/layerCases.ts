@@ -180,6 +180,10 @@ add('GRU', [null, 5, 3], { units: 4, reset_after: true }, 'reset_after=true');
 add('LSTM', [null, 5, 3], { units: 4, go_backwards: true }, 'go_backwards');
 add('GRU', [null, 5, 3], { units: 4, reset_after: true, return_sequences: true, go_backwards: true }, 'reset_after=true,sequences,go_backwards');
 add('GRU', [null, 5, 3], { units: 4, reset_after: true, use_bias: false }, 'reset_after=true,no-bias');
+add('ConvLSTM2D', [null, 3, 5, 5, 2], { filters: 2, kernel_size: [3, 3] });
+add('ConvLSTM2D', [null, 3, 5, 4, 2], { filters: 3, kernel_size: [3, 2], padding: 'same', return_sequences: true }, 'same,sequences');
+add('ConvLSTM2D', [null, 3, 6, 6, 2], { filters: 2, kernel_size: [3, 3], strides: [2, 2], use_bias: false, go_backwards: true }, 'strides=2,no-bias,go_backwards');
+add('ConvLSTM1D', [null, 3, 6, 2], { filters: 2, kernel_size: [3] });
 add('Bidirectional', [null, 5, 3], { layer: { class_name: 'GRU', config: { name: 'gru', units: 3, reset_after: true } }, merge_mode: 'concat' }, 'GRU reset_after=true');
 for (const merge of ['concat', 'sum', 'mul', 'ave']) {
   add('Bidirectional', [null, 5, 3], { layer: { class_name: 'LSTM', config: { name: 'lstm', units: 3, return_sequences: true } }, merge_mode: merge }, merge);

@@ -121,7 +121,7 @@ export async function buildTfModel(tf: Tf, file: ModelFile, opts: BuildOptions =
 }
 
 const ZEROS: JsonObject = { class_name: 'Zeros', config: {} };
-const RECURRENT = new Set(['SimpleRNN', 'LSTM', 'GRU']);
+const RECURRENT = new Set(['SimpleRNN', 'LSTM', 'GRU', 'ConvLSTM2D']);
 
 /** A Keras config with every initializer set to Zeros; recurrent layers get theirs named explicitly. */
 function withZeroInitializers<T extends Json>(v: T): T {

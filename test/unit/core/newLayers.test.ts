@@ -1,7 +1,8 @@
-/** MultiHeadAttention's shape and weight rules (Keras 3's EinsumDense sub-layers) and what the catalog refuses. */
+/** MultiHeadAttention's and ConvLSTM's shape and weight rules (Keras 3's sub-layer and cell weights) and what the catalog refuses. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ShapeError } from '../../../src/core/layers/spec';
+import type { JsonObject } from '../../../src/core/types';
 import { apply } from './helpers';
 
 describe('MultiHeadAttention', () => {
@@ -32,5 +33,25 @@ describe('MultiHeadAttention', () => {
 
   test('accepts the attention_axes Keras writes for the default', () => {
     for (const axes of [null, 1, [1], [-2]]) assert.deepEqual(apply('MultiHeadAttention', { num_heads: 2, key_dim: 3, attention_axes: axes }, [null, 4, 6], [null, 4, 6]).out, [null, 4, 6]);
+  });
+});
+
+describe('ConvLSTM1D/2D', () => {
+  test('shapes and Keras 3 cell weights (kernel, recurrent_kernel, bias with 4 gates)', () => {
+    const a = apply('ConvLSTM2D', { filters: 4, kernel_size: [3, 3] }, [null, 3, 5, 5, 2]);
+    assert.deepEqual(a.out, [null, 3, 3, 4]);
+    assert.deepEqual(a.w, ['kernel:3x3x2x16', 'recurrent_kernel:3x3x4x16', 'bias:16']);
+    assert.deepEqual(apply('ConvLSTM2D', { filters: 4, kernel_size: [3, 3], padding: 'same', return_sequences: true }, [null, 3, 5, 5, 2]).out, [null, 3, 5, 5, 4]);
+    const b = apply('ConvLSTM1D', { filters: 2, kernel_size: [3], strides: [2], use_bias: false }, [null, 3, 7, 2]);
+    assert.deepEqual(b.out, [null, 3, 2]);
+    assert.deepEqual(b.w, ['kernel:3x2x8', 'recurrent_kernel:3x2x8']);
+  });
+
+  test('refuses frames of the wrong rank, kernels larger than the frames and return_state, with hints', () => {
+    const refusesWith = (cls: string, config: JsonObject, input: (number | null)[], re: RegExp) =>
+      assert.throws(() => apply(cls, config, input), (e: unknown) => e instanceof ShapeError && re.test(e.message) && !!e.hint);
+    refusesWith('ConvLSTM2D', { filters: 2, kernel_size: [3, 3] }, [null, 5, 5, 2], /expects 5D input/);
+    refusesWith('ConvLSTM2D', { filters: 2, kernel_size: [7, 7] }, [null, 3, 5, 5, 2], /larger than the frames/);
+    refusesWith('ConvLSTM1D', { filters: 2, kernel_size: [3], return_state: true }, [null, 3, 6, 2], /return_state/);
   });
 });
