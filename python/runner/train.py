@@ -305,6 +305,23 @@ def _metrics_from_process_0(emit):
     return lambda obj: None if obj.get("type") in ("batch", "epoch", "checkpoint") else emit(obj)
 
 
+def adapt_normalizations(model, x, log):
+    """layer.adapt(x) on the training rows for each Normalization never adapted (its mean still zeros and its
+    variance ones, no mean/variance in its config) and fed by the model's only input, as the tfjs engine does
+    (src/engine/tfjs/normalizationAdapt.ts); before sharding, so every process adapts on the same rows."""
+    for layer in model.layers:
+        if not isinstance(layer, keras.layers.Normalization) or layer.input_mean is not None:
+            continue
+        mean, variance = np.asarray(layer.adapt_mean), np.asarray(layer.adapt_variance)
+        if not (np.all(mean == 0) and np.all(variance == 1)):
+            continue
+        if len(model.inputs) != 1 or layer.input is not model.inputs[0]:
+            log("Normalization '%s' is not adapted: only a Normalization fed by the model's input is adapted on the training rows (set its mean and variance instead)." % layer.name)
+            continue
+        layer.adapt(np.asarray(x, dtype="float32"))
+        log("Normalization '%s' adapted on the %d training rows (as layer.adapt(x) in Keras)." % (layer.name, len(x)))
+
+
 def train(job, control, emit, log, stop_now, save, rss):
     if job.get("seed") is not None:
         keras.utils.set_random_seed(int(job["seed"]))
@@ -313,6 +330,7 @@ def train(job, control, emit, log, stop_now, save, rss):
     if saved is not model:
         save = _saving_through(saved, save)
     (x, y, w), val, test = load_data(job)
+    adapt_normalizations(model, x, log)
     bs = job["batchSize"]
     if count > 1:
         dropped = rows(x) % bs

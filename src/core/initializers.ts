@@ -197,6 +197,8 @@ const WEIGHT_INITIALIZERS: Record<string, [string, string]> = {
 const CLASS_INITIALIZERS: Record<string, Record<string, string>> = {
   Attention: { scale: 'ones', concat_score_weight: 'ones' },
   AdditiveAttention: { scale: 'glorot_uniform' },
+  // keras/src/layers/preprocessing/normalization.py build(): un-adapted, the layer is the identity.
+  Normalization: { mean: 'zeros', variance: 'ones', count: 'zeros' },
 };
 
 /** The config that owns a weight: wrappers (Bidirectional, TimeDistributed) delegate to their inner layer. */

@@ -130,7 +130,7 @@ function toTensor(name: string, ds: H5DatasetNode): NamedTensor {
 }
 
 /** The recurrent cell class name Keras uses as a variable scope (`lstm/lstm_cell/kernel:0`). */
-export const RNN_CELL_NAMES: Record<string, string> = { LSTM: 'lstm_cell', GRU: 'gru_cell', SimpleRNN: 'simple_rnn_cell' };
+export const RNN_CELL_NAMES: Record<string, string> = { LSTM: 'lstm_cell', GRU: 'gru_cell', SimpleRNN: 'simple_rnn_cell', ConvLSTM1D: 'conv_lstm_cell', ConvLSTM2D: 'conv_lstm_cell' };
 
 /**
  * Keras' legacy `load_weights` (no `by_name`) pairs the file's layers that have weights with the model's, in

@@ -33,6 +33,8 @@ export function parseLayerEntry(entry: Json, index: number): LayerNode {
     config.alpha = config.negative_slope;
     delete config.negative_slope;
   }
+  // Keras 3 writes Normalization(axis=None) as `axis: []` (normalization.py keeps a tuple); the catalog's null.
+  if (className === 'Normalization' && Array.isArray(config.axis) && config.axis.length === 0) config.axis = null;
   // Wrappers (Bidirectional, TimeDistributed) hold a layer config: it must be a known, code-free layer too.
   if (isJsonObject(config.layer) && typeof config.layer.class_name === 'string') {
     const inner = config.layer;

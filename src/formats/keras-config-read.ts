@@ -17,6 +17,7 @@
 import { UserError, type Json, type JsonObject, type LayerNode, type ModelGraph } from '../core/types';
 import { isJsonObject } from './format';
 import { parseLayerEntry } from './keras-config-layer';
+import { namedTensorArgs, orderNamedTensors, refuseCallOptions } from './keras-call-args';
 import { isRecordedMask, maskOperationNames } from './keras-mask-ops';
 
 /**
@@ -130,7 +131,7 @@ function functionalGraph(config: JsonObject): ModelGraph {
     const inboundNodes = isJsonObject(entry) ? entry.inbound_nodes ?? [] : [];
     if (!Array.isArray(inboundNodes)) throw new UserError(`Layer '${node.name}' has an invalid "inbound_nodes" entry`, 'the file may be damaged', 'bad-config');
     if (inboundNodes.length > 1) throw sharedLayerError(node.name, inboundNodes.length);
-    refsByLayer.set(node.name, inboundNodes.length ? parseCallNode(inboundNodes[0]!, node.name, maskOps) : []);
+    refsByLayer.set(node.name, inboundNodes.length ? parseCallNode(inboundNodes[0]!, node, maskOps) : []);
     nodes.push(node);
   });
   checkUniqueNames(nodes);
@@ -189,7 +190,8 @@ function sharedLayerError(layer: string, calls: number): UserError {
 }
 
 /** One inbound node: Keras 2 `[[name, node, tensor, kwargs], ...]` or Keras 3 `{args, kwargs}`. */
-function parseCallNode(node: Json, layer: string, maskOps: ReadonlySet<string>): TensorRef[] {
+function parseCallNode(node: Json, owner: LayerNode, maskOps: ReadonlySet<string>): TensorRef[] {
+  const layer = owner.name;
   if (Array.isArray(node)) {
     return node.map((ref) => {
       if (!Array.isArray(ref) || typeof ref[0] !== 'string') {
@@ -201,12 +203,17 @@ function parseCallNode(node: Json, layer: string, maskOps: ReadonlySet<string>):
   if (isJsonObject(node) && ('args' in node || 'kwargs' in node)) {
     const refs: TensorRef[] = [];
     collectKerasTensors(node.args ?? [], refs);
+    const kwargs = isJsonObject(node.kwargs) ? node.kwargs : {};
+    refuseCallOptions(owner.className, layer, kwargs);
+    const names = namedTensorArgs(owner.className);
+    const named = new Map<string, TensorRef[]>();
     const kwRefs: TensorRef[] = [];
-    for (const [key, value] of Object.entries(isJsonObject(node.kwargs) ? node.kwargs : {})) {
+    for (const [key, value] of Object.entries(kwargs)) {
       const found: TensorRef[] = [];
       collectKerasTensors(value, found);
+      if (names?.includes(key)) named.set(key, found);
       // A mask Keras recorded from Masking / Embedding(mask_zero): our engine derives it from the same layers.
-      if (!isRecordedMask(key, found.map((r) => r.layer), maskOps)) kwRefs.push(...found);
+      else if (!isRecordedMask(key, found.map((r) => r.layer), maskOps)) kwRefs.push(...found);
     }
     if (kwRefs.length) {
       throw new UserError(
@@ -215,7 +222,7 @@ function parseCallNode(node: Json, layer: string, maskOps: ReadonlySet<string>):
         'tensor-kwargs',
       );
     }
-    return refs;
+    return names ? orderNamedTensors(refs, named, names, (a, b) => a.layer === b.layer && a.nodeIndex === b.nodeIndex && a.tensorIndex === b.tensorIndex) : refs;
   }
   throw new UserError(`Layer '${layer}' has an invalid inbound node`, 'the file may be damaged', 'bad-config');
 }

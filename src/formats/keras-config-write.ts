@@ -35,7 +35,7 @@ function sequentialChain(g: ModelGraph): LayerNode[] | null {
  * (src/layers/recurrent.ts LSTMCell/GRUCell) but `sigmoid` in Keras 2 and 3. Wrappers carry the inner layer.
  */
 function withKerasDefaults(className: string, config: JsonObject): JsonObject {
-  if ((className === 'LSTM' || className === 'GRU') && config.recurrent_activation === undefined) {
+  if (['LSTM', 'GRU', 'ConvLSTM1D', 'ConvLSTM2D'].includes(className) && config.recurrent_activation === undefined) {
     return { ...config, recurrent_activation: 'sigmoid' };
   }
   const inner = config.layer;

@@ -9,11 +9,12 @@
  * the architecture JSON next to it.
  */
 import { OPTIMIZER_FLOAT_PARAMS } from '../core/training';
-import { UserError, type Json, type ModelFile } from '../core/types';
+import { UserError, type Json, type JsonObject, type ModelFile } from '../core/types';
 import { encodeUtf8, isJsonObject, parseJsonFile, type FormatCodec, type ReadContext } from './format';
 import { attr, attrString, getGroup, group, readHdf5, writeHdf5 } from './hdf5';
 import { graphFromKerasConfig } from './keras-config-read';
 import { kerasConfigFromGraph, WRITTEN_BACKEND, WRITTEN_KERAS_VERSION } from './keras-config-write';
+import { keras3ModelConfig } from './keras3-config';
 import { pythonJson } from './keras-common';
 import { kerasLegacyTrainingConfig } from './keras-compile';
 import { readLegacyWeights, readWeightsWithSiblingJson, weightsLayout, writeLegacyWeights } from './keras-weights-h5';
@@ -53,12 +54,23 @@ async function readKerasH5(main: Uint8Array, ctx: ReadContext): Promise<ModelFil
   return file;
 }
 
+/**
+ * The `model_config` attribute: tf.keras 2.x's config, or Keras 3's where a layer is called on separate
+ * tensors (MultiHeadAttention's query, value, key), which the 2.x nested-list nodes cannot express so that
+ * Keras 3 loads them (keras/src/models/functional.py `deserialize_node` calls a legacy node on one list).
+ */
+function legacyModelConfig(model: ModelFile): JsonObject {
+  if (!model.graph.layers.some((l) => l.className === 'MultiHeadAttention')) return kerasConfigFromGraph(model.graph);
+  const k3 = keras3ModelConfig(model.graph);
+  return { class_name: k3.class_name as string, config: k3.config as JsonObject };
+}
+
 /** The bytes of `model.save('m.h5')` for this model, tf.keras 2.x layout. */
 export async function writeKerasH5(model: ModelFile): Promise<Uint8Array> {
   const root = group({
     backend: attr.vlenString(WRITTEN_BACKEND),
     keras_version: attr.vlenString(WRITTEN_KERAS_VERSION),
-    model_config: attr.vlenString(pythonJson(kerasConfigFromGraph(model.graph))),
+    model_config: attr.vlenString(pythonJson(legacyModelConfig(model))),
   });
   const training = kerasLegacyTrainingConfig(model);
   if (training) root.attrs.set('training_config', attr.vlenString(pythonJson(training, OPTIMIZER_FLOAT_PARAMS)));

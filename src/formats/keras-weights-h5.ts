@@ -96,7 +96,7 @@ function ownWeightName(fileName: string, layer: string): string {
   let parts = fileName.replace(/:\d+$/, '').split('/');
   if (parts.length > 1 && parts[0] === layer) parts = parts.slice(1);
   else if (parts.length > 1 && !parts[0]!.startsWith('forward_') && !parts[0]!.startsWith('backward_')) parts = parts.slice(1);
-  parts = parts.filter((p, i) => i === parts.length - 1 || !/^(lstm|gru|simple_rnn|rnn)_cell(_\d+)?$/.test(p));
+  parts = parts.filter((p, i) => i === parts.length - 1 || !/^(lstm|gru|simple_rnn|rnn|conv_lstm)_cell(_\d+)?$/.test(p));
   return parts.join('/');
 }
 
@@ -232,9 +232,15 @@ function collectVars(g: H5GroupNode, path: string): FileWeight[] {
   return [...varsOf(g, path), ...subs.flatMap(([k, v]) => collectVars(v as H5GroupNode, `${path}/${k}`))];
 }
 
+/** Sub-layer order: forward before backward (Bidirectional); MultiHeadAttention's query, key, value, output. */
+const SUBLAYER_RANK: Record<string, number> = { forward_layer: 0, query_dense: 1, key_dense: 2, value_dense: 3, output_dense: 4, backward_layer: 9 };
+
 function rank(k: string): number {
-  return k === 'forward_layer' ? 0 : k === 'backward_layer' ? 2 : 1;
+  return SUBLAYER_RANK[k] ?? 5;
 }
+
+/** MultiHeadAttention's EinsumDense sub-layers as Keras 3 stores them (`self._query_dense` -> `query_dense`). */
+const MHA_SUBLAYERS: Record<string, string> = { query: 'query_dense', key: 'key_dense', value: 'value_dense', attention_output: 'output_dense' };
 
 /** Reads Keras 3 `layers/.../vars` weights (a `.keras` archive's model.weights.h5 or a `.weights.h5`). */
 export function readKeras3Weights(root: H5GroupNode, graph: ModelGraph, label: string): NamedTensor[] {
@@ -273,6 +279,9 @@ export function keras3WeightsTree(file: ModelFile): H5GroupNode {
         ensureGroup(lg, `${side}/vars`);
         put(ensureGroup(lg, RNN_CELL_NAMES[inner] ? `${side}/cell/vars` : `${side}/vars`), list);
       }
+    } else if (l.className === 'MultiHeadAttention') {
+      for (const sub of Object.values(MHA_SUBLAYERS)) ensureGroup(lg, `${sub}/vars`);
+      for (const [own, sub] of Object.entries(MHA_SUBLAYERS)) put(ensureGroup(lg, `${sub}/vars`), ws.filter((w) => w.name.startsWith(`${l.name}/${own}/`)));
     } else if (l.className === 'TimeDistributed') {
       put(ensureGroup(lg, 'layer/vars'), ws);
     } else put(ensureGroup(lg, 'vars'), ws);

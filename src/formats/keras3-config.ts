@@ -61,8 +61,16 @@ function layerConfig3(className: string, config: JsonObject): JsonObject {
 
 function layerObject(className: string, config: JsonObject, inputShape?: Json): JsonObject {
   const o: JsonObject = { module: 'keras.layers', class_name: className, config: layerConfig3(className, config), registered_name: null };
-  if (inputShape !== undefined && className !== 'InputLayer') o.build_config = { input_shape: inputShape };
+  if (inputShape !== undefined && className !== 'InputLayer') o.build_config = buildConfig(className, inputShape);
   return o;
+}
+
+/** Keras' `get_build_config`: `input_shape`, or a `shapes_dict` for a build() of several named shapes. */
+function buildConfig(className: string, inputShape: Json): JsonObject {
+  if (className !== 'MultiHeadAttention' || !Array.isArray(inputShape)) return { input_shape: inputShape };
+  // keras/src/layers/attention/multi_head_attention.py build(query_shape, value_shape, key_shape=None).
+  const [query, value, key] = inputShape as Json[];
+  return { shapes_dict: { query_shape: query ?? null, value_shape: value ?? null, ...(key !== undefined ? { key_shape: key } : {}) } };
 }
 
 function kerasTensor(shape: Shape | null, from: string): JsonObject {
@@ -115,8 +123,10 @@ export function keras3ModelConfig(g: ModelGraph): JsonObject {
         const tensors = inbound.map((s) => kerasTensor(out(s), s));
         const o = layerObject(l.class_name as string, c, inShape(name));
         o.name = name;
-        // Merge layers are called on one list of tensors; the others on one tensor.
-        const merge = inbound.length > 1 || ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'Dot'].includes(l.class_name as string);
+        // Merge layers are called on one list of tensors; the others on one tensor; MultiHeadAttention on
+        // separate tensors, call(query, value, key).
+        const separate = l.class_name === 'MultiHeadAttention';
+        const merge = !separate && (inbound.length > 1 || ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'Dot'].includes(l.class_name as string));
         o.inbound_nodes = inbound.length === 0 ? [] : [{ args: merge ? [tensors] : tensors, kwargs: {} }];
         return o;
       }),

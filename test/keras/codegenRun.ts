@@ -16,7 +16,7 @@ import { loadEngine } from '../../src/engine/tfjs/engines';
 import { writeModel } from '../../src/formats/registry';
 import { tempDir } from '../helpers/paths';
 import { caseGraph, caseInput, maxDiff, predictOurs, randomModel } from './forwardRun';
-import { LAYER_CASES } from './layerCases';
+import { selectedLayerCases } from './layerCases';
 import { runPython } from './python';
 
 export interface CodegenCase {
@@ -68,7 +68,7 @@ function templateCase(id: string, seed: number): CodegenCase {
 
 export function codegenCases(filter = ''): CodegenCase[] {
   const cases: CodegenCase[] = templates.map((t, i) => templateCase(t.id, 100 + i));
-  for (const [i, c] of LAYER_CASES.entries()) {
+  for (const [i, c] of selectedLayerCases().entries()) {
     const file = randomModel(caseGraph(c), 1000 + i);
     cases.push({ id: c.id, file, xs: [...Array(c.inputs ?? 1).keys()].map((k) => caseInput(c, 2000 + i * 10 + k)), int: !!c.intMax });
   }

@@ -7,7 +7,9 @@ stdin: JSON {"jobs": [{"kind", ...}]}; stdout: JSON {"results": [...]} in the sa
 - json_weights: model_from_json + load_weights of a pair we wrote, predict.
 - save_compiled: save a compiled model as .keras and .h5.
 - save_renamed: legacy weights saved from a model whose layers are named otherwise than the JSON's.
-- save_attention: a model with keras.layers.MultiHeadAttention (not in the catalog yet) saved as .keras.
+- save_attention: a model with keras.layers.GroupQueryAttention (not in the catalog yet) saved as .keras.
+- adapt_normalization: Normalization(axis).adapt(x) for several axes, the mean and variance.
+- save_mha_calls: MultiHeadAttention called as Keras users call it (key=..., use_causal_mask=True), saved.
 - train_steps: a few SGD steps (mse) of a .keras we wrote, the weights after them.
 """
 import json
@@ -25,10 +27,16 @@ def randomize(model, seed):
     rng = np.random.default_rng(seed)
     for v in model.weights:
         shape = tuple(v.shape)
-        if "moving_variance" in v.path:
+        if v.path.endswith("variance"):
             v.assign(0.5 + rng.random(shape).astype("float32"))
+        elif "int" in str(v.dtype):  # Normalization's count
+            v.assign(rng.integers(0, 100, shape).astype(v.dtype))
         else:
             v.assign(((rng.random(shape) - 0.5) * 1.2).astype("float32"))
+    # Normalization computes from copies its finalize_state() makes (as load_own_variables does after a load).
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Normalization):
+            layer.finalize_state()
 
 
 def keras3_layer(class_name, config):
@@ -45,7 +53,8 @@ def layer_model(job):
     n = c.get("inputs", 1)
     inputs = [keras.Input(shape=tuple(c["input"][1:]), dtype="int32" if c.get("intMax") else "float32") for _ in range(n)]
     layer = keras.layers.deserialize(keras3_layer(c["className"], {**c["config"], "name": "layer"}))
-    y = layer(inputs if n > 1 else inputs[0])
+    # MultiHeadAttention is called on separate tensors: call(query, value, key).
+    y = layer(*inputs) if c["className"] == "MultiHeadAttention" else layer(inputs if n > 1 else inputs[0])
     if c.get("then"):
         cls, cfg = c["then"]
         y = keras.layers.deserialize(keras3_layer(cls, {**cfg, "name": "then"}))(y)
@@ -136,8 +145,35 @@ def save_renamed(job):
 def save_attention(job):
     q = keras.Input(shape=(3, 4))
     v = keras.Input(shape=(5, 4))
-    y = keras.layers.MultiHeadAttention(num_heads=2, key_dim=4, name="att")(q, v)
+    y = keras.layers.GroupQueryAttention(head_dim=2, num_query_heads=2, num_key_value_heads=1, name="att")(q, v)
     keras.Model([q, v], y).save(job["keras"])
+    return {}
+
+
+def adapt_normalization(job):
+    """Normalization(axis).adapt(x) for each axis: the adapted mean and variance, flattened."""
+    x = np.load(job["x"])
+    out = []
+    for axis in job["axes"]:
+        layer = keras.layers.Normalization(axis=axis)
+        layer.adapt(x)
+        out.append({"mean": np.asarray(layer.adapt_mean).ravel().tolist(), "variance": np.asarray(layer.adapt_variance).ravel().tolist()})
+    return {"adapted": out}
+
+
+def save_mha_calls(job):
+    """key= as a keyword (as Keras records it), saved .keras and .h5 with a prediction; a causal call saved."""
+    keras.utils.set_random_seed(job["seed"])
+    q, v, k = keras.Input(shape=(4, 3)), keras.Input(shape=(5, 3)), keras.Input(shape=(5, 2))
+    y = keras.layers.MultiHeadAttention(num_heads=2, key_dim=3, name="mha")(q, v, key=k)
+    model = keras.Model([q, v, k], y)
+    randomize(model, job["seed"])
+    xs = [np.load(p) for p in job["x"]]
+    np.save(job["y"], np.asarray(model.predict(xs, verbose=0), dtype=np.float32))
+    model.save(job["keras"])
+    model.save(job["h5"])
+    causal = keras.layers.MultiHeadAttention(num_heads=2, key_dim=3, name="causal")(q, v, use_causal_mask=True)
+    keras.Model([q, v], causal).save(job["causal"])
     return {}
 
 
@@ -150,7 +186,7 @@ def train_steps(job):
     return {"weights": [np.asarray(w).astype(float).ravel().tolist() for w in model.get_weights()]}
 
 
-JOBS = {f.__name__: f for f in [train_steps, save_layer, load_compiled, json_weights, save_compiled, save_renamed, save_attention]}
+JOBS = {f.__name__: f for f in [train_steps, save_layer, load_compiled, json_weights, save_compiled, save_renamed, save_attention, save_mha_calls, adapt_normalization]}
 
 
 def main():

@@ -130,6 +130,6 @@ test('legacy weights saved under other layer names load by order, as in Keras, w
 
   await assert.rejects(
     readModel(join(dir, 'attention.keras')),
-    (e: unknown) => isUserError(e) && /Layer 'att' is a Keras MultiHeadAttention layer, which Model Studio does not support yet/.test((e as Error).message) && !/custom|Python/.test((e as { hint?: string }).hint ?? ''),
+    (e: unknown) => isUserError(e) && /Layer 'att' is a Keras GroupQueryAttention layer, which Model Studio does not support yet/.test((e as Error).message) && !/custom|Python/.test((e as { hint?: string }).hint ?? ''),
   );
 });

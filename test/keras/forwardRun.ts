@@ -37,8 +37,10 @@ const BATCH = 3;
 export function randomModel(graph: ModelGraph, seed: number): ModelFile {
   const rand = rng(seed);
   const weights = reconcileWeights(graph, [], seed).map((w) => {
-    const variance = /moving_variance/.test(w.name);
-    const data = Float32Array.from(w.data, () => (variance ? 0.5 + rand() : (rand() - 0.5) * 1.2));
+    const variance = /variance$/.test(w.name);
+    // Normalization's count is an integer in Keras.
+    const count = /\/count$/.test(w.name);
+    const data = Float32Array.from(w.data, () => (variance ? 0.5 + rand() : count ? Math.floor(rand() * 100) : (rand() - 0.5) * 1.2));
     return { ...w, data };
   });
   return { graph, weights };

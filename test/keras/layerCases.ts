@@ -154,6 +154,12 @@ cases.push({ id: 'Masking+LSTM', input: [null, 5, 3], className: 'Masking', conf
 
 // Preprocessing
 add('Rescaling', [null, 3, 4, 2], { scale: 0.5, offset: -1 });
+add('Normalization', [null, 5], {});
+add('Normalization', [null, 4, 3], { axis: null }, 'axis=null');
+add('Normalization', [null, 4, 3], { axis: [1, 2] }, 'axis=[1,2]');
+add('Normalization', [null, 5], { invert: true }, 'invert');
+add('Normalization', [null, 4, 3], { mean: [1, 2, 3], variance: [0.5, 2, 4] }, 'mean,variance');
+add('Normalization', [null, 5], { mean: 2, variance: 4, invert: true }, 'scalar mean,invert');
 add('CenterCrop', [null, 6, 5, 2], { height: 3, width: 2 });
 add('Resizing', [null, 4, 5, 2], { height: 7, width: 3 });
 add('Resizing', [null, 4, 5, 2], { height: 8, width: 10, interpolation: 'nearest' }, 'nearest');
@@ -174,6 +180,10 @@ add('GRU', [null, 5, 3], { units: 4, reset_after: true }, 'reset_after=true');
 add('LSTM', [null, 5, 3], { units: 4, go_backwards: true }, 'go_backwards');
 add('GRU', [null, 5, 3], { units: 4, reset_after: true, return_sequences: true, go_backwards: true }, 'reset_after=true,sequences,go_backwards');
 add('GRU', [null, 5, 3], { units: 4, reset_after: true, use_bias: false }, 'reset_after=true,no-bias');
+add('ConvLSTM2D', [null, 3, 5, 5, 2], { filters: 2, kernel_size: [3, 3] });
+add('ConvLSTM2D', [null, 3, 5, 4, 2], { filters: 3, kernel_size: [3, 2], padding: 'same', return_sequences: true }, 'same,sequences');
+add('ConvLSTM2D', [null, 3, 6, 6, 2], { filters: 2, kernel_size: [3, 3], strides: [2, 2], use_bias: false, go_backwards: true }, 'strides=2,no-bias,go_backwards');
+add('ConvLSTM1D', [null, 3, 6, 2], { filters: 2, kernel_size: [3] });
 add('Bidirectional', [null, 5, 3], { layer: { class_name: 'GRU', config: { name: 'gru', units: 3, reset_after: true } }, merge_mode: 'concat' }, 'GRU reset_after=true');
 for (const merge of ['concat', 'sum', 'mul', 'ave']) {
   add('Bidirectional', [null, 5, 3], { layer: { class_name: 'LSTM', config: { name: 'lstm', units: 3, return_sequences: true } }, merge_mode: merge }, merge);
@@ -195,6 +205,15 @@ cases.push({ id: 'Attention[3 inputs]', input: [null, 4, 3], className: 'Attenti
 cases.push({ id: 'AdditiveAttention', input: [null, 4, 3], className: 'AdditiveAttention', config: {}, inputs: 2 });
 cases.push({ id: 'AdditiveAttention[no-scale]', input: [null, 4, 3], className: 'AdditiveAttention', config: { use_scale: false }, inputs: 2 });
 cases.push({ id: 'Attention[dropout]', input: [null, 4, 3], className: 'Attention', config: { dropout: 0.2 }, inputs: 2 });
+// MultiHeadAttention: (query, value) or (query, value, key); called on separate tensors.
+const mha = (tag: string, config: JsonObject, inputs = 2) => cases.push({ id: `MultiHeadAttention${tag ? `[${tag}]` : ''}`, input: [null, 4, 3], className: 'MultiHeadAttention', config: { num_heads: 2, key_dim: 3, ...config }, inputs });
+mha('', {});
+mha('3 inputs', {}, 3);
+// value_dim != key_dim: Keras 3.15 on JAX fails in jax.nn.dot_product_attention (value must have key's size)
+// unless dropout > 0 takes its own einsum path (dropout is inactive at inference, so the case still measures it).
+mha('value_dim,no-bias', { value_dim: 5, use_bias: false, dropout: 0.1 });
+mha('output_shape', { num_heads: 3, key_dim: 2, output_shape: 7 });
+mha('dropout', { dropout: 0.3 });
 
 // Activation layers
 add('ReLU', [null, 8], {});
@@ -210,3 +229,17 @@ add('Softmax', [null, 8], {});
 add('Softmax', [null, 3, 4], { axis: 1 }, 'axis=1');
 
 export const LAYER_CASES: readonly LayerCase[] = cases;
+
+/**
+ * The cases a run measures: all of them, or those whose id matches the LAYER_CASES regular expression
+ * (`LAYER_CASES='^MultiHeadAttention' node --import tsx --test test/keras/layers.test.ts`), to iterate on a few
+ * layers without running every case.
+ */
+export function selectedLayerCases(): readonly LayerCase[] {
+  const filter = process.env.LAYER_CASES;
+  if (!filter) return LAYER_CASES;
+  const re = new RegExp(filter);
+  const picked = LAYER_CASES.filter((c) => re.test(c.id));
+  if (picked.length === 0) throw new Error(`LAYER_CASES=${filter} matches no layer case`);
+  return picked;
+}

@@ -10,7 +10,7 @@ import { analyze } from '../../src/core/analysis';
 import { TFJS_DEPARTURE_CODE } from '../../src/core/layers/tfjsSupport';
 import { allSpecs } from '../../src/core/layers';
 import { chain } from '../unit/core/helpers';
-import { LAYER_CASES } from './layerCases';
+import { LAYER_CASES, selectedLayerCases } from './layerCases';
 import { runForwardCases } from './forwardRun';
 
 const TOLERANCE = 1e-5;
@@ -22,7 +22,7 @@ test('every catalog layer has forward cases', () => {
 });
 
 test('forward pass: tfjs equals Keras 3 within 1e-5, or refuses with a diagnostic', { timeout: 900_000 }, async () => {
-  const results = await runForwardCases();
+  const results = await runForwardCases(selectedLayerCases());
   const problems: string[] = [];
   let matched = 0;
   let refused = 0;

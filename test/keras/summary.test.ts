@@ -12,7 +12,7 @@ import { writeModel } from '../../src/formats/registry';
 import { runCli } from '../helpers/cli';
 import { tempDir } from '../helpers/paths';
 import { caseGraph, randomModel } from './forwardRun';
-import { LAYER_CASES } from './layerCases';
+import { selectedLayerCases } from './layerCases';
 import { runPython } from './python';
 
 // 200: Keras' own widths (88 and 108); 100: the 108-wide table narrows; 60: cells wrap and names are cut.
@@ -41,7 +41,7 @@ test('summary of Keras 3 files prints Keras 3 model.summary() text character for
     files.push(p);
   }
   const seen = new Set<string>();
-  for (const [i, c] of LAYER_CASES.entries()) {
+  for (const [i, c] of selectedLayerCases().entries()) {
     // One case per layer class: the table does not depend on a layer's options (Keras' load takes seconds).
     // The first case of a class is the layer alone: where a mask reaches a later layer (Masking+LSTM), Keras 3
     // also lists the NotEqual/Any operations it records for that mask, which our summary does not show.

@@ -66,7 +66,10 @@ const LOAD_WEIGHTS = [
   '    saved = keras.saving.load_model(path or WEIGHTS_FILE, compile=False)',
   '    for layer in saved.layers:',
   '        if layer.weights:',
-  '            model.get_layer(layer.name).set_weights(layer.get_weights())',
+  '            target = model.get_layer(layer.name)',
+  '            target.set_weights(layer.get_weights())',
+  '            if isinstance(target, keras.layers.Normalization):',
+  '                target.finalize_state()  # it computes from copies of its mean and variance',
 ];
 
 function shapeOf(a: Analysis, name: string | undefined): Shape {

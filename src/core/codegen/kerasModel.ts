@@ -4,6 +4,7 @@
  * Each style returns the body of `build_model()`; every layer keeps its name, so weights load by name.
  */
 import { withDefaults } from '../layers';
+import { analyze } from '../analysis';
 import { topologicalOrder } from '../graph';
 import type { Json, LayerNode, ModelGraph } from '../types';
 import { kerasLayerExpr } from './kerasLayer';
@@ -47,6 +48,8 @@ function ordered(g: ModelGraph): LayerNode[] {
 }
 
 const listOrOne = (xs: readonly string[]) => (xs.length === 1 ? xs[0] : `[${xs.join(', ')}]`);
+/** A layer's call arguments: MultiHeadAttention takes (query, value, key) as separate tensors, the others one list. */
+const callArgs = (l: LayerNode, vars: Map<string, string>) => (l.className === 'MultiHeadAttention' ? l.inbound.map((i) => vars.get(i)!).join(', ') : listOrOne(l.inbound.map((i) => vars.get(i)!)));
 
 export function sequentialBody(g: ModelGraph): string[] {
   const [input, ...rest] = ordered(g);
@@ -68,7 +71,7 @@ export function functionalBody(g: ModelGraph): string[] {
   for (const l of layers) {
     const v = vars.get(l.name)!;
     if (l.className === 'InputLayer') lines.push(`${v} = ${kerasInputExpr(l)}`);
-    else lines.push(`${v} = ${layerExpr(l)}(${listOrOne(l.inbound.map((i) => vars.get(i)!))})`);
+    else lines.push(`${v} = ${layerExpr(l)}(${callArgs(l, vars)})`);
   }
   const ins = listOrOne(g.inputs.map((i) => vars.get(i)!));
   const outs = listOrOne(g.outputs.map((o) => vars.get(o)!));
@@ -92,7 +95,7 @@ export function subclassParts(g: ModelGraph): { className: string; classLines: s
   const inputs = layers.filter((l) => l.className === 'InputLayer');
   const ordering = g.inputs.map((n) => vars.get(n)!);
   const unpack = g.inputs.length === 1 ? [`${ordering[0]} = inputs`] : [`${ordering.join(', ')} = inputs`];
-  const call = inner.map((l) => `${vars.get(l.name)} = self.${attrs.get(l.name)}(${listOrOne(l.inbound.map((i) => vars.get(i)!))})`);
+  const call = inner.map((l) => `${vars.get(l.name)} = self.${attrs.get(l.name)}(${callArgs(l, vars)})`);
   const classLines = [
     `class ${className}(keras.Model):`,
     ...indent([
@@ -105,8 +108,14 @@ export function subclassParts(g: ModelGraph): { className: string; classLines: s
   ];
   const byName = new Map(inputs.map((l) => [l.name, l]));
   const symbolic = g.inputs.map((n) => kerasInputExpr(byName.get(n)!));
+  // A Normalization built inside the symbolic call keeps a traced mean under JAX: built eagerly first.
+  const analysis = inner.some((l) => l.className === 'Normalization') ? analyze(g) : undefined;
+  const eager = inner
+    .filter((l) => l.className === 'Normalization')
+    .map((l) => `model.${attrs.get(l.name)}.build(${pyValue((analysis!.layers.get(l.name)?.inputShapes[0] ?? null) as Json)})`);
   const body = [
     `model = ${className}()`,
+    ...eager,
     '# Calling the model on symbolic inputs creates its weights (a subclassed model has no input shape of its own).',
     `model(${listOrOne(symbolic)})`,
     'return model',

@@ -5,6 +5,7 @@
 import type { JsonObject } from '../types';
 import { activationLayers } from './activations';
 import { attentionLayers } from './attention';
+import { convLstmLayers } from './convLstm';
 import { convolutionLayers } from './convolution';
 import { coreLayers } from './core';
 import type { CatalogSpec } from './define';
@@ -29,6 +30,7 @@ registerSpecs([
   ...preprocessingLayers,
   ...embeddingLayers,
   ...recurrentLayers,
+  ...convLstmLayers,
   ...mergeLayers,
   ...attentionLayers,
   ...activationLayers,

@@ -1,10 +1,14 @@
 /**
- * Preprocessing layers that are part of the model (keras/src/layers/preprocessing): Rescaling, CenterCrop
- * and Resizing. None has weights.
+ * Preprocessing layers that are part of the model (keras/src/layers/preprocessing): Rescaling, CenterCrop,
+ * Resizing (no weights) and Normalization (mean, variance and count, non-trainable, unless `mean` and
+ * `variance` are given in the config).
  */
+import type { JsonObject, Shape } from '../types';
 import { defineLayer, type CatalogSpec } from './define';
-import { dataFormatField, f, required } from './fields';
+import { dataFormatField, f, field, required } from './fields';
+import { normalizationStatShape } from './normalizationAdapt';
 import { isChannelsFirst, num, requireRank } from './shapeMath';
+import { ShapeError, type WeightSpec } from './spec';
 
 const Rescaling = defineLayer({
   className: 'Rescaling',
@@ -58,4 +62,43 @@ const Resizing = defineLayer({
   weights: () => [],
 });
 
-export const preprocessingLayers: CatalogSpec[] = [Rescaling, CenterCrop, Resizing];
+/** Keras requires both of `mean` and `variance` or neither, of the same shape (normalization.py __init__). */
+function checkGivenStats(x: Shape, c: JsonObject): boolean {
+  const [mean, variance] = [c.mean ?? null, c.variance ?? null];
+  if ((mean === null) !== (variance === null)) throw new ShapeError('give both mean and variance, or neither', 'set both, or clear both and let training adapt the layer', mean === null ? 'mean' : 'variance');
+  if (mean === null) return false;
+  const dims = (v: unknown): number[] => (Array.isArray(v) ? [v.length, ...dims(v[0])] : []);
+  if (JSON.stringify(dims(mean)) !== JSON.stringify(dims(variance))) throw new ShapeError('mean and variance have different shapes', 'give them the same shape', 'variance');
+  const stat = normalizationStatShape(x, c.axis);
+  if (dims(mean).length > stat.length) throw new ShapeError(`mean has more dimensions than the ${stat.length} kept axes`, 'give one value per kept position, or a single number', 'mean');
+  return true;
+}
+
+const Normalization = defineLayer({
+  className: 'Normalization',
+  category: 'Preprocessing',
+  doc: '(input - mean) / sqrt(variance) per feature; mean and variance adapted on the training data, or given',
+  fields: [
+    field('axis', 'axis', -1, 'Axes that keep their own mean and variance (-1: each feature; null: one for all)', { nullable: true }),
+    field('mean', 'json', null, 'Fixed mean (a number or one per kept position); null: adapted on the training data', { nullable: true, advanced: true }),
+    field('variance', 'json', null, 'Fixed variance, with mean', { nullable: true, advanced: true }),
+    f.bool('invert', false, 'Undo the normalization instead: mean + input * sqrt(variance)'),
+  ],
+  inputs: { min: 1, max: 1 },
+  outputShape([x], c) {
+    normalizationStatShape(x, c.axis);
+    checkGivenStats(x, c);
+    return [...x];
+  },
+  weights([x], c): WeightSpec[] {
+    if (checkGivenStats(x, c)) return [];
+    const shape = normalizationStatShape(x, c.axis);
+    return [
+      { name: 'mean', shape, trainable: false },
+      { name: 'variance', shape, trainable: false },
+      { name: 'count', shape: [], trainable: false },
+    ];
+  },
+});
+
+export const preprocessingLayers: CatalogSpec[] = [Rescaling, CenterCrop, Resizing, Normalization];

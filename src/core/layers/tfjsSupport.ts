@@ -18,7 +18,7 @@ type Rule = (c: JsonObject, inputs: Shape[]) => EngineDeparture | null;
 const KERAS_ENGINE_HINT = 'train it with the keras engine (real Keras in Python), or change the option';
 
 /** Layer classes tfjs-layers has no implementation of. */
-const MISSING_CLASSES = new Set(['SeparableConv1D', 'UpSampling1D', 'ZeroPadding1D', 'Cropping1D', 'ActivityRegularization']);
+const MISSING_CLASSES = new Set(['SeparableConv1D', 'UpSampling1D', 'ZeroPadding1D', 'Cropping1D', 'ActivityRegularization', 'ConvLSTM1D']);
 
 /** Activations tfjs lacks, or computes with another formula than Keras 3 (keras/src/activations/activations.py). */
 const ACTIVATIONS: Record<string, string> = {

@@ -7,9 +7,12 @@
  * - UnitNormalization: x * min(rsqrt(sum(x², axis)), 1 / 1e-12) (keras/src/ops/nn.py `_normalize`);
  * - SpatialDropout2D/3D: dropout with one mask per feature map, noise shape (batch, 1, ..., channels);
  * - the 3D reshaping and global pooling layers (kerasLayers3d.ts), GroupNormalization (kerasGroupNorm.ts),
- *   Conv1DTranspose and DepthwiseConv1D (kerasConv1d.ts), Attention and AdditiveAttention (kerasAttention.ts).
+ *   Conv1DTranspose and DepthwiseConv1D (kerasConv1d.ts), Attention and AdditiveAttention (kerasAttention.ts),
+ *   MultiHeadAttention (kerasMultiHeadAttention.ts), Normalization (kerasNormalization.ts).
  */
 import { attentionLayers } from './kerasAttention';
+import { multiHeadAttentionLayer } from './kerasMultiHeadAttention';
+import { normalizationLayer } from './kerasNormalization';
 import { conv1dLayers } from './kerasConv1d';
 import { groupNormalizationLayer } from './kerasGroupNorm';
 import { imageLayers } from './kerasImageLayers';
@@ -78,6 +81,6 @@ export function registerKerasLayers(tf: Tf): void {
       }
     };
 
-  const classes = [Identity, ...imageLayers(tf, Layer), UnitNormalization, spatialDropout(2), spatialDropout(3), ...spatial3dLayers(tf, Layer), groupNormalizationLayer(tf, Layer), ...conv1dLayers(tf, Layer), ...attentionLayers(tf, Layer)];
+  const classes = [Identity, ...imageLayers(tf, Layer), UnitNormalization, spatialDropout(2), spatialDropout(3), ...spatial3dLayers(tf, Layer), groupNormalizationLayer(tf, Layer), ...conv1dLayers(tf, Layer), ...attentionLayers(tf, Layer), multiHeadAttentionLayer(tf, Layer), normalizationLayer(tf, Layer)];
   for (const cls of classes) tf.serialization.registerClass(cls as any);
 }

@@ -121,7 +121,7 @@ export async function buildTfModel(tf: Tf, file: ModelFile, opts: BuildOptions =
 }
 
 const ZEROS: JsonObject = { class_name: 'Zeros', config: {} };
-const RECURRENT = new Set(['SimpleRNN', 'LSTM', 'GRU']);
+const RECURRENT = new Set(['SimpleRNN', 'LSTM', 'GRU', 'ConvLSTM2D']);
 
 /** A Keras config with every initializer set to Zeros; recurrent layers get theirs named explicitly. */
 function withZeroInitializers<T extends Json>(v: T): T {
@@ -169,7 +169,8 @@ function assignWeights(tf: Tf, model: LayersModel, weights: NamedTensor[], opts:
     if (values.every((v) => v === null)) continue;
     // getWeights() hands out the variables themselves: only the tensors made here are disposed.
     const current = layer.getWeights();
-    const made = values.map((v) => (v ? tf.tensor(v.data, v.shape, v.dtype) : null));
+    // In the variable's dtype: Normalization's count is an int in Keras' files and in our layer alike.
+    const made = values.map((v, i) => (v ? tf.tensor(v.data, v.shape, layer.weights[i]!.dtype as never) : null));
     try {
       layer.setWeights(made.map((t, i) => t ?? current[i]));
     } finally {

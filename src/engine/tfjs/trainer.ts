@@ -10,6 +10,7 @@ import type { ArrayData, DataDescription, FitResult, PreparedJob, Trainer, Train
 import { predictArray, readTfWeightsAsync } from './model';
 import type { LayersModel, Tf } from './tf';
 import { loadTrainableEngine } from './trainableEngine';
+import { adaptNormalizations } from './normalizationAdapt';
 import { evaluate } from './training/evaluate';
 import { fit, prepareFit, type FitOptions } from './training/fit';
 
@@ -84,6 +85,7 @@ async function prepare(job: TrainingJob, events: TrainerEvents): Promise<Prepare
     // Several inputs: the data says its own shapes (one array per input), checked by the adapter.
     const inputShape = model.inputs.length === 1 ? model.inputs[0].shape.slice(1) : [];
     const sources = await loadJobData(job, dataset, inputShape, (line) => events.onLog?.(line));
+    await adaptNormalizations(tf, model, job.model, sources.train, (line) => events.onLog?.(line));
     const opts = fitOptionsOf(job);
     // Every check before the first batch: a bad optimizer, loss, metric, callback or shape fails here.
     prepareFit(tf, model, sources.train, opts);

@@ -224,7 +224,7 @@ describe('keras-json: refusals', () => {
   const seq = (...layers: JsonObject[]) => ({ class_name: 'Sequential', config: { name: 's', layers } });
   test('a built-in Keras layer outside the catalog is named as not supported yet, not as custom code', () => {
     const entries: JsonObject[] = [
-      { module: 'keras.layers', class_name: 'MultiHeadAttention', config: { name: 'att' }, registered_name: null },
+      { module: 'keras.layers', class_name: 'GroupQueryAttention', config: { name: 'att' }, registered_name: null },
       { class_name: 'LocallyConnected1D', config: { name: 'att', filters: 2, kernel_size: 3 } },
     ];
     for (const entry of entries) {
