@@ -31,9 +31,10 @@ export function consumers(g: ModelGraph, name: string): string[] {
 
 /** Keras' automatic naming: snake_case of the class name, then `_1`, `_2`... until unused. */
 export function snakeCase(className: string): string {
-  // keras/utils/generic_utils.py to_snake_case: Conv2D -> conv2d, MaxPooling2D -> max_pooling2d, PReLU -> p_re_lu.
+  // Keras 3's keras/src/utils/naming.py to_snake_case: Conv2D -> conv2d, MaxPooling2D -> max_pooling2d,
+  // PReLU -> p_re_lu, ConvLSTM2D -> conv_lstm2d (Keras 2 also split before digits: conv_lst_m2d).
   return className
-    .replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2')
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
     .replace(/([a-z])([A-Z])/g, '$1_$2')
     .toLowerCase();
 }
