@@ -11,10 +11,12 @@ import {
   LOSSES,
   METRICS,
   OPTIMIZER_DEFAULTS,
+  defaultTrainingConfig,
   kerasTrainingConfig,
   trainingConfigOf,
   type LossOptions,
   type OptimizerName,
+  type OutputTraining,
   type TrainingConfig,
 } from '../core/training/config';
 import type { Json, JsonObject, ModelFile } from '../core/types';
@@ -80,7 +82,7 @@ function readLoss(v: Json | undefined, notes: string[]): { loss: string; lossOpt
   if (v === undefined || v === null) return undefined;
   const cls = typeof v === 'string' ? v : isJsonObject(v) && typeof v.class_name === 'string' ? v.class_name : undefined;
   if (!cls) {
-    notes.push('the file has one loss per output, which Model Studio does not train with; the default loss is used');
+    notes.push('the file\'s loss is neither a name, a loss object nor one per output; the default loss is used');
     return undefined;
   }
   const loss = resolveName(cls, LOSSES);
@@ -93,6 +95,11 @@ function readLoss(v: Json | undefined, notes: string[]): { loss: string; lossOpt
   if (typeof cfg.from_logits === 'boolean') lossOptions.from_logits = cfg.from_logits;
   if (typeof cfg.delta === 'number') lossOptions.delta = cfg.delta;
   return Object.keys(lossOptions).length ? { loss, lossOptions } : { loss };
+}
+
+/** A loss per output: `{output_name: loss}` (a serialized loss object has class_name instead). */
+function isPerOutput(v: Json | undefined): v is JsonObject {
+  return isJsonObject(v) && typeof v.class_name !== 'string' && Object.keys(v).length > 0;
 }
 
 /** Metric names from Keras' forms: strings, serialized metric objects, nested lists (tf.keras per output). */
@@ -117,6 +124,19 @@ export function trainingFromKeras(cfg: JsonObject): { training: Partial<Training
   const training: Partial<TrainingConfig> = {};
   const opt = readOptimizer(cfg.optimizer ?? cfg.optimizer_config, notes);
   if (opt) training.optimizer = opt;
+  if (isPerOutput(cfg.loss)) {
+    // Keras' compile(loss={name: ...}, loss_weights={name: w}, metrics={name: [...]}): our per-output settings.
+    const outputs: Record<string, OutputTraining> = {};
+    for (const [name, v] of Object.entries(cfg.loss)) {
+      const loss = readLoss(v, notes) ?? { loss: defaultTrainingConfig().loss };
+      const w = isJsonObject(cfg.loss_weights) ? cfg.loss_weights[name] : undefined;
+      const metrics = readMetrics(isJsonObject(cfg.metrics) ? cfg.metrics[name] : undefined, notes);
+      outputs[name] = { ...loss, metrics, ...(typeof w === 'number' && w !== 1 ? { lossWeight: w } : {}) };
+    }
+    const first = Object.values(outputs)[0];
+    if (first) Object.assign(training, { loss: first.loss, ...(first.lossOptions ? { lossOptions: first.lossOptions } : {}), metrics: [], outputs });
+    return { training, notes };
+  }
   const loss = readLoss(cfg.loss, notes);
   if (loss) Object.assign(training, loss);
   training.metrics = readMetrics(cfg.metrics, notes);
@@ -146,7 +166,7 @@ function keras3Object(module: string, v: Json): Json {
 /** The `.keras` `compile_config` of a model, or undefined when it has no training configuration. */
 export function kerasCompileConfig(file: ModelFile): JsonObject | undefined {
   const ours = trainingConfigOf(file.userDefinedMetadata);
-  const tc = ours ? kerasTrainingConfig(ours) : file.trainingConfig;
+  const tc = ours ? kerasTrainingConfig(ours, file.graph.outputs) : file.trainingConfig;
   if (!isJsonObject(tc)) return undefined;
   if (isJsonObject(tc.optimizer) || typeof tc.optimizer === 'string') return tc; // already a compile_config
   const opt = isJsonObject(tc.optimizer_config) ? tc.optimizer_config : undefined;
@@ -166,6 +186,6 @@ export function kerasCompileConfig(file: ModelFile): JsonObject | undefined {
 /** The `.h5` / TF.js `training_config` of a model: ours when it has one, else the one it was read with. */
 export function kerasLegacyTrainingConfig(file: ModelFile): JsonObject | null {
   const ours = trainingConfigOf(file.userDefinedMetadata);
-  if (ours) return kerasTrainingConfig(ours);
+  if (ours) return kerasTrainingConfig(ours, file.graph.outputs);
   return isJsonObject(file.trainingConfig) ? file.trainingConfig : null;
 }

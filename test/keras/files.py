@@ -89,6 +89,18 @@ def describe_compiled(model):
     }
 
 
+def load_compiled_outputs(job):
+    """A model with several outputs, compiled from the file's compile_config: Keras' dicts and one epoch's history keys."""
+    model = keras.saving.load_model(job["path"])
+    cc = model.get_compile_config()
+    data = np.load(job["data"])
+    x = {name: data[array] for name, array in job["inputs"].items()}
+    y = {name: data[array] for name, array in job["outputs"].items()}
+    history = model.fit(x, y, epochs=1, verbose=0, batch_size=16).history
+    loss = {k: (v if isinstance(v, str) else {"class_name": v["class_name"], "config": {k2: v2 for k2, v2 in v["config"].items() if k2 == "from_logits"}}) for k, v in cc["loss"].items()}
+    return {"loss": loss, "lossWeights": cc["loss_weights"], "metrics": cc["metrics"], "historyKeys": sorted(history)}
+
+
 def load_compiled(job):
     model = keras.saving.load_model(job["path"])
     out = describe_compiled(model)
@@ -186,7 +198,7 @@ def train_steps(job):
     return {"weights": [np.asarray(w).astype(float).ravel().tolist() for w in model.get_weights()]}
 
 
-JOBS = {f.__name__: f for f in [train_steps, save_layer, load_compiled, json_weights, save_compiled, save_renamed, save_attention, save_mha_calls, adapt_normalization]}
+JOBS = {f.__name__: f for f in [train_steps, save_layer, load_compiled, load_compiled_outputs, json_weights, save_compiled, save_renamed, save_attention, save_mha_calls, adapt_normalization]}
 
 
 def main():

@@ -90,3 +90,18 @@ test('per-sample weights weigh every output\'s loss, as Keras\' fit(sample_weigh
     assert.deepEqual(c.problems, []);
   }
 });
+
+test('our .keras of a two-output model loads in Keras compiled with its per-output losses, loss weights and metrics', { timeout: 600_000 }, async () => {
+  const root = tempDir('ms-keras-multiio-compile-');
+  const training = twoHeadTraining();
+  await writeTwoHeadCase(root, training);
+  const [r] = runPython<{ results: { ok: boolean; error?: string; loss?: unknown; lossWeights?: unknown; metrics?: unknown; historyKeys?: string[] }[] }>('files.py', {
+    jobs: [{ kind: 'load_compiled_outputs', path: join(root, 'model.keras'), data: join(root, 'data.npz'), inputs: { image: 'image', vec: 'vec' }, outputs: { cls: 'cls', reg: 'value' } }],
+  }).results;
+  assert.ok(r.ok, r.error);
+  const o = training.outputs!;
+  assert.deepEqual(r.loss, { cls: o.cls.loss, reg: o.reg.loss });
+  assert.deepEqual(r.lossWeights, { cls: o.cls.lossWeight ?? 1, reg: o.reg.lossWeight ?? 1 });
+  assert.deepEqual(r.metrics, { cls: o.cls.metrics, reg: o.reg.metrics });
+  assert.deepEqual(r.historyKeys, ['cls_accuracy', 'cls_loss', 'loss', 'reg_loss', 'reg_mae']);
+});

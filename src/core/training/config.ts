@@ -215,17 +215,24 @@ export function withTraining<M extends Pick<ModelFile, 'trainingConfig' | 'userD
   const ms = udm.modelStudio;
   const prev = ms && typeof ms === 'object' && !Array.isArray(ms) ? ms : {};
   udm.modelStudio = { ...prev, training: training as unknown as JsonObject };
-  return { ...file, userDefinedMetadata: udm, trainingConfig: kerasTrainingConfig(training) };
+  const outputs = (file as Partial<Pick<ModelFile, 'graph'>>).graph?.outputs;
+  return { ...file, userDefinedMetadata: udm, trainingConfig: kerasTrainingConfig(training, outputs) };
 }
 
-/** Keras' `training_config` for a model file (keras/src/saving/legacy/saving_utils.py `model_metadata`). */
-export function kerasTrainingConfig(t: TrainingConfig): JsonObject {
+/**
+ * Keras' `training_config` for a model file (keras/src/saving/legacy/saving_utils.py `model_metadata`). A model
+ * with several `outputNames` and per-output settings gets Keras' dicts keyed by output name, as
+ * `compile(loss={...}, loss_weights={...}, metrics={...})` saves them; an output the settings do not name has
+ * the model-wide loss and metrics, weight 1 (what our engines train it with).
+ */
+export function kerasTrainingConfig(t: TrainingConfig, outputNames?: readonly string[]): JsonObject {
   const className = OPTIMIZER_CLASS_NAMES[t.optimizer.name];
+  const perOutput = t.outputs && outputNames && outputNames.length > 1 ? outputNames.map((n) => [n, t.outputs?.[n] ?? t] as const) : undefined;
   return {
-    loss: kerasLoss(t),
-    metrics: t.metrics,
+    loss: perOutput ? Object.fromEntries(perOutput.map(([n, o]) => [n, kerasLoss(o)])) : kerasLoss(t),
+    metrics: perOutput ? Object.fromEntries(perOutput.map(([n, o]) => [n, [...o.metrics]])) : t.metrics,
     weighted_metrics: null,
-    loss_weights: null,
+    loss_weights: perOutput ? Object.fromEntries(perOutput.map(([n]) => [n, t.outputs?.[n]?.lossWeight ?? 1])) : null,
     // Keras 3 refuses Keras 2's `lr` (learning_rate is always there).
     optimizer_config: { class_name: className, config: Object.fromEntries(Object.entries(t.optimizer.params).filter(([k]) => k !== 'lr')) },
   };
@@ -235,7 +242,7 @@ export function kerasTrainingConfig(t: TrainingConfig): JsonObject {
  * A loss as Keras writes it in `training_config`: its name, or, with arguments, the serialized loss object
  * (`{class_name: "SparseCategoricalCrossentropy", config: {name, reduction, from_logits}}`).
  */
-function kerasLoss(t: TrainingConfig): Json {
+function kerasLoss(t: Pick<TrainingConfig, 'loss' | 'lossOptions'>): Json {
   const given = Object.entries(t.lossOptions ?? {}).filter(([, v]) => v !== undefined) as [string, Json][];
   if (given.length === 0) return t.loss;
   const className = t.loss === 'kl_divergence' ? 'KLDivergence' : t.loss.replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase());

@@ -32,7 +32,7 @@ test('a tf.keras training_config: optimizer_config, lr, string loss, nested metr
 test('what cannot be taken over is left at our defaults, with a note each', () => {
   const { training, notes } = trainingFromKeras({
     optimizer: { class_name: 'Lion', config: {} },
-    loss: { out_a: 'mse', out_b: 'mae' },
+    loss: { class_name: 'Tversky', config: {} },
     metrics: ['accuracy', 'F1Score'],
   });
   assert.equal(training.optimizer, undefined);
@@ -40,7 +40,7 @@ test('what cannot be taken over is left at our defaults, with a note each', () =
   assert.deepEqual(training.metrics, ['accuracy']);
   assert.equal(notes.length, 3);
   assert.match(notes.join('\n'), /optimizer Lion/);
-  assert.match(notes.join('\n'), /one loss per output/);
+  assert.match(notes.join('\n'), /loss Tversky/);
   assert.match(notes.join('\n'), /metric F1Score/);
   const sched = trainingFromKeras({ optimizer: { class_name: 'Adam', config: { learning_rate: { class_name: 'ExponentialDecay', config: {} } } } });
   assert.equal(sched.training.optimizer!.params.learning_rate, 0.001);
@@ -66,4 +66,36 @@ test('kerasCompileConfig: Keras 3 objects from our configuration; none without o
   assert.equal(kerasCompileConfig({ graph, weights: [] }), undefined);
   assert.equal(kerasLegacyTrainingConfig({ graph, weights: [] }), null);
   assert.deepEqual((kerasLegacyTrainingConfig(file)!.optimizer_config as { class_name: string }).class_name, 'RMSprop');
+});
+
+test('several outputs: our per-output losses, weights and metrics are Keras dicts keyed by output name, and read back', () => {
+  const two: ModelFile['graph'] = { ...graph, kind: 'Functional', outputs: ['cls', 'reg', 'aux'] };
+  const t = defaultTrainingConfig({
+    loss: 'mean_absolute_error',
+    metrics: ['mse'],
+    outputs: {
+      cls: { loss: 'sparse_categorical_crossentropy', lossOptions: { from_logits: true }, metrics: ['accuracy'] },
+      reg: { loss: 'huber', metrics: ['mae'], lossWeight: 0.5 },
+    },
+  });
+  const file = withTraining({ graph: two, weights: [] } as ModelFile, t);
+  const cc = kerasCompileConfig(file)!;
+  // As Keras 3's model.get_compile_config() writes compile(loss={...}, loss_weights={...}, metrics={...});
+  // `aux`, which the settings do not name, has the model-wide loss and metrics.
+  assert.deepEqual(Object.keys(cc.loss as object), ['cls', 'reg', 'aux']);
+  assert.deepEqual((cc.loss as Record<string, unknown>).reg, 'huber');
+  assert.deepEqual((cc.loss as Record<string, unknown>).aux, 'mean_absolute_error');
+  assert.equal(((cc.loss as Record<string, { class_name: string }>).cls).class_name, 'SparseCategoricalCrossentropy');
+  assert.deepEqual(cc.loss_weights, { cls: 1, reg: 0.5, aux: 1 });
+  assert.deepEqual(cc.metrics, { cls: ['accuracy'], reg: ['mae'], aux: ['mse'] });
+  assert.deepEqual(kerasLegacyTrainingConfig(file)!.loss_weights, { cls: 1, reg: 0.5, aux: 1 });
+  const { training, notes } = trainingFromKeras(cc);
+  assert.deepEqual(notes, []);
+  assert.deepEqual(training.outputs, {
+    cls: { loss: 'sparse_categorical_crossentropy', lossOptions: { from_logits: true }, metrics: ['accuracy'] },
+    reg: { loss: 'huber', metrics: ['mae'], lossWeight: 0.5 },
+    aux: { loss: 'mean_absolute_error', metrics: ['mse'] },
+  });
+  // One output: the plain form, whatever `outputs` says.
+  assert.equal(kerasCompileConfig(withTraining({ graph: { ...graph, outputs: ['cls'] }, weights: [] } as ModelFile, t))!.loss, 'mean_absolute_error');
 });
