@@ -129,3 +129,19 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+/**
+ * "Model Studio: New Model..." with a template, saved where the dialog suggests (`<workspace>/<template>/model.json`);
+ * returns once that model's editor is the active one and draws its layers. Waiting for any layer is not enough:
+ * an earlier model's editor also shows layers, and a command run before the new editor is active goes to that one.
+ */
+export async function newModelFromTemplate(s: Session, templateId: string): Promise<string> {
+  await s.wb.runCommand('Model Studio: New Model...');
+  await s.wb.pick(templateId);
+  const { path } = await s.wb.answerFileDialog();
+  // The active editor's breadcrumbs name the model's folder (the template's id): "mnist-mlp > model.json".
+  const crumbs = s.page.locator('.editor-group-container.active .breadcrumbs-control');
+  await eventually(`the ${templateId} editor to be active`, async () => ((await crumbs.first().textContent({ timeout: 1000 }).catch(() => '')) ?? '').includes(templateId), 60_000);
+  await s.wb.webview('.ms-node', 60_000);
+  return path;
+}

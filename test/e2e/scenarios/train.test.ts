@@ -5,15 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { eventually, startSession, type Session } from '../harness/session';
-
-async function newModelFromTemplate(s: Session, templateId: string): Promise<string> {
-  await s.wb.runCommand('Model Studio: New Model...');
-  await s.wb.pick(templateId);
-  const { path } = await s.wb.answerFileDialog();
-  await s.wb.webview('.ms-node', 60_000);
-  return path;
-}
+import { eventually, newModelFromTemplate, startSession, type Session } from '../harness/session';
 
 /** The hover readout of a uPlot chart (series 1) with the cursor at a fraction of the plot's width. */
 async function readoutAt(s: Session, chart: import('playwright-core').Locator, fraction: number): Promise<number> {
@@ -76,7 +68,8 @@ describe('e2e: training', { timeout: 420_000 }, () => {
     await s.wb.runCommand('Model Studio: Train');
     // The first progress of a 5-epoch run is epoch 1 of 5 (the status bar counts from 1, as Keras prints).
     const first = await eventually('the MNIST run to be training', async () => (await s.wb.statusBarTexts()).find((t) => /^mnist_mlp · epoch \d+\/5/.test(t)), 120_000, 100);
-    assert.match(first, /^mnist_mlp · epoch 1\/5( · loss \d|$)/);
+    // Then the batch within the epoch, the metrics, or the elapsed time (the status model's order).
+    assert.match(first, /^mnist_mlp · epoch 1\/5( · (batch \d+\/\d+|loss \d|\d+:\d\d elapsed)|$)/);
     const workersBefore = workerPids(s);
     assert.ok(workersBefore.length > 0, 'a training worker process runs');
     await s.shot('long-run');

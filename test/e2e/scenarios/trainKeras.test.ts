@@ -6,16 +6,8 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { eventually, startSession, type Session } from '../harness/session';
+import { eventually, newModelFromTemplate, startSession, type Session } from '../harness/session';
 import { pythonPath } from '../../keras/python';
-
-async function newModelFromTemplate(s: Session, templateId: string): Promise<string> {
-  await s.wb.runCommand('Model Studio: New Model...');
-  await s.wb.pick(templateId);
-  const { path } = await s.wb.answerFileDialog();
-  await s.wb.webview('.ms-node', 60_000);
-  return path;
-}
 
 /** This server's Python runners: python/runner/runner.py inside the VSIX it installed. */
 function runnerPids(s: Session): number[] {
