@@ -73,10 +73,22 @@ describe('e2e: training', { timeout: 420_000 }, () => {
     const workersBefore = workerPids(s);
     assert.ok(workersBefore.length > 0, 'a training worker process runs');
     await s.shot('long-run');
+    // Train again while it runs: a question, not a silent second session; Show Running Session starts nothing.
+    await s.wb.runCommand('Model Studio: Train');
+    const dialog = s.page.locator('.monaco-dialog-box', { hasText: /mnist_mlp is already training/ });
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    await s.shot('train-again-asks');
+    await dialog.locator('.monaco-button', { hasText: /^Show Running Session$/ }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+    assert.deepEqual(workerPids(s), workersBefore, 'no second training worker');
     await s.wb.runCommand('Model Studio: Stop Training');
     const stopped = await eventually('the run to stop', async () => (await s.wb.statusBarTexts()).find((t) => /^mnist_mlp stopped/.test(t)), 30_000);
     await eventually('the worker process to exit', () => workerPids(s).length === 0, 15_000);
     console.log(`status bar after Stop: "${stopped}"`);
+    // The end message counts the epochs it finished (never "after ? epochs").
+    const ended = await eventually('the end message', async () => (await s.page.locator('.notification-list-item-message').allTextContents()).find((t) => /mnist_mlp: training stopped/.test(t)), 15_000);
+    assert.doesNotMatch(ended, /\?/);
+    console.log(`end message: "${ended}"`);
     await s.shot('stopped');
   });
 });
