@@ -38,9 +38,10 @@ export class Workbench {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       await this.openPalette();
-      await this.quickInputBox().fill(`>${title}`);
       const row = this.quickPickRows().filter({ has: this.page.locator('.label-name', { hasText: exactText(title) }) }).first();
       try {
+        // A palette that closes as it opens (focus moving to a webview being revealed) is opened again.
+        await this.quickInputBox().fill(`>${title}`, { timeout: 5000 });
         await row.waitFor({ state: 'visible', timeout: 3000 });
         await row.click();
         return;

@@ -63,6 +63,19 @@ describe('e2e: training', { timeout: 420_000 }, () => {
     await s.shot('loss-curve');
   });
 
+  test('the editor beside the training view at 1440x900, in the light and the dark theme', async () => {
+    for (const theme of ['Light Modern', 'Dark Modern']) {
+      await s.wb.runCommand('Preferences: Color Theme');
+      await s.wb.pick(theme, { filter: theme });
+      // Both webviews take the theme's colours from VS Code's variables.
+      // The workbench's class names the theme's kind: vs (light) or vs-dark.
+      const kind = theme.startsWith('Light') ? 'vs' : 'vs-dark';
+      await eventually(`the ${theme} theme`, async () => ((await s.page.locator('.monaco-workbench').first().getAttribute('class')) ?? '').split(/\s+/).includes(kind), 15_000);
+      await s.page.waitForTimeout(500);
+      await s.shot(`beside-training-${theme.startsWith('Light') ? 'light' : 'dark'}`);
+    }
+  });
+
   test('Stop on a longer run (MNIST MLP) stops it', async () => {
     await newModelFromTemplate(s, 'mnist-mlp');
     await s.wb.runCommand('Model Studio: Train');
