@@ -218,7 +218,8 @@ export function torchLayer(info: LayerInfo, config: JsonObject): TorchResult {
   const cls = info.className;
   const c = withDefaults(cls, config);
   if (cls === 'Dense') return dense(c, info);
-  if (/^(Conv|SeparableConv|DepthwiseConv)/.test(cls)) return conv(cls, c, info);
+  // Conv1D..Conv3D(Transpose), not ConvLSTM*D (a recurrent layer: no translation yet).
+  if (/^(Conv\d|SeparableConv|DepthwiseConv)/.test(cls)) return conv(cls, c, info);
   if (/Pooling/.test(cls)) return pooling(cls, c);
   if (cls === 'SimpleRNN' || cls === 'LSTM' || cls === 'GRU') return recurrent(cls, c, info);
   if (cls === 'Bidirectional') return bidirectional(c, info);
