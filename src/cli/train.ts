@@ -25,7 +25,8 @@ const USAGE =
   '       engine keras: [--python PATH] [--mixed-precision mixed_bfloat16|mixed_float16|off] [--devices all|N] [--coordinator HOST:PORT --num-processes N --process-id I]\n' +
   '       model-studio train MODEL [--env cartpole|mountaincar|acrobot] [--agent dqn|double-dqn|reinforce] [--episodes N] [--seed S]\n' +
   '       several inputs/outputs: --data npz:FILE with one array per input and output layer, named like the layer (or as the\n' +
-  "       saved config's dataMap maps it); each output's loss, metrics and loss weight come from the saved config's outputs\n" +
+  "       saved config's dataMap maps it), or --data csv:FILE with each layer's columns in the dataMap (\"a+b+c\", names or\n" +
+  "       0-based indices joined by +); each output's loss, metrics and loss weight come from the saved config's outputs\n" +
   '       (Configure Training); an output it does not name takes --loss/--metrics (or the saved ones) at weight 1';
 
 export async function run(args: string[]): Promise<number> {

@@ -82,7 +82,8 @@ function detectDelimiter(text: string): string {
 /** More columns than any tabular dataset has: a file with no line breaks, or not a CSV at all. */
 const MAX_COLUMNS = 100_000;
 
-const isNumber = (s: string) => s.trim() !== '' && Number.isFinite(Number(s));
+/** Whether a CSV cell is a finite number. */
+export const isNumber = (s: string) => s.trim() !== '' && Number.isFinite(Number(s));
 
 /** A header is a first row with a non-numeric cell where the rows below are numeric in that column. */
 export function detectHeader(rows: string[][]): boolean {
@@ -104,10 +105,11 @@ export function loadCsv(path: string, opts: CsvOptions = {}): CsvDataset {
   return parseCsv(text, basename(path), opts);
 }
 
-export function parseCsv(text: string, name: string, opts: CsvOptions = {}): CsvDataset {
+/** A CSV file's header (named `column_<i>` when it has none) and data rows, every row as wide as the first. */
+export function csvTable(text: string, name: string, forceHeader?: boolean): { header: string[]; data: string[][]; hasHeader: boolean } {
   const rows = parseCsvRows(text.replace(/^\uFEFF/, ''));
   if (rows.length === 0) throw new UserError(`${name} is empty.`, undefined, 'csv-empty');
-  const hasHeader = opts.header ?? detectHeader(rows);
+  const hasHeader = forceHeader ?? detectHeader(rows);
   const width = rows[0].length;
   const header = hasHeader ? rows[0].map((h) => h.trim()) : [...Array(width).keys()].map((i) => `column_${i}`);
   const data = hasHeader ? rows.slice(1) : rows;
@@ -120,6 +122,11 @@ export function parseCsv(text: string, name: string, opts: CsvOptions = {}): Csv
       'csv-ragged',
     );
   }
+  return { header, data, hasHeader };
+}
+
+export function parseCsv(text: string, name: string, opts: CsvOptions = {}): CsvDataset {
+  const { header, data, hasHeader } = csvTable(text, name, opts.header);
   const labelIndex = resolveLabel(opts.label, header, hasHeader, name);
   const weightIndex = opts.weight === undefined ? undefined : resolveLabel(opts.weight, header, hasHeader, name, 'weight');
   if (weightIndex === labelIndex) throw new UserError(`${name}: column "${header[labelIndex]}" cannot be both the label and the sample weight.`, 'Name the label column with ?label=COL and the weight column with ?weight=COL (the label defaults to the last column).', 'bad-sample-weight');
@@ -218,20 +225,28 @@ function checkLabelColumn(lc: { name: string; values: string[]; numeric: boolean
   }
 }
 
-function resolveLabel(label: string | number | undefined, header: string[], hasHeader: boolean, name: string, what = 'label'): number {
-  if (label === undefined) return header.length - 1;
-  const asIndex = typeof label === 'number' ? label : /^-?\d+$/.test(label) && !header.includes(label) ? Number(label) : undefined;
+/**
+ * A column given by name (exact, else case-insensitive) or by 0-based index (negative counts from the end; a
+ * number that is also a header name is the name): its index, or why there is none.
+ */
+export function columnIndex(column: string | number, header: readonly string[]): number | 'no-index' | 'no-name' {
+  const asIndex = typeof column === 'number' ? column : /^-?\d+$/.test(column) && !header.includes(column) ? Number(column) : undefined;
   if (asIndex !== undefined) {
     const i = asIndex < 0 ? header.length + asIndex : asIndex;
-    if (i < 0 || i >= header.length) {
-      throw new UserError(`${name} has no column ${asIndex} (it has ${header.length} columns).`, 'Column indices start at 0.', 'csv-label-missing');
-    }
-    return i;
+    return i < 0 || i >= header.length ? 'no-index' : i;
   }
-  const wanted = String(label);
+  const wanted = String(column);
   const exact = header.indexOf(wanted);
   const i = exact >= 0 ? exact : header.findIndex((h) => h.toLowerCase() === wanted.toLowerCase());
-  if (i < 0) {
+  return i < 0 ? 'no-name' : i;
+}
+
+/** Whether a CSV cell is a finite number. */
+export function resolveLabel(label: string | number | undefined, header: string[], hasHeader: boolean, name: string, what = 'label'): number {
+  if (label === undefined) return header.length - 1;
+  const i = columnIndex(label, header);
+  if (i === 'no-index') throw new UserError(`${name} has no column ${label} (it has ${header.length} columns).`, 'Column indices start at 0.', 'csv-label-missing');
+  if (i === 'no-name') {
     throw new UserError(
       `${name} has no ${what} column "${label}".`,
       hasHeader ? `Its columns are: ${header.join(', ')}.` : `The file has no header row; give the ${what} column by index, e.g. ?${what}=4.`,

@@ -8,6 +8,7 @@ import { parseDataSpec, SAMPLE_WEIGHT, SHIPPED_TEXT, type DataSpec } from '../..
 import { UserError } from '../../core/types';
 import { linearDataset, xorDataset } from './builtin';
 import { loadCsv } from './csv';
+import { loadCsvGroups, usesColumnGroups } from './csvGroups';
 import type { DownloadProgress } from './download';
 import { loadImageFolder } from './images';
 import { loadFashionMnist, loadMnist } from './mnist';
@@ -72,7 +73,10 @@ export async function loadDataset(specText: string, ctx: LoadContext = {}): Prom
     case 'csv': {
       const path = existing(spec.paths[0], ctx, 'CSV file');
       const label = o.label;
-      const csv = loadCsv(path, { label: label === undefined ? undefined : label, header: o.header ? o.header !== 'false' : undefined, weight: o[SAMPLE_WEIGHT.csvOption] });
+      const header = o.header ? o.header !== 'false' : undefined;
+      // Several inputs/outputs: the data map gives each layer its columns (csvGroups.ts).
+      if (isMultiIO(ctx.layers) && usesColumnGroups(ctx.layers)) return { train: loadCsvGroups(path, ctx.layers, { header, weight: o[SAMPLE_WEIGHT.csvOption] }), spec, info: {} };
+      const csv = loadCsv(path, { label: label === undefined ? undefined : label, header, weight: o[SAMPLE_WEIGHT.csvOption] });
       return { train: csv.source, spec, info: { features: csv.features, label: csv.label } };
     }
     case 'npz': {
