@@ -16,7 +16,7 @@ import { tempDir } from '../../helpers/paths';
 const IMAGE = Array.from({ length: 36 }, (_, i) => `p${i}`);
 
 /** The two-head data as one CSV: 36 image columns, 3 vector columns, the class and the regression target. */
-function twoHeadCsv(edit: (rows: string[][]) => void = () => undefined): string {
+function twoHeadCsv(edit: (rows: string[][]) => void = () => undefined, weights?: readonly number[]): string {
   const d = twoHeadData();
   const n = d.cls.shape[0];
   const img = d.image.data as Float32Array;
@@ -26,17 +26,18 @@ function twoHeadCsv(edit: (rows: string[][]) => void = () => undefined): string 
     ...Array.from(vec.subarray(r * 3, (r + 1) * 3), String),
     String((d.cls.data as Int32Array)[r]),
     String((d.value.data as Float32Array)[r]),
+    ...(weights ? [String(weights[r])] : []),
   ]);
   edit(rows);
-  return [[...IMAGE, 'v0', 'v1', 'v2', 'label', 'target'], ...rows].map((r) => r.join(',')).join('\n') + '\n';
+  return [[...IMAGE, 'v0', 'v1', 'v2', 'label', 'target', ...(weights ? ['w'] : [])], ...rows].map((r) => r.join(',')).join('\n') + '\n';
 }
 
 /** image by names, vec by indices, one integer column for the sparse-label output. */
 const GROUPS = { image: IMAGE.join('+'), vec: '36+37+38', cls: 'label', reg: 'target' };
 
-async function train(training: TrainingConfig, csv = twoHeadCsv()): Promise<{ code: number; stderr: string; stdout: string; dir: string }> {
+async function train(training: TrainingConfig, csv = twoHeadCsv(), data = twoHeadData()): Promise<{ code: number; stderr: string; stdout: string; dir: string }> {
   const dir = tempDir('ms-csvgroups-');
-  await writeTwoHeadCase(dir, training);
+  await writeTwoHeadCase(dir, training, data);
   writeFileSync(join(dir, 'data.csv'), csv);
   const ws = join(dir, 'ws');
   mkdirSync(ws);
@@ -71,6 +72,18 @@ describe('a CSV with column groups into a model with two inputs and two outputs'
     assert.equal(fromNpz.code, 0, fromNpz.stderr);
     const [c, n] = [firstEpoch(fromCsv.dir), firstEpoch(fromNpz.dir)];
     for (const k of ['loss', 'cls_loss', 'reg_loss', 'val_loss', 'val_cls_loss', 'val_reg_loss']) assert.equal(c[k], n[k], k);
+  });
+
+  test('?weight=COL gives the sample weights, as the npz\'s sample_weight array does', async () => {
+    const w = Array.from({ length: twoHeadData().cls.shape[0] }, (_, r) => [0, 0.5, 2][r % 3]);
+    const fromCsv = await train({ ...csvTraining(), dataset: 'csv:data.csv?weight=w' }, twoHeadCsv(undefined, w));
+    assert.equal(fromCsv.code, 0, fromCsv.stderr);
+    const fromNpz = await train(twoHeadTraining({ epochs: 1 }), undefined, { ...twoHeadData(), sample_weight: { dtype: '<f4', shape: [w.length], data: Float32Array.from(w) } });
+    assert.equal(fromNpz.code, 0, fromNpz.stderr);
+    const unweighted = await train(csvTraining());
+    const [c, n] = [firstEpoch(fromCsv.dir), firstEpoch(fromNpz.dir)];
+    for (const k of ['loss', 'cls_loss', 'reg_loss', 'val_loss']) assert.equal(c[k], n[k], k);
+    assert.notEqual(c.loss, firstEpoch(unweighted.dir).loss, 'the weights change the loss');
   });
 
   test('an unknown column, by name or by index', async () => {
