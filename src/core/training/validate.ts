@@ -204,7 +204,10 @@ function checkOutputs(outputs: unknown, e: ConfigErrors): void {
   }
 }
 
-/** Which data array feeds each model input / is each output's target: layer name -> array name. */
+/**
+ * Which data array feeds each model input / is each output's target: layer name -> array name, or for a CSV a
+ * group of columns joined by + (engine/datasets/csvGroups.ts).
+ */
 function checkDataMap(map: unknown, e: ConfigErrors): void {
   if (map === undefined) return;
   if (!isObj(map)) {
@@ -214,6 +217,7 @@ function checkDataMap(map: unknown, e: ConfigErrors): void {
   for (const [name, v] of Object.entries(map)) {
     if (typeof v !== 'string' || v.trim() === '') e[`dataMap.${name}`] = 'enter the name of an array in the data';
     else if (/[?&=]/.test(v)) e[`dataMap.${name}`] = 'an array name may not contain ? & or =';
+    else if (v.includes('+') && v.split('+').some((c) => c.trim() === '')) e[`dataMap.${name}`] = 'a group of CSV columns needs a column between each + (e.g. a+b+c)';
   }
 }
 

@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TrainingConfig } from '../../../src/core/training';
+import { checkTrainingConfig, type TrainingConfig } from '../../../src/core/training';
 import { runCli } from '../../helpers/cli';
 import { twoHeadData, twoHeadTraining, writeTwoHeadCase } from '../../helpers/multiIO';
 import { tempDir } from '../../helpers/paths';
@@ -99,6 +99,12 @@ describe('a CSV with column groups into a model with two inputs and two outputs'
   test('a layer with no group', async () => {
     const { vec: _vec, ...rest } = GROUPS;
     await refused(train(csvTraining(rest)), /The data map gives no columns of data\.csv to the model input vec/, /Map every input and output to its columns, joined by \+ .*e\.g\. vec: "p0\+p1"; the columns are: p0, p1/);
+  });
+
+  test('a group with an empty column is refused by the config check, before any data is read', async () => {
+    assert.match(checkTrainingConfig(csvTraining({ ...GROUPS, vec: 'v0++v2' }))['dataMap.vec'] ?? '', /needs a column between each \+/);
+    assert.equal(checkTrainingConfig(csvTraining({ ...GROUPS, vec: 'v0+v1+v2' }))['dataMap.vec'], undefined);
+    await refused(train(csvTraining({ ...GROUPS, vec: 'v0+v1+' })), /dataMap\.vec: a group of CSV columns needs a column between each \+/, /data map/);
   });
 
   test('a cell in a group that is not a number', async () => {
