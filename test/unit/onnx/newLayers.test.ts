@@ -7,7 +7,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { isUserError, type ModelFile } from '../../../src/core/types';
+import { isUserError, type JsonObject, type ModelFile } from '../../../src/core/types';
 import { verifyOnnxExport } from '../../../src/engine/tfjs/verify';
 import { exportOnnx } from '../../../src/formats/onnx/export';
 import { onnx } from '../../../src/formats/onnx/proto';
@@ -88,6 +88,32 @@ describe('ONNX export of UnitNormalization and GroupNormalization', () => {
     await exportsExactly(conv, 18);
     await exportsExactly(chain('group_each', [7, 4], [['GroupNormalization', { groups: -1, center: false, scale: false }]]));
     await exportsExactly(chain('group_axis1', [4, 6], [['GroupNormalization', { groups: 2, axis: 1 }]]));
+  });
+});
+
+describe('ONNX export of the 3D and 1D convolution family', () => {
+  const conv3 = (c: JsonObject): JsonObject => ({ filters: 3, kernel_size: [2, 3, 2], activation: 'tanh', ...c });
+  test('Conv3D, Conv3DTranspose, pooling, padding, cropping, upsampling and global pooling in 3D', async () => {
+    await exportsExactly(chain('vol', [5, 6, 4, 2], [
+      ['ZeroPadding3D', { padding: [[1, 0], [0, 2], [1, 1]] }],
+      ['Conv3D', conv3({ padding: 'same', strides: [2, 1, 1] })],
+      ['Conv3D', conv3({ padding: 'valid', dilation_rate: [1, 2, 1] })],
+      ['MaxPooling3D', { pool_size: [1, 2, 2], padding: 'same' }],
+      ['Conv3DTranspose', conv3({ strides: [2, 2, 1], padding: 'same' })],
+      ['AveragePooling3D', { pool_size: [2, 2, 2], padding: 'same' }],
+      ['Cropping3D', { cropping: [[1, 0], [0, 1], [0, 0]] }],
+      ['UpSampling3D', { size: [2, 1, 3] }],
+      ['GlobalMaxPooling3D', {}],
+    ]));
+    await exportsExactly(chain('vol_avg', [4, 4, 4, 2], [['Conv3DTranspose', conv3({ padding: 'valid' })], ['GlobalAveragePooling3D', {}]]));
+  });
+
+  test('Conv1DTranspose and DepthwiseConv1D', async () => {
+    await exportsExactly(chain('seq1d', [9, 3], [
+      ['Conv1DTranspose', { filters: 4, kernel_size: [3], strides: [2], padding: 'same' }],
+      ['DepthwiseConv1D', { kernel_size: [3], depth_multiplier: 2, padding: 'valid' }],
+      ['Conv1DTranspose', { filters: 2, kernel_size: [2], strides: [3], padding: 'valid' }],
+    ]));
   });
 });
 

@@ -71,8 +71,11 @@ export const reshapingExporters: LayerExporters = {
     check: (_layer, c) => (c.interpolation === 'nearest' || c.interpolation === undefined ? undefined : `interpolation "${String(c.interpolation)}" is not supported (only nearest)`),
     emit: upSampling.emit,
   },
+  UpSampling3D: upSampling,
   ZeroPadding1D: zeroPadding,
   ZeroPadding2D: zeroPadding,
+  ZeroPadding3D: zeroPadding,
   Cropping1D: cropping,
   Cropping2D: cropping,
+  Cropping3D: cropping,
 };
