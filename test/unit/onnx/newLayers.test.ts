@@ -117,6 +117,15 @@ describe('ONNX export of the 3D and 1D convolution family', () => {
   });
 });
 
+describe('ONNX export of CenterCrop', () => {
+  test('an odd and an even margin: a Slice on rows and columns; an image smaller than the crop is refused', async () => {
+    const file = chain('center_crop', [9, 6, 2], [['Conv2D', { filters: 3, kernel_size: [2, 2] }], ['CenterCrop', { height: 5, width: 3 }], ['Flatten', {}]]);
+    assert.ok((await exportsExactly(file)).includes('Slice'));
+    const small = chain('crop_small', [4, 4, 1], [['CenterCrop', { height: 6, width: 2 }]]);
+    assert.throws(() => exportOnnx(small), (e: unknown) => isUserError(e) && /l0 \(CenterCrop\): an image smaller than the crop/.test((e as Error).message));
+  });
+});
+
 describe('ONNX export refuses the layers it cannot write, by name', () => {
   const refused: [string, ModelFile][] = [
     ['MultiHeadAttention', chain('mha', [4, 6], [['MultiHeadAttention', { num_heads: 2, key_dim: 3 }, ['x', 'x']]])],
