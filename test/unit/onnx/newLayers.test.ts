@@ -126,10 +126,32 @@ describe('ONNX export of CenterCrop', () => {
   });
 });
 
+describe('ONNX export of Attention and AdditiveAttention', () => {
+  test('dot (with and without scale), concat, additive; query/value and query/value/key inputs', async () => {
+    const steps = (cls: string, c: JsonObject, from: string[]): [string, JsonObject, string[]] => [cls, c, from];
+    const file = chain('attention', [5, 4], [
+      ['Dense', { units: 4, activation: 'tanh' }],
+      ['Conv1D', { filters: 4, kernel_size: [2], padding: 'same' }, 'x'],
+      steps('Attention', {}, ['x', 'l0']),
+      steps('Attention', { use_scale: true }, ['l2', 'l1', 'l0']),
+      steps('Attention', { score_mode: 'concat', use_scale: true }, ['l3', 'l1']),
+      steps('AdditiveAttention', {}, ['l4', 'l0', 'l1']),
+      steps('AdditiveAttention', { use_scale: false }, ['l5', 'x']),
+    ]);
+    setWeight(file, 'l3/scale', [0.7]);
+    setWeight(file, 'l4/scale', [1.3]);
+    setWeight(file, 'l4/concat_score_weight', [0.6]);
+    setWeight(file, 'l5/scale', [0.5, -1, 2, 0.25]);
+    const ops = await exportsExactly(file);
+    assert.equal(ops.filter((o) => o === 'Softmax').length, 5);
+    const images = chain('attention_4d', [2, 3, 4], [['Attention', {}, ['x', 'x']]]);
+    assert.throws(() => exportOnnx(images), (e: unknown) => isUserError(e) && /l0 \(Attention\): only \(batch, steps, features\) inputs/.test((e as Error).message));
+  });
+});
+
 describe('ONNX export refuses the layers it cannot write, by name', () => {
   const refused: [string, ModelFile][] = [
     ['MultiHeadAttention', chain('mha', [4, 6], [['MultiHeadAttention', { num_heads: 2, key_dim: 3 }, ['x', 'x']]])],
-    ['Attention', chain('att', [4, 6], [['Attention', {}, ['x', 'x']]])],
     ['ConvLSTM2D', chain('convlstm', [3, 5, 5, 2], [['ConvLSTM2D', { filters: 2, kernel_size: [3, 3] }]])],
   ];
   test('GroupNormalization with an unknown size after the channels axis, and Normalization with a nested config list: refused with the reason', () => {
