@@ -149,9 +149,22 @@ describe('ONNX export of Attention and AdditiveAttention', () => {
   });
 });
 
+describe('ONNX export of MultiHeadAttention', () => {
+  test('self-attention, and query/value/key of other lengths with value_dim, output_shape and no biases', async () => {
+    await exportsExactly(chain('mha_self', [4, 6], [['MultiHeadAttention', { num_heads: 2, key_dim: 3 }, ['x', 'x']]]));
+    const cross = chain('mha_cross', [5, 6], [
+      ['Conv1D', { filters: 4, kernel_size: [3], padding: 'valid' }],
+      ['Dense', { units: 4, activation: 'tanh' }, 'l0'],
+      ['MultiHeadAttention', { num_heads: 3, key_dim: 2, value_dim: 5, output_shape: 7, use_bias: false }, ['x', 'l0', 'l1']],
+    ]);
+    assert.deepEqual((await exportsExactly(cross)).filter((o) => o === 'Softmax'), ['Softmax']);
+    const axes = chain('mha_axes', [4, 6], [['MultiHeadAttention', { num_heads: 2, key_dim: 3, attention_axes: [1] }, ['x', 'x']]]);
+    assert.throws(() => exportOnnx(axes), (e: unknown) => isUserError(e) && /l0 \(MultiHeadAttention\): attention_axes other than the default/.test((e as Error).message));
+  });
+});
+
 describe('ONNX export refuses the layers it cannot write, by name', () => {
   const refused: [string, ModelFile][] = [
-    ['MultiHeadAttention', chain('mha', [4, 6], [['MultiHeadAttention', { num_heads: 2, key_dim: 3 }, ['x', 'x']]])],
     ['ConvLSTM2D', chain('convlstm', [3, 5, 5, 2], [['ConvLSTM2D', { filters: 2, kernel_size: [3, 3] }]])],
   ];
   test('GroupNormalization with an unknown size after the channels axis, and Normalization with a nested config list: refused with the reason', () => {
