@@ -166,6 +166,9 @@ describe('ONNX export of MultiHeadAttention', () => {
 describe('ONNX export refuses the layers it cannot write, by name', () => {
   const refused: [string, ModelFile][] = [
     ['ConvLSTM2D', chain('convlstm', [3, 5, 5, 2], [['ConvLSTM2D', { filters: 2, kernel_size: [3, 3] }]])],
+    ['ConvLSTM1D', chain('convlstm1d', [3, 5, 2], [['ConvLSTM1D', { filters: 2, kernel_size: [3] }]])],
+    ['Resizing', chain('resizing', [6, 6, 2], [['Resizing', { height: 3, width: 4 }]])],
+    ['Masking', chain('masking', [4, 3], [['Masking', {}]])],
   ];
   test('GroupNormalization with an unknown size after the channels axis, and Normalization with a nested config list: refused with the reason', () => {
     const cases: [ModelFile, RegExp][] = [
