@@ -61,14 +61,15 @@ describe('ONNX export of Normalization', () => {
     const file = chain('normalization', [4, 5], [['Normalization', { axis: -1 }]]);
     setWeight(file, 'l0/mean', [0.5, -1, 2, 0, 3]);
     setWeight(file, 'l0/variance', [4, 0.25, 0, 1e-16, 9]);
-    assert.deepEqual(await exportsExactly(file), ['Sub', 'Div', 'Identity']);
+    assert.deepEqual(await exportsExactly(file), ['Cast', 'Sub', 'Div', 'Identity']);
   });
 
   test('invert: mean + x * scale; two kept axes; config numbers and a config list', async () => {
     const inv = chain('normalization_invert', [4, 3], [['Normalization', { axis: [1, 2], invert: true }]]);
     setWeight(inv, 'l0/mean', [0.5, -1, 2, 0, 3, 1]);
     setWeight(inv, 'l0/variance', [4, 0.25, 0, 2, 9, 1]);
-    assert.deepEqual(await exportsExactly(inv), ['Mul', 'Add', 'Identity']);
+    assert.deepEqual(await exportsExactly(inv), ['Cast', 'Mul', 'Add', 'Identity']);
+    await exportsExactly(chain('normalization_int', [3], [['Normalization', { axis: -1, mean: [1, 2, 3], variance: [4, 1, 0.25] }]], 'int32'));
     await exportsExactly(chain('normalization_given', [5], [['Normalization', { axis: -1, mean: 3, variance: 2 }]]));
     await exportsExactly(chain('normalization_given_list', [2, 3], [['Normalization', { axis: -1, mean: [1, 2, 3], variance: [0.5, 2, 0] }]]));
   });

@@ -1,6 +1,7 @@
 /** BatchNormalization, LayerNormalization, GroupNormalization, UnitNormalization and the Normalization preprocessing layer. */
 import { KERAS_EPSILON, normalizationKeepAxes } from '../../../core/layers/normalizationAdapt';
 import type { Val } from '../emitter';
+import { DT } from '../proto';
 import type { LayerContext, LayerExporters } from './context';
 
 function batchNorm(ctx: LayerContext, x: Val): Val {
@@ -89,7 +90,8 @@ function normalization(ctx: LayerContext, x: Val): Val {
   const scale = Float32Array.from(variance.data, (v) => Math.max(Math.fround(Math.sqrt(v)), KERAS_EPSILON));
   const m = ctx.e.f32(`${ctx.name}/mean`, mean.dims, mean.data);
   const s = ctx.e.f32(`${ctx.name}/scale`, variance.dims, scale);
-  const input = ctx.e.last(x, ctx.name);
+  // Keras casts the input to the layer's float dtype first (integer inputs straight from an Input).
+  const input = ctx.op('Cast', [ctx.e.last(x, ctx.name)], { to: DT.FLOAT });
   const y = ctx.c.invert === true ? ctx.op('Add', [m, ctx.op('Mul', [input, s])]) : ctx.op('Div', [ctx.op('Sub', [input, m]), s]);
   return { rank: x.rank, last: y };
 }
