@@ -9,6 +9,9 @@ import type { Json, Shape } from '../types';
 import { normAxis } from './shapeMath';
 import { ShapeError } from './spec';
 
+/** Keras' backend.epsilon(), Normalization's smallest scale. */
+export const KERAS_EPSILON = 1e-7;
+
 /** The kept axes (sorted, batch counted) of a Normalization `axis` (an int, a list, or null for none). */
 export function normalizationKeepAxes(axis: Json, rank: number): number[] {
   const list = axis === null || axis === undefined ? [] : Array.isArray(axis) ? axis : [axis];

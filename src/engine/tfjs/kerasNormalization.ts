@@ -5,14 +5,11 @@
  * which Keras keeps and never reads here), or the config's `mean`/`variance` when given. `adapt` on the
  * training rows is core's (normalizationAdapt.ts); the trainer assigns its result to these weights.
  */
-import { normalizationKeepAxes } from '../../core/layers/normalizationAdapt';
+import { KERAS_EPSILON as EPSILON, normalizationKeepAxes } from '../../core/layers/normalizationAdapt';
 import { first } from './kerasLayerArgs';
 import type { Tensor, Tf } from './tf';
 
 type AnyClass = new (...args: any[]) => any;
-
-/** Keras' backend.epsilon(). */
-const EPSILON = 1e-7;
 
 export function normalizationLayer(tf: Tf, Layer: AnyClass): AnyClass {
   return class Normalization extends Layer {

@@ -120,9 +120,6 @@ describe('ONNX export of layer-coverage models, and back', () => {
     assert.deepEqual(ops.slice(0, 2), ['Mul', 'Add']);
     // The one Identity is the exporter's own, naming the graph output.
     assert.deepEqual(ops.slice(2), ['Transpose', 'Conv', 'Transpose', 'Flatten', 'Gemm', 'Identity']);
-    // UnitNormalization has no ONNX exporter yet: refused with the layer named, nothing written.
-    const un = chain('unit', [6], [['UnitNormalization', {}]]);
-    assert.throws(() => exportOnnx(un), (e: unknown) => isUserError(e) && /UnitNormalization/.test(e.message));
   });
 
   test('SeparableConv1D, ZeroPadding1D, Cropping1D, UpSampling1D (which TF.js cannot run) read back as themselves; re-exported, same ONNX Runtime output', async () => {

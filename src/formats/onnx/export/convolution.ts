@@ -1,4 +1,4 @@
-/** Convolutions: Conv1D/2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv1D/2D (as ONNX Conv / ConvTranspose). */
+/** Convolutions: Conv1D/2D/3D, Conv1D/2D/3DTranspose, DepthwiseConv1D/2D, SeparableConv1D/2D (as ONNX Conv / ConvTranspose). */
 import { transposeData, type Val } from '../emitter';
 import { activation } from './activations';
 import { activationOf, asNums, convPads, type LayerContext, type LayerExporter, type LayerExporters } from './context';
@@ -75,15 +75,21 @@ function separable(ctx: LayerContext, x: Val): Val {
 
 const convExporter: LayerExporter = { emit: (ctx, [x]) => conv(ctx, x!) };
 const separableExporter: LayerExporter = { emit: (ctx, [x]) => separable(ctx, x!) };
+const transposeExporter: LayerExporter = {
+  check: (_layer, c) => (c.output_padding === null || c.output_padding === undefined ? undefined : 'output_padding is not supported'),
+  emit: (ctx, [x]) => convTranspose(ctx, x!),
+};
+const depthwiseExporter: LayerExporter = { emit: (ctx, [x]) => depthwise(ctx, x!) };
 
 export const convolutionExporters: LayerExporters = {
   Conv1D: convExporter,
   Conv2D: convExporter,
-  Conv2DTranspose: {
-    check: (_layer, c) => (c.output_padding === null || c.output_padding === undefined ? undefined : 'output_padding is not supported'),
-    emit: (ctx, [x]) => convTranspose(ctx, x!),
-  },
-  DepthwiseConv2D: { emit: (ctx, [x]) => depthwise(ctx, x!) },
+  Conv3D: convExporter,
+  Conv1DTranspose: transposeExporter,
+  Conv2DTranspose: transposeExporter,
+  Conv3DTranspose: transposeExporter,
+  DepthwiseConv1D: depthwiseExporter,
+  DepthwiseConv2D: depthwiseExporter,
   SeparableConv1D: separableExporter,
   SeparableConv2D: separableExporter,
 };

@@ -4,6 +4,7 @@
  */
 import type { JsonObject, LayerNode, Shape } from '../../../core/types';
 import { activationExporters } from './activations';
+import { attentionExporters } from './attention';
 import { ACTIVATIONS, activationOf, type LayerExporter } from './context';
 import { convolutionExporters } from './convolution';
 import { coreExporters } from './core';
@@ -23,6 +24,7 @@ const EXPORTERS = new Map<string, LayerExporter>(
     ...mergeExporters,
     ...reshapingExporters,
     ...recurrentExporters,
+    ...attentionExporters,
   }),
 );
 

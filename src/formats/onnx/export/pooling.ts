@@ -1,4 +1,4 @@
-/** Pooling: Max/AveragePooling1D/2D and their global forms. */
+/** Pooling: Max/AveragePooling1D/2D/3D and their global forms. */
 import type { Val } from '../emitter';
 import { asNums, convPads, type LayerContext, type LayerExporter, type LayerExporters } from './context';
 
@@ -29,10 +29,14 @@ function globalPool(op: 'GlobalMaxPool' | 'GlobalAveragePool'): LayerExporter {
 export const poolingExporters: LayerExporters = {
   MaxPooling1D: maxPool,
   MaxPooling2D: maxPool,
+  MaxPooling3D: maxPool,
   AveragePooling1D: averagePool,
   AveragePooling2D: averagePool,
+  AveragePooling3D: averagePool,
   GlobalMaxPooling1D: globalPool('GlobalMaxPool'),
   GlobalMaxPooling2D: globalPool('GlobalMaxPool'),
+  GlobalMaxPooling3D: globalPool('GlobalMaxPool'),
   GlobalAveragePooling1D: globalPool('GlobalAveragePool'),
   GlobalAveragePooling2D: globalPool('GlobalAveragePool'),
+  GlobalAveragePooling3D: globalPool('GlobalAveragePool'),
 };

@@ -1,4 +1,4 @@
-/** Reshaping layers: Flatten, Reshape, Permute, RepeatVector, UpSampling, ZeroPadding, Cropping. */
+/** Reshaping layers: Flatten, Reshape, Permute, RepeatVector, UpSampling, ZeroPadding, Cropping, CenterCrop. */
 import type { Json } from '../../../core/types';
 import { asNums, BIG, type LayerExporter, type LayerExporters } from './context';
 
@@ -45,6 +45,25 @@ const cropping: LayerExporter = {
   },
 };
 
+/**
+ * keras/src/layers/preprocessing/image_preprocessing/center_crop.py: a Slice starting at (size - target) // 2
+ * on the rows and columns. Keras resizes instead when the image is smaller; that case is refused (check).
+ */
+const centerCrop: LayerExporter = {
+  check(_layer, c, inShapes) {
+    const [h, w] = (inShapes[0] ?? []).slice(1, 3);
+    if (h === null || w === null || h === undefined || w === undefined) return 'the image rows and columns must have known sizes';
+    return h < Number(c.height) || w < Number(c.width) ? 'an image smaller than the crop (which Keras resizes) is not supported' : undefined;
+  },
+  emit(ctx, [x]) {
+    const [h, w] = ctx.inShapes[0]!.slice(1, 3) as number[];
+    const [th, tw] = [Number(ctx.c.height), Number(ctx.c.width)];
+    const starts = [Math.floor((h! - th) / 2), Math.floor((w! - tw) / 2)];
+    const y = ctx.op('Slice', [ctx.e.first(x!, ctx.name), ctx.i64('starts', starts), ctx.i64('ends', [starts[0]! + th, starts[1]! + tw]), ctx.i64('axes', [2, 3])]);
+    return { rank: x!.rank, first: y };
+  },
+};
+
 export const reshapingExporters: LayerExporters = {
   Flatten: {
     // Keras flattens channels-last data: back to (N, H, W, C) first, then rows in that order.
@@ -71,8 +90,12 @@ export const reshapingExporters: LayerExporters = {
     check: (_layer, c) => (c.interpolation === 'nearest' || c.interpolation === undefined ? undefined : `interpolation "${String(c.interpolation)}" is not supported (only nearest)`),
     emit: upSampling.emit,
   },
+  UpSampling3D: upSampling,
   ZeroPadding1D: zeroPadding,
   ZeroPadding2D: zeroPadding,
+  ZeroPadding3D: zeroPadding,
   Cropping1D: cropping,
   Cropping2D: cropping,
+  Cropping3D: cropping,
+  CenterCrop: centerCrop,
 };
