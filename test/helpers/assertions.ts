@@ -1,5 +1,7 @@
 /** Assertions several suites share. */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { isUserError } from '../../src/core/types';
 
 /** `fn` fails with a UserError whose message or hint matches `re`; returns "message hint". */
@@ -44,4 +46,16 @@ export function assertClose(actual: Map<string, Float32Array>, expected: Map<str
       if (!(Math.abs(got[i] - want[i]) <= tol)) assert.fail(`${label} ${key}[${i}]: got ${got[i]}, want ${want[i]}`);
     }
   }
+}
+
+/**
+ * A CLI run refused: exit code 1, a message and a hint on stderr matching `message` and `hint`, and no run
+ * folder written in its workspace `dir`.
+ */
+export async function cliRefuses(r: Promise<{ code: number; stderr: string; dir: string }>, message: RegExp, hint: RegExp): Promise<void> {
+  const { code, stderr, dir } = await r;
+  assert.equal(code, 1, stderr);
+  assert.match(stderr, message);
+  assert.match(stderr, hint);
+  assert.equal(existsSync(join(dir, '.modelstudio')), false, 'no run folder is written');
 }

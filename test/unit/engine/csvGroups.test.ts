@@ -6,9 +6,10 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkTrainingConfig, type TrainingConfig } from '../../../src/core/training';
+import { cliRefuses } from '../../helpers/assertions';
 import { runCli } from '../../helpers/cli';
 import { twoHeadData, twoHeadTraining, writeTwoHeadCase } from '../../helpers/multiIO';
 import { tempDir } from '../../helpers/paths';
@@ -55,14 +56,6 @@ function firstEpoch(ws: string): Record<string, number> {
   return lines.find((l) => l.type === 'epoch' && l.epoch === 1).metrics;
 }
 
-async function refused(r: Promise<{ code: number; stderr: string; dir: string }>, message: RegExp, hint: RegExp): Promise<void> {
-  const { code, stderr, dir } = await r;
-  assert.equal(code, 1, stderr);
-  assert.match(stderr, message);
-  assert.match(stderr, hint);
-  assert.equal(existsSync(join(dir, '.modelstudio')), false, 'no run folder is written');
-}
-
 describe('a CSV with column groups into a model with two inputs and two outputs', () => {
   test('trains on cpu with exactly the first-epoch losses of the same data in an npz (shuffle off, same split)', async () => {
     const fromCsv = await train(csvTraining());
@@ -87,30 +80,30 @@ describe('a CSV with column groups into a model with two inputs and two outputs'
   });
 
   test('an unknown column, by name or by index', async () => {
-    await refused(train(csvTraining({ ...GROUPS, vec: 'v0+v1+w2' })), /data\.csv has no column "w2" \(in the data map's group "v0\+v1\+w2" for the model input vec\)/, /Its columns are: p0, p1, .*label, target; join a group's columns with \+/);
-    await refused(train(csvTraining({ ...GROUPS, reg: '41' })), /data\.csv has no column "41"/, /Its columns are/);
+    await cliRefuses(train(csvTraining({ ...GROUPS, vec: 'v0+v1+w2' })), /data\.csv has no column "w2" \(in the data map's group "v0\+v1\+w2" for the model input vec\)/, /Its columns are: p0, p1, .*label, target; join a group's columns with \+/);
+    await cliRefuses(train(csvTraining({ ...GROUPS, reg: '41' })), /data\.csv has no column "41"/, /Its columns are/);
   });
 
   test('a group whose size does not fit the layer', async () => {
-    await refused(train(csvTraining({ ...GROUPS, vec: 'v0+v1' })), /array "v0\+v1" for input vec: each sample's input has shape \[2\] but the model's input is \[3\]/, /Change the Input layer's shape/);
-    await refused(train(csvTraining({ ...GROUPS, reg: 'target+v0' })), /array "target\+v0" for output reg: each sample's target has shape \[2\] but the model's output is \[1\]/, /Change the last layer/);
+    await cliRefuses(train(csvTraining({ ...GROUPS, vec: 'v0+v1' })), /array "v0\+v1" for input vec: each sample's input has shape \[2\] but the model's input is \[3\]/, /Change the Input layer's shape/);
+    await cliRefuses(train(csvTraining({ ...GROUPS, reg: 'target+v0' })), /array "target\+v0" for output reg: each sample's target has shape \[2\] but the model's output is \[1\]/, /Change the last layer/);
   });
 
   test('a layer with no group', async () => {
     const { vec: _vec, ...rest } = GROUPS;
-    await refused(train(csvTraining(rest)), /The data map gives no columns of data\.csv to the model input vec/, /Map every input and output to its columns, joined by \+ .*e\.g\. vec: "p0\+p1"; the columns are: p0, p1/);
+    await cliRefuses(train(csvTraining(rest)), /The data map gives no columns of data\.csv to the model input vec/, /Map every input and output to its columns, joined by \+ .*e\.g\. vec: "p0\+p1"; the columns are: p0, p1/);
   });
 
   test('a group with an empty column is refused by the config check, before any data is read', async () => {
     assert.match(checkTrainingConfig(csvTraining({ ...GROUPS, vec: 'v0++v2' }))['dataMap.vec'] ?? '', /needs a column between each \+/);
     assert.equal(checkTrainingConfig(csvTraining({ ...GROUPS, vec: 'v0+v1+v2' }))['dataMap.vec'], undefined);
-    await refused(train(csvTraining({ ...GROUPS, vec: 'v0+v1+' })), /dataMap\.vec: a group of CSV columns needs a column between each \+/, /data map/);
+    await cliRefuses(train(csvTraining({ ...GROUPS, vec: 'v0+v1+' })), /dataMap\.vec: a group of CSV columns needs a column between each \+/, /data map/);
   });
 
   test('a cell in a group that is not a number', async () => {
     const csv = twoHeadCsv((rows) => {
       rows[4][37] = 'n/a';
     });
-    await refused(train(csvTraining(), csv), /data\.csv: row 6 has "n\/a" in column "v1" \(for the model input vec\), which is not a number/, /Column groups take numbers only/);
+    await cliRefuses(train(csvTraining(), csv), /data\.csv: row 6 has "n\/a" in column "v1" \(for the model input vec\), which is not a number/, /Column groups take numbers only/);
   });
 });

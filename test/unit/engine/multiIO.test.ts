@@ -6,13 +6,14 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { addLayer, emptyGraph, setOutputs } from '../../../src/core/graph';
 import { reconcileWeights } from '../../../src/core/initializers';
 import { checkTrainingConfig, historyKeys, outputHeads, parseTrainingConfig, withTraining } from '../../../src/core/training';
 import type { ModelFile } from '../../../src/core/types';
 import { writeModel } from '../../../src/formats/registry';
+import { cliRefuses } from '../../helpers/assertions';
 import { runCli } from '../../helpers/cli';
 import { twoHeadData, twoHeadTraining, writeTwoHeadCase } from '../../helpers/multiIO';
 import { tempDir } from '../../helpers/paths';
@@ -59,14 +60,6 @@ async function train(training = twoHeadTraining(), data = twoHeadData()): Promis
   return { ...r, dir: ws };
 }
 
-async function refused(r: Promise<{ code: number; stderr: string; dir: string }>, message: RegExp, hint: RegExp): Promise<void> {
-  const { code, stderr, dir } = await r;
-  assert.equal(code, 1, stderr);
-  assert.match(stderr, message);
-  assert.match(stderr, hint);
-  assert.equal(existsSync(join(dir, '.modelstudio')), false, 'no run folder is written');
-}
-
 describe('several inputs and outputs: training from an npz, and its refusals', () => {
   test("trains on cpu with Keras' history keys, split into 36 training and 12 validation rows (which rows: the Keras parity test)", async () => {
     const r = await train();
@@ -84,38 +77,38 @@ describe('several inputs and outputs: training from an npz, and its refusals', (
 
   test('an outputs entry that is not an output of the model', async () => {
     const t = twoHeadTraining();
-    await refused(train({ ...t, outputs: { ...t.outputs, clss: { loss: 'huber', metrics: [] } } }), /outputs\.clss: "clss" is not an output of this model; its outputs are cls, reg/, /Configure Training/);
+    await cliRefuses(train({ ...t, outputs: { ...t.outputs, clss: { loss: 'huber', metrics: [] } } }), /outputs\.clss: "clss" is not an output of this model; its outputs are cls, reg/, /Configure Training/);
   });
 
   test('a data-map key that is not an input or output', async () => {
-    await refused(train({ ...twoHeadTraining(), dataMap: { reg: 'value', imag: 'image' } }), /dataMap\.imag: "imag" is not an input or output of this model; they are image, vec, cls, reg/, /data map/);
+    await cliRefuses(train({ ...twoHeadTraining(), dataMap: { reg: 'value', imag: 'image' } }), /dataMap\.imag: "imag" is not an input or output of this model; they are image, vec, cls, reg/, /data map/);
   });
 
   test('a data-map array the file does not hold', async () => {
-    await refused(train({ ...twoHeadTraining(), dataMap: { reg: 'values' } }), /sends the model output reg to the array "values", but data\.npz has no array of that name/, /it has: image, vec, cls, value/);
+    await cliRefuses(train({ ...twoHeadTraining(), dataMap: { reg: 'values' } }), /sends the model output reg to the array "values", but data\.npz has no array of that name/, /it has: image, vec, cls, value/);
   });
 
   test('an array the file does not hold, found by the layer name', async () => {
     const { vec: _vec, ...data } = twoHeadData();
-    await refused(train(twoHeadTraining(), { ...data, vector: _vec }), /data\.npz has no array "vec" for the model input vec/, /np\.savez\(path, image=\.\.\., vec=\.\.\., cls=\.\.\., reg=\.\.\.\)/);
+    await cliRefuses(train(twoHeadTraining(), { ...data, vector: _vec }), /data\.npz has no array "vec" for the model input vec/, /np\.savez\(path, image=\.\.\., vec=\.\.\., cls=\.\.\., reg=\.\.\.\)/);
   });
 
   test('arrays with different numbers of rows', async () => {
     const data = twoHeadData();
     const vec = { ...data.vec, shape: [47, 3], data: (data.vec.data as Float32Array).slice(0, 47 * 3) };
-    await refused(train(twoHeadTraining(), { ...data, vec }), /different numbers of rows \(image 48, vec 47, cls 48, value 48\)/, /one row per sample/);
+    await cliRefuses(train(twoHeadTraining(), { ...data, vec }), /different numbers of rows \(image 48, vec 47, cls 48, value 48\)/, /one row per sample/);
   });
 
   test('targets an output cannot learn: a class beyond its softmax, values for a sparse loss', async () => {
     const data = twoHeadData();
     const cls = { ...data.cls, data: Int32Array.from(data.cls.data as Int32Array, (v, i) => (i === 4 ? 7 : v)) };
-    await refused(train(twoHeadTraining(), { ...data, cls }), /array "cls" for output cls: the label of sample 5 is 7, but the model's output has 3 units/, /at least 8 units/);
+    await cliRefuses(train(twoHeadTraining(), { ...data, cls }), /array "cls" for output cls: the label of sample 5 is 7, but the model's output has 3 units/, /at least 8 units/);
     const t = twoHeadTraining();
-    await refused(train({ ...t, outputs: { ...t.outputs, reg: { loss: 'sparse_categorical_crossentropy', metrics: [] } } }), /array "value" for output reg: the label of sample 1 is -?[\d.]+, but sparse_categorical_crossentropy needs class indices/, /class labels are whole numbers/);
+    await cliRefuses(train({ ...t, outputs: { ...t.outputs, reg: { loss: 'sparse_categorical_crossentropy', metrics: [] } } }), /array "value" for output reg: the label of sample 1 is -?[\d.]+, but sparse_categorical_crossentropy needs class indices/, /class labels are whole numbers/);
   });
 
   test('a dataset of x and y whose arrays the data map does not name', async () => {
-    await refused(train({ ...twoHeadTraining(), dataset: 'xor' }), /xor[^\n]* has no array "image" for the model input image/, /map image to one of its arrays in the data map; it has: x, y/);
+    await cliRefuses(train({ ...twoHeadTraining(), dataset: 'xor' }), /xor[^\n]* has no array "image" for the model input image/, /map image to one of its arrays in the data map; it has: x, y/);
   });
 });
 
