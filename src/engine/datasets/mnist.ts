@@ -15,6 +15,8 @@ import { arraySource, type DataSplits } from './source';
 export const KERAS_ORIGIN = 'https://storage.googleapis.com/tensorflow/tf-keras-datasets/';
 /** keras/src/datasets/mnist.py `file_hash`. */
 export const MNIST_SHA256 = '731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1';
+/** Images in Keras' MNIST training split (mnist.load_data()'s x_train). */
+export const MNIST_TRAIN_SAMPLES = 60_000;
 export const FASHION_FILES = ['train-labels-idx1-ubyte.gz', 'train-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz'];
 export const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 

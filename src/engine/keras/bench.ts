@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { reconcileWeights } from '../../core/initializers';
 import { getTemplate, TEMPLATE_SEED } from '../../core/templates';
+import { trainingConfigOf } from '../../core/training';
 import { UserError } from '../../core/types';
 import { writeKerasZip } from '../../formats/keras-zip';
+import { MNIST_TRAIN_SAMPLES } from '../datasets/mnist';
 import { describeProbe, findKeras } from './python';
 import { runnerDir } from './runnerDir';
 import { runnerEnv } from './trainer';
@@ -26,7 +28,10 @@ export async function benchKeras(models: string[], batches: number[], seconds: n
       const file = getTemplate(id)!.build();
       const path = join(dir, `${id}.keras`);
       writeFileSync(path, await writeKerasZip({ ...file, weights: reconcileWeights(file.graph, [], TEMPLATE_SEED) }));
-      entries.push({ id, path });
+      // The samples of one real epoch of the template (MNIST's training split less its validation split), so the
+      // engine's per-epoch work (epoch event, weight snapshot, checkpoint) weighs what it weighs in a user's run.
+      const split = trainingConfigOf(file.userDefinedMetadata)?.validationSplit ?? 0;
+      entries.push({ id, path, epochSamples: Math.round(MNIST_TRAIN_SAMPLES * (1 - split)) });
     }
     const request = join(dir, 'bench.json');
     writeFileSync(request, JSON.stringify({ models: entries, batches, seconds, device: `keras · ${describeProbe(probe)}` }));
