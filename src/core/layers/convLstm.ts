@@ -7,12 +7,12 @@
  */
 import type { Shape } from '../types';
 import { defineLayer, type CatalogSpec } from './define';
-import { dataFormatField, f, kernelBiasFields, paddingField, required } from './fields';
+import { dataFormatField, f, paddingField, required } from './fields';
+import { cellFields, sequenceFields } from './recurrentFields';
 import { convOutputLength, isChannelsFirst, knownDim, num, requireRank, tuple } from './shapeMath';
 import { ShapeError, type WeightSpec } from './spec';
 
 function defineConvLstm(rank: 1 | 2): CatalogSpec {
-  const kb = kernelBiasFields();
   const layout = rank === 1 ? '(batch, time, steps, channels)' : '(batch, time, rows, cols, channels)';
   return defineLayer({
     className: `ConvLSTM${rank}D`,
@@ -25,28 +25,9 @@ function defineConvLstm(rank: 1 | 2): CatalogSpec {
       paddingField(),
       dataFormatField,
       f.ints('dilation_rate', Array(rank).fill(1), rank, 'Spacing of the input convolution window'),
-      f.activation('activation', 'tanh', 'Activation of the candidate state'),
-      f.activation('recurrent_activation', 'sigmoid', 'Activation of the gates'),
-      f.bool('use_bias', true, 'Whether to add a bias'),
-      kb[0],
-      f.initializer('recurrent_initializer', 'orthogonal', 'How the recurrent kernel starts'),
-      kb[1],
-      f.bool('unit_forget_bias', true, 'Start the forget-gate bias at 1', { advanced: true }),
-      kb[2],
-      f.regularizer('recurrent_regularizer'),
-      kb[3],
-      kb[4],
-      kb[5],
-      f.constraint('recurrent_constraint'),
-      kb[6],
-      f.float('dropout', 0, 'Fraction of the inputs dropped', { min: 0, max: 1 }),
-      f.float('recurrent_dropout', 0, 'Fraction of the recurrent state dropped', { min: 0, max: 1 }),
+      ...cellFields({ gated: true, unitForgetBias: true }),
       f.int('seed', null, 'Random seed of the dropout', { nullable: true, advanced: true }),
-      f.bool('return_sequences', false, 'Output every time step instead of the last'),
-      f.bool('return_state', false, 'Also output the final state (several outputs)', { advanced: true }),
-      f.bool('go_backwards', false, 'Process the sequence backwards', { advanced: true }),
-      f.bool('stateful', false, 'Keep the state between batches', { advanced: true }),
-      f.bool('unroll', false, 'Unroll the loop', { advanced: true }),
+      ...sequenceFields(),
     ],
     inputs: { min: 1, max: 1 },
     newConfig: { filters: 16, kernel_size: Array(rank).fill(3) },

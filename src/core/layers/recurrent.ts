@@ -7,37 +7,18 @@
 import { snakeCase } from '../graph';
 import type { Json, JsonObject, Shape } from '../types';
 import { defineLayer, type CatalogSpec } from './define';
-import { f, field, kernelBiasFields, required } from './fields';
+import { f, field, required } from './fields';
+import { cellFields, sequenceFields } from './recurrentFields';
 import { fillDefaults, lookupSpec } from './registry';
 import { formatShape, knownDim, num, requireMinRank, requireRank } from './shapeMath';
 import { ShapeError, type FieldSpec, type WeightSpec } from './spec';
 
 function rnnFields(gates: number, kind: 'SimpleRNN' | 'LSTM' | 'GRU'): FieldSpec[] {
-  const kb = kernelBiasFields();
   return [
     required('units', 'int', 'Size of the hidden state (and of the output)', { min: 1 }),
-    f.activation('activation', 'tanh', 'Activation of the candidate state'),
-    ...(gates > 1 ? [f.activation('recurrent_activation', 'sigmoid', 'Activation of the gates')] : []),
-    f.bool('use_bias', true, 'Whether to add bias vectors'),
-    kb[0],
-    f.initializer('recurrent_initializer', 'orthogonal', 'How the recurrent kernel starts'),
-    kb[1],
-    ...(kind === 'LSTM' ? [f.bool('unit_forget_bias', true, 'Start the forget-gate bias at 1', { advanced: true })] : []),
-    kb[2],
-    f.regularizer('recurrent_regularizer'),
-    kb[3],
-    kb[4],
-    kb[5],
-    f.constraint('recurrent_constraint'),
-    kb[6],
-    f.float('dropout', 0, 'Fraction of the inputs dropped', { min: 0, max: 1 }),
-    f.float('recurrent_dropout', 0, 'Fraction of the recurrent state dropped', { min: 0, max: 1 }),
+    ...cellFields({ gated: gates > 1, unitForgetBias: kind === 'LSTM' }),
     ...(kind !== 'SimpleRNN' ? [f.int('implementation', 2, 'Computation mode (1: many small ops, 2: fewer large ones; Keras 2.0 also wrote 0)', { min: 0, max: 2, advanced: true })] : []),
-    f.bool('return_sequences', false, 'Output the whole sequence (batch, steps, units) instead of the last step'),
-    f.bool('return_state', false, 'Also output the final state (several outputs)', { advanced: true }),
-    f.bool('go_backwards', false, 'Process the sequence backwards', { advanced: true }),
-    f.bool('stateful', false, 'Keep the state between batches', { advanced: true }),
-    f.bool('unroll', false, 'Unroll the loop (faster for short sequences, more memory)', { advanced: true }),
+    ...sequenceFields(),
     f.bool('time_major', false, 'Inputs are (steps, batch, features)', { advanced: true }),
     // Keras 2/3's constructor default is true, but configs without the key come from TF.js (which only
     // implements reset_after=false) or Keras < 2.1, so a missing key means false.
