@@ -66,11 +66,12 @@ export function csvColumnArrays(text: string, name: string, layers: ModelLayers,
   const arrays = new Map<string, NpyArray>();
   const roles = [...layers.inputs.map((l) => [l, 'input'] as const), ...layers.outputs.map((l) => [l, 'output'] as const)];
   for (const [layer, role] of roles) {
-    const group = layers.dataMap?.[layer];
+    // A layer the data map leaves out takes the column of its own name, as it takes the npz array of its name.
+    const group = layers.dataMap?.[layer] ?? (hasHeader && header.includes(layer) ? layer : undefined);
     if (group === undefined) {
       throw new UserError(
-        `The data map gives no columns of ${name} to the model ${role} ${layer}.`,
-        `Map every input and output to its columns, joined by ${COLUMN_GROUP_SEPARATOR} (names or 0-based indices), e.g. ${layer}: "${header.slice(0, 2).join(COLUMN_GROUP_SEPARATOR)}"; the columns are: ${header.join(', ')}.`,
+        `The data map gives no columns of ${name} to the model ${role} ${layer}, and ${name} has no column named ${layer}.`,
+        `Map every input and output to its columns, joined by ${COLUMN_GROUP_SEPARATOR} (names or 0-based indices), e.g. ${layer}: "${header.slice(0, 2).join(COLUMN_GROUP_SEPARATOR)}", or name a column after the layer; the columns are: ${header.join(', ')}.`,
         'csv-no-group',
       );
     }

@@ -1,8 +1,9 @@
 /**
  * A CSV for a model with several inputs and outputs (issue 15): the data map gives each layer a group of columns
- * ("a+b+c", names or 0-based indices), and training on it gives the same losses as the same data in an npz; and
- * every refusal (an unknown column, a group the layer does not fit, a layer with no group, a cell that is not a
- * number): a clear message with a hint, nothing written.
+ * ("a+b+c", names or 0-based indices), and training on it gives the same losses as the same data in an npz; a
+ * layer left out of the map takes the column of its own name; and every refusal (an unknown column, a group the
+ * layer does not fit, a layer with no group and no column of its name, a cell that is not a number): a clear
+ * message with a hint, nothing written.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -91,7 +92,17 @@ describe('a CSV with column groups into a model with two inputs and two outputs'
 
   test('a layer with no group', async () => {
     const { vec: _vec, ...rest } = GROUPS;
-    await cliRefuses(train(csvTraining(rest)), /The data map gives no columns of data\.csv to the model input vec/, /Map every input and output to its columns, joined by \+ .*e\.g\. vec: "p0\+p1"; the columns are: p0, p1/);
+    await cliRefuses(train(csvTraining(rest)), /The data map gives no columns of data\.csv to the model input vec, and data\.csv has no column named vec/, /Map every input and output to its columns, joined by \+ .*e\.g\. vec: "p0\+p1", or name a column after the layer; the columns are: p0, p1/);
+  });
+
+  test('a layer the data map leaves out takes the column of its own name, as it would the npz array of its name', async () => {
+    const { reg: _reg, ...rest } = GROUPS;
+    const named = (csv: string) => csv.replace(/,target\n/, ',reg\n');
+    const fromName = await train(csvTraining(rest), named(twoHeadCsv()));
+    assert.equal(fromName.code, 0, fromName.stderr);
+    assert.match(fromName.stdout, /y cls <- label \[1\], reg \[1\]\n/);
+    const mapped = await train(csvTraining());
+    assert.equal(firstEpoch(fromName.dir).reg_loss, firstEpoch(mapped.dir).reg_loss);
   });
 
   test('a group with an empty column is refused by the config check, before any data is read', async () => {
