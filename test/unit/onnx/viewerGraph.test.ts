@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isUserError } from '../../../src/core/types';
-import { isViewerGraph, RefusedGraphError, refusedNodes, rootCauses, type ViewerGraph } from '../../../src/core/viewerGraph';
+import { isViewerGraph, reasonText, RefusedGraphError, refusedNodes, rootCauses, viewerDiagnostics, type ViewerGraph } from '../../../src/core/viewerGraph';
 import { importOnnx } from '../../../src/formats/onnx/import';
 import { onnx } from '../../../src/formats/onnx/proto';
 import { cliRefuses } from '../../helpers/assertions';
@@ -62,6 +62,13 @@ test('two own causes on one path: both are roots, the nodes between depend on th
   assert.deepEqual(v.nodes.map((n) => n.state), ['unsupported', 'depends', 'depends', 'depends', 'unsupported']);
   assert.deepEqual(rootCauses(v), ['Add 2: with a constant operand (only a bias after Dense or Conv is supported)', 'Neg: no Keras layer computes this ONNX operator']);
   assert.match(e.message, /: Add 2: with a constant operand .*; Neg: no Keras layer computes this ONNX operator \(and 3 more\)$/);
+  // The list's reason column without the op and name its own columns show.
+  assert.equal(reasonText(v.nodes[0]!), 'with a constant operand (only a bias after Dense or Conv is supported)');
+  // The Problems panel: one error per root cause, the three nodes after it as one line.
+  assert.deepEqual(
+    viewerDiagnostics(v).map((d) => [d.severity, d.message]),
+    [['error', rootCauses(v)[0]], ['error', rootCauses(v)[1]], ['info', '3 more nodes only depend on these']],
+  );
 });
 
 test('an input of rank 1 is a graph problem; the node reading it depends on the input', () => {
