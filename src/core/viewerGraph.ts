@@ -147,7 +147,8 @@ export function viewerDiagnostics(v: ViewerGraph): Diagnostic[] {
   const code = `${v.format}-unsupported`;
   const out: Diagnostic[] = v.graphProblems.map((message) => ({ severity: 'error', code, message, hint: 'the graph is open read-only' }));
   for (const n of v.nodes.filter((x) => x.state === 'unsupported')) {
-    out.push({ severity: 'error', code, message: n.reason ?? nodeLabel(n), hint: 'the graph is open read-only until this node is resolved' });
+    // `layer` makes the entry a link that opens the graph with the node selected (the entry names it first).
+    out.push({ severity: 'error', code, layer: n.id, message: `${n.op}: ${reasonText(n)}`, hint: 'the graph is open read-only until this node is resolved' });
   }
   const waiting = v.nodes.filter((x) => x.state === 'depends').length;
   if (waiting) out.push({ severity: 'info', code, message: `${waiting} more node${waiting === 1 ? '' : 's'} only depend${waiting === 1 ? 's' : ''} on these` });

@@ -62,7 +62,7 @@ export function App() {
   });
 
   if (host.loadError) return <ErrorView {...host.loadError} />;
-  if (host.viewer) return <ViewerApp {...host.viewer} />;
+  if (host.viewer) return <ViewerApp {...host.viewer} selected={sel.selected.size === 1 ? [...sel.selected][0]! : null} setSelected={(id) => (id ? sel.selectOnly(id) : sel.clear())} />;
   if (!state) {
     return (
       <main className="ms-loading" aria-busy="true">

@@ -64,10 +64,14 @@ test('two own causes on one path: both are roots, the nodes between depend on th
   assert.match(e.message, /: Add 2: with a constant operand .*; Neg: no Keras layer computes this ONNX operator \(and 3 more\)$/);
   // The list's reason column without the op and name its own columns show.
   assert.equal(reasonText(v.nodes[0]!), 'with a constant operand (only a bias after Dense or Conv is supported)');
-  // The Problems panel: one error per root cause, the three nodes after it as one line.
+  // The Problems panel: one error per root cause (a link to its node), the three nodes after it as one line.
   assert.deepEqual(
-    viewerDiagnostics(v).map((d) => [d.severity, d.message]),
-    [['error', rootCauses(v)[0]], ['error', rootCauses(v)[1]], ['info', '3 more nodes only depend on these']],
+    viewerDiagnostics(v).map((d) => [d.severity, d.layer, d.message]),
+    [
+      ['error', 'Add_0', 'Add: with a constant operand (only a bias after Dense or Conv is supported)'],
+      ['error', 'Neg_4', 'Neg: no Keras layer computes this ONNX operator'],
+      ['info', undefined, '3 more nodes only depend on these'],
+    ],
   );
 });
 

@@ -89,6 +89,12 @@ test('the side panel lists the refused nodes (op, name, reason); Enter on one se
   assert.equal(await items.nth(4).getAttribute('aria-current'), 'true');
 });
 
+test("a Problems entry's link (revealLayer) selects its node", async () => {
+  await host.send({ type: 'revealLayer', name: 'Add_0' });
+  await until(async () => (await page.locator('.react-flow__node.selected').getAttribute('data-id')) === 'Add_0', 'Add selected');
+  assert.equal(await page.locator('[data-testid="unsupported-list"] button').first().getAttribute('aria-current'), 'true');
+});
+
 test('Train and Save As are off and say why; editing never reaches the host', async () => {
   const train = page.locator('.ms-tool[aria-label="Train"]');
   assert.equal(await train.getAttribute('aria-disabled'), 'true');

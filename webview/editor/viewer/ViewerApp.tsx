@@ -4,7 +4,7 @@
  * Train and Save As stay off until the causes are resolved; Reload reads the file again.
  */
 import { ReactFlowProvider } from '@xyflow/react';
-import { useState, type KeyboardEvent } from 'react';
+import type { KeyboardEvent } from 'react';
 import { refusalSummary, type ViewerGraph } from '../../../src/core/viewerGraph';
 import { useFitSignal } from '../hooks/useGraphLayout';
 import { useViewState } from '../hooks/useViewState';
@@ -20,8 +20,13 @@ export interface ViewerProps {
   viewer: ViewerGraph;
 }
 
-export function ViewerApp({ fileName, hint, viewer }: ViewerProps) {
-  const [selected, setSelected] = useState<string | null>(null);
+/** The selection is the editor's (so a Problems entry's link, revealLayer, selects the node here too). */
+interface Selection {
+  selected: string | null;
+  setSelected(id: string | null): void;
+}
+
+export function ViewerApp({ fileName, hint, viewer, selected, setSelected }: ViewerProps & Selection) {
   const [chosen, setChosen] = useViewState('layoutDirection', 'auto');
   const direction = chosen === 'RIGHT' ? 'RIGHT' : 'DOWN';
   const { fitSignal, fit } = useFitSignal();
