@@ -106,14 +106,18 @@ export function viewerGraph(model: onnx.IModelProto, fileName: string, imp: Impo
   });
   const inputs: ViewerTensor[] = (g.input ?? []).filter((i) => !imp.consts.has(i.name ?? '')).map((i) => ({ name: i.name ?? '', shape: declared.get(i.name ?? '') ?? null }));
   resolveDependencies(nodes, errors, new Set(inputs.map((i) => i.name)));
-  const nodeMessages = [...imp.refused.values()].map((e) => e.message);
+  // The importer's problems are its nodes' (a Skip's own message, anything else after the node's label) and
+  // the graph's; a Set keeps this linear for graphs of many refused nodes.
+  const refused = [...imp.refused.values()];
+  const skips = new Set(refused.filter((e) => e instanceof Skip).map((e) => e.message));
+  const others = refused.filter((e) => !(e instanceof Skip)).map((e) => e.message);
   return {
     format: 'onnx',
     fileName,
     inputs,
     outputs: (g.output ?? []).map((o) => ({ name: o.name ?? '', shape: shapeOf(o.name ?? '') })),
     nodes,
-    graphProblems: imp.problems.filter((p) => !nodeMessages.some((m) => p.endsWith(m))),
+    graphProblems: imp.problems.filter((p) => !skips.has(p) && !others.some((m) => p.endsWith(m))),
   };
 }
 
