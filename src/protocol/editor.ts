@@ -6,6 +6,7 @@
 import { isFiniteNum, isJson, isName, isNameArray, isObj, isOneOf, isStr } from '../core/guards';
 import { DATASET_PATH_KINDS, type DatasetKind, type MeasuredSpeed, type TrainingConfig } from '../core/training';
 import type { Diagnostic, Json, LayerNode, ModelGraph, Shape } from '../core/types';
+import { isViewerGraph, type ViewerGraph } from '../core/viewerGraph';
 import { command, protocol } from './message';
 
 export type Point = { x: number; y: number };
@@ -83,6 +84,8 @@ export interface ClipboardPayload {
 export type HostMessage =
   | { type: 'state'; state: EditorState }
   | { type: 'loadError'; fileName: string; message: string; hint?: string }
+  /** The file opened read-only: a graph Model Studio shows but cannot make editable (why: `message`). */
+  | { type: 'viewer'; fileName: string; message: string; hint?: string; viewer: ViewerGraph }
   | { type: 'editRejected'; message: string; hint?: string }
   /** The "Re-layout Graph" command: the webview computes a fresh layout and posts a `relayout` edit. */
   | { type: 'relayout' }
@@ -237,6 +240,8 @@ const optHint = (v: unknown): string | undefined => (isStr(v) ? v : undefined);
 export const parseHostMessage = protocol<HostMessage>({
   state: (m) => (isState(m.state) ? { type: 'state', state: m.state } : undefined),
   loadError: (m) => (isStr(m.message) && isStr(m.fileName) ? { type: 'loadError', fileName: m.fileName, message: m.message, hint: optHint(m.hint) } : undefined),
+  viewer: (m) =>
+    isStr(m.message) && isStr(m.fileName) && isViewerGraph(m.viewer) ? { type: 'viewer', fileName: m.fileName, message: m.message, hint: optHint(m.hint), viewer: m.viewer } : undefined,
   editRejected: (m) => (isStr(m.message) ? { type: 'editRejected', message: m.message, hint: optHint(m.hint) } : undefined),
   relayout: command(),
   showSummary: command(),

@@ -135,7 +135,7 @@ export function refusalCauses(reason: string): string[] {
     const what = /can read: (.*)$/.exec(reason)?.[1] ?? reason;
     return [what.split(/[;(]/)[0]!.replace(/'[^']*'/g, "'…'").replace(/\d+/g, 'N').trim()];
   }
-  const causes = ops[1]!.replace(/ \(and \d+ more\)$/, '').split('; ').map((p) => (/^input \S+ has rank [01]/.test(p) ? 'input of rank 0 or 1' : p.split(' ')[0]!));
+  const causes = ops[1]!.replace(/ \(and \d+ more\)$/, '').split('; ').map((p) => (/^input \S+ has rank [01]/.test(p) ? 'input of rank 0 or 1' : p.split(/[ :]/)[0]!));
   return [...new Set(causes)];
 }
 

@@ -19,6 +19,7 @@ import { paletteTarget, removeSelection } from './selectionActions';
 import { SidePanel } from './SidePanel';
 import { SummaryView } from './SummaryView';
 import { Toolbar } from './Toolbar';
+import { ViewerApp } from './viewer/ViewerApp';
 import { edit, loadViewState, post } from './vscodeApi';
 
 export function App() {
@@ -61,6 +62,7 @@ export function App() {
   });
 
   if (host.loadError) return <ErrorView {...host.loadError} />;
+  if (host.viewer) return <ViewerApp {...host.viewer} selected={sel.selected.size === 1 ? [...sel.selected][0]! : null} setSelected={(id) => (id ? sel.selectOnly(id) : sel.clear())} />;
   if (!state) {
     return (
       <main className="ms-loading" aria-busy="true">

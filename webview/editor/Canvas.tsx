@@ -13,6 +13,32 @@ import { MiniMapCorner } from './MiniMapCorner';
 
 const nodeTypes = { layer: LayerNodeView };
 
+/** What every canvas (the editor's, a read-only graph's) sets the same way. */
+export const FLOW_OPTIONS = {
+  minZoom: 0.05,
+  maxZoom: 2,
+  // Keyboard is ours (Tab through layers, arrows follow connections, Delete, F2); see hooks/useCanvasKeys.
+  disableKeyboardA11y: true,
+  // Only the box around the canvas takes focus: a focused connection is re-mounted when selected (it moves
+  // to the selected edges' layer) and focus fell to the page body, so Delete did nothing.
+  nodesFocusable: false,
+  edgesFocusable: false,
+  deleteKeyCode: null,
+  proOptions: { hideAttribution: true },
+  colorMode: 'system',
+} as const;
+
+/** The grid, the zoom buttons and the minimap of every canvas. */
+export function CanvasChrome() {
+  return (
+    <>
+      <Background gap={24} size={1} />
+      <Controls showInteractive={false} />
+      <MiniMapCorner />
+    </>
+  );
+}
+
 interface Props extends FlowGraphProps {
   fitSignal: number;
   defaultViewport: Viewport | undefined;
@@ -54,23 +80,11 @@ export function Canvas(p: Props) {
         defaultViewport={p.defaultViewport}
         fitView={!p.defaultViewport}
         fitViewOptions={{ padding: FIT_PADDING, minZoom: MIN_FIT_ZOOM }}
-        minZoom={0.05}
-        maxZoom={2}
-        // Keyboard is ours (Tab through layers, arrows follow connections, Delete, F2); see hooks/useCanvasKeys.
-        disableKeyboardA11y
-        // Only the box around the canvas takes focus: a focused connection is re-mounted when selected (it moves
-        // to the selected edges' layer) and focus fell to the page body, so Delete did nothing.
-        nodesFocusable={false}
-        edgesFocusable={false}
-        deleteKeyCode={null}
+        {...FLOW_OPTIONS}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={['Control', 'Meta']}
-        proOptions={{ hideAttribution: true }}
-        colorMode="system"
       >
-        <Background gap={24} size={1} />
-        <Controls showInteractive={false} />
-        <MiniMapCorner />
+        <CanvasChrome />
       </ReactFlow>
     </div>
   );

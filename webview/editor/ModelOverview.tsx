@@ -1,6 +1,7 @@
 /** The side panel when no single layer is selected: the model's facts, its model-wide problems and the keys. */
 import type { EditorState } from '../../src/protocol/editor';
 import { formatCount } from './format';
+import { KvTable } from './KvTable';
 
 export function ModelOverview({ state, selectedCount }: { state: EditorState; selectedCount: number }) {
   const modelProblems = state.diagnostics.filter((d) => !d.layer);
@@ -15,16 +16,7 @@ export function ModelOverview({ state, selectedCount }: { state: EditorState; se
   return (
     <section className="ms-props">
       <div className="ms-panel-title">{selectedCount > 1 ? `${selectedCount} layers selected` : 'Model'}</div>
-      <table className="ms-kv">
-        <tbody>
-          {rows.map(([k, v]) => (
-            <tr key={k}>
-              <th>{k}</th>
-              <td>{v}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <KvTable rows={rows} />
       {modelProblems.map((d, i) => (
         <div key={i} className={`ms-diag ms-diag-${d.severity}`} data-testid="model-diagnostic">
           <span className={`codicon codicon-${d.severity === 'error' ? 'error' : 'warning'}`} />

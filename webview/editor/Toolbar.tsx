@@ -45,15 +45,22 @@ export function Toolbar(p: { state: EditorState; showSummary: boolean; horizonta
   );
 }
 
-function ToolButton(p: { icon: string; label: string; onClick(): void; disabled?: boolean; pressed?: boolean }) {
+/**
+ * A toolbar button. One with `disabledReason` is off but stays focusable (a disabled button cannot be
+ * reached, so its reason could not be read): it says why and describes itself by the element `describedBy`.
+ */
+export function ToolButton(p: { icon: string; label: string; onClick?(): void; disabled?: boolean; pressed?: boolean; disabledReason?: string; describedBy?: string }) {
+  const off = p.disabledReason !== undefined;
   return (
     <button
       className={`ms-tool${p.pressed ? ' pressed' : ''}`}
-      title={p.label}
+      title={off ? `${p.label}: ${p.disabledReason}` : p.label}
       aria-label={p.label}
       aria-pressed={p.pressed}
+      aria-disabled={off || undefined}
+      aria-describedby={off ? p.describedBy : undefined}
       disabled={p.disabled}
-      onClick={p.onClick}
+      onClick={off ? undefined : p.onClick}
     >
       <span className={`codicon codicon-${p.icon}`} aria-hidden="true" />
       <span className="ms-tool-label">{p.label}</span>

@@ -21,7 +21,9 @@ export async function exportModel(ctx: CommandContext, arg?: unknown): Promise<v
   }
   const doc = ctx.editors.documentFor(uri);
   if (doc && !doc.model) {
-    void vscode.window.showErrorMessage(`${doc.fileName} did not open, so there is nothing to export: ${doc.loadError?.message ?? 'the model is not loaded'}`);
+    // A graph shown read-only was not imported either: there are no Keras layers to write.
+    const how = doc.loadError?.viewer ? 'is open read-only' : 'did not open';
+    void vscode.window.showErrorMessage(`${doc.fileName} ${how}, so there is nothing to export: ${doc.loadError?.message ?? 'the model is not loaded'}`);
     return;
   }
   const formats = allFormats();

@@ -4,6 +4,8 @@
  * the graph snapshots before/after it. Save, Save As, Revert and backups use host state only.
  */
 import * as vscode from 'vscode';
+import { UserError } from '../../core/types';
+import { viewerGraphOf, type ViewerGraph } from '../../core/viewerGraph';
 import { EditableModel } from '../editing/editableModel';
 import type { ModelIo } from '../editing/modelIo';
 import type { AppliedEdit, DocumentEdit } from '../editing/snapshot';
@@ -12,6 +14,8 @@ import { errorText } from '../errors';
 export interface LoadError {
   message: string;
   hint?: string;
+  /** A refused graph that can still be shown, read-only (an ONNX file with operators no Keras layer computes). */
+  viewer?: ViewerGraph;
 }
 
 export class ModelDocument implements vscode.CustomDocument {
@@ -65,6 +69,7 @@ export class ModelDocument implements vscode.CustomDocument {
       this.loadError = {
         message,
         hint: hint ?? 'The file may be damaged or in a format Model Studio does not read. Open it as text to look inside.',
+        viewer: viewerGraphOf(e),
       };
     }
     this._onDidChangeState.fire();
@@ -102,7 +107,8 @@ export class ModelDocument implements vscode.CustomDocument {
   }
 
   async saveAs(target: vscode.Uri, _cancellation: vscode.CancellationToken): Promise<void> {
-    if (!this.model) return;
+    // Nothing was imported, so there is nothing to write in another format (VS Code shows this refusal).
+    if (!this.model) throw new UserError(`${this.fileName} is open read-only, so there is nothing to save as another file: ${this.loadError?.message ?? 'the model is not loaded'}`);
     // VS Code then opens `target` in place of this document; the registry picks the format by file name.
     await this.model.saveTo(this.io, target.fsPath);
   }

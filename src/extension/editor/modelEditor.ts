@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { dirname, isAbsolute, relative, sep } from 'node:path';
 import { UserError } from '../../core/types';
+import { viewerDiagnostics } from '../../core/viewerGraph';
 import { parseClipboardText, parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../protocol/editor';
 import { registryIo, type ModelIo } from '../editing/modelIo';
 import { errorText } from '../errors';
@@ -146,6 +147,7 @@ class ModelEditorProvider implements vscode.CustomEditorProvider<ModelDocument> 
   private stateMessage(doc: ModelDocument): HostMessage {
     if (!doc.model) {
       const err = doc.loadError ?? { message: 'The model is not loaded' };
+      if (err.viewer) return { type: 'viewer', fileName: doc.fileName, message: err.message, hint: err.hint, viewer: err.viewer };
       return { type: 'loadError', fileName: doc.fileName, message: err.message, hint: err.hint };
     }
     return { type: 'state', state: doc.model.state(doc.fileName) };
@@ -161,6 +163,7 @@ class ModelEditorProvider implements vscode.CustomEditorProvider<ModelDocument> 
 
   private publishDiagnostics(doc: ModelDocument): void {
     if (doc.model) this.diagnostics.set(doc.uri, doc.model.analysis().diagnostics);
+    else if (doc.loadError?.viewer) this.diagnostics.set(doc.uri, viewerDiagnostics(doc.loadError.viewer));
     else if (doc.loadError) {
       this.diagnostics.set(doc.uri, [{ severity: 'error', code: 'load-failed', message: doc.loadError.message, hint: doc.loadError.hint }]);
     }

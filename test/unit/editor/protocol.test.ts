@@ -30,6 +30,17 @@ describe('editor protocol', () => {
     assert.deepEqual(parseHostMessage({ type: 'editRejected', message: 'm', hint: 3 }), { type: 'editRejected', message: 'm', hint: undefined });
   });
 
+  test('a read-only graph passes only when every node is well formed', () => {
+    const node = { id: 'n', op: 'Neg', name: '', inputs: ['x'], outputs: ['y'], attributes: [], shapes: [[null, 4]], state: 'unsupported', reason: 'Neg: no Keras layer' };
+    const viewer = { format: 'onnx', fileName: 'm.onnx', inputs: [{ name: 'x', shape: [null, 4] }], outputs: [{ name: 'y', shape: null }], nodes: [node], graphProblems: [] };
+    const msg = { type: 'viewer', fileName: 'm.onnx', message: 'm', viewer };
+    assert.deepEqual(parseHostMessage(msg), { ...msg, hint: undefined });
+    for (const bad of [{ ...node, state: 'broken' }, { ...node, shapes: [['4']] }, { ...node, id: '' }, { ...node, dependsOn: 'n' }]) {
+      assert.equal(parseHostMessage({ ...msg, viewer: { ...viewer, nodes: [bad] } }), undefined, JSON.stringify(bad));
+    }
+    assert.equal(parseHostMessage({ ...msg, viewer: { ...viewer, graphProblems: [3] } }), undefined);
+  });
+
   test('clipboard text is parsed only when it is a layer payload', () => {
     const payload = { kind: CLIPBOARD_KIND, layers: [{ name: 'd', className: 'Dense', config: { units: 2 }, inbound: [] }] };
     assert.deepEqual(parseClipboardText(JSON.stringify(payload)), payload);

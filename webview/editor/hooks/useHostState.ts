@@ -1,11 +1,12 @@
 /**
  * The conversation with the extension host: says `ready` once, then keeps the model state the host sends
- * (never an older version of the same file), its load error, the last rejected edit (shown for 8 s) and the
+ * (never an older version of the same file), its load error or the read-only graph shown instead, the last rejected edit (shown for 8 s) and the
  * last picked dataset. Messages that steer the view are handed to `on`.
  */
 import { useEffect, useRef, useState } from 'react';
 import { parseHostMessage, type EditorState } from '../../../src/protocol/editor';
 import type { DatasetKind, MeasuredSpeed } from '../../../src/core/training';
+import type { ViewerProps } from '../viewer/ViewerApp';
 import { post, takeLayoutRequest } from '../vscodeApi';
 
 export interface LoadError {
@@ -32,6 +33,7 @@ export interface ViewCommands {
 export function useHostState(on: ViewCommands) {
   const [state, setState] = useState<EditorState | null>(null);
   const [loadError, setLoadError] = useState<LoadError | null>(null);
+  const [viewer, setViewer] = useState<ViewerProps | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [picked, setPicked] = useState<{ kind: DatasetKind; path: string; n: number } | null>(null);
   const [speed, setSpeed] = useState<MeasuredSpeed | null>(null);
@@ -48,11 +50,17 @@ export function useHostState(on: ViewCommands) {
       switch (msg.type) {
         case 'state':
           setLoadError(null);
+          setViewer(null);
           setState((prev) => (prev && prev.version > msg.state.version && prev.fileName === msg.state.fileName ? prev : msg.state));
           handlers.current.state(msg.state);
           break;
         case 'loadError':
+          setViewer(null);
           setLoadError({ fileName: msg.fileName, message: msg.message, hint: msg.hint });
+          break;
+        case 'viewer':
+          setLoadError(null);
+          setViewer({ fileName: msg.fileName, message: msg.message, hint: msg.hint, viewer: msg.viewer });
           break;
         case 'editRejected':
           // Nothing changed: the next state is not that edit's result, so no layout is owed to it.
@@ -90,5 +98,5 @@ export function useHostState(on: ViewCommands) {
     return () => clearTimeout(t);
   }, [notice]);
 
-  return { state, loadError, notice, dismissNotice: () => setNotice(null), picked, speed };
+  return { state, loadError, viewer, notice, dismissNotice: () => setNotice(null), picked, speed };
 }

@@ -28,6 +28,15 @@ export type OpImporters = Record<string, OpImporter>;
 
 /** A node Model Studio cannot import; the message says which and why. */
 export class Skip extends Error {}
+/** A node refused only because its input `tensor` was not imported (a node upstream was refused). */
+export class Unfollowed extends Skip {
+  constructor(
+    message: string,
+    readonly tensor: string,
+  ) {
+    super(message);
+  }
+}
 
 /** Layers an activation or a bias node may be folded into. */
 export const FUSES_ACTIVATION = ['Dense', 'Conv1D', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv1D', 'SeparableConv2D', 'Conv2DTranspose'];
@@ -97,6 +106,8 @@ export class Importer {
   readonly consts = new Map<string, Const>();
   readonly consumers = new Map<string, number>();
   readonly problems: string[] = [];
+  /** Why each node not imported was refused (a Skip, or what went wrong), for the read-only view of the graph. */
+  readonly refused = new Map<onnx.INodeProto, Error>();
   private readonly names = new Set<string>();
   /** The node-name scope each layer came from (`sequential/dense` of `sequential/dense/MatMul`). */
   private readonly scopes = new Map<string, string>();
@@ -160,7 +171,7 @@ export class Importer {
 
   kt(name: string, node: onnx.INodeProto): KT {
     const t = this.tensors.get(name);
-    if (!t) throw new Skip(`${node.opType} ${node.name ?? ''}: input "${name}" is not a tensor Model Studio can follow`);
+    if (!t) throw new Unfollowed(`${node.opType} ${node.name ?? ''}: input "${name}" is not a tensor Model Studio can follow`, name);
     return t;
   }
 
@@ -271,6 +282,7 @@ export class Importer {
       try {
         this.node(n);
       } catch (e) {
+        if (!(e instanceof UserError)) this.refused.set(n, e as Error);
         if (e instanceof Skip) this.problems.push(e.message);
         else if (e instanceof UserError) throw e;
         else this.problems.push(`${n.opType} ${n.name ?? ''}: ${(e as Error).message}`);

@@ -19,7 +19,8 @@
  * computation (a ReLU layer or Activation('relu'); fused or separate activations follow node scopes).
  *
  * Each operator has one importer, in the module of its layer family beside this file; an operator without
- * one is reported, with every other problem of the file, in one UserError.
+ * one is reported, with every other problem of the file, in one UserError: a RefusedGraphError carrying
+ * the file's graph with each node's verdict (viewer.ts), so the editor can show it read-only.
  */
 import type { ModelFile } from '../../../core/types';
 import { decodeModel } from '../proto';
@@ -33,6 +34,7 @@ import { poolingImporters } from './pooling';
 import { recurrentImporters } from './recurrent';
 import { reshapingImporters } from './reshaping';
 import { validateOnnx } from './validate';
+import { withViewerGraph } from './viewer';
 
 /** The operator importers, one family module each: an operator is importable exactly when it is here. */
 const OPS = new Map<string, OpImporter>(
@@ -51,5 +53,11 @@ const OPS = new Map<string, OpImporter>(
 export function importOnnx(bytes: Uint8Array, fileName: string): ModelFile {
   const model = decodeModel(bytes, fileName);
   validateOnnx(model, fileName);
-  return new Importer(model, fileName, OPS).run();
+  const imp = new Importer(model, fileName, OPS);
+  try {
+    return imp.run();
+  } catch (e) {
+    // A refusal for operators still has a graph to show: the editor opens it read-only.
+    throw withViewerGraph(e, model, fileName, imp, OPS);
+  }
 }

@@ -1,0 +1,123 @@
+/**
+ * The read-only view of ONNX files whose import is refused: real refused files of the vendored ONNX backend
+ * suite and a long chain behind one unsupported node. Every node is listed with the importer's verdict; a
+ * node refused only because one upstream was "depends on" it, and the message (editor and CLI) gives the
+ * root causes then a count, never the cascade.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isUserError } from '../../../src/core/types';
+import { isViewerGraph, reasonText, RefusedGraphError, refusedNodes, rootCauses, viewerDiagnostics, type ViewerGraph } from '../../../src/core/viewerGraph';
+import { importOnnx } from '../../../src/formats/onnx/import';
+import { onnx } from '../../../src/formats/onnx/proto';
+import { cliRefuses } from '../../helpers/assertions';
+import { runCli } from '../../helpers/cli';
+import { tempDir } from '../../helpers/paths';
+import { loadCases } from '../../onnx-backend/backend';
+
+function refusal(bytes: Uint8Array): RefusedGraphError {
+  try {
+    importOnnx(bytes, 'model.onnx');
+  } catch (e) {
+    assert.ok(e instanceof RefusedGraphError, `a refusal with a graph, not ${String(e)}`);
+    assert.ok(isViewerGraph(e.viewer), 'the graph passes the protocol guard');
+    return e;
+  }
+  assert.fail('the import was not refused');
+}
+
+const CASES = new Map(loadCases(/(test_GLU|test_Softsign|test_operator_view|test_operator_params)$/).map((c) => [c.id.split('/')[1]!, new Uint8Array(c.model!)]));
+const byId = (v: ViewerGraph, id: string) => v.nodes.find((n) => n.id === id)!;
+
+test('GLU (torch): Split has no Keras layer; Sigmoid and Mul after it depend on it', () => {
+  const e = refusal(CASES.get('test_GLU')!);
+  const v = e.viewer;
+  assert.deepEqual(v.nodes.map((n) => [n.op, n.state]), [['Split', 'unsupported'], ['Sigmoid', 'depends'], ['Mul', 'depends']]);
+  assert.deepEqual(byId(v, 'Split_0').outputs, ['1', '2']);
+  assert.deepEqual(byId(v, 'Split_0').attributes, ['axis=-1']);
+  assert.match(byId(v, 'Split_0').reason!, /^Split: no Keras layer computes this ONNX operator$/);
+  assert.deepEqual(byId(v, 'Mul_2').dependsOn, ['Split_0']);
+  assert.equal(byId(v, 'Mul_2').reason, 'depends on Split');
+  // Shapes the file declares: the input and the output.
+  assert.deepEqual(v.inputs, [{ name: '0', shape: [5, 6] }]);
+  assert.deepEqual(byId(v, 'Mul_2').shapes, [[5, 3]]);
+  assert.deepEqual(rootCauses(v), ['Split: no Keras layer computes this ONNX operator']);
+  assert.match(e.message, /cannot turn into Keras layers: Split: no Keras layer computes this ONNX operator \(and 2 more\)$/);
+  assert.doesNotMatch(e.message, /not a tensor/);
+});
+
+test('Softsign (torch): a Constant is imported, Abs is the one root cause', () => {
+  const v = refusal(CASES.get('test_Softsign')!).viewer;
+  assert.deepEqual(v.nodes.map((n) => [n.op, n.state]), [['Abs', 'unsupported'], ['Constant', 'ok'], ['Add', 'depends'], ['Div', 'depends']]);
+  assert.equal(byId(v, 'Constant_1').reason, undefined);
+  assert.deepEqual(byId(v, 'Add_2').attributes, ['broadcast=1']);
+  assert.deepEqual(refusedNodes(v).map((n) => n.op), ['Abs', 'Add', 'Div']);
+});
+
+test('two own causes on one path: both are roots, the nodes between depend on the first', () => {
+  const e = refusal(CASES.get('test_operator_params')!);
+  const v = e.viewer;
+  assert.deepEqual(v.nodes.map((n) => n.state), ['unsupported', 'depends', 'depends', 'depends', 'unsupported']);
+  assert.deepEqual(rootCauses(v), ['Add 2: with a constant operand (only a bias after Dense or Conv is supported)', 'Neg: no Keras layer computes this ONNX operator']);
+  assert.match(e.message, /: Add 2: with a constant operand .*; Neg: no Keras layer computes this ONNX operator \(and 3 more\)$/);
+  // The list's reason column without the op and name its own columns show.
+  assert.equal(reasonText(v.nodes[0]!), 'with a constant operand (only a bias after Dense or Conv is supported)');
+  // The Problems panel: one error per root cause (a link to its node), the three nodes after it as one line.
+  assert.deepEqual(
+    viewerDiagnostics(v).map((d) => [d.severity, d.layer, d.message]),
+    [
+      ['error', 'Add_0', 'Add: with a constant operand (only a bias after Dense or Conv is supported)'],
+      ['error', 'Neg_4', 'Neg: no Keras layer computes this ONNX operator'],
+      ['info', undefined, '3 more nodes only depend on these'],
+    ],
+  );
+});
+
+test('an input of rank 1 is a graph problem; the node reading it depends on the input', () => {
+  const v = refusal(CASES.get('test_operator_view')!).viewer;
+  assert.deepEqual(v.graphProblems, ['input 0 has rank 1 (Keras inputs need a batch axis and at least one more)']);
+  assert.equal(v.nodes[0]!.state, 'depends');
+  assert.equal(v.nodes[0]!.reason, 'depends on input 0');
+  assert.deepEqual(v.nodes[0]!.dependsOn, []);
+});
+
+/** x -> Abs -> 12 x Relu -> y: one unsupported node, twelve that only follow it. */
+function longChain(): Uint8Array {
+  const relus = Array.from({ length: 12 }, (_, i) => ({ name: `relu_${i}`, opType: 'Relu', input: [i ? `r${i - 1}` : 'a'], output: [i === 11 ? 'y' : `r${i}`] }));
+  const io = (name: string) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'N' }, { dimValue: 4 }] } } } });
+  const graph = { name: 'chain', node: [{ name: 'abs', opType: 'Abs', input: ['x'], output: ['a'] }, ...relus], input: [io('x')], output: [io('y')] };
+  return onnx.ModelProto.encode({ irVersion: 8, opsetImport: [{ version: 17 }], graph }).finish();
+}
+
+test('a long chain after one unsupported node: one root cause and a count, never the cascade', () => {
+  const e = refusal(longChain());
+  assert.equal(refusedNodes(e.viewer).length, 13);
+  assert.ok(e.viewer.nodes.slice(1).every((n) => n.state === 'depends' && n.reason === 'depends on Abs abs'));
+  assert.equal(e.message, 'model.onnx uses ONNX operators Model Studio cannot turn into Keras layers: Abs (abs): no Keras layer computes this ONNX operator (and 12 more)');
+});
+
+test('CLI summary of a refused file prints the root cause then the count; nothing is written', async () => {
+  const dir = tempDir();
+  const file = join(dir, 'chain.onnx');
+  writeFileSync(file, longChain());
+  await cliRefuses(runCli(['summary', file]).then((r) => ({ ...r, dir })), /chain\.onnx uses ONNX operators Model Studio cannot turn into Keras layers: Abs \(abs\): no Keras layer computes this ONNX operator \(and 12 more\)/, /Model Studio imports Dense/);
+  const { stderr } = await runCli(['summary', file]);
+  assert.doesNotMatch(stderr, /not a tensor|Relu/);
+  assert.deepEqual(readdirSync(dir), ['chain.onnx']);
+});
+
+test('a damaged file is still a plain clear error (no graph to show), and nothing is written', async () => {
+  const bytes = longChain().subarray(0, 60);
+  assert.throws(
+    () => importOnnx(bytes, 'cut.onnx'),
+    (e: unknown) => isUserError(e) && !(e instanceof RefusedGraphError) && e.code === 'onnx-invalid' && /cut\.onnx is not a valid ONNX file/.test(e.message),
+  );
+  const dir = tempDir();
+  const file = join(dir, 'cut.onnx');
+  writeFileSync(file, bytes);
+  await cliRefuses(runCli(['summary', file]).then((r) => ({ ...r, dir })), /cut\.onnx is not a valid ONNX file/, /damaged, truncated or not an ONNX model/);
+  assert.deepEqual(readdirSync(dir), ['cut.onnx']);
+  assert.equal(existsSync(join(dir, 'cut.keras')), false);
+});
