@@ -5,17 +5,26 @@
  * episodes, steps, return_avg100, seconds}. Run by `npm run bench` (minutes on a 2-core machine);
  * `--models cartpole-pg` picks one, `--engine wasm` an engine (default auto).
  *
+ * The self-play templates (tictactoe-zero, connect4-zero) train with their saved configuration, then the
+ * network with MCTS (the configuration's simulations, no noise) plays 100 games against each fixed opponent,
+ * both colours: {bench:"rl", model, agent, environment, engine, seed, status, iterations, positions, seconds,
+ * vs: {random|greedy|minimax: {wins, draws, losses}}} (minimax for tic-tac-toe only).
+ *
  * Measured on 2026-11-30 on the shared 2-core machine, wasm engine, seed 1: cartpole-pg solved (195.6) at
  * episode 172, 26,057 steps, 29 s; cartpole-dqn solved (477.5) at episode 790, 188,435 steps, 1,656 s.
  */
 import { parseArgs } from 'node:util';
 import { reconcileWeights } from '../../src/core/initializers';
-import { rlConfigOf } from '../../src/core/rl';
+import { boardGameOf, MINIMAX_GAMES, rlConfigOf, tally, type BoardGameId } from '../../src/core/rl';
+import { rng } from '../../src/core/initializers';
 import { getTemplate, TEMPLATE_SEED } from '../../src/core/templates';
 import { trainingConfigOf, type EngineChoice } from '../../src/core/training';
 import { TrainingControl } from '../../src/engine/control';
 import { trainerForJob } from '../../src/engine/trainers';
 import type { EpochEvent } from '../../src/engine/trainer';
+import { buildTfModel } from '../../src/engine/tfjs/model';
+import { playMatches } from '../../src/engine/rl/zero';
+import type { Tf } from '../../src/engine/tfjs/tf';
 
 async function bench(id: string, engine: EngineChoice): Promise<Record<string, unknown>> {
   const model = getTemplate(id)!.build();
@@ -27,7 +36,17 @@ async function bench(id: string, engine: EngineChoice): Promise<Record<string, u
   const prepared = await (await trainerForJob(job)).prepare(job, {});
   try {
     let last: EpochEvent | undefined;
-    const r = await prepared.fit(new TrainingControl(), { onEpoch: (p) => void (last = p) });
+    const r = await prepared.fit(new TrainingControl(), {
+      onEpoch: (p) => {
+        last = p;
+        if (rl.agent === 'alphazero') console.error(`${id} iteration ${p.epoch}: ${JSON.stringify(p.metrics)} ${p.seconds.toFixed(1)} s`);
+      },
+    });
+    if (rl.agent === 'alphazero') {
+      const seconds = Math.round((performance.now() - t0) / 100) / 10;
+      const vs = await versus(id, prepared.engine, model, await prepared.weights(), rl);
+      return { bench: 'rl', model: id, agent: rl.agent, environment: rl.environment, engine: prepared.engine, seed: rl.seed, status: r.status, iterations: r.epochs, positions: last?.step ?? 0, seconds, vs };
+    }
     return {
       bench: 'rl',
       model: id,
@@ -46,6 +65,24 @@ async function bench(id: string, engine: EngineChoice): Promise<Record<string, u
   } finally {
     prepared.dispose();
   }
+}
+
+/** 100 games of the trained network (MCTS at the configuration's simulations) against each fixed opponent. */
+async function versus(id: string, engine: string, model: ReturnType<NonNullable<ReturnType<typeof getTemplate>>['build']>, weights: Awaited<ReturnType<Awaited<ReturnType<Awaited<ReturnType<typeof trainerForJob>>['prepare']>>['weights']>>, rl: NonNullable<ReturnType<typeof rlConfigOf>>) {
+  const { loadEngine } = await import('../../src/engine/tfjs/engines');
+  const { tf } = (await loadEngine(engine as Parameters<typeof loadEngine>[0])) as { tf: Tf };
+  const net = await buildTfModel(tf, { ...model, weights });
+  const game = boardGameOf(rl.environment as BoardGameId);
+  const out: Record<string, unknown> = {};
+  for (const opponent of ['random', 'greedy', 'minimax'] as const) {
+    if (opponent === 'minimax' && !MINIMAX_GAMES.includes(game.id)) continue;
+    const t0 = performance.now();
+    const results = playMatches(tf, net, game, { opponent, games: 100, simulations: rl.simulations, cPuct: rl.cPuct, temperatureMoves: 0, random: rng(rl.seed + 100) });
+    out[opponent] = { ...tally(results), seconds: Math.round((performance.now() - t0) / 100) / 10 };
+    console.error(`${id} vs ${opponent}: ${JSON.stringify(out[opponent])} (${id})`);
+  }
+  net.dispose();
+  return out;
 }
 
 async function main(): Promise<void> {
