@@ -222,7 +222,7 @@ export const templates: readonly Template[] = [
     title: 'Connect Four self-play',
     description: 'An AlphaZero-style policy and value network that learns Connect Four by self-play with MCTS.',
     build: () =>
-      zeroTemplate('connect4_zero', 'connect4', [6, 7], 7, 32, 2, { episodes: 30, simulations: 50, temperatureMoves: 10, gamesPerIteration: 64, dirichletAlpha: 1.0, replayPositions: 60000 }),
+      zeroTemplate('connect4_zero', 'connect4', [6, 7], 7, 32, 2, { episodes: 25, simulations: 50, temperatureMoves: 10, gamesPerIteration: 64, dirichletAlpha: 1.0, replayPositions: 20000, trainingEpochs: 1, batchSize: 128 }),
   },
   {
     id: 'resnet-block',
