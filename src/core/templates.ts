@@ -215,7 +215,7 @@ export const templates: readonly Template[] = [
     title: 'Tic-tac-toe self-play',
     description: 'An AlphaZero-style policy and value network that learns tic-tac-toe by self-play with MCTS.',
     build: () =>
-      zeroTemplate('tictactoe_zero', 'tictactoe', [3, 3], 9, 32, 2, { episodes: 30, simulations: 50, temperatureMoves: 4, gamesPerIteration: 32, dirichletAlpha: 1.0 }),
+      zeroTemplate('tictactoe_zero', 'tictactoe', [3, 3], 9, 32, 2, { episodes: 25, simulations: 100, temperatureMoves: 4, gamesPerIteration: 32, dirichletAlpha: 1.0, replayPositions: 10000 }),
   },
   {
     id: 'connect4-zero',

@@ -3,7 +3,8 @@
  * 100-episode average return reaches 475; cartpole-pg: REINFORCE until 195), weights as `model-studio new`
  * writes them. One JSON line each: {bench:"rl", model, agent, environment, engine, seed, status, solved,
  * episodes, steps, return_avg100, seconds}. Run by `npm run bench` (minutes on a 2-core machine);
- * `--models cartpole-pg` picks one, `--engine wasm` an engine (default auto).
+ * `--models cartpole-pg` picks one, `--engine wasm` an engine (default auto), `--keep DIR` writes each trained
+ * self-play model to DIR/ID/model.json.
  *
  * The self-play templates (tictactoe-zero, connect4-zero) train with their saved configuration, then the
  * network with MCTS (the configuration's simulations, no noise) plays 100 games against each fixed opponent,
@@ -13,7 +14,9 @@
  * Measured on 2026-11-30 on the shared 2-core machine, wasm engine, seed 1: cartpole-pg solved (195.6) at
  * episode 172, 26,057 steps, 29 s; cartpole-dqn solved (477.5) at episode 790, 188,435 steps, 1,656 s.
  */
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeModel } from '../../src/formats/registry';
 import { reconcileWeights } from '../../src/core/initializers';
 import { boardGameOf, MINIMAX_GAMES, rlConfigOf, tally, type BoardGameId } from '../../src/core/rl';
 import { rng } from '../../src/core/initializers';
@@ -26,7 +29,7 @@ import { buildTfModel } from '../../src/engine/tfjs/model';
 import { playMatches } from '../../src/engine/rl/zero';
 import type { Tf } from '../../src/engine/tfjs/tf';
 
-async function bench(id: string, engine: EngineChoice): Promise<Record<string, unknown>> {
+async function bench(id: string, engine: EngineChoice, keep?: string): Promise<Record<string, unknown>> {
   const model = getTemplate(id)!.build();
   model.weights = reconcileWeights(model.graph, [], TEMPLATE_SEED);
   const training = trainingConfigOf(model.userDefinedMetadata)!;
@@ -44,7 +47,10 @@ async function bench(id: string, engine: EngineChoice): Promise<Record<string, u
     });
     if (rl.agent === 'alphazero') {
       const seconds = Math.round((performance.now() - t0) / 100) / 10;
-      const vs = await versus(id, prepared.engine, model, await prepared.weights(), rl);
+      const weights = await prepared.weights();
+      // --keep DIR: the trained model, for `model-studio play` at other settings.
+      if (keep) await writeModel(join(keep, id, 'model.json'), { ...model, weights });
+      const vs = await versus(id, prepared.engine, model, weights, rl);
       return { bench: 'rl', model: id, agent: rl.agent, environment: rl.environment, engine: prepared.engine, seed: rl.seed, status: r.status, iterations: r.epochs, positions: last?.step ?? 0, seconds, vs };
     }
     return {
@@ -86,9 +92,9 @@ async function versus(id: string, engine: string, model: ReturnType<NonNullable<
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { models: { type: 'string' }, engine: { type: 'string' } } });
+  const { values } = parseArgs({ options: { models: { type: 'string' }, engine: { type: 'string' }, keep: { type: 'string' } } });
   const models = (values.models ?? 'cartpole-pg,cartpole-dqn').split(',');
-  for (const id of models) console.log(JSON.stringify(await bench(id, (values.engine ?? 'auto') as EngineChoice)));
+  for (const id of models) console.log(JSON.stringify(await bench(id, (values.engine ?? 'auto') as EngineChoice, values.keep)));
 }
 
 void main();
