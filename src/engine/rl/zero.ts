@@ -30,6 +30,7 @@ import type { LayersModel, Tensor, Tf } from '../tfjs/tf';
 import { lossFn, lossId } from '../tfjs/training/losses';
 import type { TfOptimizer } from '../tfjs/training/optimizers';
 import { yieldToEventLoop } from '../tfjs/training/evaluate';
+import { rlEpochEvent } from './episodes';
 import { runSearches, zeroHeads } from './networkEvaluator';
 
 type Variable = import('@tensorflow/tfjs').Variable;
@@ -178,18 +179,7 @@ export async function playSelfPlay(o: ZeroLoop, control: TrainingControl, events
     const t = tally(results);
     const n = Math.max(results.length, 1);
     const metrics = { ...losses, win_rate: t.wins / n, draw_rate: t.draws / n, loss_rate: t.losses / n, games: games.length, positions: fresh.length };
-    const seconds = (Date.now() - t0) / 1000;
-    const mem = o.tf.memory();
-    const point: EpochEvent = {
-      epoch: iteration + 1,
-      step: positions,
-      metrics,
-      lr: o.learningRate(),
-      samplesPerSec: fresh.length / Math.max(seconds, 1e-3),
-      seconds,
-      etaSeconds: (rl.episodes - iteration - 1) * seconds,
-      memory: { tensorBytes: mem.numBytes, rssBytes: process.memoryUsage().rss },
-    };
+    const point = rlEpochEvent(o.tf, { epoch: iteration + 1, step: positions, metrics, lr: o.learningRate(), samples: fresh.length, seconds: (Date.now() - t0) / 1000, remaining: rl.episodes - iteration - 1 });
     history.push(point);
     await events.onEpoch?.(point);
     const score = metrics.win_rate + metrics.draw_rate / 2;

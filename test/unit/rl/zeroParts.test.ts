@@ -24,7 +24,8 @@ import {
   type Position,
 } from '../../../src/core/rl';
 import { loadEngine } from '../../../src/engine/tfjs/engines';
-import { runSearches } from '../../../src/engine/rl/networkEvaluator';
+import { networkEvaluator, runSearches } from '../../../src/engine/rl/networkEvaluator';
+import { twoHeadModel } from './twoHeads';
 
 const uniform: Evaluator = () => ({ priors: new Array(9).fill(1 / 9), value: 0 });
 
@@ -96,14 +97,9 @@ test('a match: the network side searches, the other is the opponent; legal games
 
 test('many searches with batched network calls play the same games as one by one', async () => {
   const { tf } = await loadEngine('cpu');
-  const input = tf.input({ shape: [3, 3, 2] });
-  const trunk = tf.layers.dense({ units: 8, activation: 'relu' }).apply(tf.layers.flatten().apply(input)) as ReturnType<typeof tf.input>;
-  const policy = tf.layers.dense({ units: 9, activation: 'softmax' }).apply(trunk) as ReturnType<typeof tf.input>;
-  const value = tf.layers.dense({ units: 1, activation: 'tanh' }).apply(trunk) as ReturnType<typeof tf.input>;
-  const model = tf.model({ inputs: input, outputs: [policy, value] });
+  const model = twoHeadModel(tf);
   const options = (i: number) => ({ simulations: 12, cPuct: 1.5, dirichlet: { alpha: 1, epsilon: 0.25 }, temperatureMoves: 3, random: rng(i) });
   const batched = runSearches(tf, model, ticTacToe, [0, 1, 2, 3].map((i) => selfPlaySearch(ticTacToe, options(i))));
-  const { networkEvaluator } = await import('../../../src/engine/rl/networkEvaluator');
   const single = [0, 1, 2, 3].map((i) => selfPlayGame(ticTacToe, networkEvaluator(tf, model, ticTacToe), options(i)));
   assert.equal(batched.length, 4);
   batched.forEach((g, i) => {
