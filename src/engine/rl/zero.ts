@@ -18,6 +18,7 @@ import {
   tally,
   type BoardGame,
   type Evaluation,
+  type OpponentId,
   type Player,
   type Random,
   type RlConfig,
@@ -80,7 +81,7 @@ async function selfPlay(o: ZeroLoop, count: number, control: TrainingControl): P
  * Games of the network (MCTS without noise, the most visited move) against a fixed opponent, alternating
  * colours (the network first in even games); the results for the network.
  */
-export function playMatches(tf: Tf, model: LayersModel, game: BoardGame, o: { opponent: 'random' | 'greedy' | 'minimax' | 'self'; games: number; simulations: number; cPuct: number; temperatureMoves: number; random: Random }): number[] {
+export function playMatches(tf: Tf, model: LayersModel, game: BoardGame, o: { opponent: OpponentId; games: number; simulations: number; cPuct: number; temperatureMoves: number; random: Random }): number[] {
   const memo = new Map<string, number>();
   const searches = Array.from({ length: o.games }, (_, i) =>
     matchSearch(game, { ...o, side: (i % 2 === 0 ? 1 : -1) as Player, memo }),
