@@ -1,7 +1,8 @@
 /**
  * `model-studio train MODEL --env cartpole --agent dqn --episodes N`: the flags of a reinforcement-learning
  * run. They change the model's saved RL configuration (src/core/rl/config.ts), or start one from the
- * defaults on a model that has none; without them a model's saved configuration is used as it is.
+ * defaults on a model that has none; without them a model's saved configuration is used as it is. For the
+ * alphazero agent --episodes counts self-play iterations.
  */
 import { defaultRlConfig, ENVIRONMENT_IDS, environmentId, RL_AGENTS, rlConfigOf, type RlAgent } from '../core/rl';
 import type { TrainingConfig } from '../core/training';

@@ -23,7 +23,9 @@ const USAGE =
   'train MODEL --data SPEC [--epochs N] [--batch-size B] [--engine E|fastest|E,E...] [--out PATH] [--optimizer O] [--lr X] [--validation-split F] [--steps-per-epoch N] [--subset FRACTION] [--workspace DIR] [--no-save]\n' +
   '       model-studio train MODEL --probe [--batch-size B] [--engine E[,E...]] [--probe-seconds S]\n' +
   '       engine keras: [--python PATH] [--mixed-precision mixed_bfloat16|mixed_float16|off] [--devices all|N] [--coordinator HOST:PORT --num-processes N --process-id I]\n' +
-  '       model-studio train MODEL [--env cartpole|mountaincar|acrobot] [--agent dqn|double-dqn|reinforce] [--episodes N] [--seed S]\n' +
+  '       model-studio train MODEL [--env cartpole|mountaincar|acrobot|tictactoe|connect4] [--agent dqn|double-dqn|reinforce|alphazero] [--episodes N] [--seed S]\n' +
+  '       (agent alphazero, on tictactoe or connect4: --episodes is the number of self-play iterations, each of the saved\n' +
+  '       gamesPerIteration games)\n' +
   '       several inputs/outputs: --data npz:FILE with one array per input and output layer, named like the layer (or as the\n' +
   "       saved config's dataMap maps it), or --data csv:FILE with each layer's columns in the dataMap (\"a+b+c\", names or\n" +
   "       0-based indices joined by +); each output's loss, metrics and loss weight come from the saved config's outputs\n" +
@@ -174,7 +176,7 @@ export async function trainInWorker(o: TrainInWorker): Promise<SessionResult> {
     devices: o.devices,
     cluster: o.cluster,
   });
-  attachTerminal(s, o.training.rl?.episodes ?? o.training.epochs, o.training.batchSize, o.training.rl !== undefined, o.training.stepsPerEpoch ?? o.stepsPerEpoch);
+  attachTerminal(s, o.training.rl?.episodes ?? o.training.epochs, o.training.batchSize, o.training.rl ? (unitOf(o.training) as 'episode' | 'iteration') : undefined, o.training.stepsPerEpoch ?? o.stepsPerEpoch);
   const onSigint = () => {
     out.stderr.write('\nStopping after the current batch (Ctrl+C again to kill)...\n');
     process.off('SIGINT', onSigint);
@@ -189,7 +191,7 @@ export async function trainInWorker(o: TrainInWorker): Promise<SessionResult> {
     if (r.status === 'failed') return r;
     w.write(`Run folder: ${s.runDir}\n`);
     if (r.message) w.write(`${r.message}\n`);
-    w.write(`Training ${r.status === 'done' ? 'finished' : r.status === 'stopped' ? 'stopped' : 'stopped early'} after ${r.epochs} ${o.training.rl ? 'episode' : 'epoch'}(s); weights: ${r.weights}.\n`);
+    w.write(`Training ${r.status === 'done' ? 'finished' : r.status === 'stopped' ? 'stopped' : 'stopped early'} after ${r.epochs} ${unitOf(o.training)}(s); weights: ${r.weights}.\n`);
     if (r.test) w.write(`Test: ${formatLogs(r.test)}\n`);
     return r;
   } finally {
@@ -203,7 +205,12 @@ function clearBar(): void {
   barShown = false;
 }
 
-function attachTerminal(s: TrainingSession, epochs: number, batchSize: number, episodes = false, steps?: number): void {
+/** What one epoch event of a run is: an epoch, an RL episode, or a self-play iteration. */
+function unitOf(t: TrainInWorker['training']): 'epoch' | 'episode' | 'iteration' {
+  return !t.rl ? 'epoch' : t.rl.agent === 'alphazero' ? 'iteration' : 'episode';
+}
+
+function attachTerminal(s: TrainingSession, epochs: number, batchSize: number, unit?: 'episode' | 'iteration', steps?: number): void {
   const err = out.stderr;
   let stepsPerEpoch = 0;
   let trainSize = 0;
@@ -233,7 +240,12 @@ function attachTerminal(s: TrainingSession, epochs: number, batchSize: number, e
       case 'epoch': {
         clearBar();
         const p = m.point;
-        if (episodes) {
+        if (unit === 'iteration') {
+          // Self-play iterations are few and long: one line each.
+          out.stdout.write(`Iteration ${p.epoch}/${epochs} - ${p.seconds.toFixed(1)}s - ${formatLogs(p.metrics)} - ${p.step} positions\n`);
+          break;
+        }
+        if (unit) {
           // One line every 10 episodes: an RL run has hundreds.
           if (p.epoch % 10 === 0 || p.epoch === 1) out.stdout.write(`Episode ${p.epoch}/${epochs} - ${formatLogs(p.metrics)} - ${p.step} steps\n`);
           break;

@@ -4,7 +4,7 @@
  */
 import type { JsonObject, LayerNode, ModelFile, ModelGraph } from './types';
 import { defaultTrainingConfig, kerasTrainingConfig, optimizer, SHIPPED_TEXT, type TrainingConfig } from './training';
-import { defaultRlConfig } from './rl/config';
+import { defaultRlConfig, type RlConfig } from './rl/config';
 
 export interface Template {
   id: string;
@@ -211,6 +211,20 @@ export const templates: readonly Template[] = [
     },
   },
   {
+    id: 'tictactoe-zero',
+    title: 'Tic-tac-toe self-play',
+    description: 'An AlphaZero-style policy and value network that learns tic-tac-toe by self-play with MCTS.',
+    build: () =>
+      zeroTemplate('tictactoe_zero', 'tictactoe', [3, 3], 9, 32, 2, { episodes: 25, simulations: 100, temperatureMoves: 4, gamesPerIteration: 32, dirichletAlpha: 1.0, replayPositions: 10000 }),
+  },
+  {
+    id: 'connect4-zero',
+    title: 'Connect Four self-play',
+    description: 'An AlphaZero-style policy and value network that learns Connect Four by self-play with MCTS.',
+    build: () =>
+      zeroTemplate('connect4_zero', 'connect4', [6, 7], 7, 32, 2, { episodes: 25, simulations: 50, temperatureMoves: 10, gamesPerIteration: 64, dirichletAlpha: 1.0, replayPositions: 20000, trainingEpochs: 1, batchSize: 128 }),
+  },
+  {
     id: 'resnet-block',
     title: 'ResNet blocks',
     description: 'A small functional ResNet: two residual blocks with Add skip connections on 32x32 colour images.',
@@ -231,6 +245,22 @@ export const templates: readonly Template[] = [
     },
   },
 ];
+
+/**
+ * A two-head network for self-play (src/engine/rl/zero.ts): the board as [rows, cols, 2] (the mover's stones,
+ * the opponent's), a trunk of 3x3 convolutions, then a softmax `policy` over the moves and a tanh `value`.
+ * Each head's loss is its own (the model has two outputs, see core/training/outputs.ts).
+ */
+function zeroTemplate(name: string, environment: string, board: [number, number], actions: number, filters: number, convs: number, rl: Partial<RlConfig>): ModelFile {
+  const b = new Builder(name).input('board', [...board, 2]);
+  for (let i = 1; i <= convs; i++) b.add('Conv2D', `conv${i}`, conv(filters, 3, 'relu', 'same'));
+  b.add('Flatten', 'flatten').add('Dense', 'trunk', dense(64, 'relu'));
+  b.add('Dense', 'policy', dense(actions, 'softmax'), 'trunk').add('Dense', 'value', dense(1, 'tanh'), 'trunk');
+  const graph = { ...b.graph('Functional'), outputs: ['policy', 'value'] };
+  const outputs = { policy: { loss: 'categorical_crossentropy', metrics: [] }, value: { loss: 'mean_squared_error', metrics: [] } };
+  const config = defaultRlConfig({ environment, agent: 'alphazero', batchSize: 64, seed: 1, ...rl });
+  return modelFile(graph, defaultTrainingConfig({ optimizer: optimizer('adam', { learning_rate: 0.002 }), loss: 'categorical_crossentropy', outputs, epochs: 1, batchSize: 64, rl: config }));
+}
 
 export function getTemplate(id: string): Template | undefined {
   return templates.find((t) => t.id === id);

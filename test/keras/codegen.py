@@ -55,6 +55,13 @@ def shapes(model, recorded):
     return out
 
 
+def side_by_side(y):
+    """Several outputs (the self-play templates' policy and value): each flattened per sample, side by side, as forwardRun.ts predictOurs does."""
+    if isinstance(y, (list, tuple)):
+        return np.concatenate([np.reshape(o, (len(o), -1)) for o in y], axis=1)
+    return y
+
+
 def run_style(case, style, path, xs):
     mod = load(path, f"generated_{abs(hash(case['id']))}_{style}")
     model, recorded = build_recording_shapes(mod)
@@ -62,6 +69,7 @@ def run_style(case, style, path, xs):
         mod.load_weights(model)
     mod.compile_model(model)
     y = model.predict(xs[0] if len(xs) == 1 else xs, verbose=0, batch_size=len(xs[0]))
+    y = side_by_side(y)
     y_path = os.path.join(case["out"], f"y_{style}.npy")
     np.save(y_path, np.asarray(y, dtype=np.float32))
     result = {"ok": True, "params": int(model.count_params()), "shapes": shapes(model, recorded), "y": y_path}
@@ -80,7 +88,7 @@ def main():
         try:  # the reference: Keras itself on the .keras file we wrote
             ref = keras.saving.load_model(case["model"], compile=False)
             y = ref.predict(xs[0] if len(xs) == 1 else xs, verbose=0, batch_size=len(xs[0]))
-            np.save(os.path.join(case["out"], "y_file.npy"), np.asarray(y, dtype=np.float32))
+            np.save(os.path.join(case["out"], "y_file.npy"), np.asarray(side_by_side(y), dtype=np.float32))
             results[case["id"]]["file"] = {"ok": True, "y": os.path.join(case["out"], "y_file.npy")}
         except Exception as e:  # noqa: BLE001
             results[case["id"]]["file"] = {"ok": False, "error": f"{type(e).__name__}: {str(e)[:400]}"}

@@ -11,18 +11,24 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { templates } from '../../src/core/templates';
+import { trainingConfigOf } from '../../src/core/training';
 import { writeModel } from '../../src/formats/registry';
 import { runCli } from '../helpers/cli';
 import { tempDir } from '../helpers/paths';
 import { compareHistory, kerasCase, ourHistory, prepare } from './fitCases';
 import { runPython } from './python';
 
+// The self-play templates (agent alphazero) are left out by design: their two heads learn from MCTS visit
+// distributions and game results that self-play makes, not from a dataset, so there is no Keras fit to compare
+// (their networks' export and forward pass are in the codegen, ONNX and Keras-file suites like every template's).
+const FITTED = templates.filter((t) => trainingConfigOf(t.build().userDefinedMetadata)?.rl?.agent !== 'alphazero');
+
 test('fit of every template for 2 epochs equals plain Keras fit (per-epoch loss, metrics, validation; 1e-4 relative)', { timeout: 1_200_000 }, async () => {
   const root = tempDir('ms-keras-fit-');
   const cases: Record<string, unknown>[] = [];
   const ours = new Map<string, Record<string, number>[]>();
   const problems: string[] = [];
-  for (const t of templates) {
+  for (const t of FITTED) {
     const dir = join(root, t.id);
     mkdirSync(dir);
     const { file, training } = prepare(t.id, dir);
@@ -51,6 +57,7 @@ test('fit of every template for 2 epochs equals plain Keras fit (per-epoch loss,
     largest = Math.max(largest, c.largest);
   }
   console.log(`keras fit parity: ${ours.size} templates, largest relative difference where equal ${largest.toExponential(2)}`);
-  assert.equal(ours.size, templates.length);
+  assert.equal(ours.size, FITTED.length);
+  assert.ok(FITTED.length >= templates.length - 2, 'only the two self-play templates are left out');
   assert.deepEqual(problems, []);
 });

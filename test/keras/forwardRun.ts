@@ -69,7 +69,10 @@ export async function predictOurs(tf: Tf, file: ModelFile, xs: { shape: number[]
   const model = await buildTfModel(tf, file, { strict: file.weights.length > 0, allowDepartures });
   try {
     const ts = xs.map((x) => tf.tensor(x.data, x.shape, int ? 'int32' : 'float32'));
-    const y = model.predict(ts.length === 1 ? ts[0] : ts) as Tensor;
+    const pred = model.predict(ts.length === 1 ? ts[0] : ts) as Tensor | Tensor[];
+    // Several outputs (the self-play templates' policy and value): each flattened per sample, side by side, as codegen.py does.
+    const y = Array.isArray(pred) ? tf.tidy(() => tf.concat(pred.map((o) => tf.reshape(o, [o.shape[0], -1])), 1)) : pred;
+    if (Array.isArray(pred)) tf.dispose(pred);
     const out = { data: (await y.data()) as Float32Array, shape: y.shape as number[] };
     tf.dispose([...ts, y]);
     return out;

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { environmentId, makeEnvironment } from '../../src/core/rl';
+import { environmentId, makeEnvironment, type ClassicControlId } from '../../src/core/rl';
 import { runPython } from './python';
 
 const EPISODES = 1000;
@@ -36,7 +36,7 @@ function close(ours: readonly number[], theirs: Float64Array, at: string): void 
 
 /** Replays every trajectory of one file on our environment; returns the number of steps compared. */
 function replay(gymId: string, values: Float64Array): { episodes: number; steps: number; terminated: number; truncated: number } {
-  const env = makeEnvironment(environmentId(gymId)!);
+  const env = makeEnvironment(environmentId(gymId) as ClassicControlId);
   const S = env.state().length;
   const O = env.observationShape[0];
   let k = 0;

@@ -3,7 +3,9 @@
  * argmax_a Q(s,a) + c_puct · P(s,a) · √N(s) / (1 + N(s,a)), evaluates the leaf with the network (priors over
  * the legal moves, a value in [−1, 1] for the player to move; a finished game is its result), and backs the
  * value up with the sign flipping at every ply. Dirichlet noise mixes into the root's priors for exploration
- * in self-play; the move is then drawn from the visit counts at a temperature. Pure: the network is a function.
+ * in self-play; the move is then drawn from the visit counts at a temperature. Pure: the network is a function,
+ * or — for batched evaluation across many games — the search is a generator that yields each position it needs
+ * evaluated and resumes with the evaluation (`Search`), which `runSearch` drives with an Evaluator.
  */
 import { legalActions, type BoardGame, type Position } from './boardGame';
 import type { Random } from './env';
@@ -16,6 +18,16 @@ export interface Evaluation {
 }
 
 export type Evaluator = (p: Position) => Evaluation;
+
+/** A search (or a whole game of them) paused at each position it needs the network's evaluation of. */
+export type Search<R> = Generator<Position, R, Evaluation>;
+
+/** Runs a search to its end, evaluating each position it asks for with `evaluate`. */
+export function runSearch<R>(search: Search<R>, evaluate: Evaluator): R {
+  let step = search.next(undefined as unknown as Evaluation);
+  while (!step.done) step = search.next(evaluate(step.value));
+  return step.value;
+}
 
 export interface MctsOptions {
   simulations: number;
@@ -38,9 +50,8 @@ interface Node {
 /** The value of a finished game for the player to move (the last mover won, or a draw). */
 const terminalValue = (p: Position): number => (p.result === 0 ? 0 : p.result === p.toMove ? 1 : -1);
 
-function expand(game: BoardGame, position: Position, evaluate: Evaluator): { node: Node; value: number } {
+function expand(game: BoardGame, position: Position, e: Evaluation): { node: Node; value: number } {
   const legal = legalActions(game.legalMask(position));
-  const e = evaluate(position);
   const priors = new Array<number>(game.actionCount).fill(0);
   const mass = legal.reduce((s, a) => s + Math.max(0, e.priors[a]), 0);
   for (const a of legal) priors[a] = mass > 0 ? Math.max(0, e.priors[a]) / mass : 1 / legal.length;
@@ -67,17 +78,17 @@ function select(node: Node, cPuct: number): number {
 }
 
 /** One simulation from `node`; returns the value for the player to move at `node`. */
-function simulate(game: BoardGame, node: Node, evaluate: Evaluator, cPuct: number): number {
+function* simulate(game: BoardGame, node: Node, cPuct: number): Search<number> {
   const a = select(node, cPuct);
   const next = game.play(node.position, a);
   let childValue: number;
   const child = node.children[a];
   if (next.result !== null) childValue = terminalValue(next);
   else if (!child) {
-    const e = expand(game, next, evaluate);
+    const e = expand(game, next, yield next);
     node.children[a] = e.node;
     childValue = e.value;
-  } else childValue = simulate(game, child, evaluate, cPuct);
+  } else childValue = yield* simulate(game, child, cPuct);
   // The child's value is its mover's, the opponent of this node's.
   node.visits[a] += 1;
   node.values[a] -= childValue;
@@ -86,14 +97,19 @@ function simulate(game: BoardGame, node: Node, evaluate: Evaluator, cPuct: numbe
 
 /** Runs the search from `root`; returns the visit counts per action (zero for illegal ones). */
 export function mctsVisits(game: BoardGame, root: Position, evaluate: Evaluator, o: MctsOptions): number[] {
+  return runSearch(mctsSearch(game, root, o), evaluate);
+}
+
+/** The search of mctsVisits as a generator: it yields every position to evaluate (the root first). */
+export function* mctsSearch(game: BoardGame, root: Position, o: MctsOptions): Search<number[]> {
   if (root.result !== null) throw new Error('MCTS: the game is over.');
-  const { node } = expand(game, root, evaluate);
+  const { node } = expand(game, root, yield root);
   if (o.dirichlet && node.legal.length > 1) {
     const random = o.random ?? Math.random;
     const noise = dirichlet(o.dirichlet.alpha, node.legal.length, random);
     node.legal.forEach((a, i) => (node.priors[a] = (1 - o.dirichlet!.epsilon) * node.priors[a] + o.dirichlet!.epsilon * noise[i]));
   }
-  for (let i = 0; i < o.simulations; i++) simulate(game, node, evaluate, o.cPuct);
+  for (let i = 0; i < o.simulations; i++) yield* simulate(game, node, o.cPuct);
   return node.visits;
 }
 

@@ -6,7 +6,7 @@
  */
 import type { BoardGame, Position } from './boardGame';
 import type { Random } from './env';
-import { mctsVisits, sampleIndex, visitPolicy, type Evaluator, type MctsOptions } from './mcts';
+import { mctsSearch, runSearch, sampleIndex, visitPolicy, type Evaluator, type MctsOptions, type Search } from './mcts';
 
 /** The network's input for a position: two planes (the mover's stones, the opponent's), rows x cols x 2. */
 export function encodePosition(game: BoardGame, p: Position): number[] {
@@ -32,11 +32,21 @@ export interface SelfPlayOptions extends MctsOptions {
   random: Random;
 }
 
-export function selfPlayGame(game: BoardGame, evaluate: Evaluator, o: SelfPlayOptions): { examples: SelfPlayExample[]; result: Position['result'] } {
+export interface SelfPlayGame {
+  examples: SelfPlayExample[];
+  result: Position['result'];
+}
+
+export function selfPlayGame(game: BoardGame, evaluate: Evaluator, o: SelfPlayOptions): SelfPlayGame {
+  return runSearch(selfPlaySearch(game, o), evaluate);
+}
+
+/** selfPlayGame as a generator of the positions to evaluate, so many games can share one network call. */
+export function* selfPlaySearch(game: BoardGame, o: SelfPlayOptions): Search<SelfPlayGame> {
   let p = game.initial();
   const seen: { input: number[]; policy: number[]; mover: number }[] = [];
   for (let ply = 0; p.result === null; ply++) {
-    const visits = mctsVisits(game, p, evaluate, o);
+    const visits = yield* mctsSearch(game, p, o);
     const total = visits.reduce((a, b) => a + b, 0);
     seen.push({ input: encodePosition(game, p), policy: visits.map((n) => n / total), mover: p.toMove });
     const a = sampleIndex(visitPolicy(visits, ply < o.temperatureMoves ? 1 : 0), o.random);
@@ -44,4 +54,48 @@ export function selfPlayGame(game: BoardGame, evaluate: Evaluator, o: SelfPlayOp
   }
   const result = p.result;
   return { examples: seen.map((s) => ({ input: s.input, policy: s.policy, value: result === 0 ? 0 : result === s.mover ? 1 : -1 })), result };
+}
+
+/**
+ * The board's symmetries that map a game onto itself, each as where cell i goes and where action a goes: the 8
+ * of the square (rotations, reflections) when an action is a cell of a square board (tic-tac-toe), the mirror
+ * left-right when an action is a column (Connect Four). The identity comes first.
+ */
+export function boardSymmetries(game: BoardGame): { cells: number[]; actions: number[] }[] {
+  const { rows, cols } = game;
+  const cellMaps: ((r: number, c: number) => [number, number])[] =
+    game.actionCount === rows * cols && rows === cols
+      ? [
+          (r, c) => [r, c],
+          (r, c) => [c, rows - 1 - r],
+          (r, c) => [rows - 1 - r, cols - 1 - c],
+          (r, c) => [cols - 1 - c, r],
+          (r, c) => [r, cols - 1 - c],
+          (r, c) => [rows - 1 - r, c],
+          (r, c) => [c, r],
+          (r, c) => [cols - 1 - c, rows - 1 - r],
+        ]
+      : [(r, c) => [r, c], (r, c) => [r, cols - 1 - c]];
+  return cellMaps.map((f) => {
+    const cells = Array.from({ length: rows * cols }, (_, i) => {
+      const [r, c] = f(Math.floor(i / cols), i % cols);
+      return r * cols + c;
+    });
+    const actions = game.actionCount === rows * cols ? cells : Array.from({ length: cols }, (_, c) => f(0, c)[1]);
+    return { cells, actions };
+  });
+}
+
+/** An example under every symmetry of the board (the first is the example itself). */
+export function augmentExample(game: BoardGame, e: SelfPlayExample, symmetries = boardSymmetries(game)): SelfPlayExample[] {
+  return symmetries.map(({ cells, actions }) => {
+    const input = new Array<number>(e.input.length);
+    cells.forEach((to, i) => {
+      input[2 * to] = e.input[2 * i];
+      input[2 * to + 1] = e.input[2 * i + 1];
+    });
+    const policy = new Array<number>(e.policy.length);
+    actions.forEach((to, a) => (policy[to] = e.policy[a]));
+    return { input, policy, value: e.value };
+  });
 }

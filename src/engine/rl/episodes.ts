@@ -48,6 +48,21 @@ async function playEpisode(o: EpisodeLoop, episode: number, control: TrainingCon
   }
 }
 
+/** The event of one episode (or self-play iteration): `samples` steps in `seconds`, `remaining` more to come like it. */
+export function rlEpochEvent(tf: Tf, o: { epoch: number; step: number; metrics: Record<string, number>; lr: number; samples: number; seconds: number; remaining: number }): EpochEvent {
+  const mem = tf.memory();
+  return {
+    epoch: o.epoch,
+    step: o.step,
+    metrics: o.metrics,
+    lr: o.lr,
+    samplesPerSec: o.samples / Math.max(o.seconds, 1e-3),
+    seconds: o.seconds,
+    etaSeconds: o.remaining * o.seconds,
+    memory: { tensorBytes: mem.numBytes, rssBytes: process.memoryUsage().rss },
+  };
+}
+
 export async function playEpisodes(o: EpisodeLoop, control: TrainingControl, events: TrainerEvents): Promise<FitResult> {
   const history: EpochEvent[] = [];
   const returns: number[] = [];
@@ -81,18 +96,7 @@ export async function playEpisodes(o: EpisodeLoop, control: TrainingControl, eve
       message = `The loss became NaN in episode ${episode + 1}. Try a lower learning rate.`;
       break;
     }
-    const seconds = (Date.now() - t0) / 1000;
-    const mem = o.tf.memory();
-    const point: EpochEvent = {
-      epoch: episode + 1,
-      step: totalSteps,
-      metrics,
-      lr: o.learningRate(),
-      samplesPerSec: played.steps / Math.max(seconds, 1e-3),
-      seconds,
-      etaSeconds: (o.rl.episodes - episode - 1) * seconds,
-      memory: { tensorBytes: mem.numBytes, rssBytes: process.memoryUsage().rss },
-    };
+    const point = rlEpochEvent(o.tf, { epoch: episode + 1, step: totalSteps, metrics, lr: o.learningRate(), samples: played.steps, seconds: (Date.now() - t0) / 1000, remaining: o.rl.episodes - episode - 1 });
     history.push(point);
     await events.onEpoch?.(point);
     // As ModelCheckpoint in a supervised run: the last episode's weights, and the best by the moving average.

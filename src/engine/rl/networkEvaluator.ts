@@ -3,9 +3,10 @@
  * calls (core/rl/mcts.ts `Evaluator`). The heads are told apart by their size: the one with `actionCount`
  * units is the policy, the one with 1 unit the value, so the model's output order does not matter. The input
  * is the position from the mover's side (core/rl/selfPlay.ts `encodePosition`), shaped as the model's input.
- * Shared by self-play training, `model-studio play` and the editor's "Try the model" games.
+ * Shared by self-play training, `model-studio play` and the editor's "Try the model" games. The network runs
+ * through `apply`, not `predict` (predict's checks and its batches of 32 cost more than these small networks).
  */
-import type { BoardGame, Evaluator, Position } from '../../core/rl';
+import type { BoardGame, Evaluation, Evaluator, Position, Search } from '../../core/rl';
 import { encodePosition } from '../../core/rl';
 import { UserError } from '../../core/types';
 import type { LayersModel, Tensor, Tf } from '../tfjs/tf';
@@ -31,7 +32,7 @@ export function evaluatePositions(tf: Tf, model: LayersModel, game: BoardGame, p
   const { policy, value } = zeroHeads(model, game.actionCount);
   const inputShape = model.inputs[0].shape.slice(1) as number[];
   const flat = positions.flatMap((p) => encodePosition(game, p));
-  const outs = tf.tidy(() => model.predict(tf.tensor(flat, [positions.length, ...inputShape])) as Tensor[]);
+  const outs = tf.tidy(() => model.apply(tf.tensor(flat, [positions.length, ...inputShape])) as Tensor[]);
   const pi = outs[policy].dataSync();
   const v = outs[value].dataSync();
   tf.dispose(outs);
@@ -41,4 +42,38 @@ export function evaluatePositions(tf: Tf, model: LayersModel, game: BoardGame, p
 export function networkEvaluator(tf: Tf, model: LayersModel, game: BoardGame): Evaluator {
   zeroHeads(model, game.actionCount);
   return (p) => evaluatePositions(tf, model, game, [p])[0];
+}
+
+const positionKey = (p: Position): string => `${p.toMove}:${p.cells.join('')}`;
+
+/**
+ * Runs many searches (games) together: in each round the positions they wait on are evaluated in one model
+ * call. A memo by position answers repeats (the weights do not change meanwhile; tic-tac-toe has few positions).
+ */
+export function runSearches<R>(tf: Tf, model: LayersModel, game: BoardGame, searches: readonly Search<R>[], memo = new Map<string, Evaluation>()): R[] {
+  const results = new Array<R>(searches.length);
+  let waiting: { i: number; p: Position }[] = [];
+  const advance = (i: number, e: Evaluation | undefined): void => {
+    for (let step = searches[i].next(e as Evaluation); ; ) {
+      if (step.done) {
+        results[i] = step.value;
+        return;
+      }
+      const known = memo.get(positionKey(step.value));
+      if (!known) {
+        waiting.push({ i, p: step.value });
+        return;
+      }
+      step = searches[i].next(known);
+    }
+  };
+  searches.forEach((_, i) => advance(i, undefined));
+  while (waiting.length) {
+    const round = waiting;
+    waiting = [];
+    const evals = evaluatePositions(tf, model, game, round.map((w) => w.p));
+    round.forEach((w, k) => memo.set(positionKey(w.p), evals[k]));
+    round.forEach((w, k) => advance(w.i, evals[k]));
+  }
+  return results;
 }

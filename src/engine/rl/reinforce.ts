@@ -2,7 +2,9 @@
  * REINFORCE (Williams 1992) as keras.io's policy-gradient examples write it (examples/rl/actor_critic_cartpole.py,
  * its actor part): actions sampled from the policy's softmax, and after each episode one step on
  * −Σ_t log π(a_t | s_t) · G_t, where G_t are the discounted returns standardised over the episode
- * ((G − mean) / (std + eps), eps = float32's machine epsilon as the example uses).
+ * ((G − mean) / (std + eps), eps = float32's machine epsilon as the example uses). With `baseline: 'mean'` the
+ * returns are centred on the running mean of every discounted return seen so far in the run (this episode's
+ * included) instead of this episode's own mean, so an episode better than usual pushes its actions up as a whole.
  */
 import type { Random, RlConfig } from '../../core/rl';
 import type { LayersModel, Tensor, Tf } from '../tfjs/tf';
@@ -16,14 +18,21 @@ type Scalar = import('@tensorflow/tfjs').Scalar;
 
 const FLOAT32_EPS = 1.1920928955078125e-7;
 
-/** Discounted returns G_t = r_t + gamma · G_{t+1}, standardised. */
-export function normalisedReturns(rewards: readonly number[], gamma: number): number[] {
+/** Discounted returns G_t = r_t + gamma · G_{t+1}. */
+export function discountedReturns(rewards: readonly number[], gamma: number): number[] {
   const g = new Array<number>(rewards.length);
   let running = 0;
   for (let t = rewards.length - 1; t >= 0; t--) g[t] = running = rewards[t] + gamma * running;
+  return g;
+}
+
+/** Returns standardised by the episode's std, centred on `baseline` (default: the episode's own mean). */
+export function normalisedReturns(rewards: readonly number[], gamma: number, baseline?: number): number[] {
+  const g = discountedReturns(rewards, gamma);
   const mean = g.reduce((a, b) => a + b, 0) / g.length;
   const std = Math.sqrt(g.reduce((a, b) => a + (b - mean) ** 2, 0) / g.length);
-  return g.map((v) => (v - mean) / (std + FLOAT32_EPS));
+  const centre = baseline ?? mean;
+  return g.map((v) => (v - centre) / (std + FLOAT32_EPS));
 }
 
 export class ReinforceAgent implements Agent {
@@ -31,6 +40,8 @@ export class ReinforceAgent implements Agent {
   private states: number[][] = [];
   private actions: number[] = [];
   private rewards: number[] = [];
+  /** baseline 'mean': the sum and count of the discounted returns of the run so far. */
+  private seen = { sum: 0, count: 0 };
 
   constructor(
     private readonly tf: Tf,
@@ -75,7 +86,7 @@ export class ReinforceAgent implements Agent {
     const tf = this.tf;
     const n = this.rewards.length;
     if (n === 0) return {};
-    const returns = tf.tensor1d(normalisedReturns(this.rewards, this.rl.gamma));
+    const returns = tf.tensor1d(normalisedReturns(this.rewards, this.rl.gamma, this.baseline()));
     const states = tf.tensor2d(this.states);
     const taken = tf.tidy(() => tf.oneHot(tf.tensor1d(this.actions, 'int32'), this.actionCount));
     const cost = this.optimizer.minimize(
@@ -93,6 +104,16 @@ export class ReinforceAgent implements Agent {
     this.actions = [];
     this.rewards = [];
     return { loss };
+  }
+
+  /** The running mean return with baseline 'mean' (this episode's returns included); undefined with 'none'. */
+  private baseline(): number | undefined {
+    if (this.rl.baseline !== 'mean') return undefined;
+    for (const g of discountedReturns(this.rewards, this.rl.gamma)) {
+      this.seen.sum += g;
+      this.seen.count += 1;
+    }
+    return this.seen.sum / this.seen.count;
   }
 
   dispose(): void {}

@@ -59,7 +59,7 @@ test('bad RL input fails before training with a hint, and nothing is written', a
   const before = readFileSync(join(dir, 'm', 'weights.bin'));
   const cases: [string[], RegExp][] = [
     [['--env', 'pong'], /Unknown environment "pong"[\s\S]*cartpole, mountaincar, acrobot/],
-    [['--agent', 'a3c'], /Unknown agent "a3c"[\s\S]*dqn, double-dqn, reinforce/],
+    [['--agent', 'a3c'], /Unknown agent "a3c"[\s\S]*dqn, double-dqn, reinforce, alphazero/],
     [['--episodes', '0'], /--episodes must be a positive integer/],
     // The 4-input Q-network cannot play Acrobot (6 observations, 3 actions).
     [['--env', 'acrobot', '--engine', 'cpu'], /input shape \(\[4\]\) differs from Acrobot-v1's observation \(\[6\]\)[\s\S]*output shape \(\[2\]\) does not fit[\s\S]*Input layer's shape \[6\]/],
@@ -108,4 +108,34 @@ test('play: greedy episodes of a network on its environment, as text or JSON; a 
   const unknown = await runCli(['play', model, '--env', 'pong']);
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /Unknown environment "pong"/);
+});
+
+test('train tictactoe-zero: --episodes counts self-play iterations, one line and one metrics line each; bad pairs refused', async () => {
+  const { dir, model } = await newModel('tictactoe-zero');
+  // Small settings, saved with the model as the training form would: mechanics, not strength (that is npm run bench).
+  const json = JSON.parse(readFileSync(model, 'utf8'));
+  Object.assign(json.userDefinedMetadata.modelStudio.training.rl, { gamesPerIteration: 3, simulations: 8, evaluationGames: 2 });
+  writeFileSync(model, JSON.stringify(json));
+  const before = readFileSync(join(dir, 'm', 'weights.bin'));
+  const r = await runCli(['train', model, '--episodes', '2', '--engine', 'cpu', '--workspace', dir]);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /Data: tictactoe self-play, agent alphazero, 2 iterations of 3 games, 8 simulations per move/);
+  assert.match(r.stdout, /Iteration 1\/2 - [\d.]+s - loss: [\d.]+ - policy_loss: [\d.]+ - value_loss: [\d.]+ - win_rate: [\d.]+ - draw_rate: [\d.]+ - loss_rate: [\d.]+/);
+  assert.match(r.stdout, /finished after 2 iteration\(s\)/);
+  assert.equal(episodeLines(dir, 'tictactoe_zero').filter((l) => l.type === 'epoch').length, 2);
+  assert.notDeepEqual(readFileSync(join(dir, 'm', 'weights.bin')), before, 'the trained weights are saved');
+  const cases: [string, string[], RegExp][] = [
+    ['tictactoe-zero', ['--env', 'connect4'], /input shape \(\[3, 3, 2\]\) differs from connect4's position encoding[\s\S]*\[6, 7, 2\]/],
+    ['tictactoe-zero', ['--agent', 'reinforce'], /two-player board game; reinforce learns a single-player environment[\s\S]*alphazero/],
+    ['cartpole-dqn', ['--agent', 'alphazero'], /alphazero plays board games by self-play, not cartpole[\s\S]*tictactoe or connect4/],
+  ];
+  for (const [template, flags, re] of cases) {
+    const m = await newModel(template);
+    const bad = await runCli(['train', m.model, ...flags, '--engine', 'cpu', '--workspace', m.dir]);
+    assert.equal(bad.code, 1, flags.join(' '));
+    assert.match(bad.stderr, re, flags.join(' '));
+    const runs = join(m.dir, '.modelstudio', 'runs');
+    const folders = existsSync(runs) ? readdirSync(runs).flatMap((name) => readdirSync(join(runs, name))) : [];
+    assert.deepEqual(folders, [], 'no run folder for a run that never started');
+  }
 });

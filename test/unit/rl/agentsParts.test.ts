@@ -32,4 +32,8 @@ test('REINFORCE returns: G_t = r_t + gamma G_{t+1}, then standardised', () => {
   assert.ok(Math.abs(got.reduce((a, b) => a + b)) < 1e-12);
   // One step: no spread, all zeros (the epsilon keeps it finite).
   assert.deepEqual(normalisedReturns([5], 0.99), [0]);
+  // A baseline centres on it instead of the episode's mean; the spread is still the episode's.
+  const based = normalisedReturns([1, 1, 1], 0.5, 1);
+  based.forEach((v, i) => assert.ok(Math.abs(v - (g[i] - 1) / (std + 1.1920928955078125e-7)) < 1e-12));
+  assert.ok(based.every((v) => v >= 0), 'every return at or above the baseline of 1');
 });

@@ -5,10 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rng } from '../../../src/core/initializers';
-import { ENVIRONMENT_IDS, environmentId, makeEnvironment } from '../../../src/core/rl';
+import { boardGameOf, CLASSIC_CONTROL_IDS, ENVIRONMENT_IDS, environmentId, isBoardGame, makeEnvironment } from '../../../src/core/rl';
 
 test('spaces and time limits are gymnasium\'s', () => {
-  const spec = ENVIRONMENT_IDS.map((id) => {
+  const spec = CLASSIC_CONTROL_IDS.map((id) => {
     const e = makeEnvironment(id);
     return [e.gymId, e.observationShape, e.actionCount, e.maxEpisodeSteps];
   });
@@ -22,13 +22,20 @@ test('spaces and time limits are gymnasium\'s', () => {
   assert.equal(environmentId('Pendulum-v1'), undefined);
 });
 
+test('one vocabulary holds the classic-control environments and the board games', () => {
+  assert.deepEqual(ENVIRONMENT_IDS.filter(isBoardGame), ['tictactoe', 'connect4']);
+  assert.equal(environmentId('Connect4'), 'connect4');
+  assert.equal(environmentId('tic-tac-toe'), 'tictactoe');
+  assert.deepEqual([boardGameOf('tictactoe').actionCount, boardGameOf('connect4').actionCount], [9, 7]);
+});
+
 test('a seeded reset is reproducible and inside gymnasium\'s ranges', () => {
   const ranges: Record<string, [number, number][]> = {
     cartpole: [[-0.05, 0.05], [-0.05, 0.05], [-0.05, 0.05], [-0.05, 0.05]],
     mountaincar: [[-0.6, -0.4], [0, 0]],
     acrobot: [[-0.1, 0.1], [-0.1, 0.1], [-0.1, 0.1], [-0.1, 0.1]],
   };
-  for (const id of ENVIRONMENT_IDS) {
+  for (const id of CLASSIC_CONTROL_IDS) {
     const a = makeEnvironment(id);
     const b = makeEnvironment(id);
     const r1 = rng(7);

@@ -9,14 +9,11 @@ import { ticTacToe } from '../../../src/core/rl';
 import { loadEngine } from '../../../src/engine/tfjs/engines';
 import { evaluatePositions, networkEvaluator, zeroHeads } from '../../../src/engine/rl/networkEvaluator';
 import { userError } from '../../helpers/assertions';
+import { twoHeadModel } from './twoHeads';
 
 test('networkEvaluator: priors over the moves and a value in [-1, 1], heads found by size in either order', async () => {
   const { tf } = await loadEngine('cpu');
-  const input = tf.input({ shape: [3, 3, 2] });
-  const trunk = tf.layers.dense({ units: 8, activation: 'relu' }).apply(tf.layers.flatten().apply(input)) as ReturnType<typeof tf.input>;
-  const value = tf.layers.dense({ units: 1, activation: 'tanh' }).apply(trunk) as ReturnType<typeof tf.input>;
-  const policy = tf.layers.dense({ units: 9, activation: 'softmax' }).apply(trunk) as ReturnType<typeof tf.input>;
-  const model = tf.model({ inputs: input, outputs: [value, policy] });
+  const model = twoHeadModel(tf, true);
   assert.deepEqual(zeroHeads(model, 9), { policy: 1, value: 0 });
   const start = ticTacToe.initial();
   const next = ticTacToe.play(start, 4);

@@ -76,3 +76,20 @@ test('bad settings, an unknown agent and a DQN loss other than mse/huber are eac
   assert.match(loss[0].hint, /mean_squared_error or huber/);
   assert.deepEqual(checkRlConfig(defaultRlConfig({ agent: 'reinforce' }), CARTPOLE, 'binary_crossentropy'), []);
 });
+
+test('alphazero: the self-play templates pass; a board game needs alphazero and a [rows, cols, 2] input, and alphazero a board game', () => {
+  for (const id of ['tictactoe-zero', 'connect4-zero']) {
+    const rl = rlConfigOf(trainingConfigOf(getTemplate(id)!.build().userDefinedMetadata)!)!;
+    const [rows, cols] = rl.environment === 'tictactoe' ? [3, 3] : [6, 7];
+    assert.deepEqual(checkRlConfig(rl, { input: [rows, cols, 2], output: [rl.environment === 'tictactoe' ? 9 : 7] }, 'categorical_crossentropy'), [], id);
+  }
+  const zero = defaultRlConfig({ environment: 'connect4', agent: 'alphazero' });
+  const codes = (rl: typeof zero, input: (number | null)[]) => checkRlConfig(rl, { input, output: [7] }, 'categorical_crossentropy').map((p) => p.code);
+  assert.deepEqual(codes(zero, [null, 7, 2]), [], 'a free dimension fits');
+  assert.deepEqual(codes(zero, [7, 6, 2]), ['rl-input-shape']);
+  assert.deepEqual(codes({ ...zero, agent: 'dqn' }, [6, 7, 2]), ['rl-agent-environment']);
+  assert.deepEqual(codes({ ...zero, environment: 'acrobot' }, [6]), ['rl-agent-environment']);
+  const bad = checkRlConfig({ ...zero, cPuct: 0, dirichletEpsilon: 2, replayPositions: 1.5, evaluationGames: -1 }, { input: [6, 7, 2], output: [7] }, '');
+  assert.deepEqual(bad.map((p) => p.message.split(' ')[2]), ['cPuct', 'dirichletEpsilon', 'replayPositions', 'evaluationGames']);
+  assert.ok(bad.every((p) => p.code === 'bad-rl-setting' && p.hint.startsWith('Set ')));
+});

@@ -90,6 +90,17 @@ test('Double DQN and REINFORCE run too; REINFORCE reports a loss every episode a
   assert.ok(changed(pg.before, pg.after));
 });
 
+test("REINFORCE with baseline 'mean' (the run's running mean return) learns differently from none; an unknown baseline is refused", async () => {
+  const none = await train(job('cartpole-pg', { episodes: 3, seed: 2 }));
+  const mean = await train(job('cartpole-pg', { episodes: 3, seed: 2, baseline: 'mean' }));
+  // The first episode's baseline is its own mean: the same step; later ones differ.
+  assert.equal(mean.episodes[0].metrics.loss, none.episodes[0].metrics.loss);
+  assert.notEqual(mean.episodes[2].metrics.loss, none.episodes[2].metrics.loss);
+  assert.ok(changed(none.after, mean.after));
+  const j = job('cartpole-pg', { baseline: 'median' as never });
+  await userError(async () => (await trainerForJob(j)).prepare(j, {}), /baseline is "median".*none, mean/);
+});
+
 test('a fixed seed gives the same run; another seed another', async () => {
   const returns = async (seed: number) => (await train({ ...job('cartpole-dqn', { episodes: 5, seed }) })).episodes.map((e) => e.metrics.return);
   const a = await returns(3);
