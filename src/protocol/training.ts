@@ -6,6 +6,7 @@
  */
 import { isFiniteNum, isMetrics, isNum, isNumArray, isObj, isOneOf, isOptNum, isOptStr, isStr } from '../core/guards';
 import { SESSION_STATES, type BatchPoint, type EpochPoint, type HistogramItem, type RunInfo, type SessionState } from '../core/training';
+import { isRlFrame, type RlFrame } from '../core/rl/watch';
 import { command, notification, protocol } from './message';
 
 export interface SessionInfo {
@@ -66,6 +67,8 @@ export type HostToTraining =
   | { type: 'batches'; sessionId: string; points: BatchPoint[] }
   | { type: 'epoch'; sessionId: string; point: EpochPoint }
   | { type: 'histograms'; sessionId: string; items: HistogramItem[] }
+  /** The live animation of an RL session (core/rl/watch.ts); not kept: a reloaded view waits for the next. */
+  | { type: 'frame'; sessionId: string; frame: RlFrame }
   | { type: 'session'; session: SessionInfo }
   | { type: 'runs'; runs: RunInfo[] }
   | { type: 'compare'; runs: RunInfo[] }
@@ -200,6 +203,7 @@ export const parseHostToTraining = protocol<HostToTraining>({
   batches: notification((m) => isStr(m.sessionId) && Array.isArray(m.points) && m.points.every(isBatchPoint)),
   epoch: notification((m) => isStr(m.sessionId) && isEpochPoint(m.point)),
   histograms: notification((m) => isStr(m.sessionId) && Array.isArray(m.items) && m.items.every(isHistogramItem)),
+  frame: notification((m) => isStr(m.sessionId) && isRlFrame(m.frame)),
   session: notification((m) => isSessionInfo(m.session)),
   runs: notification((m) => isRunList(m.runs)),
   compare: notification((m) => isRunList(m.runs)),

@@ -8,3 +8,4 @@ export * from './config';
 export * from './mcts';
 export * from './minimax';
 export * from './selfPlay';
+export * from './watch';

@@ -19,6 +19,7 @@ import { getLearningRate, makeOptimizer, weightConstraints } from '../tfjs/train
 import type { Agent } from './agent';
 import { DqnAgent } from './dqn';
 import { playEpisodes } from './episodes';
+import { frameHook } from './frames';
 import { ReinforceAgent } from './reinforce';
 
 class RlJob implements PreparedJob {
@@ -41,7 +42,8 @@ class RlJob implements PreparedJob {
     const agent = await this.agent(optimizer, seed);
     try {
       // The environment's starts and the agent's choices draw from two streams of the one seed.
-      return await playEpisodes({ tf, env: this.env, agent, rl, random: rng(seed), learningRate: () => getLearningRate(optimizer) }, control, events);
+      const onStep = frameHook(this.env, control, events);
+      return await playEpisodes({ tf, env: this.env, agent, rl, random: rng(seed), learningRate: () => getLearningRate(optimizer), onStep }, control, events);
     } finally {
       agent.dispose();
       optimizer.dispose();
