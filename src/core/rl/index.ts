@@ -9,3 +9,4 @@ export * from './mcts';
 export * from './minimax';
 export * from './selfPlay';
 export * from './watch';
+export * from './positions';
