@@ -11,6 +11,7 @@ import { getTemplate, TEMPLATE_SEED } from '../../../src/core/templates';
 import { trainingConfigOf } from '../../../src/core/training';
 import { TrainingControl } from '../../../src/engine/control';
 import { FrameGate, frameHook } from '../../../src/engine/rl/frames';
+import { SessionManager } from '../../../src/engine/sessions';
 import { trainerForJob } from '../../../src/engine/trainers';
 import { initialStatus, reduceStatus, statusView, type StatusEvent } from '../../../src/extension/training/statusModel';
 import { parseHostToTraining } from '../../../src/protocol/training';
@@ -99,6 +100,27 @@ test('a watched DQN run sends frames of its own episodes; an unwatched one none'
       assert.ok(frames.length >= 1 && frames.every(isRlFrame) && frames.every((f) => f.scene === 'cartpole' && f.episode >= 1 && f.episode <= 3));
     }
   }
+});
+
+test('through a real worker process: frames arrive only for the watched session', async () => {
+  const model = getTemplate('cartpole-dqn')!.build();
+  model.weights = reconcileWeights(model.graph, [], TEMPLATE_SEED);
+  const saved = trainingConfigOf(model.userDefinedMetadata)!;
+  const training = { ...saved, rl: { ...saved.rl!, episodes: 4 } };
+  const manager = new SessionManager();
+  const run = async (watching: boolean) => {
+    const ws = tempDir();
+    const s = manager.start({ model, training, engine: 'cpu', baseDir: ws, workspaceDir: ws, seed: 1 });
+    s.watch(watching);
+    const frames: RlFrame[] = [];
+    s.on('message', (m) => m.type === 'frame' && frames.push(m.frame));
+    const r = await s.result;
+    assert.equal(r.status, 'done', r.message);
+    return frames;
+  };
+  const [watched, unwatched] = await Promise.all([run(true), run(false)]);
+  assert.ok(watched.length >= 1 && watched.every((f) => f.scene === 'cartpole'), `${watched.length} frames`);
+  assert.equal(unwatched.length, 0);
 });
 
 test('the status bar shows the episode and the average return during an RL run', () => {
