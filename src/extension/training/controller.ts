@@ -5,7 +5,7 @@
  * (commands/, statusBar.ts, trainingView/) only wires these to VS Code objects.
  */
 import type { SessionManager, SessionResult, StartRequest, TrainingSession } from '../../engine/sessions';
-import { runLength } from '../../core/rl/watch';
+import { rlUnitOf, runLength } from '../../core/rl/watch';
 import type { BatchPoint, EpochPoint, HistogramItem, RunInfo, SessionState } from '../../core/training';
 import type { HostToTraining, SessionInfo, TrainingSnapshot, TryInfo, Evaluation } from '../../protocol/training';
 import type { WorkerToHost } from '../../protocol/worker';
@@ -155,7 +155,7 @@ export class TrainingController {
         this.dispatch({ type: 'epoch', id, point });
         this.toView({ type: 'epoch', sessionId: id, point });
         const parts = Object.entries(point.metrics).map(([k, v]) => `${k} ${Number.isFinite(v) ? v.toFixed(4) : v}`);
-        this.log(`[${rec.info.model}] epoch ${point.epoch}/${rec.info.epochs} (${point.seconds.toFixed(1)} s): ${parts.join(', ')}`);
+        this.log(`[${rec.info.model}] ${rlUnitOf(Object.keys(point.metrics)) ?? 'epoch'} ${point.epoch}/${rec.info.epochs} (${point.seconds.toFixed(1)} s): ${parts.join(', ')}`);
         break;
       }
       case 'histograms':

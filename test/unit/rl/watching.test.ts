@@ -13,6 +13,7 @@ import { TrainingControl } from '../../../src/engine/control';
 import { FrameGate, frameHook } from '../../../src/engine/rl/frames';
 import { SessionManager } from '../../../src/engine/sessions';
 import { trainerForJob } from '../../../src/engine/trainers';
+import { endMessage } from '../../../src/extension/training/sessionMessages';
 import { initialStatus, reduceStatus, statusView, type StatusEvent } from '../../../src/extension/training/statusModel';
 import { parseHostToTraining } from '../../../src/protocol/training';
 import { parseHostToWorker, parseWorkerToHost, type StartJob } from '../../../src/protocol/worker';
@@ -137,4 +138,10 @@ test('the status bar shows the episode and the average return during an RL run',
   ];
   const zero = statusView(selfPlay.reduce(reduceStatus, initialStatus()));
   assert.match(zero.text, /ttt · iteration 4\/50 · win 80% · loss 5%/);
+});
+
+test("the end message counts an RL run's episodes", () => {
+  assert.equal(endMessage('cartpole_dqn', { status: 'stopped', epochs: 12, finalPath: '/w/final/model.json' }, 'episode').text, 'cartpole_dqn: training stopped after 12 episodes.');
+  assert.match(endMessage('cartpole_dqn', { status: 'stopped', epochs: 0, finalPath: '/w/final/model.json' }, 'episode').text, /before the first episode finished/);
+  assert.equal(endMessage('xor', { status: 'done', epochs: 1, finalPath: '/w/final/model.json' }).text, 'xor: training done after 1 epoch.');
 });
