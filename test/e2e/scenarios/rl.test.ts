@@ -78,6 +78,8 @@ describe('e2e: reinforcement learning', { timeout: 600_000 }, () => {
     await clickCell(0);
     assert.match((await view.locator('#rl-message').textContent()) ?? '', /The game is over/);
     await s.shot('tictactoe-game');
+    // The next test finds the CartPole editor's webview as the one showing layers.
+    await s.wb.runCommand('View: Close All Editors');
   });
 
   test('CartPole trains from the Training panel: the return chart gets points, the animation moves; Stop; Try plays an episode', async () => {
