@@ -170,7 +170,9 @@ const [WIN, , LOSS] = SELF_PLAY_RATES;
 
 /** An RL run: the episode's return and the 100-episode average (self-play: its win and loss rates). */
 function rlMetricText(m: Record<string, number>): string[] {
-  const text = (label: string, k: string, pct = false) => (m[k] === undefined ? [] : [`${label} ${pct ? `${(m[k] * 100).toFixed(0)}%` : formatMetric(k, m[k])}`]);
+  // Returns are sums of rewards: whole numbers as they are, averages to one decimal.
+  const value = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
+  const text = (label: string, k: string, pct = false) => (m[k] === undefined || m[k] === null ? [] : [`${label} ${pct ? `${(m[k] * 100).toFixed(0)}%` : value(m[k])}`]);
   return [...text('return', EPISODE_METRICS.return), ...text('avg', EPISODE_METRICS.average), ...text('win', WIN, true), ...text('loss', LOSS, true)];
 }
 

@@ -127,10 +127,10 @@ test('through a real worker process: frames arrive only for the watched session'
 test('the status bar shows the episode and the average return during an RL run', () => {
   const events: StatusEvent[] = [
     { type: 'started', id: 'a', model: 'cartpole_dqn', epochs: 500 },
-    { type: 'epoch', id: 'a', point: { epoch: 12, metrics: { return: 31, return_avg100: 22.25, steps: 31, loss: 0.5, epsilon: 0.8 } } },
+    { type: 'epoch', id: 'a', point: { epoch: 12, metrics: { return: 31, return_avg100: 22.375, steps: 31, loss: 0.5, epsilon: 0.8 } } },
   ];
   const v = statusView(events.reduce(reduceStatus, initialStatus()));
-  assert.match(v.text, /cartpole_dqn · episode 12\/500 · return 31(\.0+)? · avg 22\.2/);
+  assert.match(v.text, /cartpole_dqn · episode 12\/500 · return 31 · avg 22\.4/);
   assert.match(v.tooltip, /episode 12 of 500/);
   const selfPlay: StatusEvent[] = [
     { type: 'started', id: 'z', model: 'ttt', epochs: 50 },
