@@ -5,7 +5,7 @@
  */
 import { formatMetric, isActiveSessionState } from '../../src/core/training';
 import { parseHostToTraining, type HostToTraining, type SessionInfo, type TrainingSnapshot, type TrainingTab } from '../../src/protocol/training';
-import { rlUnitOf } from '../../src/core/rl/watch';
+import { rlMetricParts, rlUnitOf } from '../../src/core/rl/watch';
 import { CompareView } from './compareView';
 import { button, clear, h } from './dom';
 import { HistogramsView } from './histogramsView';
@@ -185,8 +185,10 @@ function epochText(): string {
   const epoch = Math.max(e ? e.epoch : 0, b ? b.epoch : 0);
   if (!epoch || !session) return '';
   const m = b?.metrics ?? e?.metrics ?? {};
-  const parts = [`${rlUnitOf(Object.keys(m)) ?? 'epoch'} ${epoch}/${session.epochs}`];
-  for (const [k, v] of Object.entries(m).slice(0, 3)) parts.push(`${k} ${formatMetric(k, v)}`);
+  const unit = rlUnitOf(Object.keys(m));
+  const parts = [`${unit ?? 'epoch'} ${epoch}/${session.epochs}`];
+  if (unit) parts.push(...rlMetricParts(m));
+  else for (const [k, v] of Object.entries(m).slice(0, 3)) parts.push(`${k} ${formatMetric(k, v)}`);
   return parts.join(' · ');
 }
 

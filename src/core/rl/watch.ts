@@ -22,6 +22,22 @@ export function rlUnitOf(keys: Iterable<string>): RlUnit | undefined {
   return undefined;
 }
 
+const [WIN, , LOSS] = SELF_PLAY_RATES;
+
+/**
+ * An RL run's progress in a few words (the status bar, the training view's header): the episode's return and
+ * the 100-episode average, or self-play's win and loss rates. Returns are sums of rewards: whole numbers as
+ * they are, others to one decimal.
+ */
+export function rlMetricParts(m: Record<string, number | null>): string[] {
+  const value = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
+  const text = (label: string, k: string, pct = false) => {
+    const v = m[k];
+    return v === undefined || v === null ? [] : [`${label} ${pct ? `${(v * 100).toFixed(0)}%` : value(v)}`];
+  };
+  return [...text('return', EPISODE_METRICS.return), ...text('avg', EPISODE_METRICS.average), ...text('win', WIN, true), ...text('loss', LOSS, true)];
+}
+
 /** Everything a frame can show: the classic-control environments and the board games, by our ids. */
 export const FRAME_SCENES = ['cartpole', 'mountaincar', 'acrobot', 'tictactoe', 'connect4'] as const;
 export type FrameScene = (typeof FRAME_SCENES)[number];

@@ -3,7 +3,7 @@
  * statusBar.ts only copies `StatusView` onto a StatusBarItem. Kept apart so tests follow a session through
  * start, progress, stop, failure and several concurrent sessions without VS Code.
  */
-import { EPISODE_METRICS, rlUnitOf, SELF_PLAY_RATES } from '../../core/rl/watch';
+import { rlMetricParts, rlUnitOf } from '../../core/rl/watch';
 import { formatMetric, isActiveSessionState, metricOwner, outputsInKeys, progressParts, runProgress, type BatchPoint, type EpochPoint, type SessionState } from '../../core/training';
 
 export type SessionPhase = SessionState;
@@ -152,7 +152,7 @@ export function reduceStatus(state: StatusState, ev: StatusEvent): StatusState {
  */
 function metricText(metrics: Record<string, number>): string[] {
   const rl = rlUnitOf(Object.keys(metrics));
-  if (rl) return rlMetricText(metrics);
+  if (rl) return rlMetricParts(metrics);
   const out: string[] = [];
   if (metrics.loss !== undefined) out.push(`loss ${formatMetric('loss', metrics.loss)}`);
   const keys = Object.keys(metrics).filter((k) => k !== 'loss' && !k.startsWith('val_'));
@@ -166,15 +166,6 @@ function metricText(metrics: Record<string, number>): string[] {
   return out;
 }
 
-const [WIN, , LOSS] = SELF_PLAY_RATES;
-
-/** An RL run: the episode's return and the 100-episode average (self-play: its win and loss rates). */
-function rlMetricText(m: Record<string, number>): string[] {
-  // Returns are sums of rewards: whole numbers as they are, averages to one decimal.
-  const value = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
-  const text = (label: string, k: string, pct = false) => (m[k] === undefined || m[k] === null ? [] : [`${label} ${pct ? `${(m[k] * 100).toFixed(0)}%` : value(m[k])}`]);
-  return [...text('return', EPISODE_METRICS.return), ...text('avg', EPISODE_METRICS.average), ...text('win', WIN, true), ...text('loss', LOSS, true)];
-}
 
 /** "epoch", or "episode" / "iteration" for an RL run (from the metrics it reports). */
 const unitOf = (s: SessionStatus): string => rlUnitOf(Object.keys(s.metrics)) ?? 'epoch';

@@ -53,7 +53,7 @@ describe('RL runs in the training view (Chromium)', () => {
     assert.ok(drawn.some((c) => c.id === 'rl:epsilon') && drawn.some((c) => c.id === 'rl:loss'));
     assert.ok(!drawn.some((c) => c.id.startsWith('batch:') || c.id.startsWith('epoch:')), 'no supervised charts');
     assert.match(await page.locator('[data-chart="rl:return"]').innerText(), /episode/);
-    assert.match(await page.locator('#session-status').innerText(), /episode 30\/200/);
+    assert.match(await page.locator('#session-status').innerText(), /episode 30\/200 · return 40 · avg 25(\s|$)/);
 
     await send(page, { type: 'frame', sessionId: 's1', frame: { scene: 'cartpole', episode: 31, step: 5, state: [0, 0, 0.05, 0] } });
     await settle(page);
