@@ -37,6 +37,9 @@ after(async () => {
 
 describe('training form: reinforcement learning', () => {
   test('the saved RL settings show with their defaults, and the dataset section is hidden', async () => {
+    // "Configure Training" focuses the first field: the environment, the dataset group being hidden.
+    await host.send({ type: 'showTraining' });
+    await until(() => page.evaluate(() => (document.activeElement as HTMLElement | null)?.getAttribute('data-field') === 'rl.environment'), 'focus on the environment');
     assert.equal(await selectValue('rl.environment'), 'cartpole');
     assert.equal(await selectValue('rl.agent'), 'dqn');
     assert.equal(await form.field('rl.episodes').inputValue(), '1000');

@@ -4,12 +4,14 @@
  * turn it on. Then: the environment, the agent, the episodes and the agent's hyper-parameters with their
  * defaults; core's checks show under each field.
  */
+import type { RefObject } from 'react';
 import { ENVIRONMENT_IDS, RL_AGENTS } from '../../../src/core/rl';
 import { rlFieldShown, RL_NUMBER_FIELDS, type RlDraft } from '../rlDraft';
 import { Check, Select, Text } from './controls';
 import type { SectionProps } from './useTrainingDraft';
 
-export function RlSection({ draft, err, set, fits }: SectionProps & { fits?: string }) {
+/** `first`: "Configure Training" focuses the environment when RL is on (the dataset group is hidden then). */
+export function RlSection({ draft, err, set, fits, first }: SectionProps & { fits?: string; first: RefObject<HTMLElement | null> }) {
   const rl = draft.rl;
   if (!rl.on && !fits) return null;
   const update = (k: string, f: (r: RlDraft) => RlDraft) => set(`rl.${k}`, (d) => ({ ...d, rl: f(d.rl) }));
@@ -25,7 +27,7 @@ export function RlSection({ draft, err, set, fits }: SectionProps & { fits?: str
       />
       {rl.on && (
         <>
-          <Select k="rl.environment" label="environment" value={rl.environment} options={[...ENVIRONMENT_IDS]} error={err('rl.environment')} onChange={(v) => update('environment', (r) => ({ ...r, environment: v }))} />
+          <Select k="rl.environment" label="environment" elRef={first} value={rl.environment} options={[...ENVIRONMENT_IDS]} error={err('rl.environment')} onChange={(v) => update('environment', (r) => ({ ...r, environment: v }))} />
           <Select
             k="rl.agent"
             label="agent"

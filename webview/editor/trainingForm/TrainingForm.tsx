@@ -49,7 +49,7 @@ export function TrainingForm(p: Props) {
     <section className="ms-props ms-training" aria-label="Training configuration" data-testid="training-panel">
       <div className="ms-panel-title">Training</div>
       <p className="ms-muted ms-help">Saved with the model. Apply is one edit: Ctrl+Z undoes it, Ctrl+S saves it to the file.</p>
-      <RlSection {...section} fits={fits} />
+      <RlSection {...section} fits={fits} first={first} />
       {!rl && <DatasetSection {...section} first={first} onBrowse={p.onBrowse} shapes={p.shapes} />}
       {!rl && <DataMapSection {...section} />}
       <OptimizerSection {...section} />
