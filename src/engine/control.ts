@@ -9,6 +9,8 @@ export class TrainingControl {
   private waiters: (() => void)[] = [];
   /** What Stop keeps: the last completed batch's weights or the last completed epoch's. */
   stopRequested: StopKeeps | undefined;
+  /** Someone looks at the run's animation (the host's training view is visible): an RL trainer sends frames. */
+  watching = false;
   pause(): void {
     this.paused = true;
   }

@@ -37,6 +37,7 @@ export async function runJob(job: StartJob, send: Send, control: TrainingControl
         send({ type: 'histograms', items });
       },
       onLog: (line) => send({ type: 'log', line }),
+      onFrame: (frame) => send({ type: 'frame', frame }),
       onCheckpoint: async (kinds, epoch) => checkpoints.offer(kinds, epoch, await prepared.weights()),
     });
     // A fit that fails (a crashed or killed engine process) still ends its run folder, with the reason.

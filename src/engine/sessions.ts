@@ -59,6 +59,9 @@ export class TrainingSession extends EventEmitter<Events> {
   private stderrTail = '';
   private forced: string | undefined;
   private stopTimer: NodeJS.Timeout | undefined;
+  private watching = false;
+  /** The worker said ready and got its job: later messages reach it. */
+  private jobSent = false;
 
   constructor(
     readonly id: string,
@@ -99,6 +102,8 @@ export class TrainingSession extends EventEmitter<Events> {
     switch (m.type) {
       case 'ready':
         this.child.send({ type: 'start', job });
+        this.jobSent = true;
+        if (this.watching) this.child.send({ type: 'frames', on: true });
         break;
       case 'engine':
         this.engine = m.engine;
@@ -157,6 +162,13 @@ export class TrainingSession extends EventEmitter<Events> {
 
   resume(): void {
     if (!this.ended && this.child.connected) this.child.send({ type: 'resume' });
+  }
+
+  /** Someone watches (or stopped watching) the animation: an RL worker sends frames only while watched. */
+  watch(on: boolean): void {
+    if (this.watching === on) return;
+    this.watching = on;
+    if (!this.ended && this.child.connected && this.jobSent) this.child.send({ type: 'frames', on });
   }
 
   /**

@@ -5,6 +5,7 @@
  * (./trainers.ts) and owns everything around it: the run folder, the messages to the host.
  */
 import type { BatchEvent, CheckpointKind, DoneStatus, EngineId, EpochEvent, HistogramItem, WeightsKept } from '../core/training';
+import type { RlFrame } from '../core/rl';
 import type { NamedTensor } from '../core/types';
 import type { StartJob } from '../protocol/worker';
 import type { TrainingControl } from './control';
@@ -28,6 +29,8 @@ export interface TrainerEvents {
   /** The weights are worth keeping (best and/or last). Awaited: the weights stay still meanwhile. */
   onCheckpoint?(kinds: CheckpointKind[], epoch: number, logs: Record<string, number>): Promise<void>;
   onLog?(line: string): void;
+  /** An RL run's animation frame (throttled by ./rl/frames.ts; never written to the run folder). */
+  onFrame?(f: RlFrame): void;
 }
 
 export interface DataDescription {

@@ -47,6 +47,9 @@ process.on('message', (raw) => {
       control.stop(msg.keep ?? 'batch');
       send({ type: 'state', state: 'stopping' });
       return;
+    case 'frames':
+      control.watching = msg.on;
+      return;
   }
 });
 

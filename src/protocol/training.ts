@@ -6,6 +6,7 @@
  */
 import { isFiniteNum, isMetrics, isNum, isNumArray, isObj, isOneOf, isOptNum, isOptStr, isStr } from '../core/guards';
 import { SESSION_STATES, type BatchPoint, type EpochPoint, type HistogramItem, type RunInfo, type SessionState } from '../core/training';
+import { FRAME_STATE_SIZE, isRlFrame, type FrameScene, type RlFrame } from '../core/rl/watch';
 import { command, notification, protocol } from './message';
 
 export interface SessionInfo {
@@ -26,19 +27,38 @@ export type TryInfo =
   | { kind: 'none'; reason: string }
   | { kind: 'image'; width: number; height: number; channels: number; classNames?: string[]; testSamples: number; autoencoder: boolean }
   | { kind: 'tabular'; features: number; featureNames?: string[]; classNames?: string[] }
-  | { kind: 'text'; seqLength: number; vocab: string };
+  | { kind: 'text'; seqLength: number; vocab: string }
+  /** An RL model of a classic-control environment: plays a greedy episode. */
+  | { kind: 'episode'; scene: ClassicScene; maxSteps: number }
+  /** A self-play model of a board game: the user plays against the network with MCTS. */
+  | { kind: 'game'; scene: BoardScene; simulations: number };
+
+/** The scenes of classic control and of board games (core/rl/watch.ts FRAME_SCENES, split by how they are tried). */
+export const CLASSIC_SCENES = ['cartpole', 'mountaincar', 'acrobot'] as const satisfies readonly FrameScene[];
+export const BOARD_SCENES = ['tictactoe', 'connect4'] as const satisfies readonly FrameScene[];
+export type ClassicScene = (typeof CLASSIC_SCENES)[number];
+export type BoardScene = (typeof BOARD_SCENES)[number];
+/** MCTS simulations per network move in "Try the model": 1 is the network's prior alone, more is stronger and slower. */
+export const TRY_SIMULATIONS = { min: 1, max: 2000, default: 200 } as const;
 
 export type TryInput =
   | { kind: 'image'; pixels: number[] }
   | { kind: 'sample'; index: number }
   | { kind: 'tabular'; values: number[] }
-  | { kind: 'text'; seed: string; length: number; temperature: number };
+  | { kind: 'text'; seed: string; length: number; temperature: number }
+  | { kind: 'episode'; seed: number }
+  /** The network's move in this position (cells row-major: +1 the first player, −1 the second, 0 empty). */
+  | { kind: 'move'; scene: BoardScene; cells: number[]; simulations: number };
 
 export type TryOutput =
   | { kind: 'classes'; probs: number[]; classNames?: string[]; label?: number; input?: number[] }
   | { kind: 'values'; values: number[]; label?: number[]; input?: number[] }
   | { kind: 'reconstruction'; input: number[]; output: number[]; width: number; height: number }
-  | { kind: 'text'; seed: string; generated: string };
+  | { kind: 'text'; seed: string; generated: string }
+  /** A greedy episode: the state after reset and after every step, the actions, the return. */
+  | { kind: 'episode'; scene: ClassicScene; states: number[][]; actions: number[]; return: number; terminated: boolean }
+  /** The network's move, with its value of the position for the player to move (the network's side). */
+  | { kind: 'move'; action: number; value: number };
 
 export interface Evaluation {
   classNames: string[];
@@ -66,6 +86,8 @@ export type HostToTraining =
   | { type: 'batches'; sessionId: string; points: BatchPoint[] }
   | { type: 'epoch'; sessionId: string; point: EpochPoint }
   | { type: 'histograms'; sessionId: string; items: HistogramItem[] }
+  /** The live animation of an RL session (core/rl/watch.ts); not kept: a reloaded view waits for the next. */
+  | { type: 'frame'; sessionId: string; frame: RlFrame }
   | { type: 'session'; session: SessionInfo }
   | { type: 'runs'; runs: RunInfo[] }
   | { type: 'compare'; runs: RunInfo[] }
@@ -139,10 +161,18 @@ export function isTryInfo(v: unknown): v is TryInfo {
       return isNum(v.features) && (v.classNames === undefined || (Array.isArray(v.classNames) && v.classNames.every(isStr)));
     case 'text':
       return isNum(v.seqLength) && isStr(v.vocab);
+    case 'episode':
+      return isOneOf(CLASSIC_SCENES, v.scene) && isNum(v.maxSteps);
+    case 'game':
+      return isOneOf(BOARD_SCENES, v.scene) && isSimulations(v.simulations);
     default:
       return false;
   }
 }
+
+const isSimulations = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= TRY_SIMULATIONS.min && (v as number) <= TRY_SIMULATIONS.max;
+const isCells = (scene: BoardScene, v: unknown): v is number[] =>
+  isNumArray(v, 64) && v.length === FRAME_STATE_SIZE[scene] && v.every((c) => c === 0 || c === 1 || c === -1);
 
 export function isTryInput(v: unknown): v is TryInput {
   if (!isObj(v)) return false;
@@ -156,6 +186,10 @@ export function isTryInput(v: unknown): v is TryInput {
     case 'text':
       return isStr(v.seed) && v.seed.length <= 10_000 && Number.isInteger(v.length) && (v.length as number) >= 1 &&
         (v.length as number) <= 10_000 && isFiniteNum(v.temperature) && v.temperature > 0 && v.temperature <= 10;
+    case 'episode':
+      return Number.isInteger(v.seed);
+    case 'move':
+      return isOneOf(BOARD_SCENES, v.scene) && isCells(v.scene, v.cells) && isSimulations(v.simulations);
     default:
       return false;
   }
@@ -172,6 +206,12 @@ export function isTryOutput(v: unknown): v is TryOutput {
       return isNumArray(v.input) && isNumArray(v.output) && isNum(v.width) && isNum(v.height);
     case 'text':
       return isStr(v.seed) && isStr(v.generated);
+    case 'episode':
+      return isOneOf(CLASSIC_SCENES, v.scene) && Array.isArray(v.states) && v.states.length <= 100_000 &&
+        v.states.every((st) => isNumArray(st, 8) && st.length === FRAME_STATE_SIZE[v.scene as ClassicScene]) &&
+        isNumArray(v.actions, 100_000) && isNum(v.return) && typeof v.terminated === 'boolean';
+    case 'move':
+      return Number.isInteger(v.action) && isNum(v.value);
     default:
       return false;
   }
@@ -200,6 +240,7 @@ export const parseHostToTraining = protocol<HostToTraining>({
   batches: notification((m) => isStr(m.sessionId) && Array.isArray(m.points) && m.points.every(isBatchPoint)),
   epoch: notification((m) => isStr(m.sessionId) && isEpochPoint(m.point)),
   histograms: notification((m) => isStr(m.sessionId) && Array.isArray(m.items) && m.items.every(isHistogramItem)),
+  frame: notification((m) => isStr(m.sessionId) && isRlFrame(m.frame)),
   session: notification((m) => isSessionInfo(m.session)),
   runs: notification((m) => isRunList(m.runs)),
   compare: notification((m) => isRunList(m.runs)),

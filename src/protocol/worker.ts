@@ -25,6 +25,7 @@ import {
   type WeightsKept,
   type WorkerState,
 } from '../core/training';
+import { isRlFrame, type RlFrame } from '../core/rl/watch';
 import type { ModelFile } from '../core/types';
 import { command, notification, protocol } from './message';
 
@@ -64,7 +65,9 @@ export type HostToWorker =
   | { type: 'start'; job: StartJob }
   | { type: 'pause' }
   | { type: 'resume' }
-  | { type: 'stop'; keep?: StopKeeps };
+  | { type: 'stop'; keep?: StopKeeps }
+  /** Whether someone watches the run's animation: an RL trainer sends frames only then. */
+  | { type: 'frames'; on: boolean };
 
 export type WorkerToHost =
   | { type: 'ready'; pid: number }
@@ -77,6 +80,8 @@ export type WorkerToHost =
   | { type: 'histograms'; items: HistogramItem[] }
   | { type: 'checkpoint'; kinds: CheckpointKind[]; epoch: number; paths: string[] }
   | { type: 'log'; line: string }
+  /** An RL run's animation frame (core/rl/watch.ts), throttled in the worker. */
+  | { type: 'frame'; frame: RlFrame }
   | {
       type: 'done';
       status: DoneStatus;
@@ -132,6 +137,7 @@ export const parseHostToWorker = protocol<HostToWorker>({
   pause: command(),
   resume: command(),
   stop: (m) => (m.keep === undefined || isOneOf(STOP_KEEPS, m.keep) ? { type: 'stop', keep: m.keep } : undefined),
+  frames: (m) => (typeof m.on === 'boolean' ? { type: 'frames', on: m.on } : undefined),
 });
 
 const isSkipped = (v: unknown) => Array.isArray(v) && v.every((s) => isObj(s) && isStr(s.engine) && isStr(s.reason));
@@ -147,6 +153,7 @@ export const parseWorkerToHost = protocol<WorkerToHost>({
   histograms: notification((m) => Array.isArray(m.items) && m.items.every((h) => isObj(h) && isStr(h.layer) && Array.isArray(h.counts))),
   checkpoint: notification((m) => Array.isArray(m.kinds) && isNum(m.epoch) && isStrArray(m.paths)),
   log: notification((m) => isStr(m.line)),
+  frame: notification((m) => isRlFrame(m.frame)),
   done: notification(
     (m) =>
       isOneOf(DONE_STATUSES, m.status) && isNum(m.epochs) && isStr(m.finalPath) && isStr(m.weights) && isOptStr(m.message) && (m.test === undefined || isMetrics(m.test)),

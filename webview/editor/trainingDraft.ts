@@ -17,12 +17,14 @@ import {
   OPTIMIZER_DEFAULTS,
   splitDataSpec,
   type ConfigErrors,
+  type ModelShapes,
   type MixedPrecisionPolicy,
   type OptimizerName,
   type ScheduleName,
   type TrainingConfig,
 } from '../../src/core/training';
 import type { JsonObject } from '../../src/core/types';
+import { rlDraftFrom, rlFrom, type RlDraft } from './rlDraft';
 import { dataMapFrom, lossDraftFrom, lossOptionsFrom, outputDraftsFrom, outputsFrom, type LossDraft, type ModelIo, type OutputDraft } from './outputsDraft';
 
 type Args = Record<string, string | boolean>;
@@ -53,6 +55,8 @@ export interface Draft extends LossDraft {
   checkpoint: { on: boolean; args: Args };
   schedule: { name: ScheduleName | 'none'; args: Args };
   histograms: { on: boolean; args: Args };
+  /** Reinforcement learning (./rlDraft.ts): on, the model learns from an environment instead of a dataset. */
+  rl: RlDraft;
   /** What the form does not edit, kept as read: other callbacks, other arguments, initialEpoch. */
   keep: { callbacks: JsonObject[]; extraArgs: Record<string, JsonObject>; initialEpoch?: number };
 }
@@ -118,6 +122,7 @@ export function draftFrom(config: TrainingConfig | null): Draft {
     checkpoint: { on: false, args: { ...CALLBACK_DEFAULTS.ModelCheckpoint } },
     schedule: { name: 'none', args: {} },
     histograms: { on: false, args: { ...CALLBACK_DEFAULTS.Histograms } },
+    rl: rlDraftFrom(t.rl),
     keep: { callbacks: [], extraArgs: {}, initialEpoch: t.initialEpoch },
   };
   for (const c of t.callbacks ?? []) {
@@ -176,9 +181,10 @@ function argsToJson(prefix: string, args: Args, errors: ConfigErrors): JsonObjec
 /**
  * The config a draft stands for, and its problems by field key (typing problems first, then the host's rules).
  * `config` is only set when there are no problems: the form never sends anything else. `io`, the model's
- * inputs and outputs, decides the per-output rows and the data map (without it they are kept as read).
+ * inputs and outputs, decides the per-output rows and the data map (without it they are kept as read);
+ * `shapes`, a one-input, one-output model's, lets the RL checks compare it with the environment.
  */
-export function configFrom(d: Draft, io?: ModelIo): { config?: TrainingConfig; errors: ConfigErrors } {
+export function configFrom(d: Draft, io?: ModelIo, shapes?: ModelShapes): { config?: TrainingConfig; errors: ConfigErrors } {
   const typing: ConfigErrors = {};
   const options: Record<string, string> = {};
   const optText = d.dataset.options.trim();
@@ -226,6 +232,8 @@ export function configFrom(d: Draft, io?: ModelIo): { config?: TrainingConfig; e
   if (outputs) config.outputs = outputs;
   const dataMap = dataMapFrom(d.dataMap, d.dataset.kind, io);
   if (dataMap) config.dataMap = dataMap;
+  const rl = rlFrom(d.rl, shapes, d.loss, typing, num);
+  if (rl) config.rl = rl;
   const errors = { ...checkTrainingConfig(config), ...typing };
   return Object.keys(errors).length === 0 ? { config, errors } : { errors };
 }

@@ -8,7 +8,8 @@ import type uPlot from 'uplot';
 import { decimateIndices, metricsCsv, smooth } from '../../src/core/charts';
 import { baseMetrics, type BatchPoint, type EpochPoint } from '../../src/core/training';
 import { ChartCard, type ChartSpec } from './chartCard';
-import { chartedMetrics, type ChartedMetric } from './chartedMetrics';
+import { rlUnitOf, type RlUnit } from '../../src/core/rl/watch';
+import { chartedMetrics, rlCharts, type ChartedMetric, type RlChart } from './chartedMetrics';
 import { h } from './dom';
 import { palette } from './theme';
 
@@ -131,12 +132,27 @@ export class LiveCharts {
     const s = this.store;
     const colors = palette().series;
     const log = this.opts.logScale;
-    for (const c of chartedMetrics(s.metricNames, colors)) {
-      this.batchChart(c, log);
-      this.epochChart(c, log);
+    const unit = rlUnitOf(s.metricNames);
+    if (unit) for (const c of rlCharts(s.metricNames, colors, unit)) this.rlChart(c, unit, log);
+    else {
+      for (const c of chartedMetrics(s.metricNames, colors)) {
+        this.batchChart(c, log);
+        this.epochChart(c, log);
+      }
     }
-    this.extraChart('lr', 'learning rate', 'lr', s.lr, colors[3], log);
-    this.extraChart('sps', 'samples/s', 'samples/s', s.sps, colors[2], false);
+    this.extraChart('lr', 'learning rate', 'lr', s.lr, colors[3], log, unit);
+    // An RL run's "samples" are environment steps.
+    this.extraChart('sps', unit ? 'steps/s' : 'samples/s', 'samples/s', s.sps, colors[2], false, unit);
+  }
+
+  /** An RL run's chart: its metrics per episode (or iteration), drawn together. */
+  private rlChart(c: RlChart, unit: RlUnit, log: boolean): void {
+    const pos = positive(log);
+    const rows = this.store.epochs.filter((e) => c.series.some((x) => x.key in e.metrics));
+    if (!rows.length) return;
+    const data: uPlot.AlignedData = [rows.map((e) => e.epoch), ...c.series.map((x) => rows.map((e) => pos(e.metrics[x.key] ?? null)))];
+    const spec: ChartSpec = { title: c.title, xLabel: unit, metric: c.metric, series: c.series.map(({ label, color, points, width }) => ({ label, color, points, width })), logScale: log };
+    this.card(c.id, spec).update(spec, data);
   }
 
   /** One metric per batch: the faint raw trace under the smoothed line. */
@@ -178,7 +194,7 @@ export class LiveCharts {
   }
 
   /** Learning rate and samples/s: per batch when the events carry them, else per epoch. */
-  private extraChart(id: string, title: string, metric: string, column: number[], color: string, log: boolean): void {
+  private extraChart(id: string, title: string, metric: string, column: number[], color: string, log: boolean, unit?: RlUnit): void {
     const s = this.store;
     const pos = positive(log);
     const fromEpochs = s.epochs.map((e) => (id === 'lr' ? e.lr : e.samplesPerSec) ?? NaN);
@@ -191,7 +207,7 @@ export class LiveCharts {
       const idx = decimateIndices(s.steps, column, card.width);
       data = [idx.map((i) => s.steps[i]), idx.map((i) => pos(column[i]))];
     } else {
-      xLabel = 'epoch';
+      xLabel = unit ?? 'epoch';
       data = [s.epochs.map((e) => e.epoch), fromEpochs.map((v) => pos(v))];
     }
     card.update({ title, xLabel, metric, logScale: log, series: [{ label: title, color, points: !useBatches }] }, data);

@@ -5,11 +5,13 @@
  */
 import { formatMetric, isActiveSessionState } from '../../src/core/training';
 import { parseHostToTraining, type HostToTraining, type SessionInfo, type TrainingSnapshot, type TrainingTab } from '../../src/protocol/training';
+import { rlMetricParts, rlUnitOf } from '../../src/core/rl/watch';
 import { CompareView } from './compareView';
 import { button, clear, h } from './dom';
 import { HistogramsView } from './histogramsView';
 import { LiveCharts } from './liveCharts';
 import { emptyChartsText, ProgressLine } from './progressLine';
+import { RlAnimation } from './rlAnimation';
 import { TryView } from './tryView';
 import { loadViewState, post, saveViewState } from './vscodeApi';
 
@@ -30,6 +32,7 @@ const charts = new LiveCharts({ smoothing: st.smoothing ?? 0.6, logScale: st.log
 const compare = new CompareView(st.compareIds ?? [], (ids) => saveViewState({ compareIds: ids }), st.logScale ?? false);
 const histograms = new HistogramsView(st.histKind ?? 'weights', st.histMode ?? 'ridgeline', (kind, mode) => saveViewState({ histKind: kind, histMode: mode }));
 const tryView = new TryView();
+const animation = new RlAnimation();
 const progress = new ProgressLine();
 
 // ---------------------------------------------------------------------------------------------------------
@@ -95,6 +98,7 @@ const chartsPanel = h(
     h('label', {}, logBox, ' Log scale'),
     button('CSV', () => exportCsv(), { icon: 'table', secondary: true, id: 'export-csv', title: 'Export the metrics as CSV' })),
   chartsEmpty,
+  animation.el,
   charts.el,
 );
 
@@ -181,8 +185,10 @@ function epochText(): string {
   const epoch = Math.max(e ? e.epoch : 0, b ? b.epoch : 0);
   if (!epoch || !session) return '';
   const m = b?.metrics ?? e?.metrics ?? {};
-  const parts = [`epoch ${epoch}/${session.epochs}`];
-  for (const [k, v] of Object.entries(m).slice(0, 3)) parts.push(`${k} ${formatMetric(k, v)}`);
+  const unit = rlUnitOf(Object.keys(m));
+  const parts = [`${unit ?? 'epoch'} ${epoch}/${session.epochs}`];
+  if (unit) parts.push(...rlMetricParts(m));
+  else for (const [k, v] of Object.entries(m).slice(0, 3)) parts.push(`${k} ${formatMetric(k, v)}`);
   return parts.join(' · ');
 }
 
@@ -190,6 +196,7 @@ function applySnapshot(s: TrainingSnapshot): void {
   session = s.session;
   sessions = s.sessions;
   charts.reset();
+  animation.reset();
   charts.addBatches(s.batches);
   progress.reset();
   progress.onBatches(s.batches);
@@ -226,6 +233,9 @@ function handle(msg: HostToTraining): void {
       break;
     case 'histograms':
       if (msg.sessionId === session?.id) histograms.add(msg.items);
+      break;
+    case 'frame':
+      if (msg.sessionId === session?.id) animation.show(msg.frame);
       break;
     case 'session': {
       const i = sessions.findIndex((x) => x.id === msg.session.id);
@@ -279,6 +289,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
   compared: () => compare.comparedCount,
   histogramLayers: () => histograms.layerCount,
   tab: () => tab,
+  framesDrawn: () => animation.drawn,
 };
 
 renderSession();

@@ -6,6 +6,7 @@
  */
 import type { Evaluation, TryInfo, TryInput, TryOutput } from '../../src/protocol/training';
 import { button, clear, h } from './dom';
+import { RlTry } from './rlTry';
 import { palette, withAlpha } from './theme';
 import { loadViewState, post, saveViewState } from './vscodeApi';
 
@@ -80,6 +81,8 @@ export class TryView {
   private pending = new Map<number, TryInput>();
   private draw: { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D } | undefined;
   private seedEl: HTMLTextAreaElement | undefined;
+  /** RL models: the episode player or the board (./rlTry.ts). */
+  private rl: RlTry | undefined;
   /** "Predicting…" while a request is out: loading the model in the worker can take seconds. */
   private readonly progressEl: HTMLElement;
 
@@ -114,7 +117,8 @@ export class TryView {
     const requestId = ++this.requestId;
     this.pending.set(requestId, input);
     this.outputEl.classList.add('busy');
-    this.setProgress(input.kind === 'text' ? `Generating ${input.length} characters…` : 'Predicting…');
+    // A game's board says itself that the network is thinking.
+    this.setProgress(input.kind === 'text' ? `Generating ${input.length} characters…` : input.kind === 'move' ? undefined : 'Predicting…');
     post({ type: 'predict', requestId, input });
   }
 
@@ -129,12 +133,14 @@ export class TryView {
     if (requestId !== this.requestId) return;
     this.outputEl.classList.remove('busy');
     this.setProgress(undefined);
-    this.renderOutput(output);
+    if (this.rl && (output.kind === 'episode' || output.kind === 'move')) this.rl.onOutput(output);
+    else this.renderOutput(output);
   }
 
   onError(message: string, hint?: string): void {
     this.outputEl.classList.remove('busy');
     this.setProgress(undefined);
+    this.rl?.onError(message);
     clear(this.outputEl);
     this.outputEl.append(h('p', { className: 'error', role: 'alert' }, message), hint ? h('p', { className: 'muted' }, hint) : '');
   }
@@ -144,8 +150,15 @@ export class TryView {
     clear(this.outputEl);
     this.draw = undefined;
     this.seedEl = undefined;
+    this.rl?.dispose();
+    this.rl = undefined;
     const info = this.info;
     switch (info.kind) {
+      case 'episode':
+      case 'game':
+        this.rl = new RlTry(info, (input) => this.send(input));
+        this.inputEl.append(this.rl.el);
+        break;
       case 'none':
         this.inputEl.append(h('p', { className: 'empty' }, info.reason));
         return;

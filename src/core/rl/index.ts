@@ -9,3 +9,5 @@ export * from './mcts';
 export * from './minimax';
 export * from './selfPlay';
 export * from './opponents';
+export * from './watch';
+export * from './positions';

@@ -35,6 +35,8 @@ export interface SelfPlayOptions extends MctsOptions {
 export interface SelfPlayGame {
   examples: SelfPlayExample[];
   result: Position['result'];
+  /** The board at the end (the training view shows it). */
+  final: Position;
 }
 
 export function selfPlayGame(game: BoardGame, evaluate: Evaluator, o: SelfPlayOptions): SelfPlayGame {
@@ -53,7 +55,7 @@ export function* selfPlaySearch(game: BoardGame, o: SelfPlayOptions): Search<Sel
     p = game.play(p, a);
   }
   const result = p.result;
-  return { examples: seen.map((s) => ({ input: s.input, policy: s.policy, value: result === 0 ? 0 : result === s.mover ? 1 : -1 })), result };
+  return { examples: seen.map((s) => ({ input: s.input, policy: s.policy, value: result === 0 ? 0 : result === s.mover ? 1 : -1 })), result, final: p };
 }
 
 /**

@@ -62,8 +62,11 @@ const CALLBACK_RULES: Record<string, Record<string, Rule | 'bool' | 'monitor'>> 
  */
 export function checkTrainingConfig(t: TrainingConfigLike): ConfigErrors {
   const e: ConfigErrors = {};
-  if (typeof t.dataset !== 'string' || t.dataset.trim() === '') e['dataset.kind'] = 'choose a dataset';
-  else {
+  if (t.rl !== undefined && !isObj(t.rl)) e.rl = 'must be the reinforcement-learning settings (an object)';
+  // A reinforcement-learning run learns from its environment (core/rl), not from a dataset.
+  if (typeof t.dataset !== 'string' || t.dataset.trim() === '') {
+    if (!t.rl) e['dataset.kind'] = 'choose a dataset';
+  } else {
     const d = splitDataSpec(t.dataset);
     if (!DATASET_KINDS.includes(d.kind as DatasetKind)) e['dataset.kind'] = `unknown dataset "${d.kind}"`;
     else if (DATASET_PATH_KINDS.includes(d.kind as DatasetKind)) {
@@ -272,6 +275,8 @@ export function parseTrainingConfig(v: unknown): { config: TrainingConfig; error
   if (t.callbacks !== undefined) config.callbacks = structuredClone(t.callbacks);
   if (t.outputs !== undefined) config.outputs = structuredClone(t.outputs);
   if (t.dataMap !== undefined) config.dataMap = { ...t.dataMap };
+  // Its settings are checked against the model where the model is known (the form, the trainer: checkRlConfig).
+  if (t.rl !== undefined) config.rl = structuredClone(t.rl);
   return { config };
 }
 

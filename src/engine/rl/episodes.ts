@@ -25,6 +25,8 @@ export interface EpisodeLoop {
   rl: RlConfig;
   random: Random;
   learningRate: () => number;
+  /** After every step (1-based episode and step): the animation's throttle (./frames.ts) picks the frames. */
+  onStep?: (episode: number, step: number) => void;
 }
 
 /** One episode; undefined when Stop came in the middle of it. */
@@ -38,6 +40,7 @@ async function playEpisode(o: EpisodeLoop, episode: number, control: TrainingCon
     o.agent.observe({ state: obs, action, reward: r.reward, next: r.observation, terminal: r.terminated }, episode);
     ret += r.reward;
     steps += 1;
+    o.onStep?.(episode + 1, steps);
     obs = r.observation;
     if (r.terminated || r.truncated) return { ret, steps };
     if (steps % STEPS_PER_YIELD === 0) {

@@ -22,6 +22,7 @@ import type { Agent } from './agent';
 import { DqnAgent } from './dqn';
 import { playEpisodes } from './episodes';
 import { zeroHeads } from './networkEvaluator';
+import { boardFrameHook, frameHook } from './frames';
 import { ReinforceAgent } from './reinforce';
 import { playSelfPlay, type ZeroLoop } from './zero';
 
@@ -45,7 +46,8 @@ class RlJob implements PreparedJob {
     if (!('reset' in this.env)) {
       try {
         const heads = zeroLossHeads(job.training, model, this.env);
-        const loop: ZeroLoop = { tf, model, game: this.env, rl, optimizer, heads, random: rng(seed + 1), evalRandom: rng(seed + 2), learningRate: () => getLearningRate(optimizer) };
+        const onBoard = boardFrameHook(this.env, control, events);
+        const loop: ZeroLoop = { tf, model, game: this.env, rl, optimizer, heads, random: rng(seed + 1), evalRandom: rng(seed + 2), learningRate: () => getLearningRate(optimizer), onBoard };
         return await playSelfPlay(loop, control, events);
       } finally {
         optimizer.dispose();
@@ -54,7 +56,8 @@ class RlJob implements PreparedJob {
     const agent = await this.agent(optimizer, seed, this.env);
     try {
       // The environment's starts and the agent's choices draw from two streams of the one seed.
-      return await playEpisodes({ tf, env: this.env as Env, agent, rl, random: rng(seed), learningRate: () => getLearningRate(optimizer) }, control, events);
+      const onStep = frameHook(this.env, control, events);
+      return await playEpisodes({ tf, env: this.env as Env, agent, rl, random: rng(seed), learningRate: () => getLearningRate(optimizer), onStep }, control, events);
     } finally {
       agent.dispose();
       optimizer.dispose();

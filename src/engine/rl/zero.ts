@@ -52,6 +52,8 @@ export interface ZeroLoop {
   random: Random;
   evalRandom: Random;
   learningRate: () => number;
+  /** Called with a finished self-play game's last board after each round of games (the live animation). */
+  onBoard?: (iteration: number, gamesPlayed: number, cells: readonly number[]) => void;
 }
 
 export interface ZeroLosses {
@@ -61,7 +63,7 @@ export interface ZeroLosses {
 }
 
 /** `count` games of self-play, GAMES_PER_ROUND at a time; undefined when Stop came between them. */
-async function selfPlay(o: ZeroLoop, count: number, control: TrainingControl): Promise<SelfPlayExample[][] | undefined> {
+async function selfPlay(o: ZeroLoop, iteration: number, count: number, control: TrainingControl): Promise<SelfPlayExample[][] | undefined> {
   const { rl } = o;
   const games: SelfPlayExample[][] = [];
   const options = { simulations: rl.simulations, cPuct: rl.cPuct, dirichlet: { alpha: rl.dirichletAlpha, epsilon: rl.dirichletEpsilon }, temperatureMoves: rl.temperatureMoves, random: o.random };
@@ -73,6 +75,7 @@ async function selfPlay(o: ZeroLoop, count: number, control: TrainingControl): P
     // Root noise makes every search differ, so only positions are memoised, within the round (fixed weights).
     const played = runSearches(o.tf, o.model, o.game, Array.from({ length: n }, () => selfPlaySearch(o.game, options)), new Map<string, Evaluation>());
     for (const g of played) games.push(g.examples);
+    o.onBoard?.(iteration + 1, games.length, played[0].final.cells);
   }
   return games;
 }
@@ -161,7 +164,7 @@ export async function playSelfPlay(o: ZeroLoop, control: TrainingControl, events
   let bestScore = -Infinity;
   for (let iteration = 0; iteration < rl.episodes; iteration++) {
     const t0 = Date.now();
-    const games = await selfPlay(o, rl.gamesPerIteration, control);
+    const games = await selfPlay(o, iteration, rl.gamesPerIteration, control);
     if (!games) {
       status = 'stopped';
       if (iteration > 0) events.onLog?.(`Stopped in iteration ${iteration + 1}, between self-play games.`);

@@ -7,6 +7,7 @@
 import type { TrainingConfig } from '../../core/training';
 import { UserError } from '../../core/types';
 import { elementCount, type DataSource } from '../datasets/source';
+import { greedyEpisode, networkMove, rlTryInfo } from '../rl/tryRl';
 import type { LayersModel, Tensor, Tf } from './tf';
 import type { Evaluation, TryInfo, TryInput, TryOutput } from '../../protocol/training';
 
@@ -27,6 +28,8 @@ const dims = (s: (number | null)[]) => s.slice(1);
 
 /** What the view can offer for this model, from its input/output shapes and its training config. */
 export function tryInfoOf(ctx: TryContext): TryInfo {
+  const rl = rlTryInfo(ctx);
+  if (rl) return rl;
   const { model } = ctx;
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     return { kind: 'none', reason: `This model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; trying it here needs one of each.` };
@@ -132,6 +135,10 @@ async function outputFor(ctx: TryContext, pixels: ArrayLike<number>, label?: num
 /** Run the model on one input from the view. */
 export async function predict(ctx: TryContext, input: TryInput): Promise<TryOutput> {
   switch (input.kind) {
+    case 'episode':
+      return greedyEpisode(ctx, input.seed);
+    case 'move':
+      return networkMove(ctx, input);
     case 'image':
     case 'tabular':
       return outputFor(ctx, input.kind === 'image' ? input.pixels : input.values);

@@ -16,7 +16,8 @@ export async function train(ctx: CommandContext, arg?: unknown): Promise<void> {
   }
   try {
     const { model, training, unsaved } = await modelToTrain(ctx.editors, uri);
-    if (!training.dataset) {
+    // A reinforcement-learning run learns from its environment; every other run needs a dataset.
+    if (!training.dataset && !training.rl) {
       // The configuration is a form in the editor: show it, and let the user Apply, then Train.
       await ctx.editors.focusTraining(uri);
       void vscode.window.showInformationMessage('Choose a dataset in the Training panel, click Apply, then Train.');

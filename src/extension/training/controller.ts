@@ -5,6 +5,7 @@
  * (commands/, statusBar.ts, trainingView/) only wires these to VS Code objects.
  */
 import type { SessionManager, SessionResult, StartRequest, TrainingSession } from '../../engine/sessions';
+import { rlUnitOf, runLength } from '../../core/rl/watch';
 import type { BatchPoint, EpochPoint, HistogramItem, RunInfo, SessionState } from '../../core/training';
 import type { HostToTraining, SessionInfo, TrainingSnapshot, TryInfo, Evaluation } from '../../protocol/training';
 import type { WorkerToHost } from '../../protocol/worker';
@@ -35,6 +36,8 @@ export class TrainingController {
   private readonly viewListeners = new Set<Listener<HostToTraining>>();
   private readonly logListeners = new Set<Listener<string>>();
   private readonly endListeners = new Set<Listener<SessionRecord>>();
+  /** The training view is visible: RL sessions send animation frames (none while nobody looks). */
+  private watching = false;
 
   constructor(readonly manager: SessionManager) {}
 
@@ -93,7 +96,7 @@ export class TrainingController {
     const rec: SessionRecord = {
       session,
       modelKey,
-      info: { id: session.id, model: session.modelName, runId: session.runId, state: 'starting', epochs: req.training.epochs, startedAt: Date.now() },
+      info: { id: session.id, model: session.modelName, runId: session.runId, state: 'starting', epochs: runLength(req.training), startedAt: Date.now() },
       batches: [],
       epochs: [],
       histograms: [],
@@ -101,7 +104,8 @@ export class TrainingController {
     this.records.set(session.id, rec);
     this.focusedId = session.id;
     this.log(`[${session.modelName}] starting run ${session.runId} (engine: ${req.engine})`);
-    this.dispatch({ type: 'started', id: session.id, model: session.modelName, epochs: req.training.epochs, at: rec.info.startedAt, modelKey });
+    this.dispatch({ type: 'started', id: session.id, model: session.modelName, epochs: runLength(req.training), at: rec.info.startedAt, modelKey });
+    session.watch(this.watching);
     session.on('message', (m) => this.onWorker(rec, m));
     session.on('state', (s) => this.setState(rec, s));
     const stderrLines = lineBuffer();
@@ -151,7 +155,7 @@ export class TrainingController {
         this.dispatch({ type: 'epoch', id, point });
         this.toView({ type: 'epoch', sessionId: id, point });
         const parts = Object.entries(point.metrics).map(([k, v]) => `${k} ${Number.isFinite(v) ? v.toFixed(4) : v}`);
-        this.log(`[${rec.info.model}] epoch ${point.epoch}/${rec.info.epochs} (${point.seconds.toFixed(1)} s): ${parts.join(', ')}`);
+        this.log(`[${rec.info.model}] ${rlUnitOf(Object.keys(point.metrics)) ?? 'epoch'} ${point.epoch}/${rec.info.epochs} (${point.seconds.toFixed(1)} s): ${parts.join(', ')}`);
         break;
       }
       case 'histograms':
@@ -160,6 +164,9 @@ export class TrainingController {
         break;
       case 'log':
         this.log(`[${rec.info.model}] ${m.line}`);
+        break;
+      case 'frame':
+        this.toView({ type: 'frame', sessionId: id, frame: m.frame });
         break;
       case 'data':
         this.log(`[${rec.info.model}] data: ${[m.train, m.validation, m.test].filter(Boolean).join('; ')}`);
@@ -238,6 +245,12 @@ export class TrainingController {
     }
     rec.session.pause();
     return { done: 'paused' };
+  }
+
+  /** The training view became visible or hidden: every running session is told, and the ones started later. */
+  setWatching(on: boolean): void {
+    this.watching = on;
+    for (const r of this.active()) r.session.watch(on);
   }
 
   /** The model file of the active editor (undefined: none): the status bar shows that model's run. */

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { MODEL_EDITOR_VIEW_TYPE } from '../editor/editorRegistry';
 import type { TrainingView } from '../trainingView/trainingView';
 import type { SessionRecord, TrainingController } from './controller';
+import { rlUnitOf } from '../../core/rl/watch';
 import { END_ACTIONS, endMessage } from './sessionMessages';
 
 export interface SessionEndActions {
@@ -23,7 +24,7 @@ export function onSessionEnd(controller: TrainingController, view: TrainingView,
     if (view.model && view.model.uri.fsPath === rec.modelKey && r.finalPath) view.model = { uri: view.model.uri, finalPath: r.finalPath };
     view.post({ type: 'runs', runs: view.runsFor(vscode.Uri.file(rec.modelKey)) });
     actions.runEnded(rec.modelKey);
-    const m = endMessage(rec.info.model, r);
+    const m = endMessage(rec.info.model, r, rlUnitOf(Object.keys(rec.epochs[rec.epochs.length - 1]?.metrics ?? {})));
     const show = m.error ? vscode.window.showErrorMessage : vscode.window.showInformationMessage;
     void show(m.text, ...m.actions).then((c) => {
       if (c === END_ACTIONS.log) actions.showLog();

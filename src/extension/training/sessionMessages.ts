@@ -16,14 +16,15 @@ export function hasTrainedWeights(r: SessionResult): boolean {
   return r.status !== 'failed' && Boolean(r.finalPath) && (r.epochs === undefined || r.epochs > 0);
 }
 
-export function endMessage(model: string, r: SessionResult): { text: string; actions: EndAction[]; error: boolean } {
+/** `unit`: what the run counted, epochs or an RL run's episodes (core/rl/watch.ts `rlUnitOf`). */
+export function endMessage(model: string, r: SessionResult, unit = 'epoch'): { text: string; actions: EndAction[]; error: boolean } {
   if (r.status === 'failed') return { text: `${model}: ${[r.message, r.hint].filter(Boolean).join(' ')}`, actions: [END_ACTIONS.log], error: true };
   const test = r.test ? ` Test: ${Object.entries(r.test).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}.` : '';
   if (!hasTrainedWeights(r)) {
-    return { text: `${model}: training ${r.status} before the first epoch finished: the model keeps its weights, there are no trained ones to apply.`, actions: [], error: false };
+    return { text: `${model}: training ${r.status} before the first ${unit} finished: the model keeps its weights, there are no trained ones to apply.`, actions: [], error: false };
   }
   const n = r.epochs;
-  const after = n === undefined ? '' : ` after ${n} epoch${n === 1 ? '' : 's'}`;
+  const after = n === undefined ? '' : ` after ${n} ${unit}${n === 1 ? '' : 's'}`;
   return { text: `${model}: training ${r.status}${after}.${test}`, actions: [END_ACTIONS.apply, END_ACTIONS.open, END_ACTIONS.tryIt], error: false };
 }
 

@@ -3,6 +3,7 @@
  * statusBar.ts only copies `StatusView` onto a StatusBarItem. Kept apart so tests follow a session through
  * start, progress, stop, failure and several concurrent sessions without VS Code.
  */
+import { rlMetricParts, rlUnitOf } from '../../core/rl/watch';
 import { formatMetric, isActiveSessionState, metricOwner, outputsInKeys, progressParts, runProgress, type BatchPoint, type EpochPoint, type SessionState } from '../../core/training';
 
 export type SessionPhase = SessionState;
@@ -150,6 +151,8 @@ export function reduceStatus(state: StatusState, ev: StatusEvent): StatusState {
  * with several outputs shows its total loss and the first output's metric (`cls acc 90.1%`), not an output's loss.
  */
 function metricText(metrics: Record<string, number>): string[] {
+  const rl = rlUnitOf(Object.keys(metrics));
+  if (rl) return rlMetricParts(metrics);
   const out: string[] = [];
   if (metrics.loss !== undefined) out.push(`loss ${formatMetric('loss', metrics.loss)}`);
   const keys = Object.keys(metrics).filter((k) => k !== 'loss' && !k.startsWith('val_'));
@@ -163,6 +166,10 @@ function metricText(metrics: Record<string, number>): string[] {
   return out;
 }
 
+
+/** "epoch", or "episode" / "iteration" for an RL run (from the metrics it reports). */
+const unitOf = (s: SessionStatus): string => rlUnitOf(Object.keys(s.metrics)) ?? 'epoch';
+
 /** Batch x/N, elapsed, ETA and samples/s (core/training/progress.ts); none before the start time is known. */
 function timingParts(s: SessionStatus, now: number): string[] {
   if (s.startedAt === undefined) return [];
@@ -175,7 +182,7 @@ function timingParts(s: SessionStatus, now: number): string[] {
 function progressText(s: SessionStatus, now: number): string {
   const parts = [s.model];
   if (s.phase === 'starting') parts.push('starting');
-  else parts.push(`epoch ${Math.max(1, s.epoch)}/${s.epochs}`);
+  else parts.push(`${unitOf(s)} ${Math.max(1, s.epoch)}/${s.epochs}`);
   const timing = s.phase === 'starting' ? [] : timingParts(s, now);
   const isBatch = (x: string) => x.startsWith('batch ');
   parts.push(...timing.filter(isBatch), ...metricText(s.metrics), ...timing.filter((x) => !isBatch(x)));
@@ -184,7 +191,7 @@ function progressText(s: SessionStatus, now: number): string {
 
 function tooltipOf(s: SessionStatus, now = Date.now()): string {
   const lines = [`${s.model}: ${s.phase}`];
-  if (s.epoch) lines.push(`epoch ${s.epoch} of ${s.epochs}${s.batch !== undefined && s.batches ? `, batch ${s.batch}/${s.batches}` : ''}`);
+  if (s.epoch) lines.push(`${unitOf(s)} ${s.epoch} of ${s.epochs}${s.batch !== undefined && s.batches ? `, batch ${s.batch}/${s.batches}` : ''}`);
   if (isActive(s)) lines.push(...timingParts(s, now).filter((x) => !x.startsWith('batch ')));
   for (const [k, v] of Object.entries(s.metrics)) lines.push(`${k}: ${formatMetric(k, v)}`);
   if (s.device ?? s.engine) lines.push(`engine: ${s.device ?? s.engine}`);
@@ -230,7 +237,7 @@ export function statusView(full: StatusState, now = Date.now()): StatusView {
     const icon = shown.phase === 'paused' ? '$(debug-pause)' : shown.phase === 'stopping' ? '$(loading~spin)' : '$(sync~spin)';
     const count = active.length > 1 ? `${active.length} sessions · ` : '';
     const suffix = shown.phase === 'paused' ? ' · paused' : shown.phase === 'stopping' ? ' · stopping' : '';
-    const others = active.filter((s) => s !== shown).map((s) => `${s.model}: ${s.phase}, epoch ${Math.max(1, s.epoch)}/${s.epochs}`);
+    const others = active.filter((s) => s !== shown).map((s) => `${s.model}: ${s.phase}, ${unitOf(s)} ${Math.max(1, s.epoch)}/${s.epochs}`);
     return {
       text: `${icon} ${count}${progressText(shown, now)}${suffix}`,
       tooltip: [tooltipOf(shown, now), ...(others.length ? ['', 'Also running:', ...others] : []), '', 'Click to open the training view.'].join('\n'),

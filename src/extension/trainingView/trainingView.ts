@@ -60,8 +60,12 @@ export class TrainingView implements vscode.Disposable {
     }
     const p = TrainingPanel.create(this.deps.extensionUri, (m, panel) => void handleViewMessage(this, m, panel), tab, () => {
       if (this.panel === p) this.panel = undefined;
+      this.deps.controller.setWatching(false);
     });
     this.panel = p;
+    // RL sessions animate only while the view can be seen (a hidden webview drops the frames anyway).
+    this.deps.controller.setWatching(true);
+    p.panel.onDidChangeViewState((e) => this.deps.controller.setWatching(e.webviewPanel.visible));
     return p;
   }
 

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { reconcileWeights } from '../../../src/core/initializers';
-import { boardGameOf, selfPlayGame, type RlConfig } from '../../../src/core/rl';
+import { boardGameOf, isRlFrame, positionOf, selfPlayGame, type RlConfig, type RlFrame } from '../../../src/core/rl';
 import { getTemplate, TEMPLATE_SEED } from '../../../src/core/templates';
 import { trainingConfigOf, type TrainingConfig } from '../../../src/core/training';
 import { rng } from '../../../src/core/initializers';
@@ -33,7 +33,7 @@ function job(template: string, rl: Partial<RlConfig>, over: Partial<TrainingConf
   return { sessionId: 't', model, training, engine: 'cpu', baseDir: ws, runDir: `${ws}/run` };
 }
 
-test('alphazero: one event per iteration with loss, policy_loss, value_loss and the rates against a random player', async () => {
+test('alphazero: one event per iteration with loss, policy_loss, value_loss and the rates against a random player; a finished board per round while watched', async () => {
   const j = job('tictactoe-zero', SMALL);
   const prepared = await (await trainerForJob(j)).prepare(j, {});
   try {
@@ -41,8 +41,18 @@ test('alphazero: one event per iteration with loss, policy_loss, value_loss and 
     const before = await prepared.weights();
     const events: EpochEvent[] = [];
     const offers: string[] = [];
-    const result = await prepared.fit(new TrainingControl(), { onEpoch: (p) => void events.push(p), onCheckpoint: async (k, e) => void offers.push(`${e}:${k.join('+')}`) });
+    // Watched: after each round of games, the board a finished game ended on (the live animation's frame).
+    const control = new TrainingControl();
+    control.watching = true;
+    const frames: RlFrame[] = [];
+    const result = await prepared.fit(control, { onEpoch: (p) => void events.push(p), onCheckpoint: async (k, e) => void offers.push(`${e}:${k.join('+')}`), onFrame: (f) => void frames.push(f) });
     assert.equal(result.status, 'done');
+    assert.deepEqual(frames.map((f) => [f.scene, f.episode, f.step]), [['tictactoe', 1, 3], ['tictactoe', 2, 3]]);
+    for (const f of frames) {
+      assert.ok(isRlFrame(f));
+      const read = positionOf(boardGameOf('tictactoe'), f.state);
+      assert.ok('position' in read && read.position.result !== null, 'the board of a finished game');
+    }
     assert.deepEqual(events.map((e) => e.epoch), [1, 2]);
     for (const e of events) {
       const m = e.metrics;

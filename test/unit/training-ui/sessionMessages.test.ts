@@ -10,7 +10,7 @@ import { alreadyTrainingMessage, END_ACTIONS, endMessage, hasTrainedWeights } fr
 function fakeManager(): SessionManager {
   let n = 0;
   return {
-    start: () => Object.assign(new EventEmitter(), { id: `s${++n}`, modelName: 'mnist-cnn', runId: `run-${n}`, isEnded: false }),
+    start: () => Object.assign(new EventEmitter(), { id: `s${++n}`, modelName: 'mnist-cnn', runId: `run-${n}`, isEnded: false, watch: () => undefined }),
   } as unknown as SessionManager;
 }
 const request = { training: { epochs: 3 }, engine: 'cpu' } as unknown as StartRequest;

@@ -13,6 +13,8 @@ import { DatasetSection } from './DatasetSection';
 import { FitSection } from './FitSection';
 import { LossSection } from './LossSection';
 import { OptimizerSection } from './OptimizerSection';
+import { RlSection } from './RlSection';
+import { fittingEnvironment } from '../rlDraft';
 import { useTrainingDraft, type PickedDataset } from './useTrainingDraft';
 
 interface Props {
@@ -33,7 +35,10 @@ interface Props {
 }
 
 export function TrainingForm(p: Props) {
-  const form = useTrainingDraft(p.saved, p.picked, p.onApply, p.io);
+  const form = useTrainingDraft(p.saved, p.picked, p.onApply, p.io, p.shapes);
+  const fits = fittingEnvironment(p.shapes);
+  // An RL run learns from its environment: no dataset, no fit() settings, no Keras callbacks.
+  const rl = form.draft.rl.on;
   const first = useRef<HTMLElement>(null);
   useEffect(() => {
     if (p.focusSignal) first.current?.focus();
@@ -44,12 +49,13 @@ export function TrainingForm(p: Props) {
     <section className="ms-props ms-training" aria-label="Training configuration" data-testid="training-panel">
       <div className="ms-panel-title">Training</div>
       <p className="ms-muted ms-help">Saved with the model. Apply is one edit: Ctrl+Z undoes it, Ctrl+S saves it to the file.</p>
-      <DatasetSection {...section} first={first} onBrowse={p.onBrowse} shapes={p.shapes} />
-      <DataMapSection {...section} />
+      <RlSection {...section} fits={fits} first={first} />
+      {!rl && <DatasetSection {...section} first={first} onBrowse={p.onBrowse} shapes={p.shapes} />}
+      {!rl && <DataMapSection {...section} />}
       <OptimizerSection {...section} />
       <LossSection {...section} />
-      <FitSection {...section} speed={p.speed} />
-      <CallbacksSection {...section} />
+      {!rl && <FitSection {...section} speed={p.speed} />}
+      {!rl && <CallbacksSection {...section} />}
 
       <div className="ms-form-footer">
         {form.showAll && form.errorCount > 0 && (
@@ -67,7 +73,7 @@ export function TrainingForm(p: Props) {
           <vscode-button
             secondary
             data-action="train"
-            disabled={form.changed || !p.saved?.dataset}
+            disabled={form.changed || !(p.saved?.dataset || p.saved?.rl)}
             onClick={p.onTrain}
             title={form.changed ? 'Apply the changes first' : 'Train with this configuration'}
           >

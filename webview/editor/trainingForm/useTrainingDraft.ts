@@ -3,7 +3,7 @@
  * shows only then, or after Apply), and whether the draft differs from the saved config.
  */
 import { useEffect, useMemo, useState } from 'react';
-import type { TrainingConfig } from '../../../src/core/training';
+import type { ModelShapes, TrainingConfig } from '../../../src/core/training';
 import type { DatasetKind } from '../../../src/core/training';
 import type { ModelIo } from '../outputsDraft';
 import { configFrom, draftFrom, type Draft } from '../trainingDraft';
@@ -20,9 +20,9 @@ export interface SectionProps {
   set(k: string, f: (d: Draft) => Draft): void;
 }
 
-export function useTrainingDraft(saved: TrainingConfig | null, picked: PickedDataset, onApply: (config: TrainingConfig) => void, io: ModelIo) {
+export function useTrainingDraft(saved: TrainingConfig | null, picked: PickedDataset, onApply: (config: TrainingConfig) => void, io: ModelIo, shapes?: ModelShapes) {
   const savedKey = JSON.stringify(saved);
-  const ioKey = JSON.stringify(io);
+  const ioKey = JSON.stringify([io, shapes]);
   const [draft, setDraft] = useState<Draft>(() => draftFrom(saved));
   const [showAll, setShowAll] = useState(false);
   // A new saved config (Apply, Undo, another panel, Revert) replaces the form.
@@ -34,10 +34,10 @@ export function useTrainingDraft(saved: TrainingConfig | null, picked: PickedDat
     if (picked) setDraft((d) => ({ ...d, dataset: { ...d.dataset, kind: picked.kind, path: picked.path } }));
   }, [picked?.n]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const built = useMemo(() => configFrom(draft, io), [draft, ioKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const built = useMemo(() => configFrom(draft, io, shapes), [draft, ioKey]); // eslint-disable-line react-hooks/exhaustive-deps
   // A model with several outputs shows a row for each even where the saved config has none: those rows are
   // the saved config's meaning (the model-wide loss, weight 1), not a change.
-  const baseline = useMemo(() => JSON.stringify(configFrom(draftFrom(saved), io).config ?? null), [savedKey, ioKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const baseline = useMemo(() => JSON.stringify(configFrom(draftFrom(saved), io, shapes).config ?? null), [savedKey, ioKey]); // eslint-disable-line react-hooks/exhaustive-deps
   const changed = !saved || JSON.stringify(built.config ?? draft) !== baseline;
   const errors = built.errors;
   const errorCount = Object.keys(errors).length;
