@@ -27,6 +27,7 @@ export interface TrainableEngine {
  */
 async function fasterCpuEngine(loaded: LoadedEngine, file: ModelFile, batch: number, engineDirs?: string[]): Promise<{ loaded: LoadedEngine; note?: string }> {
   if (!CPU_ENGINES.includes(loaded.engine)) return { loaded };
+  const backend = loaded.tf.getBackend();
   try {
     const found = await fastestCpuEngine(file, batch, { engineDirs });
     if (!found) return { loaded };
@@ -34,7 +35,8 @@ async function fasterCpuEngine(loaded: LoadedEngine, file: ModelFile, batch: num
     const chosen = await loadEngine(found.choice.engine, { extraDirs: engineDirs });
     return { loaded: { ...chosen, skipped: loaded.skipped }, note: describeChoice(found.choice, batch, found.remembered) };
   } catch {
-    await loaded.tf.setBackend(loaded.tf.getBackend());
+    // The measurement may have left another backend current.
+    await loaded.tf.setBackend(backend);
     return { loaded };
   }
 }
