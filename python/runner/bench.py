@@ -66,6 +66,12 @@ class Side:
         return max(time.perf_counter() - t0, 1e-6)
 
 
+def plan(side, seconds, max_steps):
+    """Steps per epoch (4 to max_steps) and epochs per fit so that one fit takes about `seconds`."""
+    steps = max(4, min(max_steps, int(seconds / (side.fit(1, 2) / 2))))
+    return steps, max(1, int(seconds / side.fit(1, steps)))
+
+
 def measure(model_path, batch, seconds, repeats, epoch_samples):
     """Plain fit and the engine's fit of the same model and data, interleaved (plain, engine, plain, ...) so a
     change of load on a shared machine hits both; medians over `repeats` pairs. An epoch is the real epoch's
@@ -75,8 +81,7 @@ def measure(model_path, batch, seconds, repeats, epoch_samples):
     plain, engine = Side(model_path, batch, max_steps, False), Side(model_path, batch, max_steps, True)
     for side in (plain, engine):
         side.fit(1, 2)  # warm-up: compilation
-    steps = max(4, min(max_steps, int(seconds / (plain.fit(1, 2) / 2))))
-    epochs = max(1, int(seconds / plain.fit(1, steps)))
+    steps, epochs = plan(plain, seconds, max_steps)
     rates = {"plain": [], "engine": []}
     for _ in range(repeats):
         for name, side in (("plain", plain), ("engine", engine)):
@@ -105,5 +110,69 @@ def main(request):
                               "ratio_each_pair": [round(r, 3) for r in ratios]}), flush=True)
 
 
+class TorchSide:
+    """The same model in PyTorch (the script `model-studio code --style pytorch` writes), trained as a PyTorch
+    user would: resident tensors, Adam with Keras' defaults, the cross-entropy of the softmax output."""
+
+    def __init__(self, entry, batch, steps):
+        import importlib.util
+
+        import torch
+
+        self.torch = torch
+        torch.manual_seed(0)
+        spec = importlib.util.spec_from_file_location("bench_torch_model", entry["torch"])
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        self.model = module.build_model()
+        # The shapes from the Keras file of the same model (the script's module has no shape attribute).
+        reference = keras.saving.load_model(entry["path"], compile=False, safe_mode=True)
+        shape = tuple(reference.inputs[0].shape[1:])
+        classes = int(reference.outputs[0].shape[-1])
+        self.n = batch * steps
+        self.x = torch.from_numpy(np.random.default_rng(0).random((self.n, *shape), dtype=np.float32))
+        self.y = torch.from_numpy(np.random.default_rng(1).integers(0, classes, size=(self.n,)).astype("int64"))
+        self.opt = torch.optim.Adam(self.model.parameters(), lr=1e-3, eps=1e-7)
+        self.batch = batch
+
+    def fit(self, epochs, steps):
+        torch = self.torch
+        t0 = time.perf_counter()
+        for _ in range(epochs):
+            order = torch.randperm(self.batch * steps)
+            for i in range(steps):
+                idx = order[i * self.batch : (i + 1) * self.batch]
+                self.opt.zero_grad(set_to_none=True)
+                p = self.model(self.x[idx]).clamp(1e-7, 1 - 1e-7)
+                loss = torch.nn.functional.nll_loss(torch.log(p), self.y[idx])
+                loss.backward()
+                self.opt.step()
+        return max(time.perf_counter() - t0, 1e-6)
+
+
+def serve(request, max_steps=100):
+    """Peers for `model-studio bench --python`: one JSON request a line on stdin ({side: keras|torch, model,
+    batch, seconds}), one line back ({samples_per_s}), so the caller interleaves them with its own
+    measurements. A side is built and warmed up on its first request and kept."""
+    with open(request) as f:
+        req = json.load(f)
+    paths = {m["id"]: m for m in req["models"]}
+    sides = {}
+    for line in sys.stdin:
+        ask = json.loads(line)
+        key = (ask["side"], ask["model"], ask["batch"])
+        if key not in sides:
+            m = paths[ask["model"]]
+            side = Side(m["path"], ask["batch"], max_steps, False) if ask["side"] == "keras" else TorchSide(m, ask["batch"], max_steps)
+            side.fit(1, 2)  # warm-up: compilation, allocator
+            sides[key] = (side, plan(side, ask["seconds"], max_steps))
+        side, (steps, epochs) = sides[key]
+        rate = ask["batch"] * steps * epochs / side.fit(epochs, steps)
+        print(json.dumps({"samples_per_s": rate, "steps": steps * epochs}), flush=True)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--serve":
+        serve(sys.argv[2])
+    else:
+        main(sys.argv[1])

@@ -259,3 +259,33 @@ function reasonOf(e: unknown): string {
   // loadEngine's message names the engine, which the row or the skipped line already does.
   return msg.split('\n')[0].replace(/^The \S+ engine could not be loaded: /, '');
 }
+
+/**
+ * The sustained float32 matrix-product rate of `tf`'s current backend (its own MatMul kernel: XNNPACK on wasm),
+ * in GFLOP/s: an n x n by n x n product repeated for about `seconds`, the best of three slices. It is the
+ * ceiling a training line's GFLOP/s is compared with (a model's products are smaller and have other work around).
+ */
+export async function measureGemm(tf: Tf, n = 1024, seconds = 1.5): Promise<number> {
+  const a = tf.randomUniform([n, n], -1, 1);
+  const b = tf.randomUniform([n, n], -1, 1);
+  try {
+    const warm = tf.matMul(a, b);
+    await warm.data();
+    warm.dispose();
+    let best = 0;
+    for (let slice = 0; slice < 3; slice++) {
+      let k = 0;
+      const t0 = performance.now();
+      while (performance.now() - t0 < (seconds * 1000) / 3 || k === 0) {
+        const c = tf.matMul(a, b);
+        await c.data();
+        c.dispose();
+        k++;
+      }
+      best = Math.max(best, (2 * n ** 3 * k) / ((performance.now() - t0) / 1000) / 1e9);
+    }
+    return round(best, 1);
+  } finally {
+    tf.dispose([a, b]);
+  }
+}

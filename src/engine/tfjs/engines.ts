@@ -10,6 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { TFJS_ENGINE_IDS, type EngineChoice, type EngineId, type SkippedEngine } from '../../core/training';
 import { UserError } from '../../core/types';
 import { registerFastKernels } from './kernels';
+import { startThreaded, wasmThreadsWanted } from './wasmThreads';
 import type { Tf } from './tf';
 
 export type { EngineId, SkippedEngine };
@@ -317,12 +318,26 @@ async function loadWasm(): Promise<{ tf: Tf; device: string }> {
     wasm.setWasmPaths(wasmDistDir() + '/');
     wasmPathsSet = true;
   }
-  const ok = await tf.setBackend('wasm');
+  const ok = await startWasm(tf, wasm);
   if (!ok) throw new EngineUnavailable('the WebAssembly module did not start.');
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = wasm.getThreadsCount();
   const features = [simd ? 'SIMD' : 'no SIMD', threads > 1 ? `${threads} threads` : ''].filter(Boolean).join(', ');
   return { tf, device: `wasm · WebAssembly (${features})` };
+}
+
+/**
+ * The threaded SIMD build on every core (src/engine/tfjs/wasmThreads.ts), or the single-threaded one when
+ * threads are turned off (MODEL_STUDIO_WASM_THREADS=1) or the threaded build does not start.
+ */
+async function startWasm(tf: Tf, wasm: typeof import('@tensorflow/tfjs-backend-wasm')): Promise<boolean> {
+  const threads = wasmThreadsWanted();
+  if (threads > 1) {
+    const ok = await startThreaded(tf, wasm, threads, () => tf.setBackend('wasm')).catch(() => false);
+    if (ok) return true;
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  }
+  return tf.setBackend('wasm');
 }
 
 async function loadCpu(): Promise<{ tf: Tf; device: string }> {

@@ -4,7 +4,8 @@
  */
 import type { EngineChoice } from '../../core/training';
 import { UserError, type ModelFile } from '../../core/types';
-import { ENGINE_ORDER, loadEngine, type EngineId } from './engines';
+import { CPU_ENGINES, describeChoice, fastestCpuEngine } from './autoEngine';
+import { ENGINE_ORDER, loadEngine, type EngineId, type LoadedEngine } from './engines';
 import { buildTfModel } from './model';
 import type { LayersModel, Tensor, Tf } from './tf';
 
@@ -16,10 +17,34 @@ export interface TrainableEngine {
   skipped: { engine: EngineId; reason: string }[];
   /** The model, built on this engine. */
   model: LayersModel;
+  /** How `auto` chose among the CPU engines, with the figures (for the training log). */
+  note?: string;
 }
 
-export async function loadTrainableEngine(choice: EngineChoice, file: ModelFile, engineDirs?: string[]): Promise<TrainableEngine> {
-  const loaded = await loadEngine(choice, { extraDirs: engineDirs });
+/**
+ * `auto` landed on a CPU engine: the fastest CPU engine for this model at this batch size instead, measured
+ * the first time and remembered (autoEngine.ts). Any failure of the measurement keeps the engine loaded.
+ */
+async function fasterCpuEngine(loaded: LoadedEngine, file: ModelFile, batch: number, engineDirs?: string[]): Promise<{ loaded: LoadedEngine; note?: string }> {
+  if (!CPU_ENGINES.includes(loaded.engine)) return { loaded };
+  const backend = loaded.tf.getBackend();
+  try {
+    const found = await fastestCpuEngine(file, batch, { engineDirs });
+    if (!found) return { loaded };
+    // The measurement switched backends: make the chosen one current (a cheap re-selection when it is loaded).
+    const chosen = await loadEngine(found.choice.engine, { extraDirs: engineDirs });
+    return { loaded: { ...chosen, skipped: loaded.skipped }, note: describeChoice(found.choice, batch, found.remembered) };
+  } catch {
+    // The measurement may have left another backend current.
+    await loaded.tf.setBackend(backend);
+    return { loaded };
+  }
+}
+
+export async function loadTrainableEngine(choice: EngineChoice, file: ModelFile, engineDirs?: string[], batch?: number): Promise<TrainableEngine> {
+  let loaded = await loadEngine(choice, { extraDirs: engineDirs });
+  let note: string | undefined;
+  if (choice === 'auto' && batch) ({ loaded, note } = await fasterCpuEngine(loaded, file, batch, engineDirs));
   const skipped: TrainableEngine['skipped'] = [...loaded.skipped];
   let { tf, engine, device } = loaded;
   let model = await buildTfModel(tf, file);
@@ -37,7 +62,7 @@ export async function loadTrainableEngine(choice: EngineChoice, file: ModelFile,
     ({ tf, engine, device } = next);
     model = await buildTfModel(tf, file);
   }
-  return { tf, engine, device, skipped, model };
+  return { tf, engine, device, skipped, model, ...(note ? { note } : {}) };
 }
 
 /**

@@ -79,8 +79,9 @@ async function prepare(job: TrainingJob, events: TrainerEvents): Promise<Prepare
       'mixed-precision-unsupported',
     );
   }
-  const { tf, engine, device, skipped, model } = await loadTrainableEngine(job.engine, job.model, job.engineDirs);
+  const { tf, engine, device, skipped, model, note } = await loadTrainableEngine(job.engine, job.model, job.engineDirs, job.training.batchSize);
   events.onEngine?.({ engine, device, skipped });
+  if (note) events.onLog?.(note);
   try {
     // Several inputs: the data says its own shapes (one array per input), checked by the adapter.
     const inputShape = model.inputs.length === 1 ? model.inputs[0].shape.slice(1) : [];

@@ -6,8 +6,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getTemplate } from '../../../src/core/templates';
 import { EngineUnavailable, loadEngine } from '../../../src/engine/tfjs/engines';
-import { fastestEngine, measureTraining, probeEngines, probeTable, sortFastestFirst, type ProbeRow } from '../../../src/engine/tfjs/benchmark';
+import { fastestEngine, measureGemm, measureTraining, probeEngines, probeTable, sortFastestFirst, type ProbeRow } from '../../../src/engine/tfjs/benchmark';
 import type { Tf } from '../../../src/engine/tfjs/tf';
+import { run as bench } from '../../../src/cli/bench';
+import { refuses } from '../../helpers/assertions';
 
 const template = (id: string) => {
   const t = getTemplate(id);
@@ -140,5 +142,20 @@ describe('probeEngines', () => {
     assert.deepEqual(sorted.map((r) => r.engine), ['wasm', 'cpu', 'tensorflow', 'webgpu']);
     assert.equal(fastestEngine({ rows: sorted, skipped: [], batch: 1 })?.engine, 'wasm');
     assert.equal(fastestEngine({ rows: [row('webgpu', null, 'crashed')], skipped: [], batch: 1 }), undefined);
+  });
+});
+
+describe('the bench ceiling', () => {
+  test('measureGemm: a positive GFLOP/s rate on wasm, no tensor left behind', async () => {
+    const { tf } = await loadEngine('wasm');
+    const before = tf.memory().numTensors;
+    const gflops = await measureGemm(tf, 128, 0.1);
+    assert.ok(gflops > 0, `${gflops}`);
+    assert.equal(tf.memory().numTensors, before);
+  });
+
+  test('bench refuses a --rounds that is not a positive integer, before measuring anything', async () => {
+    await refuses(() => bench(['--rounds', '0', '--engines', 'cpu']), 'usage', /--rounds takes a positive integer/);
+    await refuses(() => bench(['--rounds', 'two', '--engines', 'cpu']), 'usage', /--rounds/);
   });
 });
