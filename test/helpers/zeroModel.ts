@@ -1,7 +1,7 @@
 /**
  * A small AlphaZero-style tic-tac-toe network as a model file (an Input of the two planes, a shared Dense
- * trunk, a 9-unit softmax policy and a 1-unit tanh value), with a self-play RL configuration: what the
- * `tictactoe-zero` template makes, for the tests that need a board-game model before that template exists.
+ * trunk, a 9-unit softmax policy and a 1-unit tanh value), with a self-play RL configuration: smaller than the
+ * `tictactoe-zero` template (no conv trunk), for unit tests that need a board-game model fast.
  */
 import { reconcileWeights } from '../../src/core/initializers';
 import { defaultRlConfig, type RlConfig } from '../../src/core/rl';
@@ -23,8 +23,7 @@ export function ticTacToeZeroModel(seed = 1): ModelFile {
       { name: 'value', className: 'Dense', config: dense(1, 'tanh'), inbound: ['trunk'] },
     ],
   };
-  // The self-play agent is another engineer's (agent 'alphazero'); Try the model needs only the environment.
-  const rl = { ...defaultRlConfig({ environment: 'tictactoe', episodes: 20 }), agent: 'alphazero' } as unknown as RlConfig;
+  const rl: RlConfig = defaultRlConfig({ environment: 'tictactoe', agent: 'alphazero', episodes: 20 });
   const file: ModelFile = { graph, weights: reconcileWeights(graph, [], seed) };
   return withTraining(file, defaultTrainingConfig({ loss: 'categorical_crossentropy', rl }));
 }

@@ -4,22 +4,27 @@
  * editor's Training panel with a small episode count: the return chart gets points and the animation moves,
  * Stop ends the run, and "Try the model" plays a greedy episode with the run's network.
  *
- * The tic-tac-toe network is a fixture with the `tictactoe-zero` template's shape (test/helpers/zeroModel.ts),
- * untrained: the self-play trainer and its template come with another change; the game is the same.
+ * The tic-tac-toe network is the `tictactoe-zero` template trained by self-play for two iterations with the CLI
+ * (`model-studio new`, `train`): a trained network, kept short for CI (the full training and its games against
+ * minimax are `npm run bench` lines).
  */
 import assert from 'node:assert/strict';
 import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Frame } from 'playwright-core';
-import { writeModel } from '../../../src/formats/registry';
+import { runCli } from '../../helpers/cli';
 import { tempDir } from '../../helpers/paths';
-import { ticTacToeZeroModel } from '../../helpers/zeroModel';
 import { eventually, newModelFromTemplate, startSession, type Session } from '../harness/session';
 
 async function modelFiles(): Promise<Record<string, string>> {
   const dir = tempDir('ms-e2e-ttt-');
-  const written = await writeModel(join(dir, 'tictactoe_zero.model.json'), ticTacToeZeroModel());
-  return Object.fromEntries(written.map((p) => [basename(p), p]));
+  const made = await runCli(['new', '--template', 'tictactoe-zero', dir]);
+  assert.equal(made.code, 0, made.stderr);
+  const trained = await runCli(['train', join(dir, 'model.json'), '--episodes', '2', '--engine', 'cpu', '--workspace', dir]);
+  assert.equal(trained.code, 0, trained.stderr);
+  assert.match(trained.stdout, /Training finished after 2 /);
+  const files = ['model.json', 'weights.bin'].map((f) => join(dir, f));
+  return Object.fromEntries(files.map((p) => [basename(p).replace(/^model\.json$/, 'tictactoe_zero.model.json'), p]));
 }
 
 /** A digest of a canvas' pixels in a webview, to see it change. */
