@@ -32,6 +32,7 @@ import { normalizationImporters } from './normalization';
 import { poolingImporters } from './pooling';
 import { recurrentImporters } from './recurrent';
 import { reshapingImporters } from './reshaping';
+import { scalingImporters } from './scaling';
 import { validateOnnx } from './validate';
 
 /** The operator importers, one family module each: an operator is importable exactly when it is here. */
@@ -45,6 +46,7 @@ const OPS = new Map<string, OpImporter>(
     ...mergeImporters,
     ...reshapingImporters,
     ...recurrentImporters,
+    ...scalingImporters,
   }),
 );
 

@@ -1,6 +1,7 @@
 /** Merges: Add / Sub / Mul / Max / Min / Mean / Sum of tensors (or a bias folded into Dense / Conv), Concat, Dot. */
 import type { Attrs, onnx } from '../proto';
 import { FUSES_BIAS, Skip, type Importer, type OpImporter, type OpImporters } from './importer';
+import { constantOperand } from './scaling';
 
 function binary(imp: Importer, n: onnx.INodeProto, a: Attrs): void {
   const ins = n.input!;
@@ -29,7 +30,8 @@ function binary(imp: Importer, n: onnx.INodeProto, a: Attrs): void {
         return;
       }
     }
-    throw new Skip(`${op} ${hint}: with a constant operand (only a bias after Dense or Conv is supported)`);
+    if (ins.length === 2 && ['Add', 'Sub', 'Mul', 'Div'].includes(op)) return constantOperand(imp, n, c, other, constIdx === 0);
+    throw new Skip(`${op} ${hint}: with a constant operand (only Add, Sub, Mul and Div of two operands)`);
   }
   const ts = ins.map((i) => imp.kt(i, n));
   const t0 = ts[0]!;
