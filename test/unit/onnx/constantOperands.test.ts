@@ -48,5 +48,4 @@ test('constant operands no Keras layer computes are refused with the reason', ()
   refused(model([['x', [2, 3]]], [['Add', ['x', 'b'], 'y']], [floatTensor('b', [2, 1], [1, 2])]), /Add n0: a constant of shape \[2, 1\] that is not one value per position of one axis/);
   refused(model([['x', ['N', 3]]], [['Add', ['x', 'b'], 'y']], [floatTensor('b', [2, 1, 3], [1, 2, 3, 4, 5, 6])]), /Add n0: a constant of higher rank than the tensor/);
   refused(model([['x', ['N', 3]]], [['Mul', ['x', 'c'], 'y']], [scalar('c', Number.NaN)]), /Mul n0: a constant that is not a finite number/);
-  refused(model([['x', ['N', 3]]], [['Pow', ['x', 'c'], 'y']], [scalar('c', 2)]), /cannot turn into Keras layers: Pow/);
 });

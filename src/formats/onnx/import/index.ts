@@ -29,6 +29,7 @@ import { coreImporters } from './core';
 import { Importer, type OpImporter } from './importer';
 import { mergeImporters } from './merge';
 import { normalizationImporters } from './normalization';
+import { operationImporters } from './operations';
 import { poolingImporters } from './pooling';
 import { recurrentImporters } from './recurrent';
 import { reshapingImporters } from './reshaping';
@@ -47,6 +48,8 @@ const OPS = new Map<string, OpImporter>(
     ...reshapingImporters,
     ...recurrentImporters,
     ...scalingImporters,
+    // After the families: Exp, ReduceMean and ReduceMax defer to the activation and global pooling importers.
+    ...operationImporters,
   }),
 );
 

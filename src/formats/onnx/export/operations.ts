@@ -1,0 +1,36 @@
+/**
+ * The Keras operations of the catalog (core/layers/operations.ts) as ONNX operators: one element-wise
+ * operator each (Square as Mul(x, x)), and ReduceSum / ReduceMean / ReduceMax / ReduceMin over the Keras axes
+ * (axes an input from opset 13 for ReduceSum, 18 for the others), then Max / Min with `initial` when given.
+ */
+import { reductionAxes } from '../../../core/layers/operations';
+import { ONNX_ELEMENTWISE } from '../operationNames';
+import type { LayerExporter, LayerExporters } from './context';
+
+
+const elementwise = (op: string): LayerExporter => ({
+  emit: (ctx, [x]) => ctx.e.elementwise(x!, ctx.name, (v) => ctx.op(op, [v])),
+});
+
+const square: LayerExporter = { emit: (ctx, [x]) => ctx.e.elementwise(x!, ctx.name, (v) => ctx.op('Mul', [v, v])) };
+
+const reduction = (op: string, axesInputFrom: number): LayerExporter => ({
+  emit(ctx, [x]) {
+    const { e, c } = ctx;
+    const axes = reductionAxes(ctx.inShapes[0]!, c);
+    const keepdims = c.keepdims === true ? 1 : 0;
+    const v = e.last(x!, ctx.name);
+    let y = e.opset >= axesInputFrom ? ctx.op(op, [v, e.i64(`${ctx.name}/axes`, [axes.length], axes)], { keepdims }) : ctx.op(op, [v], { axes, keepdims });
+    if (typeof c.initial === 'number') y = ctx.op(op === 'ReduceMax' ? 'Max' : 'Min', [y, e.scalar(`${ctx.name}/initial`, c.initial)]);
+    return { rank: keepdims ? x!.rank : x!.rank - axes.length, last: y };
+  },
+});
+
+export const operationExporters: LayerExporters = {
+  ...Object.fromEntries(Object.entries(ONNX_ELEMENTWISE).map(([op, cls]) => [cls, elementwise(op)])),
+  Square: square,
+  Sum: reduction('ReduceSum', 13),
+  Mean: reduction('ReduceMean', 18),
+  Max: reduction('ReduceMax', 18),
+  Min: reduction('ReduceMin', 18),
+};
