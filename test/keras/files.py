@@ -61,8 +61,9 @@ def layer_model(job):
     n = c.get("inputs", 1)
     inputs = [keras.Input(shape=tuple(c["input"][1:]), dtype="int32" if c.get("intMax") else "float32") for _ in range(n)]
     layer = case_layer(c, "layer")
-    # MultiHeadAttention is called on separate tensors: call(query, value, key).
-    y = layer(*inputs) if c["className"] == "MultiHeadAttention" else layer(inputs if n > 1 else inputs[0])
+    # MultiHeadAttention and Keras operations of two tensors (Divide) are called on separate tensors.
+    separate = c["className"] == "MultiHeadAttention" or (c.get("module") and n > 1)
+    y = layer(*inputs) if separate else layer(inputs if n > 1 else inputs[0])
     if c.get("then"):
         cls, cfg = c["then"]
         y = keras.layers.deserialize(keras3_layer(cls, {**cfg, "name": "then"}))(y)

@@ -3,7 +3,8 @@
  * (keras/src/ops/numpy.py, math.py; module `keras.src.ops.numpy` / `keras.src.ops.math`, `registered_name` the
  * class name, a config of `name` plus the constructor's arguments, no trainable or dtype) and that
  * `keras.saving.load_model` reads back with safe_mode on. They have no Keras layer, so they are catalog
- * entries of their own, under Keras' class names: element-wise functions and reductions over axes. Only a
+ * entries of their own, under Keras' class names: element-wise functions, reductions over axes and the
+ * division of two tensors. Only a
  * functional model can hold them (keras.Sequential takes layers).
  */
 import type { JsonObject, Shape } from '../types';
@@ -47,7 +48,13 @@ const REDUCTIONS: Record<string, [fn: string, doc: string, initial: boolean]> = 
   Min: ['min', 'Minimum over the given axes', true],
 };
 
+/** Operations of two tensors, called on them as separate arguments (`Divide()(x1, x2)`), broadcast as numpy does. */
+const BINARY: Record<string, [fn: string, doc: string]> = {
+  Divide: ['divide', 'x1 / x2, element-wise (shapes broadcast)'],
+};
+
 export const KERAS_OPERATIONS: Readonly<Record<string, KerasOperation>> = Object.fromEntries([
+  ...Object.entries(BINARY).map(([cls, [fn]]) => [cls, { module: NUMPY, fn }]),
   ...Object.entries(ELEMENTWISE).map(([cls, [fn]]) => [cls, { module: cls === 'Erf' ? 'keras.src.ops.math' : NUMPY, fn }]),
   ...Object.entries(REDUCTIONS).map(([cls, [fn]]) => [cls, { module: NUMPY, fn }]),
 ]);
@@ -55,6 +62,23 @@ export const KERAS_OPERATIONS: Readonly<Record<string, KerasOperation>> = Object
 /** Whether a catalog class is a Keras operation (not a layer). */
 export function isKerasOperation(className: string): boolean {
   return Object.hasOwn(KERAS_OPERATIONS, className);
+}
+
+/** Whether a catalog class is a Keras operation of two tensors, called on them as separate arguments. */
+export function isBinaryOperation(className: string): boolean {
+  return Object.hasOwn(BINARY, className);
+}
+
+/** numpy's broadcast of two shapes, batch axis included (keras/src/ops/operation_utils.py broadcast_shapes). */
+export function broadcastShapes(a: Shape, b: Shape): Shape {
+  if (a.length !== b.length) throw new ShapeError(`inputs of ranks ${a.length} and ${b.length}: the batch axes would not line up`, 'give both inputs the same rank (a Reshape adds size-1 axes)');
+  return a.map((x, i) => {
+    const y = b[i]!;
+    if (x === y || y === 1) return x;
+    if (x === 1) return y;
+    if (x === null || y === null) return x ?? y;
+    throw new ShapeError(`axis ${i} has sizes ${x} and ${y}, which do not broadcast`, 'the sizes of each axis must be equal, or one of them 1');
+  });
 }
 
 /** The axes a reduction config names, normalized against the input rank; the batch axis is refused. */
@@ -95,4 +119,18 @@ const reduction = ([cls, [fn, doc, initial]]: [string, [string, string, boolean]
   weights: () => [],
 });
 
-export const operationLayers: CatalogSpec[] = [...Object.entries(ELEMENTWISE).map(elementwise), ...Object.entries(REDUCTIONS).map(reduction)];
+const binary = ([cls, [fn, doc]]: [string, [string, string]]): CatalogSpec => ({
+  className: cls,
+  category: 'Merge',
+  doc: `${doc} (Keras operation keras.ops.${fn})`,
+  fields: [],
+  inputs: { min: 2, max: 2 },
+  outputShape: ([a, b]) => broadcastShapes(a!, b!),
+  weights: () => [],
+});
+
+export const operationLayers: CatalogSpec[] = [
+  ...Object.entries(ELEMENTWISE).map(elementwise),
+  ...Object.entries(REDUCTIONS).map(reduction),
+  ...Object.entries(BINARY).map(binary),
+];

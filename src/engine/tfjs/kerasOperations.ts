@@ -1,7 +1,8 @@
 /**
  * The Keras operations of the catalog (core/layers/operations.ts) as tfjs layer classes under Keras' class
  * names: element-wise functions (keras/src/ops/numpy.py, math.py) and reductions over axes with `keepdims`
- * (Max and Min also with `initial`, which every reduction includes: max(max(x), initial)).
+ * (Max and Min also with `initial`, which every reduction includes: max(max(x), initial)), and Divide of two
+ * tensors, broadcast (the shapes were checked by the catalog).
  */
 import { first } from './kerasLayerArgs';
 import type { Tensor, Tf } from './tf';
@@ -73,5 +74,16 @@ export function operationLayers(tf: Tf, Layer: AnyClass): AnyClass[] {
         }
       },
   );
-  return [...unary, ...reduce];
+  class Divide extends Layer {
+    static className = 'Divide';
+    computeOutputShape(shapes: (number | null)[][]): (number | null)[] {
+      const [a, b] = shapes as [(number | null)[], (number | null)[]];
+      return a.map((x, i) => (x === 1 ? b[i]! : x === null && b[i] !== 1 ? b[i]! : x));
+    }
+    call(inputs: Tensor | Tensor[]): Tensor {
+      const [a, b] = inputs as Tensor[];
+      return tf.tidy(() => tf.div(tf.cast(a!, 'float32'), tf.cast(b!, 'float32')));
+    }
+  }
+  return [...unary, ...reduce, Divide];
 }

@@ -67,3 +67,26 @@ test('a reduction over the batch axis, or over every axis (axis None), is an err
     assert.ok(d[0]!.hint, 'a hint');
   }
 });
+
+test('Divide, an operation of two tensors, is written called on them as separate arguments (x1, x2), as Keras does, and reads back', async (t) => {
+  const model = modelChain('div', [3, 4], [['Exp', {}]]);
+  const g = model.graph;
+  g.layers.push({ name: 'total', className: 'Sum', config: { axis: -1, keepdims: true }, inbound: ['l0'] }, { name: 'share', className: 'Divide', config: {}, inbound: ['l0', 'total'] });
+  g.outputs = ['share'];
+  const file = path.join(tempDir(t), 'div.keras');
+  await writeModel(file, model);
+  const config = JSON.parse(strFromU8(unzipSync(new Uint8Array(readFileSync(file)))['config.json']!)) as JsonObject;
+  const entry = ((config.config as JsonObject).layers as JsonObject[]).find((l) => l.name === 'share')!;
+  const args = ((entry.inbound_nodes as JsonObject[])[0]!.args as JsonObject[]).map((a) => ((a.config as JsonObject).keras_history as Json[])[0]);
+  assert.deepEqual(args, ['l0', 'total']);
+  const back = await readModel(file);
+  assert.deepEqual(back.graph.layers.find((l) => l.name === 'share')?.inbound, ['l0', 'total']);
+  assert.deepEqual(analyze(back.graph).layers.get('share')?.outputShape, [null, 3, 4]);
+});
+
+test('Divide of shapes that do not broadcast, or of different ranks, is an error on the layer', () => {
+  const g = chain([null, 3, 4], [['Sum', { axis: -1 }]]);
+  g.layers.push({ name: 'bad', className: 'Divide', config: {}, inbound: [g.layers[0]!.name, g.layers[1]!.name] });
+  const d = analyze(g).diagnostics.filter((x) => x.severity === 'error' && x.layer === 'bad');
+  assert.match(d[0]?.message ?? '', /inputs of ranks 3 and 2: the batch axes would not line up/);
+});

@@ -91,3 +91,29 @@ test('Keras operations export to ONNX and run in ONNX Runtime as TF.js runs them
     assert.deepEqual(ops.filter((o) => o.startsWith('Reduce') || o === 'Max'), ['ReduceSum', 'ReduceMax', 'Max', 'ReduceMean']);
   }
 });
+
+test('Div of two tensors is Keras\' Divide operation, broadcast as ONNX Runtime does; integer data and different ranks are refused', async () => {
+  const softmax = model(
+    [['x', ['N', 2, 3, 4]]],
+    [['ReduceMax', ['x'], 'm', { axes: [-1], keepdims: 1 }], ['Sub', ['x', 'm'], 'd'], ['Exp', ['d'], 'e'], ['ReduceSum', ['e'], 's', { axes: [-1], keepdims: 1 }], ['Div', ['e', 's'], 'y']],
+  );
+  const proto = onnx.ModelProto.decode(softmax);
+  proto.opsetImport = [{ domain: '', version: 11 }];
+  assert.deepEqual(await importsExactly(onnx.ModelProto.encode(proto).finish()), ['Max', 'Subtract', 'Exp', 'Sum', 'Divide']);
+  const ints = onnx.ModelProto.decode(model([['a', ['N', 3]], ['b', ['N', 3]]], [['Div', ['a', 'b'], 'y']]));
+  ints.graph!.input = [input('a', ['N', 3], onnx.TensorProto.DataType.INT8), input('b', ['N', 3], onnx.TensorProto.DataType.INT8)];
+  refused(onnx.ModelProto.encode(ints).finish(), /Div n0: of integer data/);
+  const relu = onnx.ModelProto.decode(model([['a', ['N', 3]], ['b', ['N', 3]]], [['Relu', ['a'], 'r'], ['Div', ['r', 'b'], 'y']]));
+  relu.graph!.input = [input('a', ['N', 3], onnx.TensorProto.DataType.INT16), input('b', ['N', 3])];
+  refused(onnx.ModelProto.encode(relu).finish(), /Div n1: of integer data/);
+  refused(model([['a', ['N', 3, 4]], ['b', ['N', 4]]], [['Div', ['a', 'b'], 'y']]), /Div n0: of tensors of different ranks/);
+});
+
+test('Divide exports as Div and runs in ONNX Runtime as TF.js runs it', async () => {
+  const file = chain('divide', [3, 4], [['Exp', {}]]);
+  const g = file.graph;
+  const exp = g.layers[1]!.name;
+  g.layers.push({ name: 'total', className: 'Sum', config: { axis: -1, keepdims: true }, inbound: [exp] }, { name: 'share', className: 'Divide', config: {}, inbound: [exp, 'total'] });
+  g.outputs = ['share'];
+  assert.deepEqual((await exportsExactly(file)).filter((o) => o !== 'Transpose'), ['Exp', 'ReduceSum', 'Div']);
+});

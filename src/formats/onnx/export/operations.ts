@@ -1,7 +1,8 @@
 /**
  * The Keras operations of the catalog (core/layers/operations.ts) as ONNX operators: one element-wise
  * operator each (Square as Mul(x, x)), and ReduceSum / ReduceMean / ReduceMax / ReduceMin over the Keras axes
- * (axes an input from opset 13 for ReduceSum, 18 for the others), then Max / Min with `initial` when given.
+ * (axes an input from opset 13 for ReduceSum, 18 for the others), then Max / Min with `initial` when given;
+ * Divide as Div (both sides in Keras layout, same rank, so ONNX broadcasts as Keras does).
  */
 import { reductionAxes } from '../../../core/layers/operations';
 import { ONNX_ELEMENTWISE } from '../operationNames';
@@ -26,7 +27,10 @@ const reduction = (op: string, axesInputFrom: number): LayerExporter => ({
   },
 });
 
+const divide: LayerExporter = { emit: (ctx, [a, b]) => ({ rank: a!.rank, last: ctx.op('Div', [ctx.e.last(a!, ctx.name), ctx.e.last(b!, ctx.name)]) }) };
+
 export const operationExporters: LayerExporters = {
+  Divide: divide,
   ...Object.fromEntries(Object.entries(ONNX_ELEMENTWISE).map(([op, cls]) => [cls, elementwise(op)])),
   Square: square,
   Sum: reduction('ReduceSum', 13),

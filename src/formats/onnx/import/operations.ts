@@ -8,6 +8,7 @@
 import { activation } from './activations';
 import { classHint, Skip, type Importer, type KT, type OpImporter, type OpImporters } from './importer';
 import { reduceAsGlobalPool } from './pooling';
+import { isIntInput } from './scaling';
 import { ONNX_ELEMENTWISE } from '../operationNames';
 import type { Attrs, onnx } from '../proto';
 
@@ -21,8 +22,7 @@ const POWERS = new Map<number, string>([
 
 function floatInput(imp: Importer, n: onnx.INodeProto): KT {
   const t = imp.kt(n.input![0]!, n);
-  const l = imp.layer(t.layer);
-  if (l.className === 'InputLayer' && l.config.dtype === 'int32') throw new Skip(`${n.opType} ${n.name || n.output![0]}: on integer data (Keras operations compute in float here)`);
+  if (isIntInput(imp, t)) throw new Skip(`${n.opType} ${n.name || n.output![0]}: on integer data (Keras operations compute in float here)`);
   return t;
 }
 

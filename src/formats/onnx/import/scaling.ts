@@ -40,9 +40,23 @@ export function constantLayout(imp: Importer, t: KT, c: Const): Layout | { why: 
   return { perFeature: Array.from(c.data), axis: k === last ? -1 : k };
 }
 
-function isIntInput(imp: Importer, t: KT): boolean {
-  const l = imp.layer(t.layer);
-  return l.className === 'InputLayer' && l.config.dtype === 'int32';
+/**
+ * Whether `t` may hold integers: it descends from an integer ONNX input (through any layers: ONNX keeps the
+ * integer type where Keras layers compute in float, so Div truncates and Rescaling would not), other than
+ * through an Embedding.
+ */
+export function isIntInput(imp: Importer, t: KT): boolean {
+  const seen = new Set<string>();
+  const todo = [t.layer];
+  while (todo.length) {
+    const name = todo.pop()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    if (imp.integerInputs.has(name)) return true;
+    // An Embedding looks integer ids up into float vectors (Gather from a float table in ONNX too).
+    if (imp.layer(name).className !== 'Embedding') todo.push(...imp.layer(name).inbound);
+  }
+  return false;
 }
 
 /** The layer made for `x op c`, or a Skip; `constFirst` is `c op x`. */
