@@ -239,6 +239,7 @@ for (const op of ['Sum', 'Mean', 'Max', 'Min']) {
 }
 add('Max', [null, 3, 4], { axis: 1, initial: 0.5 }, 'initial');
 add('Min', [null, 3, 4], { axis: [-1], initial: -0.5 }, 'initial');
+add('Clip', [null, 3, 4], { x_min: -0.5, x_max: 0.75 });
 cases.push({ id: 'Divide', input: [null, 3, 4], className: 'Divide', config: {}, inputs: 2, positive: true });
 
 export const LAYER_CASES: readonly LayerCase[] = cases;

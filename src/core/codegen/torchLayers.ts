@@ -225,6 +225,8 @@ function operation(cls: string, c: JsonObject, info: LayerInfo): TorchResult | u
   const fn = TORCH_ELEMENTWISE[cls];
   if (fn) return { call: (x) => `torch.${fn}(${x[0]})` };
   if (cls === 'Divide') return { call: (x) => `torch.div(${x[0]}, ${x[1]})` };
+  // numpy's clip order: the upper bound wins when the bounds cross (torch.clamp does the same).
+  if (cls === 'Clip') return { call: (x) => `torch.clamp(${x[0]}, min=${pyNum(Number(c.x_min), true)}, max=${pyNum(Number(c.x_max), true)})` };
   const reduce = TORCH_REDUCTIONS[cls];
   if (!reduce) return undefined;
   const axes = reductionAxes(info.inputShapes[0]!, c);

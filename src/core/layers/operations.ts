@@ -9,7 +9,7 @@
  */
 import type { JsonObject, Shape } from '../types';
 import type { CatalogSpec } from './define';
-import { f, field } from './fields';
+import { f, field, required } from './fields';
 import { normAxis } from './shapeMath';
 import { ShapeError } from './spec';
 
@@ -54,6 +54,7 @@ const BINARY: Record<string, [fn: string, doc: string]> = {
 };
 
 export const KERAS_OPERATIONS: Readonly<Record<string, KerasOperation>> = Object.fromEntries([
+  ['Clip', { module: NUMPY, fn: 'clip' }],
   ...Object.entries(BINARY).map(([cls, [fn]]) => [cls, { module: NUMPY, fn }]),
   ...Object.entries(ELEMENTWISE).map(([cls, [fn]]) => [cls, { module: cls === 'Erf' ? 'keras.src.ops.math' : NUMPY, fn }]),
   ...Object.entries(REDUCTIONS).map(([cls, [fn]]) => [cls, { module: NUMPY, fn }]),
@@ -129,8 +130,21 @@ const binary = ([cls, [fn, doc]]: [string, [string, string]]): CatalogSpec => ({
   weights: () => [],
 });
 
+/** keras.ops.clip(x, x_min, x_max): both bounds required (numpy.py Clip.__init__). */
+const Clip: CatalogSpec = {
+  className: 'Clip',
+  category: 'Activation',
+  doc: 'Limits values to [x_min, x_max], element-wise (Keras operation keras.ops.clip)',
+  fields: [required('x_min', 'float', 'Lower bound'), required('x_max', 'float', 'Upper bound')],
+  inputs: { min: 1, max: 1 },
+  newConfig: { x_min: 0, x_max: 1 },
+  outputShape: ([x]) => [...x!],
+  weights: () => [],
+};
+
 export const operationLayers: CatalogSpec[] = [
   ...Object.entries(ELEMENTWISE).map(elementwise),
+  Clip,
   ...Object.entries(REDUCTIONS).map(reduction),
   ...Object.entries(BINARY).map(binary),
 ];

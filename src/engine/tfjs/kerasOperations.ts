@@ -85,5 +85,22 @@ export function operationLayers(tf: Tf, Layer: AnyClass): AnyClass[] {
       return tf.tidy(() => tf.div(tf.cast(a!, 'float32'), tf.cast(b!, 'float32')));
     }
   }
-  return [...unary, ...reduce, Divide];
+  class Clip extends Layer {
+    static className = 'Clip';
+    readonly xMin: number;
+    readonly xMax: number;
+    constructor(args: any) {
+      super(args);
+      this.xMin = args.x_min ?? args.xMin;
+      this.xMax = args.x_max ?? args.xMax;
+    }
+    call(inputs: Tensor | Tensor[]): Tensor {
+      // numpy's clip: minimum(maximum(x, x_min), x_max), so x_max wins when the bounds cross (as ONNX Clip).
+      return tf.tidy(() => tf.minimum(tf.maximum(tf.cast(first(inputs), 'float32'), this.xMin), this.xMax));
+    }
+    getConfig(): any {
+      return { ...super.getConfig(), x_min: this.xMin, x_max: this.xMax };
+    }
+  }
+  return [...unary, ...reduce, Divide, Clip];
 }

@@ -117,3 +117,10 @@ test('Divide exports as Div and runs in ONNX Runtime as TF.js runs it', async ()
   g.outputs = ['share'];
   assert.deepEqual((await exportsExactly(file)).filter((o) => o !== 'Transpose'), ['Exp', 'ReduceSum', 'Div']);
 });
+
+test('Clip with bounds other than a ReLU\'s is Keras\' Clip operation; a missing bound is refused; it exports as Clip', async () => {
+  const bytes = model([['x', ['N', 5]]], [['Clip', ['x', 'lo', 'hi'], 'y']], [floatTensor('lo', [], [-0.5]), floatTensor('hi', [], [0.25])]);
+  assert.deepEqual(await importsExactly(bytes), ['Clip']);
+  refused(model([['x', ['N', 5]]], [['Clip', ['x', 'lo'], 'y']], [floatTensor('lo', [], [-0.5])]), /Clip n0: only with both bounds constant and finite, or a minimum of 0/);
+  for (const opset of [13, 17]) assert.deepEqual(await exportsExactly(chain(`clip_${opset}`, [5], [['Clip', { x_min: -0.5, x_max: 0.25 }]]), opset), ['Clip']);
+});

@@ -29,7 +29,16 @@ const reduction = (op: string, axesInputFrom: number): LayerExporter => ({
 
 const divide: LayerExporter = { emit: (ctx, [a, b]) => ({ rank: a!.rank, last: ctx.op('Div', [ctx.e.last(a!, ctx.name), ctx.e.last(b!, ctx.name)]) }) };
 
+/** Clip, its bounds as inputs (every opset the exporter writes, 13 and up, takes them so). */
+const clip: LayerExporter = {
+  emit(ctx, [x]) {
+    const { e, c } = ctx;
+    return e.elementwise(x!, ctx.name, (v) => ctx.op('Clip', [v, e.scalar(`${ctx.name}/min`, Number(c.x_min)), e.scalar(`${ctx.name}/max`, Number(c.x_max))]));
+  },
+};
+
 export const operationExporters: LayerExporters = {
+  Clip: clip,
   Divide: divide,
   ...Object.fromEntries(Object.entries(ONNX_ELEMENTWISE).map(([op, cls]) => [cls, elementwise(op)])),
   Square: square,
