@@ -3,6 +3,7 @@
  */
 import { type Json, type JsonObject, type LayerNode, type ModelGraph } from '../core/types';
 import { consumers, isChain } from '../core/graph';
+import { isKerasOperation } from '../core/layers/operations';
 import { isJsonObject } from './format';
 
 /** The `keras_version` we write: the layout we emit is tf.keras 2.x's (Keras only uses it for 1.x conversions). */
@@ -12,6 +13,8 @@ export const WRITTEN_BACKEND = 'tensorflow';
 /** The layers of `g` in chain order, when `g` is a Sequential-shaped chain that covers every layer; else null. */
 function sequentialChain(g: ModelGraph): LayerNode[] | null {
   if (g.kind !== 'Sequential' || !isChain(g) || g.layers.length === 0) return null;
+  // keras.Sequential takes layers only; a Keras operation is a node of a functional model.
+  if (g.layers.some((l) => isKerasOperation(l.className))) return null;
   const starts = g.layers.filter((l) => l.inbound.length === 0);
   if (starts.length !== 1) return null;
   const byName = new Map(g.layers.map((l) => [l.name, l]));

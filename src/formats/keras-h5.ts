@@ -8,6 +8,7 @@
  * without a live optimizer does not have. A `.h5` holding only weights (`save_weights`) is read together with
  * the architecture JSON next to it.
  */
+import { isKerasOperation } from '../core/layers/operations';
 import { OPTIMIZER_FLOAT_PARAMS } from '../core/training';
 import { UserError, type Json, type JsonObject, type ModelFile } from '../core/types';
 import { encodeUtf8, isJsonObject, parseJsonFile, type FormatCodec, type ReadContext } from './format';
@@ -57,10 +58,11 @@ async function readKerasH5(main: Uint8Array, ctx: ReadContext): Promise<ModelFil
 /**
  * The `model_config` attribute: tf.keras 2.x's config, or Keras 3's where a layer is called on separate
  * tensors (MultiHeadAttention's query, value, key), which the 2.x nested-list nodes cannot express so that
- * Keras 3 loads them (keras/src/models/functional.py `deserialize_node` calls a legacy node on one list).
+ * Keras 3 loads them (keras/src/models/functional.py `deserialize_node` calls a legacy node on one list), or
+ * that holds Keras operations (Keras finds them by their module, which only Keras 3's entries carry).
  */
 function legacyModelConfig(model: ModelFile): JsonObject {
-  if (!model.graph.layers.some((l) => l.className === 'MultiHeadAttention')) return kerasConfigFromGraph(model.graph);
+  if (!model.graph.layers.some((l) => l.className === 'MultiHeadAttention' || isKerasOperation(l.className))) return kerasConfigFromGraph(model.graph);
   const k3 = keras3ModelConfig(model.graph);
   return { class_name: k3.class_name as string, config: k3.config as JsonObject };
 }

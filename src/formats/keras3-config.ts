@@ -14,7 +14,8 @@
  */
 import type { Json, JsonObject, ModelGraph, Shape } from '../core/types';
 import { analyze } from '../core/analysis';
-import { withDefaults } from '../core/layers';
+import { getSpec, withDefaults } from '../core/layers';
+import { isBinaryOperation, KERAS_OPERATIONS } from '../core/layers/operations';
 import { isJsonObject } from './format';
 import { kerasConfigFromGraph } from './keras-config-write';
 
@@ -60,9 +61,22 @@ function layerConfig3(className: string, config: JsonObject): JsonObject {
 }
 
 function layerObject(className: string, config: JsonObject, inputShape?: Json): JsonObject {
+  const op = KERAS_OPERATIONS[className];
+  if (op) return operationObject(className, op.module, config);
   const o: JsonObject = { module: 'keras.layers', class_name: className, config: layerConfig3(className, config), registered_name: null };
   if (inputShape !== undefined && className !== 'InputLayer') o.build_config = buildConfig(className, inputShape);
   return o;
+}
+
+/**
+ * A Keras operation as Keras 3 writes it (keras/src/ops/operation.py get_config): its module, the class as
+ * registered name, `name` plus the constructor's arguments only (an operation takes no trainable or dtype),
+ * and no build_config.
+ */
+function operationObject(className: string, module: string, config: JsonObject): JsonObject {
+  const filled = withDefaults(className, config);
+  const args = Object.fromEntries((getSpec(className)?.fields ?? []).map((f) => [f.name, filled[f.name] ?? null] as [string, Json]));
+  return { module, class_name: className, config: { name: config.name as Json, ...args }, registered_name: className };
 }
 
 /** Keras' `get_build_config`: `input_shape`, or a `shapes_dict` for a build() of several named shapes. */
@@ -124,8 +138,8 @@ export function keras3ModelConfig(g: ModelGraph): JsonObject {
         const o = layerObject(l.class_name as string, c, inShape(name));
         o.name = name;
         // Merge layers are called on one list of tensors; the others on one tensor; MultiHeadAttention on
-        // separate tensors, call(query, value, key).
-        const separate = l.class_name === 'MultiHeadAttention';
+        // separate tensors, call(query, value, key), and so are Keras operations of two tensors, call(x1, x2).
+        const separate = l.class_name === 'MultiHeadAttention' || isBinaryOperation(l.class_name as string);
         const merge = !separate && (inbound.length > 1 || ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'Dot'].includes(l.class_name as string));
         o.inbound_nodes = inbound.length === 0 ? [] : [{ args: merge ? [tensors] : tensors, kwargs: {} }];
         return o;

@@ -48,13 +48,22 @@ def keras3_layer(class_name, config):
     return {"module": "keras.layers", "class_name": class_name, "config": config, "registered_name": None}
 
 
+def case_layer(c, name):
+    """The case's layer, or its Keras operation (module given: keras.src.ops.numpy...) as Keras 3 serializes it."""
+    if c.get("module"):
+        entry = {"module": c["module"], "class_name": c["className"], "config": {**c["config"], "name": name}, "registered_name": c["className"]}
+        return keras.saving.deserialize_keras_object(entry)
+    return keras.layers.deserialize(keras3_layer(c["className"], {**c["config"], "name": name}))
+
+
 def layer_model(job):
     c = job["case"]
     n = c.get("inputs", 1)
     inputs = [keras.Input(shape=tuple(c["input"][1:]), dtype="int32" if c.get("intMax") else "float32") for _ in range(n)]
-    layer = keras.layers.deserialize(keras3_layer(c["className"], {**c["config"], "name": "layer"}))
-    # MultiHeadAttention is called on separate tensors: call(query, value, key).
-    y = layer(*inputs) if c["className"] == "MultiHeadAttention" else layer(inputs if n > 1 else inputs[0])
+    layer = case_layer(c, "layer")
+    # MultiHeadAttention and Keras operations of two tensors (Divide) are called on separate tensors.
+    separate = c["className"] == "MultiHeadAttention" or (c.get("module") and n > 1)
+    y = layer(*inputs) if separate else layer(inputs if n > 1 else inputs[0])
     if c.get("then"):
         cls, cfg = c["then"]
         y = keras.layers.deserialize(keras3_layer(cls, {**cfg, "name": "then"}))(y)

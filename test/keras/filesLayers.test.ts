@@ -13,6 +13,7 @@ import { writeNpy } from '../../src/engine/datasets/npy';
 import { loadEngine } from '../../src/engine/tfjs/engines';
 import { readModel } from '../../src/formats/registry';
 import { tempDir } from '../helpers/paths';
+import { KERAS_OPERATIONS } from '../../src/core/layers/operations';
 import { selectedLayerCases, type LayerCase } from './layerCases';
 import { loadNpy, maxDiff, predictFile } from './filesHelpers';
 import { runPython } from './python';
@@ -22,7 +23,7 @@ const TOLERANCE = 1e-5;
 function input(c: LayerCase, seed: number): { shape: number[]; data: Float32Array } {
   const shape = [3, ...c.input.slice(1).map((d) => d ?? 4)];
   const rand = rng(seed);
-  const data = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (c.intMax ? Math.floor(rand() * c.intMax) : (rand() - 0.5) * 4));
+  const data = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (c.intMax ? Math.floor(rand() * c.intMax) : c.positive ? rand() + 0.1 : (rand() - 0.5) * 4));
   return { shape, data };
 }
 
@@ -41,7 +42,9 @@ test('models Keras saved, one per layer case, load in Model Studio and predict a
     });
     // Keras 3's pooling constructors require pool_size, which Keras 2 and the catalog default.
     const poolSize = /^AveragePooling|^MaxPooling/.test(c.className) && c.config.pool_size === undefined ? { pool_size: withDefaults(c.className, {}).pool_size } : {};
-    return { kind: 'save_layer', case: { ...c, config: { ...poolSize, ...c.config } }, seed: 100 + i, x, y: join(d, 'y.npy'), keras: join(d, 'm.keras'), h5: join(d, 'm.h5') };
+    // A Keras operation is built from its module (keras.src.ops.numpy...), not keras.layers.
+    const module = KERAS_OPERATIONS[c.className]?.module;
+    return { kind: 'save_layer', case: { ...c, config: { ...poolSize, ...c.config }, ...(module ? { module } : {}) }, seed: 100 + i, x, y: join(d, 'y.npy'), keras: join(d, 'm.keras'), h5: join(d, 'm.h5') };
   });
   const { results } = runPython<{ results: { ok: boolean; error?: string; h5Error?: string }[] }>('files.py', { jobs });
   const problems: string[] = [];

@@ -13,6 +13,8 @@ export interface LayerCase {
   intMax?: number;
   /** How many inputs of shape `input` the layer takes (merge layers); 1 when absent. */
   inputs?: number;
+  /** Inputs in [0.1, 1.1) (sqrt, log, reciprocal, tan), instead of [-2, 2). */
+  positive?: boolean;
   /** A second layer after the first (e.g. a Dense after a Reshape with -1). */
   then?: [string, JsonObject];
 }
@@ -227,6 +229,18 @@ add('ELU', [null, 8], {});
 add('ELU', [null, 8], { alpha: 0.5 }, 'alpha=0.5');
 add('Softmax', [null, 8], {});
 add('Softmax', [null, 3, 4], { axis: 1 }, 'axis=1');
+
+// Keras operations (keras.ops calls a functional model records): element-wise, then reductions over axes.
+for (const op of ['Absolute', 'Negative', 'Exp', 'Square', 'Floor', 'Ceil', 'Sign', 'Sin', 'Cos', 'Erf']) add(op, [null, 3, 4], {});
+for (const op of ['Sqrt', 'Log', 'Reciprocal', 'Tan']) cases.push({ id: op, input: [null, 3, 4], className: op, config: {}, positive: true });
+for (const op of ['Sum', 'Mean', 'Max', 'Min']) {
+  add(op, [null, 3, 4, 2], { axis: -1 });
+  add(op, [null, 3, 4, 2], { axis: [1, 2], keepdims: true }, 'axes,keepdims');
+}
+add('Max', [null, 3, 4], { axis: 1, initial: 0.5 }, 'initial');
+add('Min', [null, 3, 4], { axis: [-1], initial: -0.5 }, 'initial');
+add('Clip', [null, 3, 4], { x_min: -0.5, x_max: 0.75 });
+cases.push({ id: 'Divide', input: [null, 3, 4], className: 'Divide', config: {}, inputs: 2, positive: true });
 
 export const LAYER_CASES: readonly LayerCase[] = cases;
 

@@ -6,6 +6,7 @@
  */
 import { parseInitializer } from '../initializers';
 import { getSpec } from '../layers';
+import { KERAS_OPERATIONS } from '../layers/operations';
 import { fillDefaults } from '../layers/registry';
 import type { FieldSpec } from '../layers/spec';
 import { UserError, type Json, type JsonObject } from '../types';
@@ -141,6 +142,15 @@ export function kerasLayerArgs(className: string, config: JsonObject): string[] 
     named.push(`${RENAMED[className]?.[f.name] ?? f.name}=${renderValue(f, v ?? null)}`);
   }
   return [...pos, ...named];
+}
+
+/**
+ * A Keras operation called on `arg`, `keras.ops.sum(x, axis=-1, keepdims=True)`: keras.ops functions take no
+ * name, so Keras names the recorded node after the function (sum, sum_1...); an operation has no weights.
+ */
+export function kerasOperationCall(className: string, config: JsonObject, arg: string): string {
+  const op = KERAS_OPERATIONS[className]!;
+  return `keras.ops.${op.fn}(${[arg, ...kerasLayerArgs(className, config)].join(', ')})`;
 }
 
 /** `layers.Dense(4, activation="relu", name="dense")`. */

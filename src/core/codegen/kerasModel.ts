@@ -7,7 +7,8 @@ import { withDefaults } from '../layers';
 import { analyze } from '../analysis';
 import { topologicalOrder } from '../graph';
 import type { Json, LayerNode, ModelGraph } from '../types';
-import { kerasLayerExpr } from './kerasLayer';
+import { isBinaryOperation, isKerasOperation } from '../layers/operations';
+import { kerasLayerExpr, kerasOperationCall } from './kerasLayer';
 import { indent, pyClassName, pyStr, pyValue, uniqueIdents } from './python';
 
 export type KerasStyle = 'sequential' | 'functional' | 'subclass';
@@ -19,6 +20,7 @@ export function notSequentialReason(g: ModelGraph): string | null {
   const consumers = new Map<string, number>();
   for (const l of g.layers) for (const i of l.inbound) consumers.set(i, (consumers.get(i) ?? 0) + 1);
   for (const l of g.layers) {
+    if (isKerasOperation(l.className)) return `"${l.name}" is a Keras operation (${l.className}), which only a functional model records`;
     if (l.className !== 'InputLayer' && l.inbound.length !== 1) return `layer "${l.name}" takes ${l.inbound.length} inputs`;
     if ((consumers.get(l.name) ?? 0) > 1) return `layer "${l.name}" feeds ${consumers.get(l.name)} layers`;
   }
@@ -48,8 +50,9 @@ function ordered(g: ModelGraph): LayerNode[] {
 }
 
 const listOrOne = (xs: readonly string[]) => (xs.length === 1 ? xs[0] : `[${xs.join(', ')}]`);
-/** A layer's call arguments: MultiHeadAttention takes (query, value, key) as separate tensors, the others one list. */
-const callArgs = (l: LayerNode, vars: Map<string, string>) => (l.className === 'MultiHeadAttention' ? l.inbound.map((i) => vars.get(i)!).join(', ') : listOrOne(l.inbound.map((i) => vars.get(i)!)));
+/** A layer's call arguments: MultiHeadAttention (query, value, key) and operations of two tensors (x1, x2) take separate tensors, the others one list. */
+const callArgs = (l: LayerNode, vars: Map<string, string>) =>
+  l.className === 'MultiHeadAttention' || isBinaryOperation(l.className) ? l.inbound.map((i) => vars.get(i)!).join(', ') : listOrOne(l.inbound.map((i) => vars.get(i)!));
 
 export function sequentialBody(g: ModelGraph): string[] {
   const [input, ...rest] = ordered(g);
@@ -71,6 +74,7 @@ export function functionalBody(g: ModelGraph): string[] {
   for (const l of layers) {
     const v = vars.get(l.name)!;
     if (l.className === 'InputLayer') lines.push(`${v} = ${kerasInputExpr(l)}`);
+    else if (isKerasOperation(l.className)) lines.push(`${v} = ${kerasOperationCall(l.className, l.config, callArgs(l, vars))}`);
     else lines.push(`${v} = ${layerExpr(l)}(${callArgs(l, vars)})`);
   }
   const ins = listOrOne(g.inputs.map((i) => vars.get(i)!));
@@ -89,18 +93,20 @@ const MODEL_ATTRIBUTES = new Set([
 export function subclassParts(g: ModelGraph): { className: string; classLines: string[]; body: string[] } {
   const layers = ordered(g);
   const inner = layers.filter((l) => l.className !== 'InputLayer');
-  const attrs = uniqueIdents(inner.map((l) => l.name), MODEL_ATTRIBUTES);
+  // Keras operations are called in `call` directly: they are not layers the model owns.
+  const owned = inner.filter((l) => !isKerasOperation(l.className));
+  const attrs = uniqueIdents(owned.map((l) => l.name), MODEL_ATTRIBUTES);
   const vars = uniqueIdents(layers.map((l) => l.name), new Set(['self', 'inputs', 'keras', 'layers', 'np']));
   const className = pyClassName(g.name);
   const inputs = layers.filter((l) => l.className === 'InputLayer');
   const ordering = g.inputs.map((n) => vars.get(n)!);
   const unpack = g.inputs.length === 1 ? [`${ordering[0]} = inputs`] : [`${ordering.join(', ')} = inputs`];
-  const call = inner.map((l) => `${vars.get(l.name)} = self.${attrs.get(l.name)}(${callArgs(l, vars)})`);
+  const call = inner.map((l) => `${vars.get(l.name)} = ${isKerasOperation(l.className) ? kerasOperationCall(l.className, l.config, callArgs(l, vars)) : `self.${attrs.get(l.name)}(${callArgs(l, vars)})`}`);
   const classLines = [
     `class ${className}(keras.Model):`,
     ...indent([
       'def __init__(self, **kwargs):',
-      ...indent([`super().__init__(name=${pyStr(g.name)}, **kwargs)`, ...inner.map((l) => `self.${attrs.get(l.name)} = ${layerExpr(l)}`)]),
+      ...indent([`super().__init__(name=${pyStr(g.name)}, **kwargs)`, ...owned.map((l) => `self.${attrs.get(l.name)} = ${layerExpr(l)}`)]),
       '',
       'def call(self, inputs):',
       ...indent([...unpack, ...call, `return ${listOrOne(g.outputs.map((o) => vars.get(o)!))}`]),

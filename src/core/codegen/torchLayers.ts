@@ -6,6 +6,7 @@
  * reported, not approximated.
  */
 import { withDefaults } from '../layers';
+import { reductionAxes } from '../layers/operations';
 import type { LayerInfo } from '../analysis';
 import type { Json, JsonObject } from '../types';
 import { pyNum, pyValue } from './python';
@@ -213,10 +214,33 @@ function activationLayer(className: string, c: JsonObject, info: LayerInfo): Tor
   return { unsupported: 'no PyTorch translation' };
 }
 
+/** Keras operations (core/layers/operations.ts) as torch functions; axes are Keras' (tensors keep its layout). */
+const TORCH_ELEMENTWISE: Record<string, string> = {
+  Absolute: 'abs', Negative: 'neg', Sqrt: 'sqrt', Exp: 'exp', Log: 'log', Square: 'square', Reciprocal: 'reciprocal',
+  Floor: 'floor', Ceil: 'ceil', Sign: 'sign', Sin: 'sin', Cos: 'cos', Tan: 'tan', Erf: 'erf',
+};
+const TORCH_REDUCTIONS: Record<string, string> = { Sum: 'sum', Mean: 'mean', Max: 'amax', Min: 'amin' };
+
+function operation(cls: string, c: JsonObject, info: LayerInfo): TorchResult | undefined {
+  const fn = TORCH_ELEMENTWISE[cls];
+  if (fn) return { call: (x) => `torch.${fn}(${x[0]})` };
+  if (cls === 'Divide') return { call: (x) => `torch.div(${x[0]}, ${x[1]})` };
+  // numpy's clip order: the upper bound wins when the bounds cross (torch.clamp does the same).
+  if (cls === 'Clip') return { call: (x) => `torch.clamp(${x[0]}, min=${pyNum(Number(c.x_min), true)}, max=${pyNum(Number(c.x_max), true)})` };
+  const reduce = TORCH_REDUCTIONS[cls];
+  if (!reduce) return undefined;
+  const axes = reductionAxes(info.inputShapes[0]!, c);
+  const call = (x: string) => `torch.${reduce}(${x}, dim=${tuple(axes)}, keepdim=${c.keepdims === true ? 'True' : 'False'})`;
+  if (typeof c.initial !== 'number') return { call: (x) => call(x[0]!) };
+  return { call: (x) => `torch.clamp(${call(x[0]!)}, ${cls === 'Max' ? 'min' : 'max'}=${pyNum(c.initial as number, true)})` };
+}
+
 /** The PyTorch translation of one layer, or why there is none. */
 export function torchLayer(info: LayerInfo, config: JsonObject): TorchResult {
   const cls = info.className;
   const c = withDefaults(cls, config);
+  const op = operation(cls, c, info);
+  if (op) return op;
   if (cls === 'Dense') return dense(c, info);
   // Conv1D..Conv3D(Transpose), not ConvLSTM*D (a recurrent layer: no translation yet).
   if (/^(Conv\d|SeparableConv|DepthwiseConv)/.test(cls)) return conv(cls, c, info);

@@ -12,6 +12,7 @@ import type { CatalogSpec } from './define';
 import { embeddingLayers } from './embedding';
 import { mergeLayers } from './merge';
 import { normalizationLayers } from './normalization';
+import { operationLayers } from './operations';
 import { poolingLayers } from './pooling';
 import { preprocessingLayers } from './preprocessing';
 import { recurrentLayers } from './recurrent';
@@ -34,6 +35,7 @@ registerSpecs([
   ...mergeLayers,
   ...attentionLayers,
   ...activationLayers,
+  ...operationLayers,
 ]);
 
 export type { CatalogSpec } from './define';

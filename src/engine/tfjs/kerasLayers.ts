@@ -8,11 +8,13 @@
  * - SpatialDropout2D/3D: dropout with one mask per feature map, noise shape (batch, 1, ..., channels);
  * - the 3D reshaping and global pooling layers (kerasLayers3d.ts), GroupNormalization (kerasGroupNorm.ts),
  *   Conv1DTranspose and DepthwiseConv1D (kerasConv1d.ts), Attention and AdditiveAttention (kerasAttention.ts),
- *   MultiHeadAttention (kerasMultiHeadAttention.ts), Normalization (kerasNormalization.ts).
+ *   MultiHeadAttention (kerasMultiHeadAttention.ts), Normalization (kerasNormalization.ts), the Keras
+ *   operations of the catalog (kerasOperations.ts).
  */
 import { attentionLayers } from './kerasAttention';
 import { multiHeadAttentionLayer } from './kerasMultiHeadAttention';
 import { normalizationLayer } from './kerasNormalization';
+import { operationLayers } from './kerasOperations';
 import { conv1dLayers } from './kerasConv1d';
 import { groupNormalizationLayer } from './kerasGroupNorm';
 import { imageLayers } from './kerasImageLayers';
@@ -81,6 +83,6 @@ export function registerKerasLayers(tf: Tf): void {
       }
     };
 
-  const classes = [Identity, ...imageLayers(tf, Layer), UnitNormalization, spatialDropout(2), spatialDropout(3), ...spatial3dLayers(tf, Layer), groupNormalizationLayer(tf, Layer), ...conv1dLayers(tf, Layer), ...attentionLayers(tf, Layer), multiHeadAttentionLayer(tf, Layer), normalizationLayer(tf, Layer)];
+  const classes = [Identity, ...imageLayers(tf, Layer), UnitNormalization, spatialDropout(2), spatialDropout(3), ...spatial3dLayers(tf, Layer), groupNormalizationLayer(tf, Layer), ...conv1dLayers(tf, Layer), ...attentionLayers(tf, Layer), multiHeadAttentionLayer(tf, Layer), normalizationLayer(tf, Layer), ...operationLayers(tf, Layer)];
   for (const cls of classes) tf.serialization.registerClass(cls as any);
 }

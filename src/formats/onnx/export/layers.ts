@@ -10,6 +10,7 @@ import { convolutionExporters } from './convolution';
 import { coreExporters } from './core';
 import { mergeExporters } from './merge';
 import { normalizationExporters } from './normalization';
+import { operationExporters } from './operations';
 import { poolingExporters } from './pooling';
 import { recurrentExporters } from './recurrent';
 import { reshapingExporters } from './reshaping';
@@ -25,6 +26,7 @@ const EXPORTERS = new Map<string, LayerExporter>(
     ...reshapingExporters,
     ...recurrentExporters,
     ...attentionExporters,
+    ...operationExporters,
   }),
 );
 

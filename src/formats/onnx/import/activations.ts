@@ -2,6 +2,7 @@
 import type { JsonObject } from '../../../core/types';
 import type { onnx } from '../proto';
 import { classHint, FUSES_ACTIVATION, near, Skip, type Importer, type KT, type OpImporter, type OpImporters } from './importer';
+import { isIntInput } from './scaling';
 
 const UNARY: Record<string, string> = {
   Relu: 'relu',
@@ -102,13 +103,22 @@ const eluOrLeaky: OpImporter = (imp, n, a) => {
 };
 
 /** Clip from 0: ReLU, relu6 or a ReLU(max_value) layer. */
+/** Clip with other bounds: Keras' Clip operation, both bounds given (ONNX's absent ones are +-infinity, JSON cannot write them). */
+function clipOperation(imp: Importer, n: onnx.INodeProto, lo: number | undefined, hi: number | undefined): void {
+  const hint = n.name || n.output![0]!;
+  if (lo === undefined || hi === undefined || !Number.isFinite(lo) || !Number.isFinite(hi)) throw new Skip(`Clip ${hint}: only with both bounds constant and finite, or a minimum of 0 (ReLU)`);
+  const t = imp.kt(n.input![0]!, n);
+  if (isIntInput(imp, t)) throw new Skip(`Clip ${hint}: on integer data (Keras operations compute in float here)`);
+  imp.alias(n.output![0], { layer: imp.addLayer('Clip', { x_min: lo, x_max: hi }, [t.layer], hint), axes: t.axes });
+}
+
 const clip: OpImporter = (imp, n, a) => {
   const ins = n.input ?? [];
   const out = n.output?.[0];
   const hint = n.name || out || n.opType!;
   const lo = imp.constOf(ins[1])?.data[0] ?? (a.has('min') ? a.float('min', 0) : undefined);
   const hi = imp.constOf(ins[2])?.data[0] ?? (a.has('max') ? a.float('max', 0) : undefined);
-  if (lo !== 0) throw new Skip(`Clip ${hint}: only with a minimum of 0 (ReLU)`);
+  if (lo !== 0) return clipOperation(imp, n, lo, hi);
   if (hi === undefined) return activation(imp, n, 'relu', ['ReLU', {}]);
   const hinted = classHint(n);
   const relu6 = near(hi, 6) && (!hinted || hinted === 'Activation' || FUSES_ACTIVATION.includes(hinted)) ? 'relu6' : undefined;

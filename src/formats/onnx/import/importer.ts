@@ -42,6 +42,8 @@ export class Unfollowed extends Skip {
 export const FUSES_ACTIVATION = ['Dense', 'Conv1D', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv1D', 'SeparableConv2D', 'Conv2DTranspose'];
 export const FUSES_BIAS = ['Dense', 'Conv1D', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv1D', 'SeparableConv2D', 'Conv2DTranspose'];
 
+const INTEGER_TYPES = new Set<number>([DT.INT8, DT.INT16, DT.INT32, DT.INT64, DT.UINT8, DT.BOOL]);
+
 export const near = (v: number, x: number) => Math.abs(v - x) <= 1e-6 * Math.max(1, Math.abs(x));
 
 /** `a/b` of the node name `a/b/Op` (tf2onnx, ours) or `/a/b/Op` (torch); '' for unscoped names. */
@@ -108,6 +110,8 @@ export class Importer {
   readonly problems: string[] = [];
   /** Why each node not imported was refused (a Skip, or what went wrong), for the read-only view of the graph. */
   readonly refused = new Map<onnx.INodeProto, Error>();
+  /** InputLayers whose ONNX data is integers (int8 and bool too, read as float32 where no layer tells). */
+  readonly integerInputs = new Set<string>();
   private readonly names = new Set<string>();
   /** The node-name scope each layer came from (`sequential/dense` of `sequential/dense/MatMul`). */
   private readonly scopes = new Map<string, string>();
@@ -272,6 +276,7 @@ export class Importer {
         continue;
       }
       const name = this.addLayer('InputLayer', { batch_input_shape: dims, dtype: int ? 'int32' : 'float32', sparse: false }, [], i.name!);
+      if (INTEGER_TYPES.has(tt?.elemType ?? 0)) this.integerInputs.add(name);
       const batch = toNum((tt?.shape?.dim?.[0]?.dimValue ?? 0) as never);
       if (batch > 0) this.batchDims.set(name, batch);
       this.tensors.set(i.name!, this.identity(name));

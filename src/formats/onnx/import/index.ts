@@ -30,9 +30,11 @@ import { coreImporters } from './core';
 import { Importer, type OpImporter } from './importer';
 import { mergeImporters } from './merge';
 import { normalizationImporters } from './normalization';
+import { operationImporters } from './operations';
 import { poolingImporters } from './pooling';
 import { recurrentImporters } from './recurrent';
 import { reshapingImporters } from './reshaping';
+import { scalingImporters } from './scaling';
 import { validateOnnx } from './validate';
 import { withViewerGraph } from './viewer';
 
@@ -47,6 +49,9 @@ const OPS = new Map<string, OpImporter>(
     ...mergeImporters,
     ...reshapingImporters,
     ...recurrentImporters,
+    ...scalingImporters,
+    // After the families: Exp, ReduceMean and ReduceMax defer to the activation and global pooling importers.
+    ...operationImporters,
   }),
 );
 

@@ -1,6 +1,7 @@
 /** Merges: Add / Sub / Mul / Max / Min / Mean / Sum of tensors (or a bias folded into Dense / Conv), Concat, Dot. */
 import type { Attrs, onnx } from '../proto';
 import { FUSES_BIAS, Skip, type Importer, type OpImporter, type OpImporters } from './importer';
+import { constantOperand, isIntInput } from './scaling';
 
 function binary(imp: Importer, n: onnx.INodeProto, a: Attrs): void {
   const ins = n.input!;
@@ -29,7 +30,8 @@ function binary(imp: Importer, n: onnx.INodeProto, a: Attrs): void {
         return;
       }
     }
-    throw new Skip(`${op} ${hint}: with a constant operand (only a bias after Dense or Conv is supported)`);
+    if (ins.length === 2 && ['Add', 'Sub', 'Mul', 'Div'].includes(op)) return constantOperand(imp, n, c, other, constIdx === 0);
+    throw new Skip(`${op} ${hint}: with a constant operand (only Add, Sub, Mul and Div of two operands)`);
   }
   const ts = ins.map((i) => imp.kt(i, n));
   const t0 = ts[0]!;
@@ -38,8 +40,11 @@ function binary(imp: Importer, n: onnx.INodeProto, a: Attrs): void {
   if (t0.axes.includes('u')) throw new Skip(`${op} ${hint}: of tensors with size-1 axes`);
   const batches = new Set(ts.map((t) => imp.declaredBatch(t.layer)).filter((b) => b !== undefined));
   if (batches.size > 1) throw new Skip(`${op} ${hint}: broadcasts over the batch axis (batch sizes ${[...batches].join(' and ')})`);
+  // Div: Keras' Divide operation (integer division truncates in ONNX; Keras operations compute in float here).
+  if (op === 'Div' && ts.some((t) => isIntInput(imp, t))) throw new Skip(`Div ${hint}: of integer data`);
+  if (op === 'Div' && ts[1]!.axes.length !== t0.axes.length) throw new Skip(`Div ${hint}: of tensors of different ranks`);
   const layers = ts.map((t, i) => (i === 0 ? t.layer : imp.viewAs(t, t0.axes as number[], hint)));
-  const cls = { Add: 'Add', Sum: 'Add', Sub: 'Subtract', Mul: 'Multiply', Max: 'Maximum', Min: 'Minimum', Mean: 'Average' }[op];
+  const cls = { Add: 'Add', Sum: 'Add', Sub: 'Subtract', Mul: 'Multiply', Max: 'Maximum', Min: 'Minimum', Mean: 'Average', Div: 'Divide' }[op];
   if (!cls) throw new Skip(`${op} ${hint}: of two tensors`);
   imp.alias(n.output![0], { layer: imp.addLayer(cls, {}, layers, hint), axes: t0.axes });
 }

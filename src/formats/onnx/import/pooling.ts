@@ -98,7 +98,7 @@ const globalPool: OpImporter = (imp, n) => {
  * layer (torch.onnx's dynamo exporter writes AdaptiveAvgPool2d(1) so; tf2onnx its NHWC mean). Axes come from
  * the attribute (before opset 18) or a constant second input; keepdims keeps them as size-1 views.
  */
-const reduceAsGlobalPool: OpImporter = (imp, n, a) => {
+export const reduceAsGlobalPool: OpImporter = (imp, n, a) => {
   const hint = n.name || n.output![0]!;
   const t = imp.kt(n.input![0]!, n);
   const r = t.axes.length;

@@ -1,0 +1,93 @@
+/**
+ * Element-wise functions and reductions as the Keras operations of the catalog (core/layers/operations.ts):
+ * Abs, Sqrt, Exp, Log, Reciprocal, Floor, Ceil, Sign, Sin, Cos, Tan, Erf; Pow with a constant exponent of
+ * 2, 0.5 or -1 (Square, Sqrt, Reciprocal; 1 is the tensor itself); ReduceSum / ReduceMean / ReduceMax /
+ * ReduceMin over constant axes that leave the batch axis (ReduceMean and ReduceMax over every spatial axis stay
+ * global pooling layers). Integer data is refused: the operations compute in float here, ONNX in the integer type.
+ */
+import { activation } from './activations';
+import { classHint, Skip, type Importer, type KT, type OpImporter, type OpImporters } from './importer';
+import { reduceAsGlobalPool } from './pooling';
+import { isIntInput } from './scaling';
+import { ONNX_ELEMENTWISE } from '../operationNames';
+import type { Attrs, onnx } from '../proto';
+
+
+/** Pow's constant exponents that are a Keras operation of their own. */
+const POWERS = new Map<number, string>([
+  [2, 'Square'],
+  [0.5, 'Sqrt'],
+  [-1, 'Reciprocal'],
+]);
+
+function floatInput(imp: Importer, n: onnx.INodeProto): KT {
+  const t = imp.kt(n.input![0]!, n);
+  if (isIntInput(imp, t)) throw new Skip(`${n.opType} ${n.name || n.output![0]}: on integer data (Keras operations compute in float here)`);
+  return t;
+}
+
+function applyOp(imp: Importer, n: onnx.INodeProto, cls: string, t: KT): void {
+  imp.alias(n.output![0], { layer: imp.addLayer(cls, {}, [t.layer], n.name || n.output![0]!), axes: t.axes });
+}
+
+const elementwise: OpImporter = (imp, n) => {
+  // Our own export writes Activation('exponential') as Exp and names the class: it comes back as that layer.
+  if (n.opType === 'Exp' && classHint(n)) return activation(imp, n, 'exponential');
+  applyOp(imp, n, ONNX_ELEMENTWISE[n.opType!]!, floatInput(imp, n));
+};
+
+const pow: OpImporter = (imp, n) => {
+  const hint = n.name || n.output![0]!;
+  const e = imp.constOf(n.input?.[1]);
+  if (!e || e.data.length !== 1) throw new Skip(`Pow ${hint}: only a constant exponent of 2, 0.5, 1 or -1`);
+  const t = floatInput(imp, n);
+  const k = Number(e.data[0]);
+  if (k === 1) return imp.alias(n.output![0], t);
+  const cls = POWERS.get(k);
+  if (!cls) throw new Skip(`Pow ${hint}: exponent ${k} (only 2, 0.5, 1 or -1: Square, Sqrt, Reciprocal)`);
+  applyOp(imp, n, cls, t);
+};
+
+/** The constant axes of a Reduce node (attribute before opsets 13 / 18, input after), or undefined for none. */
+function reduceAxes(imp: Importer, n: onnx.INodeProto, a: Attrs): number[] | undefined {
+  const hint = n.name || n.output![0]!;
+  if (a.has('axes')) return a.ints('axes')!;
+  const name = n.input?.[1];
+  if (!name) return undefined;
+  const c = imp.constOf(name);
+  if (!c) throw new Skip(`${n.opType} ${hint}: axes computed at run time (only constant axes)`);
+  return Array.from(c.data, Number);
+}
+
+const REDUCTIONS: Record<string, string> = { ReduceSum: 'Sum', ReduceMean: 'Mean', ReduceMax: 'Max', ReduceMin: 'Min' };
+
+const reduce: OpImporter = (imp, n, a) => {
+  const hint = n.name || n.output![0]!;
+  const axes = reduceAxes(imp, n, a);
+  if ((axes === undefined || axes.length === 0) && a.int('noop_with_empty_axes', 0) === 1) return imp.alias(n.output![0], imp.kt(n.input![0]!, n));
+  if (n.opType === 'ReduceMean' || n.opType === 'ReduceMax') {
+    try {
+      return reduceAsGlobalPool(imp, n, a);
+    } catch (e) {
+      if (!(e instanceof Skip)) throw e;
+    }
+  }
+  const t = floatInput(imp, n);
+  const r = t.axes.length;
+  if (axes === undefined || axes.length === 0) throw new Skip(`${n.opType} ${hint}: over every axis, the batch axis too (each sample needs its own result)`);
+  const list = [...new Set(axes.map((x) => (x < 0 ? x + r : x)))].sort((p, q) => p - q);
+  if (list.some((x) => x < 0 || x >= r)) throw new Skip(`${n.opType} ${hint}: axes [${axes.join(', ')}] out of range for rank ${r}`);
+  if (list.includes(0)) throw new Skip(`${n.opType} ${hint}: over the batch axis`);
+  const x = imp.plain(t, hint);
+  const keepdims = a.int('keepdims', 1) !== 0;
+  const last = imp.shapes.get(x)!.length - 1;
+  const axis = list.length === 1 ? (list[0] === last ? -1 : list[0]!) : list;
+  imp.alias(n.output![0], imp.identity(imp.addLayer(REDUCTIONS[n.opType!]!, { axis, keepdims }, [x], hint)));
+};
+
+export const operationImporters: OpImporters = {
+  // Neg stays Rescaling(-1) (scaling.ts), which our files and Keras 2 express it as.
+  ...Object.fromEntries(Object.keys(ONNX_ELEMENTWISE).filter((op) => op !== 'Neg').map((op) => [op, elementwise])),
+  Pow: pow,
+  ...Object.fromEntries(Object.keys(REDUCTIONS).map((op) => [op, reduce])),
+};

@@ -1,0 +1,28 @@
+/** Small ONNX graphs built node by node for import tests, and the assertion that an import is refused. */
+import assert from 'node:assert/strict';
+import { isUserError } from '../../../src/core/types';
+import { importOnnx } from '../../../src/formats/onnx/import';
+import { attr, onnx, type AttrValue } from '../../../src/formats/onnx/proto';
+
+export type Dim = number | string;
+const dim = (d: Dim) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d });
+export const input = (name: string, dims: Dim[], elemType = 1) => ({ name, type: { tensorType: { elemType, shape: { dim: dims.map(dim) } } } });
+
+/** One-node-at-a-time graphs: [opType, inputs, output, attributes]; the last node's output is the graph's. */
+export function model(inputs: [string, Dim[]][], nodes: [string, string[], string, Record<string, AttrValue>?][], inits: onnx.ITensorProto[] = []): Uint8Array {
+  return onnx.ModelProto.encode({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    graph: {
+      name: 'g',
+      input: inputs.map(([n, d]) => input(n, d)),
+      initializer: inits,
+      node: nodes.map(([opType, ins, out, attrs], i) => ({ name: `n${i}`, opType, input: ins, output: [out], attribute: Object.entries(attrs ?? {}).map(([k, v]) => attr(k, v)) })),
+      output: [{ name: nodes[nodes.length - 1]![2], type: { tensorType: { elemType: 1 } } }],
+    },
+  }).finish();
+}
+
+/** The import throws a UserError whose message matches `re`. */
+export const refused = (bytes: Uint8Array, re: RegExp) =>
+  assert.throws(() => importOnnx(bytes, 'm.onnx'), (e: unknown) => isUserError(e) && re.test((e as Error).message));
