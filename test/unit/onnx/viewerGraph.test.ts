@@ -1,6 +1,6 @@
 /**
  * The read-only view of ONNX files whose import is refused: real refused files of the vendored ONNX backend
- * suite and a long chain behind one unsupported node. Every node is listed with the importer's verdict; a
+ * suite, small graphs of operators no Keras layer computes (Acos, Asin) and a long chain behind one. Every node is listed with the importer's verdict; a
  * node refused only because one upstream was "depends on" it, and the message (editor and CLI) gives the
  * root causes then a count, never the cascade.
  */
@@ -28,7 +28,7 @@ function refusal(bytes: Uint8Array): RefusedGraphError {
   assert.fail('the import was not refused');
 }
 
-const CASES = new Map(loadCases(/(test_GLU|test_Softsign|test_operator_view|test_operator_params)$/).map((c) => [c.id.split('/')[1]!, new Uint8Array(c.model!)]));
+const CASES = new Map(loadCases(/(test_GLU|test_operator_view)$/).map((c) => [c.id.split('/')[1]!, new Uint8Array(c.model!)]));
 const byId = (v: ViewerGraph, id: string) => v.nodes.find((n) => n.id === id)!;
 
 test('GLU (torch): Split has no Keras layer; Sigmoid and Mul after it depend on it', () => {
@@ -48,29 +48,48 @@ test('GLU (torch): Split has no Keras layer; Sigmoid and Mul after it depend on 
   assert.doesNotMatch(e.message, /not a tensor/);
 });
 
-test('Softsign (torch): a Constant is imported, Abs is the one root cause', () => {
-  const v = refusal(CASES.get('test_Softsign')!).viewer;
-  assert.deepEqual(v.nodes.map((n) => [n.op, n.state]), [['Abs', 'unsupported'], ['Constant', 'ok'], ['Add', 'depends'], ['Div', 'depends']]);
+/** An ONNX model of these nodes on a float input x [N, 4] and output y (the operators Acos and Asin no Keras layer computes). */
+function graphOf(node: onnx.INodeProto[], extra: Partial<onnx.IGraphProto> = {}): Uint8Array {
+  const io = (name: string) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'N' }, { dimValue: 4 }] } } } });
+  const graph = { name: 'g', node, input: [io('x')], output: [io('y')], ...extra };
+  return onnx.ModelProto.encode({ irVersion: 8, opsetImport: [{ version: 17 }], graph }).finish();
+}
+
+test('a Constant is imported, the unsupported node is the one root cause, the nodes after it depend on it', () => {
+  const value = { dims: [4], dataType: 1, floatData: [1, 1, 1, 1] };
+  const bytes = graphOf([
+    { name: 'Acos_0', opType: 'Acos', input: ['x'], output: ['a'] },
+    { name: 'Constant_1', opType: 'Constant', output: ['c'], attribute: [{ name: 'value', type: 4, t: value }] },
+    { name: 'Add_2', opType: 'Add', input: ['a', 'c'], output: ['b'], attribute: [{ name: 'broadcast', type: 2, i: 1 }] },
+    { name: 'Div_3', opType: 'Div', input: ['b', 'a'], output: ['y'] },
+  ]);
+  const v = refusal(bytes).viewer;
+  assert.deepEqual(v.nodes.map((n) => [n.op, n.state]), [['Acos', 'unsupported'], ['Constant', 'ok'], ['Add', 'depends'], ['Div', 'depends']]);
   assert.equal(byId(v, 'Constant_1').reason, undefined);
   assert.deepEqual(byId(v, 'Add_2').attributes, ['broadcast=1']);
-  assert.deepEqual(refusedNodes(v).map((n) => n.op), ['Abs', 'Add', 'Div']);
+  assert.deepEqual(refusedNodes(v).map((n) => n.op), ['Acos', 'Add', 'Div']);
 });
 
 test('two own causes on one path: both are roots, the nodes between depend on the first', () => {
-  const e = refusal(CASES.get('test_operator_params')!);
+  const e = refusal(graphOf([
+    { name: 'Acos_0', opType: 'Acos', input: ['x'], output: ['a'] },
+    { name: 'Relu_1', opType: 'Relu', input: ['a'], output: ['b'] },
+    { name: 'Relu_2', opType: 'Relu', input: ['b'], output: ['c'] },
+    { name: 'Asin_3', opType: 'Asin', input: ['c'], output: ['y'] },
+  ]));
   const v = e.viewer;
-  assert.deepEqual(v.nodes.map((n) => n.state), ['unsupported', 'depends', 'depends', 'depends', 'unsupported']);
-  assert.deepEqual(rootCauses(v), ['Add 2: with a constant operand (only a bias after Dense or Conv is supported)', 'Neg: no Keras layer computes this ONNX operator']);
-  assert.match(e.message, /: Add 2: with a constant operand .*; Neg: no Keras layer computes this ONNX operator \(and 3 more\)$/);
+  assert.deepEqual(v.nodes.map((n) => n.state), ['unsupported', 'depends', 'depends', 'unsupported']);
+  assert.deepEqual(rootCauses(v), ['Acos (Acos_0): no Keras layer computes this ONNX operator', 'Asin (Asin_3): no Keras layer computes this ONNX operator']);
+  assert.match(e.message, /: Acos \(Acos_0\): no Keras layer computes this ONNX operator; Asin \(Asin_3\): no Keras layer computes this ONNX operator \(and 2 more\)$/);
   // The list's reason column without the op and name its own columns show.
-  assert.equal(reasonText(v.nodes[0]!), 'with a constant operand (only a bias after Dense or Conv is supported)');
-  // The Problems panel: one error per root cause (a link to its node), the three nodes after it as one line.
+  assert.equal(reasonText(v.nodes[0]!), 'no Keras layer computes this ONNX operator');
+  // The Problems panel: one error per root cause (a link to its node), the two nodes between as one line.
   assert.deepEqual(
     viewerDiagnostics(v).map((d) => [d.severity, d.layer, d.message]),
     [
-      ['error', 'Add_0', 'Add: with a constant operand (only a bias after Dense or Conv is supported)'],
-      ['error', 'Neg_4', 'Neg: no Keras layer computes this ONNX operator'],
-      ['info', undefined, '3 more nodes only depend on these'],
+      ['error', 'Acos_0', 'Acos: no Keras layer computes this ONNX operator'],
+      ['error', 'Asin_3', 'Asin: no Keras layer computes this ONNX operator'],
+      ['info', undefined, '2 more nodes only depend on these'],
     ],
   );
 });
@@ -83,26 +102,26 @@ test('an input of rank 1 is a graph problem; the node reading it depends on the 
   assert.deepEqual(v.nodes[0]!.dependsOn, []);
 });
 
-/** x -> Abs -> 12 x Relu -> y: one unsupported node, twelve that only follow it. */
+/** x -> Acos -> 12 x Relu -> y: one unsupported node, twelve that only follow it. */
 function longChain(): Uint8Array {
   const relus = Array.from({ length: 12 }, (_, i) => ({ name: `relu_${i}`, opType: 'Relu', input: [i ? `r${i - 1}` : 'a'], output: [i === 11 ? 'y' : `r${i}`] }));
   const io = (name: string) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'N' }, { dimValue: 4 }] } } } });
-  const graph = { name: 'chain', node: [{ name: 'abs', opType: 'Abs', input: ['x'], output: ['a'] }, ...relus], input: [io('x')], output: [io('y')] };
+  const graph = { name: 'chain', node: [{ name: 'acos', opType: 'Acos', input: ['x'], output: ['a'] }, ...relus], input: [io('x')], output: [io('y')] };
   return onnx.ModelProto.encode({ irVersion: 8, opsetImport: [{ version: 17 }], graph }).finish();
 }
 
 test('a long chain after one unsupported node: one root cause and a count, never the cascade', () => {
   const e = refusal(longChain());
   assert.equal(refusedNodes(e.viewer).length, 13);
-  assert.ok(e.viewer.nodes.slice(1).every((n) => n.state === 'depends' && n.reason === 'depends on Abs abs'));
-  assert.equal(e.message, 'model.onnx uses ONNX operators Model Studio cannot turn into Keras layers: Abs (abs): no Keras layer computes this ONNX operator (and 12 more)');
+  assert.ok(e.viewer.nodes.slice(1).every((n) => n.state === 'depends' && n.reason === 'depends on Acos acos'));
+  assert.equal(e.message, 'model.onnx uses ONNX operators Model Studio cannot turn into Keras layers: Acos (acos): no Keras layer computes this ONNX operator (and 12 more)');
 });
 
 test('CLI summary of a refused file prints the root cause then the count; nothing is written', async () => {
   const dir = tempDir();
   const file = join(dir, 'chain.onnx');
   writeFileSync(file, longChain());
-  await cliRefuses(runCli(['summary', file]).then((r) => ({ ...r, dir })), /chain\.onnx uses ONNX operators Model Studio cannot turn into Keras layers: Abs \(abs\): no Keras layer computes this ONNX operator \(and 12 more\)/, /Model Studio imports Dense/);
+  await cliRefuses(runCli(['summary', file]).then((r) => ({ ...r, dir })), /chain\.onnx uses ONNX operators Model Studio cannot turn into Keras layers: Acos \(acos\): no Keras layer computes this ONNX operator \(and 12 more\)/, /Model Studio imports Dense/);
   const { stderr } = await runCli(['summary', file]);
   assert.doesNotMatch(stderr, /not a tensor|Relu/);
   assert.deepEqual(readdirSync(dir), ['chain.onnx']);

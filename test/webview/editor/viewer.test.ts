@@ -1,7 +1,7 @@
 /**
  * An ONNX file Model Studio cannot make editable opens read-only (issue 14, item 4): the production bundle
- * and CSP in headless Chromium, given the viewer graph the real importer builds for a refused file of the
- * ONNX backend suite. The nodes are drawn, the unsupported ones marked (error colour and icon) and listed;
+ * and CSP in headless Chromium, given the viewer graph the real importer builds for a refused file shaped as
+ * torch.onnx writes them (unnamed nodes, numbered tensors). The nodes are drawn, the unsupported ones marked (error colour and icon) and listed;
  * the list works by keyboard; Train and Save As are off with the reason.
  */
 import { after, before, test } from 'node:test';
@@ -10,18 +10,26 @@ import type { Browser, Page } from 'playwright-core';
 import { emptyGraph } from '../../../src/core/graph';
 import { RefusedGraphError } from '../../../src/core/viewerGraph';
 import { importOnnx } from '../../../src/formats/onnx/import';
-import { loadCases } from '../../onnx-backend/backend';
+import { onnx } from '../../../src/formats/onnx/proto';
 import { launch, openEditor, pageErrors, setTheme, until, type TestHost } from './harness';
 
 let browser: Browser;
 let page: Page;
 let host: TestHost;
 
-/** test_operator_params: Add (constant operand) and Neg refused, Mul, Tanh and Sigmoid between them waiting. */
+/** Acos and Asin refused (no Keras layer computes them), Mul, Tanh and Sigmoid between them waiting. */
 function refused(): RefusedGraphError {
-  const [c] = loadCases(/pytorch-operator\/test_operator_params$/);
+  const io = (name: string) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 2 }, { dimValue: 2 }] } } } });
+  const node = [
+    { opType: 'Acos', input: ['0'], output: ['2'] },
+    { opType: 'Mul', input: ['2', '2'], output: ['3'] },
+    { opType: 'Tanh', input: ['3'], output: ['4'] },
+    { opType: 'Sigmoid', input: ['4'], output: ['5'] },
+    { opType: 'Asin', input: ['5'], output: ['6'] },
+  ];
+  const bytes = onnx.ModelProto.encode({ irVersion: 8, opsetImport: [{ version: 17 }], graph: { name: 'params', node, input: [io('0')], output: [io('6')] } }).finish();
   try {
-    importOnnx(new Uint8Array(c!.model!), 'params.onnx');
+    importOnnx(bytes, 'params.onnx');
   } catch (e) {
     if (e instanceof RefusedGraphError) return e;
     throw e;
@@ -56,7 +64,7 @@ test('the graph is drawn read-only: every node and the input, the refused ones m
   await setTheme(page, 'dark');
   // Not colour alone: an error icon and the reason on the card.
   assert.equal(await unsupported.locator('.codicon-error').count(), 2);
-  assert.match((await unsupported.first().locator('[data-testid="node-problem"]').textContent()) ?? '', /with a constant operand/);
+  assert.match((await unsupported.first().locator('[data-testid="node-problem"]').textContent()) ?? '', /no Keras layer computes this ONNX operator/);
   // Nothing to drag or connect, no palette.
   assert.equal(await page.locator('.ms-palette').count(), 0);
   assert.equal(await page.locator('.react-flow__node.draggable').count(), 0);
@@ -64,7 +72,7 @@ test('the graph is drawn read-only: every node and the input, the refused ones m
 
 test('a notice says why it is read-only: the root causes, then a count', async () => {
   const notice = (await page.locator('[data-testid="readonly-notice"]').textContent()) ?? '';
-  assert.match(notice, /^Read-only\. Add 2: with a constant operand .*; Neg: no Keras layer computes this ONNX operator \(and 3 more\)/);
+  assert.match(notice, /^Read-only\. Acos: no Keras layer computes this ONNX operator; Asin: no Keras layer computes this ONNX operator \(and 3 more\)/);
   assert.doesNotMatch(notice, /not a tensor/);
 });
 
@@ -72,26 +80,26 @@ test('the side panel lists the refused nodes (op, name, reason); Enter on one se
   const items = page.locator('[data-testid="unsupported-list"] button');
   assert.equal(await items.count(), 5);
   const rows = await items.evaluateAll((els) => els.map((el) => [...el.querySelectorAll('span:not(.codicon)')].map((s) => s.textContent)));
-  assert.deepEqual(rows[0], ['Add', '(unnamed)', 'with a constant operand (only a bias after Dense or Conv is supported)']);
-  assert.deepEqual(rows[1], ['Neg', '(unnamed)', 'no Keras layer computes this ONNX operator']);
-  assert.deepEqual(rows[2], ['Mul', '(unnamed)', 'depends on Add']);
+  assert.deepEqual(rows[0], ['Acos', '(unnamed)', 'no Keras layer computes this ONNX operator']);
+  assert.deepEqual(rows[1], ['Asin', '(unnamed)', 'no Keras layer computes this ONNX operator']);
+  assert.deepEqual(rows[2], ['Mul', '(unnamed)', 'depends on Acos']);
   // Keyboard only: focus the first entry, Tab to the second, Enter.
   await items.first().focus();
   await page.keyboard.press('Tab');
   await page.keyboard.press('Enter');
-  await until(async () => (await page.locator('.react-flow__node.selected').getAttribute('data-id')) === 'Neg_4', 'Neg selected on the canvas');
+  await until(async () => (await page.locator('.react-flow__node.selected').getAttribute('data-id')) === 'Asin_4', 'Asin selected on the canvas');
   assert.equal(await items.nth(1).getAttribute('aria-current'), 'true');
-  assert.match((await page.locator('[data-testid="node-details"]').textContent()) ?? '', /Neg.*Inputs5.*Outputs6 \(2, 2\)/);
+  assert.match((await page.locator('[data-testid="node-details"]').textContent()) ?? '', /Asin.*Inputs5.*Outputs6 \(2, 2\)/);
   // A click on the canvas selects too.
   await page.locator('.react-flow__node[data-id="Sigmoid_3"]').click();
   await until(async () => /^Sigmoid/.test((await page.locator('[data-testid="node-details"]').textContent()) ?? ''), 'Sigmoid in the details');
-  assert.match((await page.locator('[data-testid="node-reason"]').textContent()) ?? '', /depends on Add/);
+  assert.match((await page.locator('[data-testid="node-reason"]').textContent()) ?? '', /depends on Acos/);
   assert.equal(await items.nth(4).getAttribute('aria-current'), 'true');
 });
 
 test("a Problems entry's link (revealLayer) selects its node", async () => {
-  await host.send({ type: 'revealLayer', name: 'Add_0' });
-  await until(async () => (await page.locator('.react-flow__node.selected').getAttribute('data-id')) === 'Add_0', 'Add selected');
+  await host.send({ type: 'revealLayer', name: 'Acos_0' });
+  await until(async () => (await page.locator('.react-flow__node.selected').getAttribute('data-id')) === 'Acos_0', 'Acos selected');
   assert.equal(await page.locator('[data-testid="unsupported-list"] button').first().getAttribute('aria-current'), 'true');
 });
 
