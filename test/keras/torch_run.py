@@ -27,6 +27,10 @@ def run(case):
         xs = [x.long() for x in xs]
     with torch.no_grad():
         y = model(*xs)
+    # Several outputs (the self-play templates' policy and value): each flattened per sample, side by side, as
+    # codegen.py and forwardRun.ts do.
+    if isinstance(y, (tuple, list)):
+        y = torch.cat([o.reshape(len(o), -1) for o in y], dim=1)
     np.save(case["y"], y.numpy().astype(np.float32))
     if case.get("train"):
         torch.manual_seed(0)
