@@ -105,8 +105,8 @@ if __name__ == "__main__":
         sys.exit(2)
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     code = main(sys.argv[1])
-    # Everything is saved (atomically) and the last line is written: leave without the interpreter's teardown,
-    # which with JAX's (and TensorFlow's) threads took over 2 s here and held Stop's result back past its 2 s.
+    # Everything is saved (atomically) and the last line is written: leave without the interpreter's teardown
+    # (JAX's and TensorFlow's threads and modules), time a Stop's result should not wait for.
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
