@@ -10,7 +10,7 @@ import { UserError } from '../../core/types';
 import { TRY_SIMULATIONS, type BoardScene, type TryInfo, type TryInput, type TryOutput } from '../../protocol/training';
 import type { TryContext } from '../tfjs/predict';
 import { modelIOShapes } from '../tfjs/training/adapter';
-import { evaluatePositions, networkEvaluator, zeroHeads } from './networkEvaluator';
+import { networkEvaluator, zeroHeads } from './networkEvaluator';
 import { greedyAction } from './play';
 
 /** AlphaZero's exploration constant for evaluation play (no root noise: the network plays its best). */
@@ -63,7 +63,7 @@ export function greedyEpisode(ctx: TryContext, seed: number): Extract<TryOutput,
 export function networkMove(ctx: TryContext, input: Extract<TryInput, { kind: 'move' }>): Extract<TryOutput, { kind: 'move' }> {
   const game = boardGameOf(input.scene);
   const info = rlTryInfo(ctx);
-  if (!game || info?.kind !== 'game' || info.scene !== input.scene) {
+  if (info?.kind !== 'game' || info.scene !== input.scene) {
     throw new UserError(`This model does not play ${input.scene}.`, 'Open a self-play model of this game (e.g. the tictactoe-zero template).', 'rl-try');
   }
   const read = positionOf(game, input.cells);
@@ -72,6 +72,6 @@ export function networkMove(ctx: TryContext, input: Extract<TryInput, { kind: 'm
   const evaluate = networkEvaluator(ctx.tf, ctx.model, game);
   const visits = mctsVisits(game, read.position, evaluate, { simulations: input.simulations, cPuct: C_PUCT });
   const best = visitPolicy(visits, 0).indexOf(1);
-  const [{ value }] = evaluatePositions(ctx.tf, ctx.model, game, [read.position]);
+  const { value } = evaluate(read.position);
   return { kind: 'move', action: best, value };
 }
