@@ -128,6 +128,13 @@ export function hdf5ChildPid(): number | undefined {
   return child?.pid;
 }
 
+/** Starts the child now if none runs; it waits unreferenced for the first read. */
+export function startHdf5Reader(): void {
+  if (child) return;
+  child = startChild();
+  if (child) idle(child);
+}
+
 /** Reads `bytes` in the child; undefined when no child entry exists (then the caller reads in-process). */
 export function readHdf5Isolated(bytes: Uint8Array, label: string): Promise<H5GroupNode> | undefined {
   child ??= startChild();

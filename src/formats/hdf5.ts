@@ -116,6 +116,20 @@ export async function readHdf5(bytes: Uint8Array, label: string): Promise<H5Grou
   return readHdf5InProcess(bytes, label);
 }
 
+/** Loads the HDF5 library now (the reading child does so as it starts, before its first file arrives). */
+export async function loadHdf5Library(): Promise<void> {
+  await loadH5wasm();
+}
+
+/**
+ * Starts the reading child ahead of a read that is sure to come, so that read does not wait for the child
+ * and its library to start (about a second, more on a loaded machine).
+ */
+export async function warmHdf5Reader(): Promise<void> {
+  if (process.env.MODEL_STUDIO_H5_CHILD || process.env.MODEL_STUDIO_H5_IN_PROCESS === '1') return;
+  (await import('./hdf5-isolate')).startHdf5Reader();
+}
+
 /** readHdf5 in this process: for the child, and where no child can be started. */
 export async function readHdf5InProcess(bytes: Uint8Array, label: string): Promise<H5GroupNode> {
   if (!isHdf5(bytes)) {

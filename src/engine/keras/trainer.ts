@@ -10,6 +10,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineId } from '../../core/training';
 import { UserError, type NamedTensor } from '../../core/types';
+import { warmHdf5Reader } from '../../formats/hdf5';
 import { readModel } from '../../formats/registry';
 import type { TrainingControl } from '../control';
 import { describeJobData, loadJobData } from '../datasets/jobData';
@@ -173,6 +174,9 @@ async function prepare(job: TrainingJob, events: TrainerEvents): Promise<Prepare
   const probe = await findKeras(job.python);
   if (!probe.ok) throw new UserError(`The keras engine is not available: ${probe.reason}`, probe.hint, 'engine-unavailable');
   const device = `keras · ${describeProbe(probe)}`;
+  // The trained weights come back through the HDF5 reader (a child process): started while Python starts, so a
+  // Stop's read of the final file does not also wait for the reader to start.
+  warmHdf5Reader().catch(() => undefined);
   events.onEngine?.({ engine: 'keras', device, skipped: [] });
   // Several inputs: the data says its own shapes (one array per input), checked when the job files are written.
   const g = job.model.graph;
