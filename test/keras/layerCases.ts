@@ -47,7 +47,10 @@ add('Conv2D', [null, 7, 6, 3], { filters: 4, kernel_size: [3, 2], strides: [2, 2
 add('Conv2D', [null, 7, 6, 3], { filters: 4, kernel_size: [3, 3], dilation_rate: [2, 2] }, 'dilation=2');
 add('Conv2D', [null, 3, 7, 6], { filters: 4, kernel_size: [3, 3], data_format: 'channels_first' }, 'channels_first');
 add('Conv2D', [null, 7, 6, 4], { filters: 4, kernel_size: [3, 3], groups: 2 }, 'groups=2');
+add('Conv2D', [null, 6, 7, 6], { filters: 6, kernel_size: [3, 3], groups: 3, strides: [2, 2], padding: 'same', activation: 'relu' }, 'groups=3,strides=2,same');
+add('Conv2D', [null, 4, 7, 6], { filters: 2, kernel_size: [3, 3], groups: 2, dilation_rate: [2, 2], data_format: 'channels_first' }, 'groups=2,dilation,channels_first');
 add('Conv3D', [null, 5, 5, 4, 2], { filters: 3, kernel_size: [2, 2, 2] });
+add('Conv3D', [null, 5, 5, 4, 4], { filters: 6, kernel_size: [2, 2, 2], groups: 2 }, 'groups=2');
 add('Conv3D', [null, 5, 5, 4, 2], { filters: 3, kernel_size: [3, 3, 3], padding: 'same', strides: [2, 2, 1] }, 'same,strides');
 add('Conv2DTranspose', [null, 4, 5, 3], { filters: 2, kernel_size: [3, 3] });
 add('Conv2DTranspose', [null, 4, 5, 3], { filters: 2, kernel_size: [3, 3], strides: [2, 2], padding: 'same' }, 'strides=2,same');

@@ -49,10 +49,7 @@ const RULES: Record<string, Rule[]> = {
   Conv1D: [
     rule('padding', (c) => c.padding === 'causal', 'TensorFlow.js cannot run Conv1D with padding "causal"'),
     cfFirst('Conv1D'),
-    rule('groups', (c) => (c.groups ?? 1) !== 1, 'TensorFlow.js has no grouped convolution (groups > 1)'),
   ],
-  Conv2D: [rule('groups', (c) => (c.groups ?? 1) !== 1, 'TensorFlow.js has no grouped convolution (groups > 1)')],
-  Conv3D: [rule('groups', (c) => (c.groups ?? 1) !== 1, 'TensorFlow.js has no grouped convolution (groups > 1)')],
   Conv2DTranspose: [
     rule('output_padding', (c) => c.output_padding !== undefined && c.output_padding !== null, 'TensorFlow.js ignores Conv2DTranspose output_padding'),
     rule('dilation_rate', (c) => !isOne(c.dilation_rate), 'TensorFlow.js ignores Conv2DTranspose dilation_rate'),

@@ -5,6 +5,7 @@
  * `output_padding` is honoured; `dilation_rate` > 1 on the transpose is a departure (core tfjsSupport).
  */
 import { deconvOutputLength } from '../../core/layers/shapeMath';
+import { withZerosBetweenTaps } from './kerasConv';
 import { first, isChannelsFirst, tfjsObject } from './kerasLayerArgs';
 import type { Tensor, Tf } from './tf';
 
@@ -115,10 +116,14 @@ export function conv1dLayers(tf: Tf, Layer: AnyClass): AnyClass[] {
       const channels = this.channelsOf(s) * this.depthMultiplier;
       return this.cf ? [s[0]!, channels, out] : [s[0]!, out, channels];
     }
-    call(inputs: Tensor | Tensor[]): Tensor {
+    call(inputs: Tensor | Tensor[], kwargs?: any): Tensor {
+      // tfjs-core has no gradient for a dilated depthwise convolution: in training the kernel takes the
+      // dilation as zeros between its taps (kerasConv.ts).
+      const spread = kwargs?.training === true && this.dilation > 1;
       return this.run(inputs, (x4) => {
-        const kernel = tf.expandDims(this.kernel.read(), 0) as Tensor;
-        return tf.depthwiseConv2d(x4 as never, kernel as never, [1, this.stride], this.padding, 'NHWC', [1, this.dilation]);
+        const taps = this.kernel.read() as Tensor;
+        const kernel = tf.expandDims(spread ? withZerosBetweenTaps(tf, taps, [this.dilation]) : taps, 0) as Tensor;
+        return tf.depthwiseConv2d(x4 as never, kernel as never, [1, this.stride], this.padding, 'NHWC', [1, spread ? 1 : this.dilation]);
       });
     }
   }

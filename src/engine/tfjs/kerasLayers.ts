@@ -7,7 +7,8 @@
  * - UnitNormalization: x * min(rsqrt(sum(x², axis)), 1 / 1e-12) (keras/src/ops/nn.py `_normalize`);
  * - SpatialDropout2D/3D: dropout with one mask per feature map, noise shape (batch, 1, ..., channels);
  * - the 3D reshaping and global pooling layers (kerasLayers3d.ts), GroupNormalization (kerasGroupNorm.ts),
- *   Conv1DTranspose and DepthwiseConv1D (kerasConv1d.ts), Attention and AdditiveAttention (kerasAttention.ts),
+ *   Conv1DTranspose and DepthwiseConv1D (kerasConv1d.ts), Conv1D/2D/3D with groups or trained dilated (kerasConv.ts),
+ *   Attention and AdditiveAttention (kerasAttention.ts),
  *   MultiHeadAttention (kerasMultiHeadAttention.ts), Normalization (kerasNormalization.ts), the Keras
  *   operations of the catalog (kerasOperations.ts).
  */
@@ -17,6 +18,7 @@ import { normalizationLayer } from './kerasNormalization';
 import { operationLayers } from './kerasOperations';
 import { conv1dLayers } from './kerasConv1d';
 import { groupNormalizationLayer } from './kerasGroupNorm';
+import { convLayers } from './kerasConv';
 import { imageLayers } from './kerasImageLayers';
 import { first, isChannelsFirst } from './kerasLayerArgs';
 import { spatial3dLayers } from './kerasLayers3d';
@@ -83,6 +85,6 @@ export function registerKerasLayers(tf: Tf): void {
       }
     };
 
-  const classes = [Identity, ...imageLayers(tf, Layer), UnitNormalization, spatialDropout(2), spatialDropout(3), ...spatial3dLayers(tf, Layer), groupNormalizationLayer(tf, Layer), ...conv1dLayers(tf, Layer), ...attentionLayers(tf, Layer), multiHeadAttentionLayer(tf, Layer), normalizationLayer(tf, Layer), ...operationLayers(tf, Layer)];
+  const classes = [Identity, ...imageLayers(tf, Layer), UnitNormalization, spatialDropout(2), spatialDropout(3), ...spatial3dLayers(tf, Layer), groupNormalizationLayer(tf, Layer), ...conv1dLayers(tf, Layer), ...convLayers(tf), ...attentionLayers(tf, Layer), multiHeadAttentionLayer(tf, Layer), normalizationLayer(tf, Layer), ...operationLayers(tf, Layer)];
   for (const cls of classes) tf.serialization.registerClass(cls as any);
 }

@@ -123,3 +123,114 @@ test('our tfjs layers carry their regularizers and constraints (the penalty reac
     model.dispose();
   }
 });
+
+/** The loss the gradient tests differentiate: sum of squares of the layer's training-time output. */
+const trainingLoss = (m: tf.LayersModel, x: tf.Tensor) => () => tf.sum(tf.square(m.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar;
+const close = (a: ArrayLike<number>, b: ArrayLike<number>, what: string) => {
+  assert.equal(a.length, b.length, what);
+  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) < 1e-4 * Math.max(1, Math.abs(b[i]!)), `${what}[${i}]: ${a[i]} vs ${b[i]}`);
+};
+const variables = (m: tf.LayersModel) => m.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+
+test('Conv1D/2D/3D with groups: forward and gradients equal a full convolution whose kernel is block-diagonal (1e-4)', async () => {
+  const cases: { cls: string; input: (number | null)[]; config: JsonObject & { filters: number; groups: number } }[] = [
+    { cls: 'Conv1D', input: [null, 9, 4], config: { filters: 6, kernel_size: [3], groups: 2, strides: [2] } },
+    { cls: 'Conv2D', input: [null, 6, 5, 6], config: { filters: 6, kernel_size: [3, 3], groups: 3, padding: 'same', activation: 'tanh' } },
+    { cls: 'Conv2D', input: [null, 4, 6, 5], config: { filters: 4, kernel_size: [3, 2], groups: 2, data_format: 'channels_first' } },
+    { cls: 'Conv3D', input: [null, 4, 4, 3, 4], config: { filters: 2, kernel_size: [2, 2, 2], groups: 2 } },
+  ];
+  for (const c of cases) {
+    const grouped = await build(c.input, c.cls, c.config);
+    const full = await build(c.input, c.cls, { ...c.config, groups: 1 });
+    const { groups: g, filters } = c.config;
+    const [gk, gb] = grouped.layers[1]!.getWeights();
+    const k = gk!.shape;
+    const inPer = k[k.length - 2]!;
+    const outPer = filters / g;
+    const spatial = gk!.size / (inPer * filters);
+    /** Where tap (s, i, o) of the grouped kernel sits in the full kernel (zero outside each group's block). */
+    const at = (s: number, i: number, o: number) => (s * inPer * g + Math.floor(o / outPer) * inPer + i) * filters + o;
+    const gkData = await gk!.data();
+    const fullData = new Float32Array(gk!.size * g);
+    for (let s = 0; s < spatial; s++) for (let i = 0; i < inPer; i++) for (let o = 0; o < filters; o++) fullData[at(s, i, o)] = gkData[(s * inPer + i) * filters + o]!;
+    full.layers[1]!.setWeights([tf.tensor(fullData, [...k.slice(0, -2), inPer * g, filters]), gb!]);
+    const x = tf.randomUniform([3, ...c.input.slice(1)] as number[], -1, 1, 'float32', 7);
+    close(await (grouped.predict(x) as tf.Tensor).data(), await (full.predict(x) as tf.Tensor).data(), `${c.cls} forward`);
+    const [kG, bG] = Object.values(tf.variableGrads(trainingLoss(grouped, x), variables(grouped)).grads);
+    const [kF, bF] = Object.values(tf.variableGrads(trainingLoss(full, x), variables(full)).grads);
+    const kFd = await kF!.data();
+    const picked = new Float32Array(gk!.size);
+    for (let s = 0; s < spatial; s++) for (let i = 0; i < inPer; i++) for (let o = 0; o < filters; o++) picked[(s * inPer + i) * filters + o] = kFd[at(s, i, o)]!;
+    close(await kG!.data(), picked, `${c.cls} kernel gradient`);
+    close(await bG!.data(), await bF!.data(), `${c.cls} bias gradient`);
+    const dx = (m: tf.LayersModel) => tf.grad((xx: tf.Tensor) => tf.sum(tf.square(m.apply(xx, { training: true }) as tf.Tensor)))(x).data();
+    close(await dx(grouped), await dx(full), `${c.cls} input gradient`);
+    grouped.dispose();
+    full.dispose();
+  }
+});
+
+/** Channels-last <-> channels-first for a tensor with `rank` spatial axes. */
+const toLast = (x: tf.Tensor, rank: number) => tf.transpose(x, [0, ...Array.from({ length: rank }, (_, i) => i + 2), 1]);
+const toFirst = (x: tf.Tensor, rank: number) => tf.transpose(x, [0, rank + 1, ...Array.from({ length: rank }, (_, i) => i + 1)]);
+
+test('dilated convolutions train (tfjs-core has no dilated gradient): output and gradients equal a convolution with the zero-spread kernel (1e-4)', async () => {
+  type Ref = (x: tf.Tensor, k: tf.Tensor, w: tf.Tensor[]) => tf.Tensor;
+  const grouped = (groups: number, conv: (x: tf.Tensor, k: tf.Tensor) => tf.Tensor) => (x: tf.Tensor, k: tf.Tensor) =>
+    groups === 1 ? conv(x, k) : tf.concat(tf.split(x, groups, -1).map((xi, i) => conv(xi, tf.split(k, groups, -1)[i]!)), -1);
+  const cases: { cls: string; input: (number | null)[]; config: JsonObject; dil: number[]; ref: Ref }[] = [
+    { cls: 'Conv1D', input: [null, 11, 3], config: { filters: 2, kernel_size: [3], dilation_rate: [2] }, dil: [2], ref: (x, k, [b]) => tf.add(tf.conv1d(x as tf.Tensor3D, k as tf.Tensor3D, 1, 'valid'), b!) },
+    { cls: 'Conv2D', input: [null, 9, 8, 2], config: { filters: 3, kernel_size: [3, 2], dilation_rate: [2, 3], padding: 'same' }, dil: [2, 3], ref: (x, k, [b]) => tf.add(tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, 1, 'same'), b!) },
+    {
+      cls: 'Conv2D',
+      input: [null, 6, 9, 8],
+      config: { filters: 6, kernel_size: [2, 2], dilation_rate: [3, 2], groups: 3, data_format: 'channels_first' },
+      dil: [3, 2],
+      ref: (x, k, [b]) => toFirst(tf.add(grouped(3, (xi, ki) => tf.conv2d(xi as tf.Tensor4D, ki as tf.Tensor4D, 1, 'valid'))(toLast(x, 2), k), b!), 2),
+    },
+    { cls: 'Conv3D', input: [null, 6, 5, 5, 2], config: { filters: 2, kernel_size: [2, 2, 2], dilation_rate: [2, 1, 2] }, dil: [2, 1, 2], ref: (x, k, [b]) => tf.add(tf.conv3d(x as tf.Tensor5D, k as tf.Tensor5D, 1, 'valid'), b!) },
+    {
+      cls: 'SeparableConv2D',
+      input: [null, 9, 8, 2],
+      config: { filters: 3, kernel_size: [3, 3], dilation_rate: [2, 2], depth_multiplier: 2 },
+      dil: [2, 2],
+      ref: (x, k, [p, b]) => tf.add(tf.separableConv2d(x as tf.Tensor4D, k as tf.Tensor4D, p as tf.Tensor4D, 1, 'valid'), b!),
+    },
+    { cls: 'DepthwiseConv1D', input: [null, 11, 3], config: { kernel_size: [3], dilation_rate: [3] }, dil: [3], ref: (x, k, [b]) => tf.add(tf.squeeze(tf.depthwiseConv2d(tf.expandDims(x, 1) as tf.Tensor4D, tf.expandDims(k, 0) as tf.Tensor4D, 1, 'valid'), [1]), b!) },
+  ];
+  for (const c of cases) {
+    const model = await build(c.input, c.cls, { ...c.config, activation: 'relu' });
+    const rank = c.dil.length;
+    const x = tf.randomUniform([2, ...c.input.slice(1)] as number[], -1, 1, 'float32', 3);
+    const [kernel, ...others] = model.layers[1]!.getWeights();
+    // The reference's kernel: zeros between the taps, written out here, at dilation 1.
+    const ks = kernel!.shape;
+    const spread = ks.map((n, i) => (i < rank ? (n - 1) * c.dil[i]! + 1 : n));
+    const kd = await kernel!.data();
+    const inner = ks.slice(rank).reduce((p, n) => p * n, 1);
+    const taps = kd.length / inner;
+    const tapIndex = (t: number) => {
+      let flat = 0;
+      for (let a = 0; a < rank; a++) {
+        const below = ks.slice(a + 1, rank).reduce((p, n) => p * n, 1);
+        flat = flat * spread[a]! + (Math.floor(t / below) % ks[a]!) * c.dil[a]!;
+      }
+      return flat;
+    };
+    const big = new Float32Array(spread.reduce((p, n) => p * n, 1));
+    for (let t = 0; t < taps; t++) big.set(kd.subarray(t * inner, (t + 1) * inner), tapIndex(t) * inner);
+    const bigKernel = tf.variable(tf.tensor(big, spread));
+    const reference = (xx: tf.Tensor) => tf.relu(c.ref(xx, bigKernel, others));
+    const want = await reference(x).data();
+    close(await (model.apply(x, { training: true }) as tf.Tensor).data(), want, `${c.cls} training output`);
+    close(await (model.predict(x) as tf.Tensor).data(), want, `${c.cls} inference output (native dilation)`);
+    const [kG] = Object.values(tf.variableGrads(trainingLoss(model, x), variables(model)).grads);
+    const refGrad = await tf.variableGrads(() => tf.sum(tf.square(reference(x))) as tf.Scalar, [bigKernel]).grads[bigKernel.name]!.data();
+    const picked = new Float32Array(kd.length);
+    for (let t = 0; t < taps; t++) picked.set(refGrad.subarray(tapIndex(t) * inner, (tapIndex(t) + 1) * inner), t * inner);
+    close(await kG!.data(), picked, `${c.cls} kernel gradient at the taps`);
+    const dx = await tf.grad((xx: tf.Tensor) => tf.sum(tf.square(model.apply(xx, { training: true }) as tf.Tensor)))(x).data();
+    close(dx, await tf.grad((xx: tf.Tensor) => tf.sum(tf.square(reference(xx))))(x).data(), `${c.cls} input gradient`);
+    model.dispose();
+  }
+});

@@ -11,7 +11,7 @@ import type { ModelFile } from '../../../src/core/types';
 import { verifyModelFile, verifyOnnxExport } from '../../../src/engine/tfjs/verify';
 import { exportOnnx } from '../../../src/formats/onnx/export';
 import { importOnnx } from '../../../src/formats/onnx/import';
-import { attr, floatTensor, halfToNumber, numberToHalf, onnx } from '../../../src/formats/onnx/proto';
+import { attr, floatTensor, halfToNumber, numberToHalf, onnx, type AttrValue } from '../../../src/formats/onnx/proto';
 import { input, model, refused } from './nodeGraphs';
 import { tempDir } from '../../helpers/paths';
 
@@ -156,4 +156,66 @@ test('Subtract runs on the TF.js engine (first input minus second) and matches O
   const r = await verifyOnnxExport(m, bytes, { tolerance: 1e-7 });
   assert.ok(r.ok, r.text);
   assert.equal(importOnnx(bytes, 'm.onnx').graph.layers.find((l) => l.name !== 'a' && l.name !== 'b')?.className, 'Subtract');
+});
+
+const ramp = (n: number, scale = 0.05) => Array.from({ length: n }, (_, i) => ((i * 7) % 13) * scale - 0.3);
+
+test('Conv with group=2 (ResNeXt, ShuffleNet) is a Keras Conv2D with groups, 3-D Conv and pooling are Conv3D/MaxPooling3D, and all predict what ONNX Runtime predicts', async () => {
+  const bytes = model(
+    [['x', ['N', 4, 6, 5]]],
+    [
+      ['Conv', ['x', 'w', 'b'], 'h', { group: 2, kernel_shape: [3, 3], pads: [1, 1, 1, 1] }],
+      ['Relu', ['h'], 'y'],
+    ],
+    [floatTensor('w', [6, 2, 3, 3], ramp(108)), floatTensor('b', [6], [0.1, -0.1, 0.2, 0, 0.3, -0.2])],
+  );
+  const m = importOnnx(bytes, 'grouped.onnx');
+  const conv = m.graph.layers.find((l) => l.className === 'Conv2D')!;
+  assert.equal(conv.config.groups, 2);
+  const r = await verifyOnnxExport(m, bytes, { tolerance: 1e-5 });
+  assert.ok(r.ok, r.text);
+  const volume = model(
+    [['x', ['N', 2, 5, 4, 6]]],
+    [
+      ['Conv', ['x', 'w'], 'h', { kernel_shape: [2, 2, 3], strides: [1, 2, 1] }],
+      ['MaxPool', ['h'], 'y', { kernel_shape: [2, 1, 2], strides: [2, 1, 2] }],
+    ],
+    [floatTensor('w', [3, 2, 2, 2, 3], ramp(72))],
+  );
+  const v = importOnnx(volume, 'volume.onnx');
+  assert.deepEqual(v.graph.layers.map((l) => l.className).filter((c) => c !== 'InputLayer' && c !== 'Permute'), ['Conv3D', 'MaxPooling3D']);
+  const rv = await verifyOnnxExport(v, volume, { tolerance: 1e-5 });
+  assert.ok(rv.ok, rv.text);
+});
+
+test('Conv with strides and dilations (Keras refuses both on one layer) is the stride-1 dilated Conv sampled by a 1-wide MaxPooling, as ONNX Runtime computes', async () => {
+  // ONNX Runtime computes no SAME_UPPER with dilations; the spec's pads for it here (output ceil(in / stride))
+  // are [2, 1, 2, 2], which it does compute.
+  const dilatedConv = (pads: Record<string, AttrValue>) =>
+    model(
+      [['x', ['N', 2, 9, 8]]],
+      [['Conv', ['x', 'w', 'b'], 'y', { kernel_shape: [3, 3], strides: [2, 3], dilations: [2, 2], ...pads }]],
+      [floatTensor('w', [3, 2, 3, 3], ramp(54)), floatTensor('b', [3], [0.1, 0, -0.1])],
+    );
+  const variants: [Record<string, AttrValue>, Uint8Array | undefined][] = [
+    [{ pads: [2, 1, 2, 1] }, undefined],
+    [{ auto_pad: 'SAME_UPPER' }, dilatedConv({ pads: [2, 1, 2, 2] })],
+  ];
+  for (const [pads, bytes] of variants) {
+    const m = importOnnx(dilatedConv(pads), 'dilated.onnx');
+    const conv = m.graph.layers.find((l) => l.className === 'Conv2D')!;
+    assert.deepEqual([conv.config.strides, conv.config.dilation_rate], [[1, 1], [2, 2]]);
+    const pool = m.graph.layers.find((l) => l.className === 'MaxPooling2D')!;
+    assert.deepEqual([pool.config.pool_size, pool.config.strides], [[1, 1], [2, 3]]);
+    const r = await verifyOnnxExport(m, bytes ?? dilatedConv(pads), { tolerance: 1e-5 });
+    assert.ok(r.ok, `${JSON.stringify(pads)}: ${r.text}`);
+  }
+});
+
+test('Conv whose group does not divide its channels, or SAME padding with strides and dilations on an unknown size, is refused with the reason', () => {
+  refused(model([['x', ['N', 4, 6, 5]]], [['Conv', ['x', 'w'], 'y', { group: 3 }]], [floatTensor('w', [6, 1, 3, 3], ramp(54))]), /Conv n0: group=3 does not divide 4 channels and 6 filters/);
+  refused(
+    model([['x', ['N', 2, 'H', 8]]], [['Conv', ['x', 'w'], 'y', { strides: [2, 2], dilations: [2, 2], auto_pad: 'SAME_UPPER' }]], [floatTensor('w', [3, 2, 3, 3], ramp(54))]),
+    /Conv n0: 'same' padding on a dimension of unknown size/,
+  );
 });

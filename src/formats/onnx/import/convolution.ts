@@ -1,4 +1,4 @@
-/** Convolutions: Conv (Conv1D/2D, DepthwiseConv2D, with a pointwise Conv SeparableConv1D/2D) and ConvTranspose. */
+/** Convolutions: Conv (Conv1D/2D/3D with groups, DepthwiseConv2D, with a pointwise Conv SeparableConv1D/2D) and ConvTranspose. */
 import type { Shape } from '../../../core/types';
 import { toFirstPerm, transposeData } from '../emitter';
 import type { Attrs, onnx } from '../proto';
@@ -14,14 +14,21 @@ export function padding(a: Attrs, sizes: Shape, kernel: number[], strides: numbe
   const pads = a.ints('pads') ?? new Array<number>(2 * n).fill(0);
   if (pads.every((p) => p === 0)) return { padding: 'valid' };
   if (sizes.every((s) => s !== null)) {
-    const same = sizes.map((s, i) => {
-      const eff = (kernel[i]! - 1) * dilations[i]! + 1;
-      const total = Math.max((Math.ceil(s! / strides[i]!) - 1) * strides[i]! + eff - s!, 0);
-      return [Math.floor(total / 2), total - Math.floor(total / 2)];
-    });
-    if (same.every((p, i) => p[0] === pads[i] && p[1] === pads[i + n])) return { padding: 'same' };
+    const same = samePadsOf(sizes, kernel, strides, dilations, hint);
+    if (same.every((p, i) => p === pads[i])) return { padding: 'same' };
   }
   return { padding: 'valid', pads };
+}
+
+/** The pads (ONNX order: begins, then ends) of 'same' for known sizes: ONNX SAME_UPPER, Keras 'same'. */
+export function samePadsOf(sizes: Shape, kernel: number[], strides: number[], dilations: number[], hint: string): number[] {
+  if (sizes.some((v) => v === null)) throw new Skip(`${hint}: 'same' padding on a dimension of unknown size`);
+  const split = sizes.map((v, i) => {
+    const eff = (kernel[i]! - 1) * dilations[i]! + 1;
+    const total = Math.max((Math.ceil(v! / strides[i]!) - 1) * strides[i]! + eff - v!, 0);
+    return [Math.floor(total / 2), total - Math.floor(total / 2)];
+  });
+  return [...split.map((p) => p[0]!), ...split.map((p) => p[1]!)];
 }
 
 function conv(imp: Importer, n: onnx.INodeProto, a: Attrs): void {
@@ -33,15 +40,20 @@ function conv(imp: Importer, n: onnx.INodeProto, a: Attrs): void {
   const channelsLast = a.int('ms_channels_last', 0) === 1;
   const w = channelsLast ? { ...w2, dims: w2.dims.filter((_, i) => i !== 2 + a.int('ms_unit_axis', 0)) } : w2;
   const nsp = w.dims.length - 2;
-  if (nsp < 1 || nsp > 2) throw new Skip(`Conv ${hint}: ${nsp}-D convolution`);
+  if (nsp < 1 || nsp > 3) throw new Skip(`Conv ${hint}: ${nsp}-D convolution`);
   const layout = channelsLast ? [0, 1, 2] : toFirstPerm(nsp + 2);
   const t = imp.kt(ins[0]!, n);
   let x = imp.viewAs(t, layout, hint);
   const kernel = a.ints('kernel_shape') ?? w.dims.slice(2);
-  const strides = a.ints('strides') ?? new Array<number>(nsp).fill(1);
+  const strides = [...(a.ints('strides') ?? new Array<number>(nsp).fill(1))];
   const dilations = a.ints('dilations') ?? new Array<number>(nsp).fill(1);
   const inShape = imp.shapes.get(x)!;
-  const pad = padding(a, inShape.slice(1, -1), kernel, strides, dilations, `Conv ${hint}`);
+  let pad = padding(a, inShape.slice(1, -1), kernel, strides, dilations, `Conv ${hint}`);
+  // Keras refuses strides > 1 with dilation_rate > 1 (base_conv.py); the same output is the stride-1 dilated
+  // convolution sampled every `stride` positions: explicit pads, then a 1-wide MaxPooling with those strides.
+  const subsample = strides.some((v) => v > 1) && dilations.some((d) => d > 1) ? [...strides] : undefined;
+  if (subsample && pad.padding === 'same') pad = { padding: 'valid', pads: samePadsOf(inShape.slice(1, -1), kernel, strides, dilations, `Conv ${hint}`) };
+  if (subsample) strides.fill(1);
   if (pad.pads) {
     const pairs = Array.from({ length: nsp }, (_, i) => [pad.pads![i]!, pad.pads![i + nsp]!]);
     x = imp.addLayer(`ZeroPadding${nsp}D`, { padding: nsp === 1 ? pairs[0]! : pairs }, [x], `${hint}_pad`);
@@ -70,12 +82,17 @@ function conv(imp: Importer, n: onnx.INodeProto, a: Attrs): void {
     layer = imp.addLayer('DepthwiseConv2D', { ...common, depth_multiplier: mult }, [x], hint);
     // (cin*mult, 1, kh, kw) -> (cin, mult, kh, kw) -> Keras (kh, kw, cin, mult).
     imp.addWeight(layer, 'depthwise_kernel', [...kernel, cin, mult], transposeData(w.data, [cin, mult, ...kernel], [2, 3, 0, 1]).data);
-  } else throw new Skip(`Conv ${hint}: group=${group}`);
+  } else if (cin % group === 0 && out % group === 0 && inPerGroup === cin / group) {
+    // Keras' groups: the same layout as ONNX's (each group's filters in turn, each seeing its channel slice).
+    layer = imp.addLayer(`Conv${nsp}D`, { filters: out, ...common, groups: group }, [x], hint);
+    imp.addWeight(layer, 'kernel', [...kernel, inPerGroup, out], transposeData(w.data, w.dims, [...spatialFirst, 1, 0]).data);
+  } else throw new Skip(`Conv ${hint}: group=${group} does not divide ${cin} channels and ${out} filters`);
   const b = imp.constOf(ins[pointwise ? 3 : 2]);
   if (b) {
     imp.layer(layer).config.use_bias = true;
     imp.addWeight(layer, 'bias', [b.data.length], b.data);
   }
+  if (subsample) layer = imp.addLayer(`MaxPooling${nsp}D`, { pool_size: new Array<number>(nsp).fill(1), strides: subsample, padding: 'valid' }, [layer], `${hint}_stride`);
   imp.alias(n.output![0], { layer, axes: layout });
 }
 

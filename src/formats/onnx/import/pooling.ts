@@ -2,12 +2,12 @@
 import { toFirstPerm } from '../emitter';
 import type { Shape } from '../../../core/types';
 import type { Attrs, onnx } from '../proto';
-import { padding } from './convolution';
+import { padding, samePadsOf } from './convolution';
 import { Skip, type Axis, type Importer, type OpImporter, type OpImporters } from './importer';
 
 /** Layers whose output is never negative, so zeros padded around it never win a max (torch's ReLU -> MaxPool). */
 const NON_NEGATIVE = new Set(['relu', 'relu6', 'sigmoid', 'softmax', 'hard_sigmoid', 'softplus', 'exponential']);
-const KEEPS_SIGN = new Set(['Permute', 'Reshape', 'Flatten', 'Dropout', 'ZeroPadding1D', 'ZeroPadding2D', 'MaxPooling1D', 'MaxPooling2D', 'AveragePooling1D', 'AveragePooling2D']);
+const KEEPS_SIGN = new Set(['Permute', 'Reshape', 'Flatten', 'Dropout', 'ZeroPadding1D', 'ZeroPadding2D', 'ZeroPadding3D', 'MaxPooling1D', 'MaxPooling2D', 'MaxPooling3D', 'AveragePooling1D', 'AveragePooling2D', 'AveragePooling3D']);
 
 function nonNegative(imp: Importer, name: string): boolean {
   const l = imp.layer(name);
@@ -27,7 +27,7 @@ function ceilExtra(size: number, k: number, s: number, pb: number, pe: number): 
 }
 
 /**
- * MaxPool / AveragePool -> Max/AveragePooling1D/2D. Explicit pads and ceil_mode become a ZeroPadding layer
+ * MaxPool / AveragePool -> Max/AveragePooling1D/2D/3D. Explicit pads and ceil_mode become a ZeroPadding layer
  * and 'valid' pooling where zeros are what ONNX counts: an average with count_include_pad=1 (pads only), a
  * max over data that is never negative.
  */
@@ -36,7 +36,7 @@ function pool(imp: Importer, n: onnx.INodeProto, a: Attrs): void {
   const t = imp.kt(n.input![0]!, n);
   const r = t.axes.length;
   const nsp = r - 2;
-  if (nsp < 1 || nsp > 2) throw new Skip(`${n.opType} ${hint}: ${nsp}-D pooling`);
+  if (nsp < 1 || nsp > 3) throw new Skip(`${n.opType} ${hint}: ${nsp}-D pooling`);
   let x = imp.viewAs(t, toFirstPerm(r), hint);
   const kernel = a.ints('kernel_shape')!;
   const strides = a.ints('strides') ?? new Array<number>(nsp).fill(1);
@@ -47,7 +47,7 @@ function pool(imp: Importer, n: onnx.INodeProto, a: Attrs): void {
   const max = n.opType === 'MaxPool';
   const includePad = a.int('count_include_pad', 0) !== 0;
   const ceil = a.int('ceil_mode', 0) !== 0;
-  let pads = pad.pads ?? (pad.padding === 'same' && includePad ? samePads(a, sizes, kernel, strides) : undefined);
+  let pads = pad.pads ?? (pad.padding === 'same' && includePad ? samePads(a, sizes, kernel, strides, `${n.opType} ${hint}`) : undefined);
   if (ceil && (pad.padding === 'valid' || pad.pads)) {
     if (sizes.some((v) => v === null)) throw new Skip(`${n.opType} ${hint}: ceil_mode=1 on a dimension of unknown size`);
     const p = pads ?? new Array<number>(2 * nsp).fill(0);
@@ -69,14 +69,8 @@ function pool(imp: Importer, n: onnx.INodeProto, a: Attrs): void {
 }
 
 /** The explicit pads a 'same' padding stands for (the attribute, or SAME_UPPER's split). */
-function samePads(a: Attrs, sizes: Shape, kernel: number[], strides: number[]): number[] {
-  const given = a.ints('pads');
-  if (given) return given;
-  const split = sizes.map((s, i) => {
-    const total = Math.max((Math.ceil(s! / strides[i]!) - 1) * strides[i]! + kernel[i]! - s!, 0);
-    return [Math.floor(total / 2), total - Math.floor(total / 2)];
-  });
-  return [...split.map((p) => p[0]!), ...split.map((p) => p[1]!)];
+function samePads(a: Attrs, sizes: Shape, kernel: number[], strides: number[], hint: string): number[] {
+  return a.ints('pads') ?? samePadsOf(sizes, kernel, strides, kernel.map(() => 1), hint);
 }
 
 const globalPool: OpImporter = (imp, n) => {
