@@ -219,3 +219,22 @@ test('Conv whose group does not divide its channels, or SAME padding with stride
     /Conv n0: 'same' padding on a dimension of unknown size/,
   );
 });
+
+/** The same graph declared at another opset. */
+const atOpset = (bytes: Uint8Array, version: number) => {
+  const m = onnx.ModelProto.decode(bytes);
+  m.opsetImport = [{ domain: '', version }];
+  return onnx.ModelProto.encode(m).finish();
+};
+
+test("PRelu before opset 7 runs a slope of C values along the channels (torch's PReLU(C) export), as ONNX Runtime computes; other slope shapes there are refused", async () => {
+  const bytes = atOpset(model([['x', ['N', 3, 4, 5]]], [['PRelu', ['x', 's'], 'y']], [floatTensor('s', [3], [0.1, -0.5, 2])]), 6);
+  const m = importOnnx(bytes, 'prelu6.onnx');
+  const prelu = m.graph.layers.find((l) => l.className === 'PReLU')!;
+  assert.ok(prelu, 'a PReLU layer');
+  // ONNX Runtime has no PRelu-6; the same slope as [3, 1, 1] at opset 7 (numpy broadcasting) is its meaning.
+  const reference = model([['x', ['N', 3, 4, 5]]], [['PRelu', ['x', 's'], 'y']], [floatTensor('s', [3, 1, 1], [0.1, -0.5, 2])]);
+  const r = await verifyOnnxExport(m, reference, { tolerance: 1e-5 });
+  assert.ok(r.ok, r.text);
+  refused(atOpset(model([['x', ['N', 3, 4]]], [['PRelu', ['x', 's'], 'y']], [floatTensor('s', [3, 4], ramp(12))]), 6), /PRelu n0: an opset 6 slope of shape \[3,4\]/);
+});

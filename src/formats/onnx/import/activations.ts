@@ -42,11 +42,14 @@ function prelu(imp: Importer, n: onnx.INodeProto): void {
   const t = imp.kt(n.input![0]!, n);
   const slope = imp.constOf(n.input?.[1]);
   if (!slope) throw new Skip(`PRelu ${hint}: the slope must be a constant`);
-  // Before opset 7 a slope of C values runs along axis 1 (channels), not numpy's last-axis alignment.
-  if (imp.opset < 7 && slope.data.length > 1) throw new Skip(`PRelu ${hint}: an opset ${imp.opset} per-channel slope`);
   const R = t.axes.length;
   if (slope.dims.length > R) throw new Skip(`PRelu ${hint}: slope of higher rank than its input`);
-  const sd = [...new Array<number>(R - slope.dims.length).fill(1), ...slope.dims];
+  let sd = [...new Array<number>(R - slope.dims.length).fill(1), ...slope.dims];
+  // Before opset 7 a slope of C values runs along axis 1 (channels), not numpy's last-axis alignment.
+  if (imp.opset < 7 && slope.data.length > 1) {
+    if (slope.dims.length !== 1 || R < 2) throw new Skip(`PRelu ${hint}: an opset ${imp.opset} slope of shape [${slope.dims}]`);
+    sd = [1, slope.dims[0]!, ...new Array<number>(R - 2).fill(1)];
+  }
   const inShape = imp.shapes.get(t.layer)!;
   const r = inShape.length;
   const alphaDims = new Array<number>(r - 1).fill(1);
