@@ -66,7 +66,9 @@ test('MaxPool with pads or ceil_mode after a Relu (ResNet\'s stem, SqueezeNet) i
     ],
   );
   const m = importOnnx(bytes, 'm.onnx');
-  assert.deepEqual(m.graph.layers.filter((l) => l.className === 'ZeroPadding2D').map((l) => l.config.padding), [[[1, 1], [1, 1]], [[0, 1], [0, 1]]]);
+  assert.deepEqual(m.graph.layers.filter((l) => l.className === 'ZeroPadding2D').map((l) => l.config.padding), [[[1, 1], [1, 1]]]);
+  // ceil_mode's overhang here is Keras' 'same' split: 'same' pooling, no padding layer.
+  assert.deepEqual(m.graph.layers.filter((l) => l.className === 'MaxPooling2D').map((l) => l.config.padding), ['valid', 'same']);
   const r = await verifyOnnxExport(m, bytes, { tolerance: 1e-6 });
   assert.ok(r.ok, r.text);
 });
@@ -237,4 +239,22 @@ test("PRelu before opset 7 runs a slope of C values along the channels (torch's 
   const r = await verifyOnnxExport(m, reference, { tolerance: 1e-5 });
   assert.ok(r.ok, r.text);
   refused(atOpset(model([['x', ['N', 3, 4]]], [['PRelu', ['x', 's'], 'y']], [floatTensor('s', [3, 4], ramp(12))]), 6), /PRelu n0: an opset 6 slope of shape \[3,4\]/);
+});
+
+test("MaxPool and AveragePool (count_include_pad=0) whose pads or ceil_mode overhang are Keras' 'same' split are 'same' pooling (padding left out of the max and the count), as ONNX Runtime computes", async () => {
+  for (const [op, extra] of [
+    ['MaxPool', { ceil_mode: 1 }],
+    ['AveragePool', { ceil_mode: 1 }],
+    ['AveragePool', { pads: [1, 1, 1, 1] }],
+  ] as [string, Record<string, AttrValue>][]) {
+    const bytes = model([['x', ['N', 2, 6, 6]]], [[op, ['x'], 'y', { kernel_shape: [3, 3], strides: extra.pads ? [1, 1] : [2, 2], ...extra }]]);
+    const m = importOnnx(bytes, 'pool.onnx');
+    const pool = m.graph.layers.find((l) => /Pooling2D$/.test(l.className))!;
+    assert.equal(pool.config.padding, 'same', `${op} ${JSON.stringify(extra)}`);
+    assert.ok(!m.graph.layers.some((l) => l.className === 'ZeroPadding2D'));
+    const r = await verifyOnnxExport(m, bytes, { tolerance: 1e-5 });
+    assert.ok(r.ok, `${op} ${JSON.stringify(extra)}: ${r.text}`);
+  }
+  // Pads plus an overhang that are not the 'same' split (6 wide, kernel 2, stride 2, one pad before) stay refused for the average.
+  refused(model([['x', ['N', 2, 6, 6]]], [['AveragePool', ['x'], 'y', { kernel_shape: [2, 2], strides: [2, 2], pads: [1, 1, 0, 0], ceil_mode: 1 }]]), /AveragePool n0: ceil_mode=1 with a partial last window/);
 });

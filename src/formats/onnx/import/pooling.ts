@@ -47,16 +47,25 @@ function pool(imp: Importer, n: onnx.INodeProto, a: Attrs): void {
   const max = n.opType === 'MaxPool';
   const includePad = a.int('count_include_pad', 0) !== 0;
   const ceil = a.int('ceil_mode', 0) !== 0;
+  /** An average's last window runs past the input (ceil_mode): ONNX counts only what is inside. */
+  let partial = false;
   let pads = pad.pads ?? (pad.padding === 'same' && includePad ? samePads(a, sizes, kernel, strides, `${n.opType} ${hint}`) : undefined);
   if (ceil && (pad.padding === 'valid' || pad.pads)) {
     if (sizes.some((v) => v === null)) throw new Skip(`${n.opType} ${hint}: ceil_mode=1 on a dimension of unknown size`);
     const p = pads ?? new Array<number>(2 * nsp).fill(0);
     const extra = sizes.map((v, i) => ceilExtra(v!, kernel[i]!, strides[i]!, p[i]!, p[i + nsp]!));
     if (extra.some((e) => e > 0)) {
-      if (!max) throw new Skip(`AveragePool ${hint}: ceil_mode=1 with a partial last window`);
+      partial = !max;
       pads = [...p.slice(0, nsp), ...p.slice(nsp).map((e, i) => e + extra[i]!)];
     }
   } else if (ceil) throw new Skip(`${n.opType} ${hint}: ceil_mode=1 with 'same' padding`);
+  // Pads that are Keras' 'same' split (often ceil_mode's extra): Keras' 'same' pooling leaves the padding out
+  // of the max and of the average's count, as ONNX does for MaxPool and AveragePool with count_include_pad=0.
+  if (pads && (max || !includePad) && sizes.every((v) => v !== null) && sameSplit(sizes, kernel, strides, hint).every((v, i) => v === pads![i])) {
+    const layer = imp.addLayer(`${max ? 'Max' : 'Average'}Pooling${nsp}D`, { pool_size: kernel, strides, padding: 'same' }, [x], hint);
+    return imp.alias(n.output![0], { layer, axes: toFirstPerm(r) });
+  }
+  if (partial) throw new Skip(`AveragePool ${hint}: ceil_mode=1 with a partial last window`);
   if (pads && pads.some((v) => v > 0)) {
     if (max && !nonNegative(imp, x)) throw new Skip(`MaxPool ${hint}: explicit pads on data that may be negative (ONNX pads with -inf)`);
     if (!max && !includePad) throw new Skip(`AveragePool ${hint}: explicit pads with count_include_pad=0`);
@@ -68,9 +77,11 @@ function pool(imp: Importer, n: onnx.INodeProto, a: Attrs): void {
   imp.alias(n.output![0], { layer, axes: toFirstPerm(r) });
 }
 
+const sameSplit = (sizes: Shape, kernel: number[], strides: number[], hint: string) => samePadsOf(sizes, kernel, strides, kernel.map(() => 1), hint);
+
 /** The explicit pads a 'same' padding stands for (the attribute, or SAME_UPPER's split). */
 function samePads(a: Attrs, sizes: Shape, kernel: number[], strides: number[], hint: string): number[] {
-  return a.ints('pads') ?? samePadsOf(sizes, kernel, strides, kernel.map(() => 1), hint);
+  return a.ints('pads') ?? sameSplit(sizes, kernel, strides, hint);
 }
 
 const globalPool: OpImporter = (imp, n) => {
