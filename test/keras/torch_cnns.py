@@ -79,7 +79,20 @@ class DenseBlock(nn.Module):
         for l in s.layers: x = torch.cat([x, l(x)], 1)
         return s.fc(F.adaptive_avg_pool2d(s.trans(x), 1).flatten(1))
 
-MODELS = {'resnet18': (ResNet18, 64), 'mobilenetv2': (MobileNetV2, 64), 'squeezenet11': (SqueezeNet11, 64), 'alexnet': (AlexNet, 127), 'densenet_block': (DenseBlock, 32)}
+class ResNeXtBlock(nn.Module):
+    # A ResNeXt bottleneck (grouped 3x3, cardinality 8), then a strided dilated conv as DeepLab's encoders have.
+    def __init__(s, n=10):
+        super().__init__()
+        s.stem = nn.Sequential(nn.Conv2d(3, 32, 3, padding=1, bias=False), nn.BatchNorm2d(32), nn.ReLU())
+        s.body = nn.Sequential(nn.Conv2d(32, 64, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU(), nn.Conv2d(64, 64, 3, padding=1, groups=8, bias=False),
+            nn.BatchNorm2d(64), nn.ReLU(), nn.Conv2d(64, 64, 1, bias=False), nn.BatchNorm2d(64))
+        s.proj = nn.Sequential(nn.Conv2d(32, 64, 1, bias=False), nn.BatchNorm2d(64))
+        s.atrous = nn.Conv2d(64, 32, 3, stride=2, padding=2, dilation=2); s.fc = nn.Linear(32, n)
+    def forward(s, x):
+        x = s.stem(x); x = F.relu(s.body(x) + s.proj(x))
+        return s.fc(F.adaptive_avg_pool2d(F.relu(s.atrous(x)), 1).flatten(1))
+
+MODELS = {'resnet18': (ResNet18, 64), 'mobilenetv2': (MobileNetV2, 64), 'squeezenet11': (SqueezeNet11, 64), 'alexnet': (AlexNet, 127), 'densenet_block': (DenseBlock, 32), 'resnext_block': (ResNeXtBlock, 32)}
 
 def randomize_bn(m):
     for b in m.modules():
