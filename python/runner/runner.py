@@ -79,6 +79,26 @@ def save_atomic(model, path):
     tmp = path + ".tmp.keras"
     model.save(tmp)
     os.replace(tmp, path)
+    save_weights_npz(model, path[: -len(".keras")] + ".weights.npz")
+
+
+def save_weights_npz(model, path):
+    """The weights again as LAYER/NAME arrays beside the .keras file: the worker reads them without parsing HDF5
+    (a second or more on a loaded machine, which a Stop would wait for). Not written when two variables would
+    share a key; the worker then reads the .keras file."""
+    import numpy as np
+
+    arrays = {}
+    for layer in model.layers:
+        for v in layer.weights:
+            key = "%s/%s" % (layer.name, v.name)
+            if key in arrays:
+                return
+            arrays[key] = np.asarray(v)
+    tmp = path + ".tmp.npz"
+    with open(tmp, "wb") as f:
+        np.savez(f, **arrays)
+    os.replace(tmp, path)
 
 
 def main(job_path):

@@ -10,7 +10,7 @@ import type { H5Reply, H5Request } from './hdf5-isolate';
 
 process.on('message', (m: H5Request) => {
   applyLimitsEnv(m.limits);
-  readHdf5InProcess(m.bytes, m.label).then(
+  readHdf5InProcess(m.bytes, m.label, m.skip).then(
     (root) => process.send!({ id: m.id, root } satisfies H5Reply),
     (e: unknown) => {
       const error = isUserError(e) ? { message: e.message, hint: e.hint, code: e.code } : { message: `this .h5 file is damaged: ${m.label} stopped the HDF5 library (${String((e as Error)?.message ?? e).split('\n')[0]})`, code: 'h5-damaged' };

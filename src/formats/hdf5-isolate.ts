@@ -23,6 +23,8 @@ export interface H5Request {
   id: number;
   bytes: Uint8Array;
   label: string;
+  /** Top-level groups not to read. */
+  skip: string[];
   /** The parent's limits now (settings may have changed since the child started). */
   limits: Record<string, string>;
 }
@@ -128,15 +130,8 @@ export function hdf5ChildPid(): number | undefined {
   return child?.pid;
 }
 
-/** Starts the child now if none runs; it waits unreferenced for the first read. */
-export function startHdf5Reader(): void {
-  if (child) return;
-  child = startChild();
-  if (child) idle(child);
-}
-
 /** Reads `bytes` in the child; undefined when no child entry exists (then the caller reads in-process). */
-export function readHdf5Isolated(bytes: Uint8Array, label: string): Promise<H5GroupNode> | undefined {
+export function readHdf5Isolated(bytes: Uint8Array, label: string, skip: string[] = []): Promise<H5GroupNode> | undefined {
   child ??= startChild();
   const c = child;
   if (!c) return undefined;
@@ -175,6 +170,6 @@ export function readHdf5Isolated(bytes: Uint8Array, label: string): Promise<H5Gr
         rejectPromise(e instanceof UserError && e.code === 'h5-damaged' && e.message.startsWith('this .h5') ? damaged(label, e.message.replace(/^this \.h5 file is damaged: /, '')) : e);
       },
     });
-    c.send({ id, bytes, label, limits: limitsEnv() } satisfies H5Request);
+    c.send({ id, bytes, label, skip, limits: limitsEnv() } satisfies H5Request);
   });
 }

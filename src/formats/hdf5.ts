@@ -104,16 +104,18 @@ function memPath(): string {
 }
 
 /**
- * Reads a whole HDF5 file into a tree. Unreadable files (truncated, not HDF5) are a UserError naming `label`.
+ * Reads a whole HDF5 file into a tree, less the top-level groups named in `skip` (a Keras 3 file's `optimizer`
+ * state, twice the size of its weights, when only the weights are wanted). Unreadable files (truncated, not
+ * HDF5) are a UserError naming `label`.
  * The parse runs in a child process under time and memory limits (hdf5-isolate.ts).
  */
-export async function readHdf5(bytes: Uint8Array, label: string): Promise<H5GroupNode> {
+export async function readHdf5(bytes: Uint8Array, label: string, skip: string[] = []): Promise<H5GroupNode> {
   if (!isHdf5(bytes)) return readHdf5InProcess(bytes, label);
   if (!process.env.MODEL_STUDIO_H5_CHILD && process.env.MODEL_STUDIO_H5_IN_PROCESS !== '1') {
-    const isolated = (await import('./hdf5-isolate')).readHdf5Isolated(bytes, label);
+    const isolated = (await import('./hdf5-isolate')).readHdf5Isolated(bytes, label, skip);
     if (isolated) return isolated;
   }
-  return readHdf5InProcess(bytes, label);
+  return readHdf5InProcess(bytes, label, skip);
 }
 
 /** Loads the HDF5 library now (the reading child does so as it starts, before its first file arrives). */
@@ -121,17 +123,8 @@ export async function loadHdf5Library(): Promise<void> {
   await loadH5wasm();
 }
 
-/**
- * Starts the reading child ahead of a read that is sure to come, so that read does not wait for the child
- * and its library to start (about a second, more on a loaded machine).
- */
-export async function warmHdf5Reader(): Promise<void> {
-  if (process.env.MODEL_STUDIO_H5_CHILD || process.env.MODEL_STUDIO_H5_IN_PROCESS === '1') return;
-  (await import('./hdf5-isolate')).startHdf5Reader();
-}
-
 /** readHdf5 in this process: for the child, and where no child can be started. */
-export async function readHdf5InProcess(bytes: Uint8Array, label: string): Promise<H5GroupNode> {
+export async function readHdf5InProcess(bytes: Uint8Array, label: string, skip: string[] = []): Promise<H5GroupNode> {
   if (!isHdf5(bytes)) {
     throw new UserError(`${label} is not an HDF5 file`, 'Keras .h5 files start with the HDF5 signature; the file may be of another kind or damaged', 'h5-not-hdf5');
   }
@@ -141,7 +134,7 @@ export async function readHdf5InProcess(bytes: Uint8Array, label: string): Promi
   let file: InstanceType<H5Lib['File']> | undefined;
   try {
     file = new h5.File(p, 'r');
-    return readGroup(h5, file, { label, objects: 0 }, 0);
+    return readGroup(h5, file, { label, objects: 0, skip }, 0);
   } catch (e) {
     if (e instanceof UserError) throw e;
     throw new UserError(
@@ -205,7 +198,7 @@ const MAX_GROUP_DEPTH = 64;
  * h5wasm shows no object addresses, so a hard-link cycle cannot be recognised by identity: it is caught by
  * the depth it produces (a cycle is infinitely deep) and, for cycles that branch, by the object count.
  */
-function readGroup(h5: H5Lib, g: H5Group, walk: { label: string; objects: number }, depth: number): H5GroupNode {
+function readGroup(h5: H5Lib, g: H5Group, walk: { label: string; objects: number; skip: string[] }, depth: number): H5GroupNode {
   if (depth > MAX_GROUP_DEPTH) {
     throw new UserError(
       `${walk.label} is damaged: its groups nest more than ${MAX_GROUP_DEPTH} deep, which means a group is linked into itself (a link cycle)`,
@@ -215,6 +208,7 @@ function readGroup(h5: H5Lib, g: H5Group, walk: { label: string; objects: number
   }
   const node: H5GroupNode = { kind: 'group', attrs: readAttrs(g), children: new Map() };
   for (const key of g.keys()) {
+    if (depth === 0 && walk.skip.includes(key)) continue;
     walk.objects += 1;
     checkLimit('h5Objects', walk.objects, (n) => `${walk.label} has more than ${n} groups and datasets (or a link cycle)`);
     const child = g.get(key);

@@ -60,7 +60,8 @@ async function readKerasZip(main: Uint8Array, ctx: ReadContext): Promise<ModelFi
   const weightsBytes = entries.get('model.weights.h5');
   let weights: ModelFile['weights'] = [];
   if (weightsBytes) {
-    const root = await readHdf5(weightsBytes, `${label}/model.weights.h5`);
+    // The optimizer's state (Adam: twice the weights) is never read back: left out of the parse.
+    const root = await readHdf5(weightsBytes, `${label}/model.weights.h5`, ['optimizer']);
     weights = readKeras3Weights(root, graph, `${label}/model.weights.h5`);
   }
   const compile = isJsonObject(config) && isJsonObject(config.compile_config) ? config.compile_config : null;

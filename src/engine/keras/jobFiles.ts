@@ -2,15 +2,15 @@
  * What the worker hands the Python runner: the model as a .keras file (our writer), the data as .npy arrays
  * (the worker's datasets: one implementation of each dataset meaning), and job.json, in a temporary folder.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyze } from '../../core/analysis';
+import { analyze, expectedWeights } from '../../core/analysis';
 import { reconcileWeights } from '../../core/initializers';
 import { OPTIMIZER_FLOAT_PARAMS, outputHeads } from '../../core/training';
-import { UserError, type ModelFile } from '../../core/types';
+import { UserError, type ModelFile, type NamedTensor } from '../../core/types';
 import { writeKerasZip } from '../../formats/keras-zip';
-import { writeNpy } from '../datasets/npy';
+import { readNpz, writeNpy, type NpyArray } from '../datasets/npy';
 import { needsArraysError, partColumns, partsLayout } from '../datasets/multiArray';
 import { elementCount, type ArrayIO, type DataSource } from '../datasets/source';
 import type { JobData } from '../datasets/jobData';
@@ -186,4 +186,27 @@ function jobSettings(job: TrainingJob, modelPath: string, dir: string, extra: { 
     cluster: job.cluster,
     batchEventMs: extra.batchEventMs ?? 100,
   };
+}
+
+/**
+ * The weights the runner saved beside a .keras file as LAYER/NAME arrays (runner.py `save_weights_npz`), when
+ * they hold every weight of the model with its shape in float32; otherwise undefined, and the caller reads the
+ * .keras file. Read in-process: no HDF5 parse for a Stop to wait on.
+ */
+export function readRunnerWeights(kerasPath: string, model: ModelFile): NamedTensor[] | undefined {
+  const npz = kerasPath.replace(/\.keras$/, '.weights.npz');
+  if (npz === kerasPath || !existsSync(npz)) return undefined;
+  let arrays: Map<string, NpyArray>;
+  try {
+    arrays = readNpz(readFileSync(npz), npz);
+  } catch {
+    return undefined;
+  }
+  const out: NamedTensor[] = [];
+  for (const w of expectedWeights(model.graph)) {
+    const a = arrays.get(w.name);
+    if (!a || a.dtype !== '<f4' || a.shape.join() !== w.shape.join()) return undefined;
+    out.push({ name: w.name, shape: [...w.shape], dtype: 'float32', data: a.data as Float32Array });
+  }
+  return out;
 }

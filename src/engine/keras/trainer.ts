@@ -10,13 +10,12 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineId } from '../../core/training';
 import { UserError, type NamedTensor } from '../../core/types';
-import { warmHdf5Reader } from '../../formats/hdf5';
 import { readModel } from '../../formats/registry';
 import type { TrainingControl } from '../control';
 import { describeJobData, loadJobData } from '../datasets/jobData';
 import { readNpy, writeNpy } from '../datasets/npy';
 import type { ArrayData, DataDescription, EpochEvent, FitResult, PreparedJob, Trainer, TrainerEvents, TrainingJob } from '../trainer';
-import { modelInputShape, writeJobFiles, type JobFiles } from './jobFiles';
+import { modelInputShape, readRunnerWeights, writeJobFiles, type JobFiles } from './jobFiles';
 import { describeProbe, findKeras, type KerasProbe } from './python';
 import { RunnerProcess, type RunnerExit, type RunnerLine } from './runner';
 import { runnerDir } from './runnerDir';
@@ -132,7 +131,7 @@ class KerasJob implements PreparedJob {
   }
 
   async weights(): Promise<NamedTensor[]> {
-    return (await readModel(this.current)).weights;
+    return readRunnerWeights(this.current, this.job.model) ?? (await readModel(this.current)).weights;
   }
 
   dispose(): void {
@@ -174,9 +173,6 @@ async function prepare(job: TrainingJob, events: TrainerEvents): Promise<Prepare
   const probe = await findKeras(job.python);
   if (!probe.ok) throw new UserError(`The keras engine is not available: ${probe.reason}`, probe.hint, 'engine-unavailable');
   const device = `keras · ${describeProbe(probe)}`;
-  // The trained weights come back through the HDF5 reader (a child process): started while Python starts, so a
-  // Stop's read of the final file does not also wait for the reader to start.
-  warmHdf5Reader().catch(() => undefined);
   events.onEngine?.({ engine: 'keras', device, skipped: [] });
   // Several inputs: the data says its own shapes (one array per input), checked when the job files are written.
   const g = job.model.graph;

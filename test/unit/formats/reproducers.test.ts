@@ -148,20 +148,3 @@ test('HDF5: a read the library fails on retires the reading child, so damaged fi
   // Mutant 3150 itself reads (in about a second) in a fresh child.
   assert.ok((await readHdf5(lstmMutant(3150), 'm3150.h5')).children.size > 0);
 });
-
-test('the HDF5 reader started ahead of a read serves that read (the keras engine starts it while Python starts)', async () => {
-  const { hdf5ChildPid } = await import('../../../src/formats/hdf5-isolate');
-  const { warmHdf5Reader } = await import('../../../src/formats/hdf5');
-  const good = new Uint8Array(readFileSync(fixture('keras2-h5', 'simple_lstm_tf_keras_2_model.h5')));
-  await readHdf5(good, 'lstm.h5');
-  const running = hdf5ChildPid();
-  await warmHdf5Reader();
-  assert.equal(hdf5ChildPid(), running, 'a running reader is kept, not replaced');
-  await refuses(readHdf5(lstmMutant(964), 'm964.h5'), 'h5-unreadable', /could not be read as HDF5/);
-  assert.equal(hdf5ChildPid(), undefined, 'the failed read retired the reader');
-  await warmHdf5Reader();
-  const warmed = hdf5ChildPid();
-  assert.ok(warmed, 'warming starts a reader before any read');
-  assert.ok((await readHdf5(good, 'lstm.h5')).children.has('model_weights'));
-  assert.equal(hdf5ChildPid(), warmed, 'the read went to the reader started ahead');
-});
