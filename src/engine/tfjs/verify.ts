@@ -7,12 +7,13 @@ import * as path from 'node:path';
 import { analyze, expectedWeights } from '../../core/analysis';
 import { rng } from '../../core/initializers';
 import { withDefaults } from '../../core/layers';
+import { TFJS_DEPARTURE_CODE } from '../../core/layers/tfjsSupport';
 import { UserError, type ModelFile } from '../../core/types';
 import { exportOnnx, isNchwInput } from '../../formats/onnx/export';
 import { toFirstPerm, transposeData } from '../../formats/onnx/emitter';
 import { decodeModel, DT, halfToNumber, numberToHalf } from '../../formats/onnx/proto';
 import { readModel } from '../../formats/registry';
-import { buildTfModel } from './model';
+import { buildTfModel, predictModel } from './model';
 import type { Tf } from './tf';
 
 export interface VerifyOptions {
@@ -65,6 +66,8 @@ function randomInputs(model: ModelFile, o: Required<VerifyOptions>): Feed[] {
   });
 }
 
+const INT32_MAX = 2 ** 31 - 1;
+
 let cpu: Promise<Tf> | undefined;
 /** TF.js on its pure-JS cpu backend: float32 everywhere, the reference ONNX Runtime is compared with. */
 function cpuTf(): Promise<Tf> {
@@ -84,9 +87,15 @@ export async function predictTfjs(model: ModelFile, feeds: Feed[]): Promise<{ sh
   const tf = await cpuTf();
   // Strict: every weight must come from the file (a model without weights, e.g. only pooling, has none to miss).
   const m = await buildTfModel(tf, model, { strict: expectedWeights(model.graph).length > 0 });
+  feeds.forEach((f, k) => {
+    const bad = f.int ? f.data.find((v) => !(Math.abs(v) <= INT32_MAX)) : undefined;
+    if (bad !== undefined) {
+      throw new UserError(`The TensorFlow.js engine cannot run this model as Keras does: input ${k} holds the integer ${bad}, and TensorFlow.js holds integers as int32`, 'the keras engine holds int64 values', TFJS_DEPARTURE_CODE);
+    }
+  });
   const xs = feeds.map((f) => tf.tensor(f.data, f.shape, f.int ? 'int32' : 'float32'));
   try {
-    const y = m.predict(xs.length === 1 ? xs[0]! : xs);
+    const y = predictModel(m, xs.length === 1 ? xs[0]! : xs);
     const ys = Array.isArray(y) ? y : [y];
     const out = await Promise.all(ys.map(async (t) => ({ shape: t.shape, data: Float32Array.from((await t.data()) as Float32Array) })));
     tf.dispose(ys);
@@ -134,7 +143,8 @@ function ortTensor(ort: typeof import('onnxruntime-node'), elem: number, f: Feed
   }
 }
 
-async function onnxPredict(onnxBytes: Uint8Array, feeds: Feed[]): Promise<Float32Array[]> {
+/** ONNX Runtime's outputs, each with whether it holds integers or bools (compared exactly). */
+async function onnxPredict(onnxBytes: Uint8Array, feeds: Feed[]): Promise<{ data: Float32Array; exact: boolean }[]> {
   const ort = await loadOrt();
   const proto = decodeModel(onnxBytes, 'the ONNX model');
   const initNames = new Set((proto.graph!.initializer ?? []).map((t) => t.name));
@@ -153,14 +163,18 @@ async function onnxPredict(onnxBytes: Uint8Array, feeds: Feed[]): Promise<Float3
     // float16 comes back as its 16-bit patterns: compared as the numbers they are.
     return session.outputNames.map((n) => {
       const t = result[n]!;
-      return t.type === 'float16' ? Float32Array.from(t.data as Uint16Array, halfToNumber) : Float32Array.from(t.data as Float32Array, Number);
+      const data = t.type === 'float16' ? Float32Array.from(t.data as Uint16Array, halfToNumber) : Float32Array.from(t.data as Float32Array, Number);
+      return { data, exact: !/^float|^bfloat/.test(t.type) };
     });
   } finally {
     await session.release();
   }
 }
 
-function compare(label: string, ours: Float32Array[], ref: Float32Array[], tolerance: number, feeds: Feed[], seed: number): VerifyReport {
+/** `ref` is TF.js; `ours` ONNX Runtime's, whose integer and bool outputs must be equal, the others within `tolerance`. */
+function compare(label: string, onnxOut: { data: Float32Array; exact: boolean }[], ref: Float32Array[], tolerance: number, feeds: Feed[], seed: number): VerifyReport {
+  const ours = onnxOut.map((o) => o.data);
+  let inexact = false;
   if (ours.length !== ref.length) {
     return { ok: false, maxAbs: Infinity, maxRel: Infinity, text: `ONNX check failed: ${ref.length} outputs from ONNX Runtime, ${ours.length} from TensorFlow.js` };
   }
@@ -183,9 +197,11 @@ function compare(label: string, ours: Float32Array[], ref: Float32Array[], toler
     const rel = abs / Math.max(scale, 1e-12);
     maxAbs = Math.max(maxAbs, abs);
     maxRel = Math.max(maxRel, rel);
-    lines.push(`  output ${k}: ${b.length} values, max abs error ${abs.toExponential(2)}, max rel error ${rel.toExponential(2)}`);
+    const exact = onnxOut[k]!.exact;
+    if (exact && abs > 0) inexact = true;
+    lines.push(`  output ${k}: ${b.length} values${exact ? ' (integers: must be equal)' : ''}, max abs error ${abs.toExponential(2)}, max rel error ${rel.toExponential(2)}`);
   }
-  const ok = maxRel <= tolerance;
+  const ok = maxRel <= tolerance && !inexact;
   const shapes = feeds.map((f) => `[${f.shape.join(', ')}]${f.int ? ' int' : ''}`).join(', ');
   const head = `${label}: ${ok ? 'OK' : 'FAILED'} on random inputs ${shapes} (seed ${seed}): max abs error ${maxAbs.toExponential(2)}, max rel error ${maxRel.toExponential(2)} (limit ${tolerance.toExponential(0)})`;
   return { ok, maxAbs, maxRel, text: [head, ...lines].join('\n') };
@@ -206,18 +222,30 @@ function fixedBatch(onnxBytes: Uint8Array): number | undefined {
   return dims.length > 0 && dims.every((d) => d > 0 && d === dims[0]) ? dims[0] : undefined;
 }
 
-/** Inputs the file declares float16 get values float16 can hold, so both runtimes see the same numbers. */
-function halfInputsRounded(feeds: Feed[], onnxBytes: Uint8Array): Feed[] {
+/** ONNX integer types an input may declare, with the random integers it is fed: bool 0 or 1, the others 0 to 9. */
+const INT_INPUTS = new Map<number, number>([[DT.BOOL, 2], [DT.INT8, 10], [DT.UINT8, 10], [DT.INT16, 10], [DT.UINT16, 10], [DT.INT32, 10], [DT.INT64, 10]]);
+
+/**
+ * Each input gets values of the type the file declares for it, so both runtimes see the same numbers: float16
+ * inputs values float16 can hold, integer and bool inputs integers (the random floats in [-1, 1) mapped onto
+ * 0..9, or 0..1), fed to TF.js as int32.
+ */
+function inputsAsDeclared(feeds: Feed[], onnxBytes: Uint8Array): Feed[] {
   const g = decodeModel(onnxBytes, 'the ONNX model').graph!;
   const inits = new Set((g.initializer ?? []).map((t) => t.name));
-  const types = (g.input ?? []).filter((i) => !inits.has(i.name)).map((i) => i.type?.tensorType?.elemType);
-  return feeds.map((f, i) => (types[i] === DT.FLOAT16 ? { ...f, data: Float32Array.from(f.data, (v) => halfToNumber(numberToHalf(v))) } : f));
+  const types = (g.input ?? []).filter((i) => !inits.has(i.name)).map((i) => i.type?.tensorType?.elemType ?? DT.FLOAT);
+  return feeds.map((f, i) => {
+    if (types[i] === DT.FLOAT16) return { ...f, data: Float32Array.from(f.data, (v) => halfToNumber(numberToHalf(v))) };
+    const high = INT_INPUTS.get(types[i]!);
+    if (high === undefined || f.int) return f;
+    return { ...f, int: true, data: Float32Array.from(f.data, (v) => Math.min(high - 1, Math.floor(((v + 1) / 2) * high))) };
+  });
 }
 
 /** Runs `onnxBytes` (an export of `model`) in ONNX Runtime and compares with the tfjs prediction of `model`. */
 export async function verifyOnnxExport(model: ModelFile, onnxBytes: Uint8Array, opts: VerifyOptions = {}): Promise<VerifyReport> {
   const o = options(opts);
-  const feeds = halfInputsRounded(randomInputs(model, o), onnxBytes);
+  const feeds = inputsAsDeclared(randomInputs(model, o), onnxBytes);
   const ref = await tfjsPredict(model, feeds);
   let onnxFeeds = feeds;
   if (o.inputsNchw) {
