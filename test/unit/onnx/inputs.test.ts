@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { reconcileWeights } from '../../../src/core/initializers';
 import { predictTfjs, verifyModelFile, verifyOnnxExport } from '../../../src/engine/tfjs/verify';
 import { exportOnnx } from '../../../src/formats/onnx/export';
 import { importOnnx } from '../../../src/formats/onnx/import';
@@ -88,4 +89,17 @@ test('element types TF.js cannot hold exactly are refused with the reason, nothi
 test('integers beyond int32 are not fed to TF.js: a departure with the reason, never a wrapped value', async () => {
   const m = importOnnx(typed('Relu', ['x'], ['N', 2], DT.INT64), 'm.onnx');
   await assert.rejects(predictTfjs(m, [{ shape: [1, 2], data: Float32Array.of(1, 2 ** 40), int: true }]), (e: Error) => /holds the integer 1099511627776, and TensorFlow\.js holds integers as int32/.test(e.message));
+});
+
+test('an int32 input into Keras layers exports cast to float32, as Keras computes; into an operation it is refused', async () => {
+  // Keras 3.15: Dense, Activation and Add on an int32 Input give float32; keras.ops.negative keeps int32.
+  const ids = (shape: (number | null)[]) => ({ batch_input_shape: shape, dtype: 'int32' });
+  const g = graph([['a', 'InputLayer', ids([null, 3]), []], ['b', 'InputLayer', ids([null, 3]), []], ['s', 'Add', {}, ['a', 'b']], ['d', 'Dense', { units: 2 }, ['a']], ['r', 'Activation', { activation: 'relu' }, ['s']]], ['d', 'r']);
+  const file = { graph: g, weights: reconcileWeights(g, [], 7) };
+  const bytes = exportOnnx(file);
+  const r = await verifyOnnxExport(file, bytes);
+  assert.ok(r.ok, r.text);
+  assert.match(r.text, /random inputs \[3, 3\] int, \[3, 3\] int/);
+  const neg = graph([['ids', 'InputLayer', ids([null, 3]), []], ['n', 'Negative', {}, ['ids']]], ['n']);
+  assert.throws(() => exportOnnx({ graph: neg, weights: [] }), /n \(Negative\): its input ids is int32: Keras computes this operation in integers, the ONNX export in float32/);
 });
