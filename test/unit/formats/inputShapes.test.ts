@@ -4,12 +4,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../../src/core/analysis';
 import { readModel, writeModel } from '../../../src/formats/registry';
 import { unzipChecked } from '../../../src/formats/zip';
 import { graph } from '../core/helpers';
+import { runCli } from '../../helpers/cli';
 import { tempDir } from './helpers';
 
 const model = {
@@ -48,4 +49,13 @@ test('shape inference: a batch of scalars flows through element-wise layers; no 
   const bad = { ...model.graph, layers: model.graph.layers.map((l) => (l.name === 'x' ? { ...l, config: { ...l.config, batch_input_shape: [] } } : l)) };
   const errors = analyze(bad).diagnostics.filter((d) => d.severity === 'error');
   assert.ok(errors.some((d) => d.layer === 'x' && /batch_input_shape must be a list like \[null, 784\]/.test(d.message)), JSON.stringify(errors));
+});
+
+test('model-studio predict on a batch of scalars: [N] in, [N] out, in batches', async (t) => {
+  const dir = tempDir(t);
+  await writeModel(join(dir, 'm.keras'), { graph: graph([['x', 'InputLayer', { batch_input_shape: [null] }, []], ['a', 'Activation', { activation: 'relu' }, ['x']]], ['a']), weights: [] });
+  writeFileSync(join(dir, 'x.json'), '[-1, 2, -3]');
+  const r = await runCli(['predict', join(dir, 'm.keras'), '--input', join(dir, 'x.json'), '--output', join(dir, 'y.json'), '--batch-size', '2', '--engine', 'cpu']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'y.json'), 'utf8')), [0, 2, 0]);
 });
