@@ -126,8 +126,16 @@ function ortTensor(ort: typeof import('onnxruntime-node'), elem: number, f: Feed
   switch (elem) {
     case DT.INT64:
       return new ort.Tensor('int64', BigInt64Array.from(f.data, (v) => BigInt(v)), f.shape);
+    case DT.UINT64:
+      return new ort.Tensor('uint64', BigUint64Array.from(f.data, (v) => BigInt(v)), f.shape);
     case DT.INT32:
       return new ort.Tensor('int32', Int32Array.from(f.data), f.shape);
+    case DT.UINT32:
+      return new ort.Tensor('uint32', Uint32Array.from(f.data), f.shape);
+    case DT.UINT16:
+      return new ort.Tensor('uint16', Uint16Array.from(f.data), f.shape);
+    case DT.INT16:
+      return new ort.Tensor('int16', Int16Array.from(f.data), f.shape);
     case DT.INT8:
       return new ort.Tensor('int8', Int8Array.from(f.data), f.shape);
     case DT.UINT8:
@@ -223,7 +231,7 @@ function fixedBatch(onnxBytes: Uint8Array): number | undefined {
 }
 
 /** ONNX integer types an input may declare, with the random integers it is fed: bool 0 or 1, the others 0 to 9. */
-const INT_INPUTS = new Map<number, number>([[DT.BOOL, 2], [DT.INT8, 10], [DT.UINT8, 10], [DT.INT16, 10], [DT.UINT16, 10], [DT.INT32, 10], [DT.INT64, 10]]);
+const INT_INPUTS = new Map<number, number>([[DT.BOOL, 2], [DT.INT8, 10], [DT.UINT8, 10], [DT.INT16, 10], [DT.UINT16, 10], [DT.INT32, 10], [DT.UINT32, 10], [DT.INT64, 10], [DT.UINT64, 10]]);
 
 /**
  * Each input gets values of the type the file declares for it, so both runtimes see the same numbers: float16

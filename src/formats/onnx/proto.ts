@@ -118,6 +118,17 @@ export function tensorValues(t: onnx.ITensorProto): { dims: number[]; data: Floa
       data = v ? Float64Array.from({ length: n }, (_, i) => Number(v.getBigInt64(i * 8, true))) : Float64Array.from((t.int64Data ?? []).map(toNum));
       break;
     }
+    case DT.UINT64: {
+      const v = view(8);
+      data = v ? Float64Array.from({ length: n }, (_, i) => Number(v.getBigUint64(i * 8, true))) : Float64Array.from((t.uint64Data ?? []).map(toNum));
+      break;
+    }
+    case DT.UINT32: {
+      // raw_data holds 4 bytes each; uint64_data one per entry otherwise (onnx.proto).
+      const v = view(4);
+      data = v ? Float64Array.from({ length: n }, (_, i) => v.getUint32(i * 4, true)) : Float64Array.from((t.uint64Data ?? []).map(toNum));
+      break;
+    }
     case DT.INT32:
     case DT.INT16:
     case DT.UINT16:

@@ -1,7 +1,8 @@
 /**
  * ONNX inputs Keras can take: a rank-1 input is a batch of scalars (Keras' Input(shape=()), batch_shape
  * [null]), a scalar (rank 0) has no batch axis and is refused; integer and bool inputs are fed as integers,
- * their outputs compared exactly; element types TF.js cannot hold exactly are refused with the reason.
+ * their outputs compared exactly, values beyond int32 refused when fed; element types Keras and TF.js have no
+ * form for (float8, int4, bfloat16, strings) are refused with the reason.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -55,8 +56,8 @@ test('a scalar input (rank 0) is refused: it has no batch axis', () => {
 });
 
 test('integer inputs are fed as integers to both runtimes and integer outputs must be equal', async () => {
-  // (ONNX Runtime's CPU Max has no int8, uint8 or uint16 kernel: the backend suite's test_max_uint8 covers those.)
-  for (const t of [DT.INT32, DT.INT64]) {
+  // (ONNX Runtime's CPU Max has no int8, uint8, int16 or uint16 kernel: the backend suite's test_max_uint8 covers those.)
+  for (const t of [DT.INT32, DT.INT64, DT.UINT32, DT.UINT64]) {
     const file = join(tempDir('ms-onnx-inputs-'), `max_${t}.onnx`);
     writeFileSync(file, typed('Max', ['a', 'b'], ['N', 3], t));
     const r = await verifyModelFile(file);
@@ -78,17 +79,21 @@ test('a model with a rank-1 input exports to ONNX and back, and ONNX Runtime agr
 });
 
 test('element types TF.js cannot hold exactly are refused with the reason, nothing imported', () => {
-  refused(typed('Relu', ['x'], ['N', 2], DT.UINT32), /input 'x' takes UINT32 values; TensorFlow\.js holds integers as int32, which cannot hold all of them/);
-  refused(typed('Relu', ['x'], ['N', 2], DT.UINT64), /input 'x' takes UINT64 values; TensorFlow\.js holds integers as int32/);
   refused(typed('Relu', ['x'], ['N', 2], 17), /input 'x' takes FLOAT8E4M3FN values; Keras and TensorFlow\.js have no such type/);
   refused(typed('Relu', ['x'], ['N', 2], 22), /input 'x' takes INT4 values/);
   refused(typed('Relu', ['x'], ['N', 2], DT.BFLOAT16), /input 'x' takes BFLOAT16 values; Keras and TensorFlow\.js have no such type/);
   refused(typed('Relu', ['x'], ['N', 2], DT.STRING), /input 'x' takes STRING values; only numeric inputs are read/);
 });
 
-test('integers beyond int32 are not fed to TF.js: a departure with the reason, never a wrapped value', async () => {
-  const m = importOnnx(typed('Relu', ['x'], ['N', 2], DT.INT64), 'm.onnx');
-  await assert.rejects(predictTfjs(m, [{ shape: [1, 2], data: Float32Array.of(1, 2 ** 40), int: true }]), (e: Error) => /holds the integer 1099511627776, and TensorFlow\.js holds integers as int32/.test(e.message));
+test('int64, uint32 and uint64 inputs are int32 Keras inputs; integers beyond int32 are a departure with the reason, never wrapped', async () => {
+  for (const t of [DT.INT64, DT.UINT32, DT.UINT64]) {
+    const m = importOnnx(typed('Max', ['x', 'y'], ['N', 2], t), 'm.onnx');
+    assert.deepEqual(m.graph.layers.filter((l) => l.className === 'InputLayer').map((l) => l.config.dtype), ['int32', 'int32']);
+    const feed = (v: number) => ({ shape: [1, 2], data: Float32Array.of(1, v), int: true });
+    const [y] = await predictTfjs(m, [feed(7), feed(5)]);
+    assert.deepEqual(Array.from(y!.data), [1, 7]);
+    await assert.rejects(predictTfjs(m, [feed(2 ** 40), feed(5)]), (e: Error) => /holds the integer 1099511627776, and TensorFlow\.js holds integers as int32/.test(e.message));
+  }
 });
 
 test('an int32 input into Keras layers exports cast to float32, as Keras computes; into an operation it is refused', async () => {

@@ -42,7 +42,9 @@ export class Unfollowed extends Skip {
 export const FUSES_ACTIVATION = ['Dense', 'Conv1D', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv1D', 'SeparableConv2D', 'Conv2DTranspose'];
 export const FUSES_BIAS = ['Dense', 'Conv1D', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv1D', 'SeparableConv2D', 'Conv2DTranspose'];
 
-const INTEGER_TYPES = new Set<number>([DT.INT8, DT.INT16, DT.INT32, DT.INT64, DT.UINT8, DT.UINT16, DT.BOOL]);
+const INTEGER_TYPES = new Set<number>([DT.INT8, DT.INT16, DT.INT32, DT.INT64, DT.UINT8, DT.UINT16, DT.UINT32, DT.UINT64, DT.BOOL]);
+/** Integer types wider than float32 holds exactly: the Keras input is int32 (values beyond it are refused when fed). */
+const WIDE_INTEGER_TYPES = new Set<number>([DT.INT32, DT.INT64, DT.UINT32, DT.UINT64]);
 
 export const near = (v: number, x: number) => Math.abs(v - x) <= 1e-6 * Math.max(1, Math.abs(x));
 
@@ -268,7 +270,7 @@ export class Importer {
       if (this.consts.has(i.name!)) continue;
       const tt = i.type?.tensorType;
       const dims = (tt?.shape?.dim ?? []).map((d, k) => (k === 0 ? null : d.dimValue !== null && d.dimValue !== undefined && toNum(d.dimValue as never) > 0 ? toNum(d.dimValue as never) : null));
-      const int = tt?.elemType === DT.INT32 || tt?.elemType === DT.INT64;
+      const int = WIDE_INTEGER_TYPES.has(tt?.elemType ?? 0);
       // A rank-1 input is a batch of scalars (Keras' Input(shape=()), batch_shape [null]); a scalar has no
       // batch axis, which every Keras input has.
       if (dims.length < 1) {

@@ -12,8 +12,11 @@ const AT = onnx.AttributeProto.AttributeType;
 
 /** The opsets ONNX has published that converters write (7 = ONNX 1.2; 23 = ONNX 1.18). */
 const OPSETS = { min: 6, max: 28 };
-/** Element types read: those TF.js holds exactly as float32 or int32 (uint16 included; uint32 and uint64 not). */
-const NUMERIC = new Set<number>([DT.FLOAT, DT.DOUBLE, DT.FLOAT16, DT.INT8, DT.INT16, DT.INT32, DT.INT64, DT.UINT8, DT.UINT16, DT.BOOL]);
+/**
+ * Element types read: floats as float32, integers and bools as TF.js' int32. int64, uint32 and uint64 values
+ * beyond int32 are refused when fed (verify.ts predictTfjs), never wrapped.
+ */
+const NUMERIC = new Set<number>([DT.FLOAT, DT.DOUBLE, DT.FLOAT16, DT.INT8, DT.INT16, DT.INT32, DT.INT64, DT.UINT8, DT.UINT16, DT.UINT32, DT.UINT64, DT.BOOL]);
 /** The element types ONNX added after onnx-proto's enum (onnx.proto: TensorProto.DataType 17 to 26). */
 const LATER_TYPES: Record<number, string> = {
   17: 'FLOAT8E4M3FN',
@@ -29,7 +32,6 @@ const LATER_TYPES: Record<number, string> = {
 };
 /** Why an input of a type not read is refused, by type. */
 function typeReason(t: number): string {
-  if (t === DT.UINT32 || t === DT.UINT64) return 'TensorFlow.js holds integers as int32, which cannot hold all of them';
   if (t === DT.STRING) return 'only numeric inputs are read';
   return 'Keras and TensorFlow.js have no such type';
 }
