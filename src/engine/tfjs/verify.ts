@@ -42,7 +42,8 @@ export interface VerifyReport {
 /** One input of a prediction: its shape, its values, and whether the model takes it as integers. */
 export interface Feed {
   shape: number[];
-  data: Float32Array;
+  /** Integers beyond 2^24 need a Float64Array to reach int32 exactly (float32 rounds them). */
+  data: Float32Array | Float64Array;
   int: boolean;
 }
 
@@ -83,7 +84,8 @@ function cpuTf(): Promise<Tf> {
 }
 
 /** The model's outputs on `feeds` in TF.js (cpu backend, float32), each with its shape. */
-export async function predictTfjs(model: ModelFile, feeds: Feed[]): Promise<{ shape: number[]; data: Float32Array }[]> {
+/** The outputs, int32 ones as a Float64Array (every int32 exact; float32 rounds those beyond 2^24). */
+export async function predictTfjs(model: ModelFile, feeds: Feed[]): Promise<{ shape: number[]; data: Float32Array | Float64Array }[]> {
   const tf = await cpuTf();
   // Strict: every weight must come from the file (a model without weights, e.g. only pooling, has none to miss).
   const m = await buildTfModel(tf, model, { strict: expectedWeights(model.graph).length > 0 });
@@ -93,11 +95,11 @@ export async function predictTfjs(model: ModelFile, feeds: Feed[]): Promise<{ sh
       throw new UserError(`The TensorFlow.js engine cannot run this model as Keras does: input ${k} holds the integer ${bad}, and TensorFlow.js holds integers as int32`, 'the keras engine holds int64 values', TFJS_DEPARTURE_CODE);
     }
   });
-  const xs = feeds.map((f) => tf.tensor(f.data, f.shape, f.int ? 'int32' : 'float32'));
+  const xs = feeds.map((f) => (f.int ? tf.tensor(Int32Array.from(f.data), f.shape, 'int32') : tf.tensor(Float32Array.from(f.data), f.shape, 'float32')));
   try {
     const y = predictModel(m, xs.length === 1 ? xs[0]! : xs);
     const ys = Array.isArray(y) ? y : [y];
-    const out = await Promise.all(ys.map(async (t) => ({ shape: t.shape, data: Float32Array.from((await t.data()) as Float32Array) })));
+    const out = await Promise.all(ys.map(async (t) => ({ shape: t.shape, data: (t.dtype === 'int32' ? Float64Array : Float32Array).from((await t.data()) as Float32Array) })));
     tf.dispose(ys);
     return out;
   } finally {
@@ -106,7 +108,7 @@ export async function predictTfjs(model: ModelFile, feeds: Feed[]): Promise<{ sh
   }
 }
 
-async function tfjsPredict(model: ModelFile, feeds: Feed[]): Promise<Float32Array[]> {
+async function tfjsPredict(model: ModelFile, feeds: Feed[]): Promise<(Float32Array | Float64Array)[]> {
   return (await predictTfjs(model, feeds)).map((o) => o.data);
 }
 
@@ -147,12 +149,12 @@ function ortTensor(ort: typeof import('onnxruntime-node'), elem: number, f: Feed
     case DT.FLOAT16:
       return new ort.Tensor('float16', Uint16Array.from(f.data, numberToHalf), f.shape);
     default:
-      return new ort.Tensor('float32', f.data, f.shape);
+      return new ort.Tensor('float32', Float32Array.from(f.data), f.shape);
   }
 }
 
 /** ONNX Runtime's outputs, each with whether it holds integers or bools (compared exactly). */
-async function onnxPredict(onnxBytes: Uint8Array, feeds: Feed[]): Promise<{ data: Float32Array; exact: boolean }[]> {
+async function onnxPredict(onnxBytes: Uint8Array, feeds: Feed[]): Promise<{ data: Float32Array | Float64Array; exact: boolean }[]> {
   const ort = await loadOrt();
   const proto = decodeModel(onnxBytes, 'the ONNX model');
   const initNames = new Set((proto.graph!.initializer ?? []).map((t) => t.name));
@@ -171,8 +173,9 @@ async function onnxPredict(onnxBytes: Uint8Array, feeds: Feed[]): Promise<{ data
     // float16 comes back as its 16-bit patterns: compared as the numbers they are.
     return session.outputNames.map((n) => {
       const t = result[n]!;
-      const data = t.type === 'float16' ? Float32Array.from(t.data as Uint16Array, halfToNumber) : Float32Array.from(t.data as Float32Array, Number);
-      return { data, exact: !/^float|^bfloat/.test(t.type) };
+      const exact = !/^float|^bfloat/.test(t.type);
+      const data = t.type === 'float16' ? Float32Array.from(t.data as Uint16Array, halfToNumber) : exact ? Float64Array.from(t.data as Float32Array, Number) : Float32Array.from(t.data as Float32Array, Number);
+      return { data, exact };
     });
   } finally {
     await session.release();
@@ -180,7 +183,7 @@ async function onnxPredict(onnxBytes: Uint8Array, feeds: Feed[]): Promise<{ data
 }
 
 /** `ref` is TF.js; `ours` ONNX Runtime's, whose integer and bool outputs must be equal, the others within `tolerance`. */
-function compare(label: string, onnxOut: { data: Float32Array; exact: boolean }[], ref: Float32Array[], tolerance: number, feeds: Feed[], seed: number): VerifyReport {
+function compare(label: string, onnxOut: { data: Float32Array | Float64Array; exact: boolean }[], ref: (Float32Array | Float64Array)[], tolerance: number, feeds: Feed[], seed: number): VerifyReport {
   const ours = onnxOut.map((o) => o.data);
   let inexact = false;
   if (ours.length !== ref.length) {

@@ -89,9 +89,12 @@ test('int64, uint32 and uint64 inputs are int32 Keras inputs; integers beyond in
   for (const t of [DT.INT64, DT.UINT32, DT.UINT64]) {
     const m = importOnnx(typed('Max', ['x', 'y'], ['N', 2], t), 'm.onnx');
     assert.deepEqual(m.graph.layers.filter((l) => l.className === 'InputLayer').map((l) => l.config.dtype), ['int32', 'int32']);
-    const feed = (v: number) => ({ shape: [1, 2], data: Float32Array.of(1, v), int: true });
+    const feed = (v: number) => ({ shape: [1, 2], data: Float64Array.of(1, v), int: true });
     const [y] = await predictTfjs(m, [feed(7), feed(5)]);
     assert.deepEqual(Array.from(y!.data), [1, 7]);
+    // Beyond 2^24 (where float32 rounds): exact in and out.
+    const [big] = await predictTfjs(m, [feed(2 ** 24 + 1), feed(5)]);
+    assert.deepEqual(Array.from(big!.data), [1, 2 ** 24 + 1]);
     await assert.rejects(predictTfjs(m, [feed(2 ** 40), feed(5)]), (e: Error) => /holds the integer 1099511627776, and TensorFlow\.js holds integers as int32/.test(e.message));
   }
 });
