@@ -7,7 +7,7 @@ import { extname, resolve } from 'node:path';
 import { UserError } from '../core/types';
 import { readModel } from '../formats/registry';
 import { loadEngine } from '../engine/tfjs/engines';
-import { buildTfModel } from '../engine/tfjs/model';
+import { buildTfModel, predictModel } from '../engine/tfjs/model';
 import { inputData, readNpyFile, writeNpy } from '../engine/datasets/npy';
 import { elementCount } from '../engine/datasets/source';
 import { modelIOShapes, reshapeCompatible } from '../engine/tfjs/training/adapter';
@@ -76,7 +76,7 @@ export async function run(args: string[]): Promise<number> {
     for (let s = 0; s < n; s += batchSize) {
       const size = Math.min(batchSize, n - s);
       const xs = tf.tensor(input.data.subarray(s * per, (s + size) * per), [size, ...modelShape], io.inputDType === 'int32' ? 'int32' : 'float32');
-      const y = model.predict(xs) as Tensor;
+      const y = predictModel(model, xs) as Tensor;
       outShape = y.shape.slice(1) as number[];
       chunks.push((await y.data()) as Float32Array);
       tf.dispose([xs, y]);

@@ -10,7 +10,7 @@ import type { JsonObject, ModelFile, ModelGraph } from '../../src/core/types';
 import { writeModel } from '../../src/formats/registry';
 import { readNpyFile, writeNpy } from '../../src/engine/datasets/npy';
 import { loadEngine } from '../../src/engine/tfjs/engines';
-import { buildTfModel } from '../../src/engine/tfjs/model';
+import { buildTfModel, predictModel } from '../../src/engine/tfjs/model';
 import type { Tensor, Tf } from '../../src/engine/tfjs/tf';
 import { chain, graph as functional } from '../unit/core/helpers';
 import { tempDir } from '../helpers/paths';
@@ -47,10 +47,14 @@ export function randomModel(graph: ModelGraph, seed: number): ModelFile {
 }
 
 export function caseGraph(c: LayerCase) {
-  if (!c.inputs || c.inputs < 2) return chain(c.input, [[c.className, c.config], ...(c.then ? [c.then] : [])], 'parity');
+  const dtype: JsonObject = c.dtype ? { dtype: c.dtype } : {};
+  if (!c.inputs || c.inputs < 2) {
+    const g = chain(c.input, [[c.className, c.config], ...(c.then ? [c.then] : [])], 'parity');
+    return { ...g, layers: g.layers.map((l) => (l.className === 'InputLayer' ? { ...l, config: { ...l.config, ...dtype } } : l)) };
+  }
   const names = [...Array(c.inputs).keys()].map((i) => `input_${i + 1}`);
   const g = functional(
-    [...names.map((n) => [n, 'InputLayer', { batch_input_shape: c.input }, []] as [string, string, JsonObject, string[]]), ['merged', c.className, c.config, names]],
+    [...names.map((n) => [n, 'InputLayer', { batch_input_shape: c.input, ...dtype }, []] as [string, string, JsonObject, string[]]), ['merged', c.className, c.config, names]],
     ['merged'],
     'parity',
   );
@@ -70,7 +74,7 @@ export async function predictOurs(tf: Tf, file: ModelFile, xs: { shape: number[]
   const model = await buildTfModel(tf, file, { strict: file.weights.length > 0, allowDepartures });
   try {
     const ts = xs.map((x) => tf.tensor(x.data, x.shape, int ? 'int32' : 'float32'));
-    const pred = model.predict(ts.length === 1 ? ts[0] : ts) as Tensor | Tensor[];
+    const pred = predictModel(model, ts.length === 1 ? ts[0] : ts);
     // Several outputs (the self-play templates' policy and value): each flattened per sample, side by side, as codegen.py does.
     const y = Array.isArray(pred) ? tf.tidy(() => tf.concat(pred.map((o) => tf.reshape(o, [o.shape[0], -1])), 1)) : pred;
     if (Array.isArray(pred)) tf.dispose(pred);
@@ -111,7 +115,7 @@ export async function runForwardCases(cases: readonly LayerCase[] = LAYER_CASES)
       await writeModel(join(caseDir, 'model.keras'), file);
       const xPaths = xs.map((x, k) => {
         const p = join(caseDir, `x${k}.npy`);
-        writeFileSync(p, writeNpy({ dtype: '<f4', shape: x.shape, data: x.data }));
+        writeFileSync(p, writeNpy(c.dtype === 'int32' ? { dtype: '<i4', shape: x.shape, data: Int32Array.from(x.data) } : { dtype: '<f4', shape: x.shape, data: x.data }));
         return p;
       });
       pyCases.push({ id: c.id, model: join(caseDir, 'model.keras'), x: xPaths, y: join(caseDir, 'y.npy') });

@@ -17,6 +17,8 @@ export interface LayerCase {
   positive?: boolean;
   /** A second layer after the first (e.g. a Dense after a Reshape with -1). */
   then?: [string, JsonObject];
+  /** The InputLayer's dtype (int32: the integers of `intMax` are fed as int32 to both); float32 when absent. */
+  dtype?: 'int32';
 }
 
 const cases: LayerCase[] = [];
@@ -244,6 +246,13 @@ add('Max', [null, 3, 4], { axis: 1, initial: 0.5 }, 'initial');
 add('Min', [null, 3, 4], { axis: [-1], initial: -0.5 }, 'initial');
 add('Clip', [null, 3, 4], { x_min: -0.5, x_max: 0.75 });
 cases.push({ id: 'Divide', input: [null, 3, 4], className: 'Divide', config: {}, inputs: 2, positive: true });
+
+// A batch of scalars (Input(shape=()), batch_shape [null]) and integer inputs, as ONNX files bring them.
+add('Absolute', [null], {}, 'scalars');
+add('Activation', [null], { activation: 'tanh' }, 'tanh,scalars');
+cases.push({ id: 'Add[scalars]', input: [null], className: 'Add', config: {}, inputs: 2 });
+cases.push({ id: 'Negative[int32]', input: [null, 3], className: 'Negative', config: {}, intMax: 10, dtype: 'int32' });
+cases.push({ id: 'Maximum[int32,scalars]', input: [null], className: 'Maximum', config: {}, inputs: 2, intMax: 10, dtype: 'int32' });
 
 export const LAYER_CASES: readonly LayerCase[] = cases;
 

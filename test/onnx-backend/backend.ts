@@ -56,18 +56,23 @@ export function loadCases(filter?: RegExp): Case[] {
   return [...cases.values()].filter((c) => c.model.length > 0).sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
-/** A TensorProto's name, shape, element type and values as numbers (float16 included). */
-function readTensor(bytes: Buffer): { name: string; dims: number[]; type: number; data: Float32Array } {
+/** A TensorProto's name, shape, element type and values as numbers (float16 included; integers exact). */
+function readTensor(bytes: Buffer): { name: string; dims: number[]; type: number; data: Float32Array | Float64Array } {
   const t = onnx.TensorProto.decode(bytes);
   const v = tensorValues(t);
-  return { name: t.name ?? '', dims: v.dims, type: t.dataType ?? 0, data: Float32Array.from(v.data) };
+  return { name: t.name ?? '', dims: v.dims, type: t.dataType ?? 0, data: INT_TYPES.has(t.dataType ?? 0) ? Float64Array.from(v.data) : Float32Array.from(v.data) };
 }
 
 const INT_TYPES = new Set<number>([DT.INT8, DT.INT16, DT.INT32, DT.INT64, DT.UINT8, DT.UINT16, DT.UINT32, DT.UINT64, DT.BOOL]);
 
-function mismatch(got: { shape: number[]; data: Float32Array }, want: { dims: number[]; data: Float32Array }): string | undefined {
+/** Integer and bool outputs must be equal; float outputs within the tolerance. */
+function mismatch(got: { shape: number[]; data: Float32Array | Float64Array }, want: { dims: number[]; type: number; data: Float32Array | Float64Array }): string | undefined {
   const same = got.shape.length === want.dims.length && got.shape.every((d, i) => d === want.dims[i]);
   if (!same) return `shape [${got.shape.join(', ')}], expected [${want.dims.join(', ')}]`;
+  if (INT_TYPES.has(want.type)) {
+    const at = want.data.findIndex((b, i) => got.data[i] !== b);
+    return at < 0 ? undefined : `value ${at} is ${got.data[at]}, expected exactly ${want.data[at]}`;
+  }
   let worst = 0;
   let at = -1;
   for (let i = 0; i < want.data.length; i++) {

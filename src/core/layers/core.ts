@@ -8,9 +8,12 @@ import { f, field, kernelBiasFields, required } from './fields';
 import { formatShape, knownDim, num, requireMinRank } from './shapeMath';
 import { ShapeError, type WeightSpec } from './spec';
 
-/** A full batch shape: a non-empty list of positive ints or nulls (the batch entry first). */
+/**
+ * A full batch shape: a non-empty list of positive ints or nulls, the batch entry first. `[null]` alone is a
+ * batch of scalars (Keras' `Input(shape=())`, which Keras saves as `batch_shape: [null]`).
+ */
 export function checkBatchShape(v: Json): string | null {
-  if (!Array.isArray(v) || v.length < 2) return 'must be a list like [null, 784]: the batch size (null) then at least one dimension';
+  if (!Array.isArray(v) || v.length < 1) return 'must be a list like [null, 784]: the batch size (null), then the dimensions of one sample';
   if (!v.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d) && d > 0))) {
     return 'entries must be positive integers or null';
   }

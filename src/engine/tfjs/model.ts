@@ -222,9 +222,20 @@ export async function readTfWeightsAsync(model: LayersModel): Promise<NamedTenso
   return out;
 }
 
+/**
+ * `model.predict`, except that a batch of scalars (rank 1: Keras' `Input(shape=())`) reaches the model as it
+ * is: TF.js' predict first makes every rank-1 input [N, 1] (ensureTensorsRank2OrHigher) and then refuses it
+ * against the model's [null]. Such a model runs in one call, as the layers run it in training.
+ */
+export function predictModel(model: LayersModel, x: Tensor | Tensor[]): Tensor | Tensor[] {
+  const xs = Array.isArray(x) ? x : [x];
+  if (xs.every((t) => t.rank >= 2)) return model.predict(x);
+  return model.apply(x, { training: false }) as Tensor | Tensor[];
+}
+
 /** One prediction on an array (int32 inputs stay int32, e.g. token ids), read back into a plain array. */
 export async function predictArray(tf: Tf, model: LayersModel, x: ArrayData): Promise<ArrayData> {
-  const out = tf.tidy(() => model.predict(tf.tensor(x.data, x.shape, x.data instanceof Int32Array ? 'int32' : 'float32')) as Tensor);
+  const out = tf.tidy(() => predictModel(model, tf.tensor(x.data, x.shape, x.data instanceof Int32Array ? 'int32' : 'float32')) as Tensor);
   try {
     const data = await out.data();
     return { shape: out.shape, data: data instanceof Int32Array ? data : Float32Array.from(data as ArrayLike<number>) };

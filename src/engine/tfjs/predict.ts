@@ -8,6 +8,7 @@ import type { TrainingConfig } from '../../core/training';
 import { UserError } from '../../core/types';
 import { elementCount, type DataSource } from '../datasets/source';
 import { greedyEpisode, networkMove, rlTryInfo } from '../rl/tryRl';
+import { predictModel } from './model';
 import type { LayersModel, Tensor, Tf } from './tf';
 import type { Evaluation, TryInfo, TryInput, TryOutput } from '../../protocol/training';
 
@@ -91,7 +92,7 @@ function toProbs(row: Float32Array, ctx: TryContext): number[] {
 
 async function run(ctx: TryContext, x: Tensor): Promise<Float32Array> {
   const { tf, model } = ctx;
-  const y = tf.tidy(() => model.predict(x) as Tensor);
+  const y = tf.tidy(() => predictModel(model, x) as Tensor);
   try {
     return (await y.data()) as Float32Array;
   } finally {

@@ -7,12 +7,13 @@ import * as path from 'node:path';
 import { analyze, expectedWeights } from '../../core/analysis';
 import { rng } from '../../core/initializers';
 import { withDefaults } from '../../core/layers';
+import { TFJS_DEPARTURE_CODE } from '../../core/layers/tfjsSupport';
 import { UserError, type ModelFile } from '../../core/types';
 import { exportOnnx, isNchwInput } from '../../formats/onnx/export';
 import { toFirstPerm, transposeData } from '../../formats/onnx/emitter';
 import { decodeModel, DT, halfToNumber, numberToHalf } from '../../formats/onnx/proto';
 import { readModel } from '../../formats/registry';
-import { buildTfModel } from './model';
+import { buildTfModel, predictModel } from './model';
 import type { Tf } from './tf';
 
 export interface VerifyOptions {
@@ -41,7 +42,8 @@ export interface VerifyReport {
 /** One input of a prediction: its shape, its values, and whether the model takes it as integers. */
 export interface Feed {
   shape: number[];
-  data: Float32Array;
+  /** Integers beyond 2^24 need a Float64Array to reach int32 exactly (float32 rounds them). */
+  data: Float32Array | Float64Array;
   int: boolean;
 }
 
@@ -65,6 +67,8 @@ function randomInputs(model: ModelFile, o: Required<VerifyOptions>): Feed[] {
   });
 }
 
+const INT32_MAX = 2 ** 31 - 1;
+
 let cpu: Promise<Tf> | undefined;
 /** TF.js on its pure-JS cpu backend: float32 everywhere, the reference ONNX Runtime is compared with. */
 function cpuTf(): Promise<Tf> {
@@ -80,15 +84,22 @@ function cpuTf(): Promise<Tf> {
 }
 
 /** The model's outputs on `feeds` in TF.js (cpu backend, float32), each with its shape. */
-export async function predictTfjs(model: ModelFile, feeds: Feed[]): Promise<{ shape: number[]; data: Float32Array }[]> {
+/** The outputs, int32 ones as a Float64Array (every int32 exact; float32 rounds those beyond 2^24). */
+export async function predictTfjs(model: ModelFile, feeds: Feed[]): Promise<{ shape: number[]; data: Float32Array | Float64Array }[]> {
   const tf = await cpuTf();
   // Strict: every weight must come from the file (a model without weights, e.g. only pooling, has none to miss).
   const m = await buildTfModel(tf, model, { strict: expectedWeights(model.graph).length > 0 });
-  const xs = feeds.map((f) => tf.tensor(f.data, f.shape, f.int ? 'int32' : 'float32'));
+  feeds.forEach((f, k) => {
+    const bad = f.int ? f.data.find((v) => !(Math.abs(v) <= INT32_MAX)) : undefined;
+    if (bad !== undefined) {
+      throw new UserError(`The TensorFlow.js engine cannot run this model as Keras does: input ${k} holds the integer ${bad}, and TensorFlow.js holds integers as int32`, 'the keras engine holds int64 values', TFJS_DEPARTURE_CODE);
+    }
+  });
+  const xs = feeds.map((f) => (f.int ? tf.tensor(Int32Array.from(f.data), f.shape, 'int32') : tf.tensor(Float32Array.from(f.data), f.shape, 'float32')));
   try {
-    const y = m.predict(xs.length === 1 ? xs[0]! : xs);
+    const y = predictModel(m, xs.length === 1 ? xs[0]! : xs);
     const ys = Array.isArray(y) ? y : [y];
-    const out = await Promise.all(ys.map(async (t) => ({ shape: t.shape, data: Float32Array.from((await t.data()) as Float32Array) })));
+    const out = await Promise.all(ys.map(async (t) => ({ shape: t.shape, data: (t.dtype === 'int32' ? Float64Array : Float32Array).from((await t.data()) as Float32Array) })));
     tf.dispose(ys);
     return out;
   } finally {
@@ -97,7 +108,7 @@ export async function predictTfjs(model: ModelFile, feeds: Feed[]): Promise<{ sh
   }
 }
 
-async function tfjsPredict(model: ModelFile, feeds: Feed[]): Promise<Float32Array[]> {
+async function tfjsPredict(model: ModelFile, feeds: Feed[]): Promise<(Float32Array | Float64Array)[]> {
   return (await predictTfjs(model, feeds)).map((o) => o.data);
 }
 
@@ -117,8 +128,16 @@ function ortTensor(ort: typeof import('onnxruntime-node'), elem: number, f: Feed
   switch (elem) {
     case DT.INT64:
       return new ort.Tensor('int64', BigInt64Array.from(f.data, (v) => BigInt(v)), f.shape);
+    case DT.UINT64:
+      return new ort.Tensor('uint64', BigUint64Array.from(f.data, (v) => BigInt(v)), f.shape);
     case DT.INT32:
       return new ort.Tensor('int32', Int32Array.from(f.data), f.shape);
+    case DT.UINT32:
+      return new ort.Tensor('uint32', Uint32Array.from(f.data), f.shape);
+    case DT.UINT16:
+      return new ort.Tensor('uint16', Uint16Array.from(f.data), f.shape);
+    case DT.INT16:
+      return new ort.Tensor('int16', Int16Array.from(f.data), f.shape);
     case DT.INT8:
       return new ort.Tensor('int8', Int8Array.from(f.data), f.shape);
     case DT.UINT8:
@@ -130,11 +149,12 @@ function ortTensor(ort: typeof import('onnxruntime-node'), elem: number, f: Feed
     case DT.FLOAT16:
       return new ort.Tensor('float16', Uint16Array.from(f.data, numberToHalf), f.shape);
     default:
-      return new ort.Tensor('float32', f.data, f.shape);
+      return new ort.Tensor('float32', Float32Array.from(f.data), f.shape);
   }
 }
 
-async function onnxPredict(onnxBytes: Uint8Array, feeds: Feed[]): Promise<Float32Array[]> {
+/** ONNX Runtime's outputs, each with whether it holds integers or bools (compared exactly). */
+async function onnxPredict(onnxBytes: Uint8Array, feeds: Feed[]): Promise<{ data: Float32Array | Float64Array; exact: boolean }[]> {
   const ort = await loadOrt();
   const proto = decodeModel(onnxBytes, 'the ONNX model');
   const initNames = new Set((proto.graph!.initializer ?? []).map((t) => t.name));
@@ -153,14 +173,19 @@ async function onnxPredict(onnxBytes: Uint8Array, feeds: Feed[]): Promise<Float3
     // float16 comes back as its 16-bit patterns: compared as the numbers they are.
     return session.outputNames.map((n) => {
       const t = result[n]!;
-      return t.type === 'float16' ? Float32Array.from(t.data as Uint16Array, halfToNumber) : Float32Array.from(t.data as Float32Array, Number);
+      const exact = !/^float|^bfloat/.test(t.type);
+      const data = t.type === 'float16' ? Float32Array.from(t.data as Uint16Array, halfToNumber) : exact ? Float64Array.from(t.data as Float32Array, Number) : Float32Array.from(t.data as Float32Array, Number);
+      return { data, exact };
     });
   } finally {
     await session.release();
   }
 }
 
-function compare(label: string, ours: Float32Array[], ref: Float32Array[], tolerance: number, feeds: Feed[], seed: number): VerifyReport {
+/** `ref` is TF.js; `ours` ONNX Runtime's, whose integer and bool outputs must be equal, the others within `tolerance`. */
+function compare(label: string, onnxOut: { data: Float32Array | Float64Array; exact: boolean }[], ref: (Float32Array | Float64Array)[], tolerance: number, feeds: Feed[], seed: number): VerifyReport {
+  const ours = onnxOut.map((o) => o.data);
+  let inexact = false;
   if (ours.length !== ref.length) {
     return { ok: false, maxAbs: Infinity, maxRel: Infinity, text: `ONNX check failed: ${ref.length} outputs from ONNX Runtime, ${ours.length} from TensorFlow.js` };
   }
@@ -183,9 +208,11 @@ function compare(label: string, ours: Float32Array[], ref: Float32Array[], toler
     const rel = abs / Math.max(scale, 1e-12);
     maxAbs = Math.max(maxAbs, abs);
     maxRel = Math.max(maxRel, rel);
-    lines.push(`  output ${k}: ${b.length} values, max abs error ${abs.toExponential(2)}, max rel error ${rel.toExponential(2)}`);
+    const exact = onnxOut[k]!.exact;
+    if (exact && abs > 0) inexact = true;
+    lines.push(`  output ${k}: ${b.length} values${exact ? ' (integers: must be equal)' : ''}, max abs error ${abs.toExponential(2)}, max rel error ${rel.toExponential(2)}`);
   }
-  const ok = maxRel <= tolerance;
+  const ok = maxRel <= tolerance && !inexact;
   const shapes = feeds.map((f) => `[${f.shape.join(', ')}]${f.int ? ' int' : ''}`).join(', ');
   const head = `${label}: ${ok ? 'OK' : 'FAILED'} on random inputs ${shapes} (seed ${seed}): max abs error ${maxAbs.toExponential(2)}, max rel error ${maxRel.toExponential(2)} (limit ${tolerance.toExponential(0)})`;
   return { ok, maxAbs, maxRel, text: [head, ...lines].join('\n') };
@@ -206,18 +233,30 @@ function fixedBatch(onnxBytes: Uint8Array): number | undefined {
   return dims.length > 0 && dims.every((d) => d > 0 && d === dims[0]) ? dims[0] : undefined;
 }
 
-/** Inputs the file declares float16 get values float16 can hold, so both runtimes see the same numbers. */
-function halfInputsRounded(feeds: Feed[], onnxBytes: Uint8Array): Feed[] {
+/** ONNX integer types an input may declare, with the random integers it is fed: bool 0 or 1, the others 0 to 9. */
+const INT_INPUTS = new Map<number, number>([[DT.BOOL, 2], [DT.INT8, 10], [DT.UINT8, 10], [DT.INT16, 10], [DT.UINT16, 10], [DT.INT32, 10], [DT.UINT32, 10], [DT.INT64, 10], [DT.UINT64, 10]]);
+
+/**
+ * Each input gets values of the type the file declares for it, so both runtimes see the same numbers: float16
+ * inputs values float16 can hold, integer and bool inputs integers (the random floats in [-1, 1) mapped onto
+ * 0..9, or 0..1), fed to TF.js as int32.
+ */
+function inputsAsDeclared(feeds: Feed[], onnxBytes: Uint8Array): Feed[] {
   const g = decodeModel(onnxBytes, 'the ONNX model').graph!;
   const inits = new Set((g.initializer ?? []).map((t) => t.name));
-  const types = (g.input ?? []).filter((i) => !inits.has(i.name)).map((i) => i.type?.tensorType?.elemType);
-  return feeds.map((f, i) => (types[i] === DT.FLOAT16 ? { ...f, data: Float32Array.from(f.data, (v) => halfToNumber(numberToHalf(v))) } : f));
+  const types = (g.input ?? []).filter((i) => !inits.has(i.name)).map((i) => i.type?.tensorType?.elemType ?? DT.FLOAT);
+  return feeds.map((f, i) => {
+    if (types[i] === DT.FLOAT16) return { ...f, data: Float32Array.from(f.data, (v) => halfToNumber(numberToHalf(v))) };
+    const high = INT_INPUTS.get(types[i]!);
+    if (high === undefined || f.int) return f;
+    return { ...f, int: true, data: Float32Array.from(f.data, (v) => Math.min(high - 1, Math.floor(((v + 1) / 2) * high))) };
+  });
 }
 
 /** Runs `onnxBytes` (an export of `model`) in ONNX Runtime and compares with the tfjs prediction of `model`. */
 export async function verifyOnnxExport(model: ModelFile, onnxBytes: Uint8Array, opts: VerifyOptions = {}): Promise<VerifyReport> {
   const o = options(opts);
-  const feeds = halfInputsRounded(randomInputs(model, o), onnxBytes);
+  const feeds = inputsAsDeclared(randomInputs(model, o), onnxBytes);
   const ref = await tfjsPredict(model, feeds);
   let onnxFeeds = feeds;
   if (o.inputsNchw) {

@@ -118,15 +118,27 @@ export function tensorValues(t: onnx.ITensorProto): { dims: number[]; data: Floa
       data = v ? Float64Array.from({ length: n }, (_, i) => Number(v.getBigInt64(i * 8, true))) : Float64Array.from((t.int64Data ?? []).map(toNum));
       break;
     }
+    case DT.UINT64: {
+      const v = view(8);
+      data = v ? Float64Array.from({ length: n }, (_, i) => Number(v.getBigUint64(i * 8, true))) : Float64Array.from((t.uint64Data ?? []).map(toNum));
+      break;
+    }
+    case DT.UINT32: {
+      // raw_data holds 4 bytes each; uint64_data one per entry otherwise (onnx.proto).
+      const v = view(4);
+      data = v ? Float64Array.from({ length: n }, (_, i) => v.getUint32(i * 4, true)) : Float64Array.from((t.uint64Data ?? []).map(toNum));
+      break;
+    }
     case DT.INT32:
     case DT.INT16:
+    case DT.UINT16:
     case DT.INT8:
     case DT.UINT8:
     case DT.BOOL: {
-      const size = dt === DT.INT32 ? 4 : dt === DT.INT16 ? 2 : 1;
+      const size = dt === DT.INT32 ? 4 : dt === DT.INT16 || dt === DT.UINT16 ? 2 : 1;
       const v = view(size);
       const get = (i: number) =>
-        size === 4 ? v!.getInt32(i * 4, true) : size === 2 ? v!.getInt16(i * 2, true) : dt === DT.INT8 ? v!.getInt8(i) : v!.getUint8(i);
+        size === 4 ? v!.getInt32(i * 4, true) : dt === DT.INT16 ? v!.getInt16(i * 2, true) : dt === DT.UINT16 ? v!.getUint16(i * 2, true) : dt === DT.INT8 ? v!.getInt8(i) : v!.getUint8(i);
       data = v ? Float64Array.from({ length: n }, (_, i) => get(i)) : Float64Array.from(t.int32Data ?? []);
       break;
     }

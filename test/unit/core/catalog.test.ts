@@ -120,7 +120,9 @@ describe('validateField / validateConfig', () => {
     const bis = field('InputLayer', 'batch_input_shape');
     assert.equal(validateField(bis, [null, 28, 28, 1]), null);
     assert.match(validateField(bis, [null, 0]) ?? '', /positive/);
-    assert.match(validateField(bis, [null]) ?? '', /at least one dimension/);
+    // A batch of scalars (Keras' Input(shape=()) saves batch_shape [null]); the batch entry itself is required.
+    assert.equal(validateField(bis, [null]), null);
+    assert.match(validateField(bis, []) ?? '', /the batch size \(null\), then the dimensions of one sample/);
     assert.equal(validateField(field('Reshape', 'target_shape'), [-1, 7]), null);
     assert.match(validateField(field('Reshape', 'target_shape'), [-1, -1]) ?? '', /only one/);
     assert.equal(validateField(field('ZeroPadding2D', 'padding'), [[1, 2], [3, 4]]), null);

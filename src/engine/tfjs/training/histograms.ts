@@ -5,6 +5,7 @@
  */
 import type { HistogramItem } from '../../../core/training';
 import type { DataSource } from '../../datasets/source';
+import { predictModel } from '../model';
 import type { LayersModel, Tensor, Tf } from '../tf';
 import type { DataAdapter } from './adapter';
 
@@ -80,7 +81,7 @@ export async function histogramsFor(
     const batch = await source.read([...Array(samples).keys()]);
     const { xs, ys } = adapter.toTensors(tf, batch);
     tf.dispose(ys);
-    const outs = act.model.predict(xs) as Tensor | Tensor[];
+    const outs = predictModel(act.model, xs);
     tf.dispose(xs);
     const list = Array.isArray(outs) ? outs : [outs];
     const values = await Promise.all(list.map((t) => t.data()));

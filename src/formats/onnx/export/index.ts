@@ -9,6 +9,7 @@
  */
 import { analyze, type Analysis } from '../../../core/analysis';
 import { withDefaults } from '../../../core/layers';
+import { isKerasOperation } from '../../../core/layers/operations';
 import { UserError, type JsonObject, type LayerNode, type ModelFile, type NamedTensor, type Shape } from '../../../core/types';
 import { PRODUCT_VERSION } from '../../../core/version';
 import { Emitter, toFirstPerm, type Val } from '../emitter';
@@ -45,6 +46,11 @@ export function isNchwInput(model: ModelFile, input: string, shape: Shape): bool
   if (shape.length !== 3) return false;
   const consumers = model.graph.layers.filter((l) => l.inbound.includes(input));
   return consumers.length > 0 && consumers.every((l) => SPATIAL_CONSUMERS.test(l.className));
+}
+
+/** An InputLayer of integers (int32; int64 is written as int32, TF.js' integer type). */
+function isIntInput(layer: LayerNode | undefined): boolean {
+  return layer?.className === 'InputLayer' && (layer.config.dtype === 'int32' || layer.config.dtype === 'int64');
 }
 
 /** ir_version that goes with an opset (onnx/helper.py VERSION_TABLE). */
@@ -88,7 +94,12 @@ function planExport(model: ModelFile): Plan {
   const unsupported: string[] = [];
   for (const n of order) {
     const l = byName.get(n)!;
-    const why = unsupportedReason(l, configs.get(n)!, a.layers.get(n)?.inputShapes ?? []);
+    const intIn = l.inbound.find((i) => isIntInput(byName.get(i)));
+    // Keras layers cast integer inputs to float32 (as the export does); its operations keep them integers.
+    const why =
+      intIn && isKerasOperation(l.className)
+        ? `its input ${intIn} is ${String(configs.get(intIn)!.dtype)}: Keras computes this operation in integers, the ONNX export in float32`
+        : unsupportedReason(l, configs.get(n)!, a.layers.get(n)?.inputShapes ?? []);
     if (why) unsupported.push(`${n} (${l.className}): ${why}`);
   }
   if (unsupported.length > 0) {
@@ -132,9 +143,15 @@ function emitGraph(e: Emitter, model: ModelFile, plan: Plan, opts: OnnxExportOpt
       }
       continue;
     }
-    const ins = layer.inbound.map((s) => vals.get(s)!);
-    const ctx = new LayerContext(e, layer, c, info.inputShapes, info.outputShape!, weights);
     const before = e.nodes.length;
+    // Keras layers compute in float32 whatever the input's dtype (Dense on an int32 Input gives float32);
+    // Embedding takes the integers themselves.
+    const ins = layer.inbound.map((s) => {
+      const v = vals.get(s)!;
+      if (!isIntInput(byName.get(s)) || layer.className === 'Embedding') return v;
+      return { rank: v.rank, last: e.op('Cast', [e.last(v, s)], `${n}/${s}`, { to: DT.FLOAT })[0]! };
+    });
+    const ctx = new LayerContext(e, layer, c, info.inputShapes, info.outputShape!, weights);
     vals.set(n, exporterFor(layer.className).emit(ctx, ins));
     // Names the Keras layer class on its nodes: import uses it to choose between spellings of the same
     // computation (a ReLU layer or Activation('relu'); a Softmax layer or an activation), never to compute.

@@ -42,7 +42,9 @@ export class Unfollowed extends Skip {
 export const FUSES_ACTIVATION = ['Dense', 'Conv1D', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv1D', 'SeparableConv2D', 'Conv2DTranspose'];
 export const FUSES_BIAS = ['Dense', 'Conv1D', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv1D', 'SeparableConv2D', 'Conv2DTranspose'];
 
-const INTEGER_TYPES = new Set<number>([DT.INT8, DT.INT16, DT.INT32, DT.INT64, DT.UINT8, DT.BOOL]);
+const INTEGER_TYPES = new Set<number>([DT.INT8, DT.INT16, DT.INT32, DT.INT64, DT.UINT8, DT.UINT16, DT.UINT32, DT.UINT64, DT.BOOL]);
+/** Integer types wider than float32 holds exactly: the Keras input is int32 (values beyond it are refused when fed). */
+const WIDE_INTEGER_TYPES = new Set<number>([DT.INT32, DT.INT64, DT.UINT32, DT.UINT64]);
 
 export const near = (v: number, x: number) => Math.abs(v - x) <= 1e-6 * Math.max(1, Math.abs(x));
 
@@ -268,11 +270,11 @@ export class Importer {
       if (this.consts.has(i.name!)) continue;
       const tt = i.type?.tensorType;
       const dims = (tt?.shape?.dim ?? []).map((d, k) => (k === 0 ? null : d.dimValue !== null && d.dimValue !== undefined && toNum(d.dimValue as never) > 0 ? toNum(d.dimValue as never) : null));
-      const int = tt?.elemType === DT.INT32 || tt?.elemType === DT.INT64;
-      // A Keras input has the batch axis plus at least one more (keras/src/layers/core/input_layer.py takes
-      // shape=() but TF.js' predict then adds an axis): a scalar or a batch-only vector is refused here.
-      if (dims.length < 2) {
-        this.problems.push(`input ${i.name} has rank ${dims.length} (Keras inputs need a batch axis and at least one more)`);
+      const int = WIDE_INTEGER_TYPES.has(tt?.elemType ?? 0);
+      // A rank-1 input is a batch of scalars (Keras' Input(shape=()), batch_shape [null]); a scalar has no
+      // batch axis, which every Keras input has.
+      if (dims.length < 1) {
+        this.problems.push(`input ${i.name} has rank 0 (a scalar: Keras inputs have a batch axis)`);
         continue;
       }
       const name = this.addLayer('InputLayer', { batch_input_shape: dims, dtype: int ? 'int32' : 'float32', sparse: false }, [], i.name!);

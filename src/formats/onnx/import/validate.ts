@@ -12,13 +12,35 @@ const AT = onnx.AttributeProto.AttributeType;
 
 /** The opsets ONNX has published that converters write (7 = ONNX 1.2; 23 = ONNX 1.18). */
 const OPSETS = { min: 6, max: 28 };
-const NUMERIC = new Set<number>([DT.FLOAT, DT.DOUBLE, DT.FLOAT16, DT.INT8, DT.INT16, DT.INT32, DT.INT64, DT.UINT8, DT.BOOL]);
+/**
+ * Element types read: floats as float32, integers and bools as TF.js' int32. int64, uint32 and uint64 values
+ * beyond int32 are refused when fed (verify.ts predictTfjs), never wrapped.
+ */
+const NUMERIC = new Set<number>([DT.FLOAT, DT.DOUBLE, DT.FLOAT16, DT.INT8, DT.INT16, DT.INT32, DT.INT64, DT.UINT8, DT.UINT16, DT.UINT32, DT.UINT64, DT.BOOL]);
+/** The element types ONNX added after onnx-proto's enum (onnx.proto: TensorProto.DataType 17 to 26). */
+const LATER_TYPES: Record<number, string> = {
+  17: 'FLOAT8E4M3FN',
+  18: 'FLOAT8E4M3FNUZ',
+  19: 'FLOAT8E5M2',
+  20: 'FLOAT8E5M2FNUZ',
+  21: 'UINT4',
+  22: 'INT4',
+  23: 'FLOAT4E2M1',
+  24: 'FLOAT8E8M0',
+  25: 'UINT2',
+  26: 'INT2',
+};
+/** Why an input of a type not read is refused, by type. */
+function typeReason(t: number): string {
+  if (t === DT.STRING) return 'only numeric inputs are read';
+  return 'Keras and TensorFlow.js have no such type';
+}
 const AUTO_PAD = new Set(['NOTSET', 'SAME_UPPER', 'SAME_LOWER', 'VALID']);
 /** Attributes whose integers must be at least 1 (strides, dilations, kernel sizes, groups). */
 const POSITIVE = new Set(['strides', 'dilations', 'kernel_shape', 'group', 'hidden_size']);
 
 function dtypeName(t: number): string {
-  return (DT as unknown as Record<number, string>)[t] ?? `type ${t}`;
+  return (DT as unknown as Record<number, string>)[t] ?? LATER_TYPES[t] ?? `type ${t}`;
 }
 
 function attributeProblem(node: onnx.INodeProto, a: onnx.IAttributeProto): string | undefined {
@@ -84,7 +106,7 @@ export function validateOnnx(model: onnx.IModelProto, fileName: string): void {
     if (inits.has(i.name ?? '')) continue;
     const tt = i.type?.tensorType;
     if (!tt) problems.push(`input '${i.name}' is not a tensor`);
-    else if (!NUMERIC.has(tt.elemType ?? 0)) problems.push(`input '${i.name}' takes ${dtypeName(tt.elemType ?? 0)} values; only numeric inputs are read`);
+    else if (!NUMERIC.has(tt.elemType ?? 0)) problems.push(`input '${i.name}' takes ${dtypeName(tt.elemType ?? 0)} values; ${typeReason(tt.elemType ?? 0)}`);
     for (const d of tt?.shape?.dim ?? []) {
       const v = d.dimValue === undefined || d.dimValue === null ? 0 : toNum(d.dimValue as never);
       if (v < 0 || v > limit('dimension')) problems.push(`input '${i.name}' has a dimension of ${v}`);
