@@ -4,6 +4,10 @@
  * 2, 0.5 or -1 (Square, Sqrt, Reciprocal; 1 is the tensor itself); ReduceSum / ReduceMean / ReduceMax /
  * ReduceMin over constant axes that leave the batch axis (ReduceMean and ReduceMax over every spatial axis stay
  * global pooling layers). Integer data is refused: the operations compute in float here, ONNX in the integer type.
+ * Operators of several tensors of one rank (so the batch axes line up) are Keras operations of them: Equal,
+ * Less, LessOrEqual, Greater, GreaterOrEqual, And, Or, Xor, Not, Where, Mod (floor modulo, fmod=0) and Pow with
+ * a tensor exponent; they compute in the inputs' own type, as ONNX. ArgMax / ArgMin along one axis that is not the
+ * batch axis, first index of ties (select_last_index=0), are Argmax / Argmin.
  */
 import { activation } from './activations';
 import { classHint, Skip, type Importer, type KT, type OpImporter, type OpImporters } from './importer';
@@ -36,10 +40,15 @@ const elementwise: OpImporter = (imp, n) => {
   applyOp(imp, n, ONNX_ELEMENTWISE[n.opType!]!, floatInput(imp, n));
 };
 
-const pow: OpImporter = (imp, n) => {
+const pow: OpImporter = (imp, n, a) => {
   const hint = n.name || n.output![0]!;
   const e = imp.constOf(n.input?.[1]);
-  if (!e || e.data.length !== 1) throw new Skip(`Pow ${hint}: only a constant exponent of 2, 0.5, 1 or -1`);
+  if (!e && !imp.constOf(n.input?.[0])) {
+    // ONNX Pow keeps the base's type: an integer base with a float exponent truncates, Keras' power would not.
+    if (isIntInput(imp, imp.kt(n.input![0]!, n)) && !isIntInput(imp, imp.kt(n.input![1]!, n))) throw new Skip(`Pow ${hint}: an integer base with a float exponent (ONNX keeps the integer type, Keras' power gives floats)`);
+    return severalTensors(imp, n, a);
+  }
+  if (!e || e.data.length !== 1) throw new Skip(`Pow ${hint}: a constant exponent other than one value (only 2, 0.5, 1 or -1, or a tensor)`);
   const t = floatInput(imp, n);
   const k = Number(e.data[0]);
   if (k === 1) return imp.alias(n.output![0], t);
@@ -85,9 +94,55 @@ const reduce: OpImporter = (imp, n, a) => {
   imp.alias(n.output![0], imp.identity(imp.addLayer(REDUCTIONS[n.opType!]!, { axis, keepdims }, [x], hint)));
 };
 
+/** ONNX operators of several tensors, by the Keras operation of the same tensors. */
+const SEVERAL: Record<string, string> = {
+  Equal: 'Equal', Less: 'Less', LessOrEqual: 'LessEqual', Greater: 'Greater', GreaterOrEqual: 'GreaterEqual',
+  And: 'LogicalAnd', Or: 'LogicalOr', Xor: 'LogicalXor', Not: 'LogicalNot', Where: 'Where', Mod: 'Mod', Pow: 'Power',
+};
+
+/** The node's inputs as Keras tensors of one rank (ONNX broadcasts from the last axis: other ranks would misalign the batch axes). */
+function tensorOperands(imp: Importer, n: onnx.INodeProto, hint: string): string[] {
+  const arity = n.opType === 'Not' ? 1 : n.opType === 'Where' ? 3 : 2;
+  if ((n.input ?? []).length !== arity) throw new Skip(`${n.opType} ${hint}: ${(n.input ?? []).length} inputs (it takes ${arity})`);
+  const xs = (n.input ?? []).map((name, i) => {
+    if (!name) throw new Skip(`${n.opType} ${hint}: input ${i} is missing`);
+    if (imp.constOf(name)) throw new Skip(`${n.opType} ${hint}: a constant operand (Keras operations here take tensors; only Add, Sub, Mul and Div fold a constant)`);
+    return imp.plain(imp.kt(name, n), hint);
+  });
+  const ranks = xs.map((x) => imp.shapes.get(x)!.length);
+  if (ranks.some((r) => r !== ranks[0])) throw new Skip(`${n.opType} ${hint}: inputs of ranks ${ranks.join(', ')} (ONNX aligns them from the last axis, so the batch axes would not line up)`);
+  const batches = new Set(xs.map((x) => imp.declaredBatch(x)).filter((b) => b !== undefined));
+  if (batches.size > 1) throw new Skip(`${n.opType} ${hint}: broadcasts over the batch axis (batch sizes ${[...batches].join(' and ')})`);
+  return xs;
+}
+
+const severalTensors: OpImporter = (imp, n, a) => {
+  const hint = n.name || n.output![0]!;
+  if (n.opType === 'Mod' && a.int('fmod', 0) !== 0) throw new Skip(`Mod ${hint}: fmod=1 (C's fmod, with the sign of the dividend; Keras' mod takes the sign of the divisor)`);
+  const xs = tensorOperands(imp, n, hint);
+  imp.alias(n.output![0], imp.identity(imp.addLayer(SEVERAL[n.opType!]!, {}, xs, hint)));
+};
+
+/** ArgMax / ArgMin along one axis, first index of ties: Keras' Argmax / Argmin (int32 indices where ONNX gives int64). */
+const argReduce: OpImporter = (imp, n, a) => {
+  const hint = n.name || n.output![0]!;
+  if (a.int('select_last_index', 0) !== 0) throw new Skip(`${n.opType} ${hint}: select_last_index=1 (the last of equal values; Keras' ${n.opType === 'ArgMax' ? 'argmax' : 'argmin'} gives the first)`);
+  const x = imp.plain(imp.kt(n.input![0]!, n), hint);
+  const r = imp.shapes.get(x)!.length;
+  const k = a.int('axis', 0);
+  const axis = k < 0 ? k + r : k;
+  if (axis < 0 || axis >= r) throw new Skip(`${n.opType} ${hint}: axis ${k} out of range for rank ${r}`);
+  if (axis === 0) throw new Skip(`${n.opType} ${hint}: along the batch axis (each sample needs its own result)`);
+  const cls = n.opType === 'ArgMax' ? 'Argmax' : 'Argmin';
+  imp.alias(n.output![0], imp.identity(imp.addLayer(cls, { axis: axis === r - 1 ? -1 : axis, keepdims: a.int('keepdims', 1) !== 0 }, [x], hint)));
+};
+
 export const operationImporters: OpImporters = {
   // Neg stays Rescaling(-1) (scaling.ts), which our files and Keras 2 express it as.
   ...Object.fromEntries(Object.keys(ONNX_ELEMENTWISE).filter((op) => op !== 'Neg').map((op) => [op, elementwise])),
   Pow: pow,
   ...Object.fromEntries(Object.keys(REDUCTIONS).map((op) => [op, reduce])),
+  ...Object.fromEntries(Object.keys(SEVERAL).filter((op) => op !== 'Pow').map((op) => [op, severalTensors])),
+  ArgMax: argReduce,
+  ArgMin: argReduce,
 };

@@ -1,0 +1,108 @@
+/**
+ * ONNX comparisons, logic, Where, Mod, Pow of two tensors and ArgMax / ArgMin as the Keras operations of the
+ * catalog (import/operations.ts, export/operations.ts): they import and predict what ONNX Runtime computes
+ * (booleans and indices exactly), export and run in ONNX Runtime as TF.js runs them, and what Keras cannot
+ * compute the same way (a constant operand, other ranks, broadcasting over the batch axis, C's fmod, the last of
+ * equal values, the batch axis, a malformed node) is refused with the reason.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ModelFile } from '../../../src/core/types';
+import { verifyOnnxExport } from '../../../src/engine/tfjs/verify';
+import { exportOnnx } from '../../../src/formats/onnx/export';
+import { importOnnx } from '../../../src/formats/onnx/import';
+import { floatTensor, onnx } from '../../../src/formats/onnx/proto';
+import { graph } from '../core/helpers';
+import { input, model, refused } from './nodeGraphs';
+
+const INT32 = onnx.TensorProto.DataType.INT32;
+
+/** Imports `bytes`, checks our prediction equals ONNX Runtime's exactly, returns the imported classes. */
+async function importsExactly(bytes: Uint8Array): Promise<string[]> {
+  const m = importOnnx(bytes, 'm.onnx');
+  const r = await verifyOnnxExport(m, bytes, { tolerance: 0 });
+  assert.ok(r.ok, r.text);
+  return m.graph.layers.filter((l) => l.className !== 'InputLayer').map((l) => l.className);
+}
+
+function withInputTypes(bytes: Uint8Array, types: Record<string, number>): Uint8Array {
+  const p = onnx.ModelProto.decode(bytes);
+  p.graph!.input = p.graph!.input!.map((i) => (types[i.name!] ? input(i.name!, (i.type!.tensorType!.shape!.dim ?? []).map((d) => (d.dimParam ? 'N' : Number(d.dimValue))), types[i.name!]!) : i));
+  return onnx.ModelProto.encode(p).finish();
+}
+
+test('comparisons, logic and Where of tensors import as Keras operations and give ONNX Runtime\'s booleans and values exactly', async () => {
+  const bytes = model(
+    [['a', ['N', 3, 4]], ['b', ['N', 3, 4]]],
+    [
+      ['Less', ['a', 'b'], 'lt'],
+      ['GreaterOrEqual', ['a', 'b'], 'ge'],
+      ['Xor', ['lt', 'ge'], 'x'],
+      ['Not', ['x'], 'nx'],
+      ['Greater', ['a', 'b'], 'gt'],
+      ['LessOrEqual', ['a', 'b'], 'le'],
+      ['And', ['gt', 'le'], 'never'],
+      ['Equal', ['a', 'b'], 'eq'],
+      ['Or', ['never', 'eq'], 'o'],
+      ['Or', ['o', 'nx'], 'c'],
+      ['Where', ['c', 'a', 'b'], 'y'],
+    ],
+  );
+  assert.deepEqual(await importsExactly(bytes), ['Less', 'GreaterEqual', 'LogicalXor', 'LogicalNot', 'Greater', 'LessEqual', 'LogicalAnd', 'Equal', 'LogicalOr', 'LogicalOr', 'Where']);
+});
+
+test('ArgMax / ArgMin along one axis, Mod of integers and Pow with a tensor exponent import exactly', async () => {
+  for (const [op, attrs, config] of [['ArgMax', { axis: 1, keepdims: 1 }, ['Argmax', 1, true]], ['ArgMin', { axis: -1, keepdims: 0 }, ['Argmin', -1, false]]] as const) {
+    const p = onnx.ModelProto.decode(model([['x', ['N', 3, 4]]], [[op, ['x'], 'y', attrs]]));
+    p.graph!.output![0]!.type!.tensorType!.elemType = onnx.TensorProto.DataType.INT64;
+    const arg = onnx.ModelProto.encode(p).finish();
+    const m = importOnnx(arg, 'm.onnx');
+    assert.deepEqual(m.graph.layers.slice(1).map((l) => [l.className, l.config.axis, l.config.keepdims]), [config]);
+    const r = await verifyOnnxExport(m, arg, { tolerance: 0 });
+    assert.ok(r.ok, r.text);
+  }
+  const mod = withInputTypes(model([['a', ['N', 5]], ['b', ['N', 5]]], [['Mod', ['a', 'b'], 'y']]), { a: INT32, b: INT32 });
+  const mm = importOnnx(mod, 'm.onnx');
+  assert.deepEqual(mm.graph.layers.slice(2).map((l) => l.className), ['Mod']);
+  const pow = model([['a', ['N', 5]], ['b', ['N', 5]]], [['Abs', ['a'], 'p'], ['Pow', ['p', 'b'], 'y']]);
+  const m2 = importOnnx(pow, 'm.onnx');
+  assert.deepEqual(m2.graph.layers.slice(2).map((l) => l.className), ['Absolute', 'Power']);
+  const r = await verifyOnnxExport(m2, pow, { tolerance: 1e-5 });
+  assert.ok(r.ok, r.text);
+});
+
+test('what these Keras operations cannot compute as ONNX does is refused with the reason', () => {
+  refused(model([['a', ['N', 3]]], [['Less', ['a', 'k'], 'y']], [floatTensor('k', [], [0])]), /Less n0: a constant operand/);
+  refused(model([['a', ['N', 3, 4]], ['b', ['N', 4]]], [['Equal', ['a', 'b'], 'y']]), /Equal n0: inputs of ranks 3, 2 \(ONNX aligns them from the last axis/);
+  refused(model([['a', [1, 3]], ['b', [2, 3]]], [['Greater', ['a', 'b'], 'y']]), /Greater n0: broadcasts over the batch axis \(batch sizes 1 and 2\)/);
+  refused(model([['a', ['N', 3]], ['b', ['N', 3]]], [['Mod', ['a', 'b'], 'y', { fmod: 1 }]]), /Mod n0: fmod=1 \(C's fmod/);
+  refused(model([['x', ['N', 3]]], [['ArgMax', ['x'], 'y']]), /ArgMax n0: along the batch axis/);
+  refused(model([['x', ['N', 3]]], [['ArgMin', ['x'], 'y', { axis: 1, select_last_index: 1 }]]), /ArgMin n0: select_last_index=1 \(the last of equal values; Keras' argmin gives the first\)/);
+  refused(model([['x', ['N', 3]]], [['ArgMax', ['x'], 'y', { axis: 2 }]]), /ArgMax n0: axis 2 out of range for rank 2/);
+  refused(withInputTypes(model([['a', ['N', 3]], ['b', ['N', 3]]], [['Pow', ['a', 'b'], 'y']]), { a: INT32 }), /Pow n0: an integer base with a float exponent/);
+  // A malformed node: Where with two inputs.
+  refused(model([['c', ['N', 3]], ['a', ['N', 3]]], [['Where', ['c', 'a'], 'y']]), /Where n0: 2 inputs \(it takes 3\)/);
+});
+
+/** Exports `file`, runs it in ONNX Runtime, checks it equals TF.js within `tol`; returns the ONNX operators. */
+async function exportsExactly(file: ModelFile, tol = 0): Promise<string[]> {
+  const bytes = exportOnnx(file);
+  const r = await verifyOnnxExport(file, bytes, { tolerance: tol });
+  assert.ok(r.ok, r.text);
+  return onnx.ModelProto.decode(bytes).graph!.node!.map((n) => n.opType ?? '').filter((o) => o !== 'Identity');
+}
+
+test('comparisons, logic, Where, Argmax, Mod and Power export to ONNX and run in ONNX Runtime as TF.js runs them', async () => {
+  const two = (cls: string, more: [string, string, Record<string, unknown>, string[]][] = []) =>
+    ({ graph: graph([['a', 'InputLayer', { batch_input_shape: [null, 3, 4] }, []], ['b', 'InputLayer', { batch_input_shape: [null, 3, 4] }, []], ['op', cls, {}, ['a', 'b']], ...more] as never, [more.length ? more[more.length - 1]![0] : 'op'], cls), weights: [] }) as ModelFile;
+  assert.deepEqual(await exportsExactly(two('Less', [['not', 'LogicalNot', {}, ['op']], ['pick', 'Where', {}, ['not', 'a', 'b']]])), ['Less', 'Not', 'Where']);
+  // Logic of float tensors reads non-zero as true: a Cast to BOOL first.
+  assert.deepEqual(await exportsExactly(two('LogicalXor')), ['Cast', 'Cast', 'Xor']);
+  assert.deepEqual(await exportsExactly(two('GreaterEqual', [['eq', 'Equal', {}, ['op', 'op']]])), ['GreaterOrEqual', 'Equal']);
+  const arg: ModelFile = { graph: graph([['a', 'InputLayer', { batch_input_shape: [null, 3, 4] }, []], ['op', 'Argmax', { axis: 1, keepdims: true }, ['a']]], ['op'], 'arg'), weights: [] };
+  assert.deepEqual(await exportsExactly(arg), ['ArgMax', 'Cast']);
+  // Float Mod: ONNX's fmod moved to the divisor's sign, as numpy's mod.
+  assert.ok((await exportsExactly(two('Mod'), 1e-5)).includes('Mod'));
+  const power: ModelFile = { graph: graph([['a', 'InputLayer', { batch_input_shape: [null, 3, 4] }, []], ['b', 'InputLayer', { batch_input_shape: [null, 3, 4] }, []], ['abs', 'Absolute', {}, ['a']], ['op', 'Power', {}, ['abs', 'b']]], ['op'], 'power'), weights: [] };
+  assert.deepEqual(await exportsExactly(power, 1e-5), ['Abs', 'Pow']);
+});
