@@ -252,6 +252,7 @@ cases.push({ id: 'LogicalNot', input: [null, 3, 4], className: 'LogicalNot', con
 cases.push({ id: 'Where', input: [null, 3, 4], className: 'Where', config: {}, inputs: 3, ties: true });
 cases.push({ id: 'Mod', input: [null, 3, 4], className: 'Mod', config: {}, inputs: 2 });
 cases.push({ id: 'Power', input: [null, 3, 4], className: 'Power', config: {}, inputs: 2, positive: true });
+for (const dtype of ['int32', 'bool', 'float32']) cases.push({ id: `Cast[${dtype}]`, input: [null, 3, 4], className: 'Cast', config: { dtype }, ties: dtype === 'bool', exact: true });
 for (const op of ['Argmax', 'Argmin']) {
   cases.push({ id: op, input: [null, 3, 4], className: op, config: { axis: -1 }, ties: true, exact: true });
   cases.push({ id: `${op}[axis=1,keepdims]`, input: [null, 3, 4], className: op, config: { axis: 1, keepdims: true }, exact: true });

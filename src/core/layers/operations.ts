@@ -77,6 +77,7 @@ export const KERAS_OPERATIONS: Readonly<Record<string, KerasOperation>> = Object
   ['Where', { module: NUMPY, fn: 'where' }],
   ['Argmax', { module: NUMPY, fn: 'argmax' }],
   ['Argmin', { module: NUMPY, fn: 'argmin' }],
+  ['Cast', { module: 'keras.src.ops.core', fn: 'cast' }],
 ]);
 
 /** Whether a catalog class is a Keras operation (not a layer). */
@@ -198,6 +199,20 @@ const argReduction = (cls: string, what: string): CatalogSpec => ({
   weights: () => [],
 });
 
+/** The element types Cast converts to: float32, int32 (floats truncated toward zero) and bool (non-zero is true). */
+export const CAST_DTYPES = ['float32', 'int32', 'bool'] as const;
+
+/** keras.ops.cast(x, dtype) (core.py Cast). */
+const Cast: CatalogSpec = {
+  className: 'Cast',
+  category: 'Activation',
+  doc: 'Converts the values to another element type: int32 truncates toward zero, bool is true where non-zero (Keras operation keras.ops.cast)',
+  fields: [f.enum('dtype', 'float32', CAST_DTYPES, 'The element type of the result')],
+  inputs: { min: 1, max: 1 },
+  outputShape: ([x]) => [...x!],
+  weights: () => [],
+};
+
 export const operationLayers: CatalogSpec[] = [
   ...Object.entries(ELEMENTWISE).map(elementwise),
   Clip,
@@ -207,4 +222,5 @@ export const operationLayers: CatalogSpec[] = [
   Where,
   argReduction('Argmax', 'largest'),
   argReduction('Argmin', 'smallest'),
+  Cast,
 ];

@@ -155,7 +155,22 @@ function severalTensorLayers(tf: Tf, Layer: AnyClass): AnyClass[] {
       });
     }
   }
-  return [...classes, LogicalNot, Where];
+  class Cast extends Layer {
+    static className = 'Cast';
+    readonly to: string;
+    constructor(args: any) {
+      super({ ...args, dtype: undefined });
+      this.to = args.dtype ?? 'float32';
+    }
+    call(inputs: Tensor | Tensor[]): Tensor {
+      // tfjs' own cast of a float to int32 truncates toward zero, as Keras' (jax and numpy astype).
+      return tf.tidy(() => (this.to === 'bool' ? truth(tf, first(inputs)) : tf.cast(first(inputs), this.to as 'float32' | 'int32')));
+    }
+    getConfig(): any {
+      return { ...super.getConfig(), dtype: this.to };
+    }
+  }
+  return [...classes, LogicalNot, Where, Cast];
 }
 
 /** Argmax / Argmin along one axis (never the batch axis: the catalog refuses it), int32 indices of the first extreme, as numpy. */

@@ -106,3 +106,52 @@ test('comparisons, logic, Where, Argmax, Mod and Power export to ONNX and run in
   const power: ModelFile = { graph: graph([['a', 'InputLayer', { batch_input_shape: [null, 3, 4] }, []], ['b', 'InputLayer', { batch_input_shape: [null, 3, 4] }, []], ['abs', 'Absolute', {}, ['a']], ['op', 'Power', {}, ['abs', 'b']]], ['op'], 'power'), weights: [] };
   assert.deepEqual(await exportsExactly(power, 1e-5), ['Abs', 'Pow']);
 });
+
+test('Cast changes values only where Keras\' Cast does: booleans and floats to int32 or float32, non-zero to bool; same-type casts are no layer', async () => {
+  const bytes = model(
+    [['a', ['N', 3, 4]], ['b', ['N', 3, 4]]],
+    [
+      ['Cast', ['a'], 'same', { to: onnx.TensorProto.DataType.FLOAT }],
+      ['Less', ['same', 'b'], 'lt'],
+      ['Cast', ['lt'], 'f', { to: onnx.TensorProto.DataType.FLOAT }],
+      ['Add', ['f', 'b'], 'sum'],
+      ['Cast', ['sum'], 'i', { to: onnx.TensorProto.DataType.INT32 }],
+      ['Cast', ['i'], 'y', { to: onnx.TensorProto.DataType.FLOAT }],
+    ],
+  );
+  assert.deepEqual(await importsExactly(bytes), ['Less', 'Cast', 'Add', 'Cast', 'Cast']);
+  const m = importOnnx(bytes, 'm.onnx');
+  assert.deepEqual(m.graph.layers.filter((l) => l.className === 'Cast').map((l) => l.config.dtype), ['float32', 'int32', 'float32']);
+  const toBool = model([['a', ['N', 3]], ['b', ['N', 3]]], [['Cast', ['a'], 'c', { to: onnx.TensorProto.DataType.BOOL }], ['Where', ['c', 'a', 'b'], 'y']]);
+  assert.deepEqual(await importsExactly(toBool), ['Cast', 'Where']);
+  // int64 from floats: values past int32 would differ (Keras tensors here hold int32).
+  refused(model([['a', ['N', 3]]], [['Cast', ['a'], 'y', { to: onnx.TensorProto.DataType.INT64 }]]), /Cast n0 to INT64: Keras layers compute in float32/);
+  // Integer data from a Cast: the layers that compute in float refuse it, as for integer inputs.
+  refused(model([['a', ['N', 3]], ['b', ['N', 3]]], [['Cast', ['a'], 'i', { to: onnx.TensorProto.DataType.INT32 }], ['Cast', ['b'], 'j', { to: onnx.TensorProto.DataType.INT32 }], ['Div', ['i', 'j'], 'y']]), /Div n2: of integer data/);
+});
+
+test('CastLike to a tensor\'s type, Constant numbers and element-wise functions of constants fold to constants', async () => {
+  const bytes = model(
+    [['x', ['N', 3]]],
+    [
+      ['Constant', [], 'two', { value_float: { float: 2 } }],
+      ['Sqrt', ['two'], 'root'],
+      ['CastLike', ['root', 'x'], 'k'],
+      ['Mul', ['x', 'k'], 'y'],
+    ],
+  );
+  const m = importOnnx(bytes, 'm.onnx');
+  assert.deepEqual(m.graph.layers.slice(1).map((l) => [l.className, l.config.scale]), [['Rescaling', Math.fround(Math.SQRT2)]]);
+  const r = await verifyOnnxExport(m, bytes, { tolerance: 1e-6 });
+  assert.ok(r.ok, r.text);
+  refused(model([['x', ['N', 3]]], [['CastLike', ['x', 'k'], 'y']], [floatTensor('k', [], [1])]), /CastLike n0: the type to cast to is a constant's or unknown/);
+  refused(model([['x', ['N', 3]]], [['Constant', [], 'y', { value_string: 'a' }]]), /Constant n0: only tensor and number values are supported/);
+});
+
+test('Cast exports as ONNX Cast and runs in ONNX Runtime as TF.js runs it', async () => {
+  const file: ModelFile = {
+    graph: graph([['a', 'InputLayer', { batch_input_shape: [null, 3, 4] }, []], ['i', 'Cast', { dtype: 'int32' }, ['a']], ['b', 'Cast', { dtype: 'bool' }, ['i']], ['f', 'Cast', { dtype: 'float32' }, ['b']]], ['f'], 'cast'),
+    weights: [],
+  };
+  assert.deepEqual(await exportsExactly(file), ['Cast', 'Cast', 'Cast']);
+});

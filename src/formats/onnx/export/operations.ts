@@ -88,6 +88,15 @@ const argReduction = (op: string): LayerExporter => ({
   },
 });
 
+/** Cast: ONNX's Cast to the same type (float to int32 truncates toward zero in both; to BOOL, non-zero is true). */
+const castTo: LayerExporter = {
+  emit(ctx, [x]) {
+    const to = String(ctx.c.dtype ?? 'float32');
+    const v = ctx.op('Cast', [ctx.e.last(x!, ctx.name)], { to: to === 'bool' ? DT.BOOL : to === 'int32' ? DT.INT32 : DT.FLOAT });
+    return { rank: x!.rank, last: v, ...(to === 'bool' ? { dtype: 'bool' as const } : to === 'int32' ? { dtype: 'int32' as const } : {}) };
+  },
+};
+
 export const operationExporters: LayerExporters = {
   Clip: clip,
   Divide: divide,
@@ -111,4 +120,5 @@ export const operationExporters: LayerExporters = {
   Where: where,
   Argmax: argReduction('ArgMax'),
   Argmin: argReduction('ArgMin'),
+  Cast: castTo,
 };

@@ -9,12 +9,14 @@
  * a tensor exponent; they compute in the inputs' own type, as ONNX. ArgMax / ArgMin along one axis that is not the
  * batch axis, first index of ties (select_last_index=0), are Argmax / Argmin.
  */
+import { BOOLEAN_OPERATIONS, INDEX_OPERATIONS } from '../../../core/layers/operations';
 import { activation } from './activations';
+import { cast } from './core';
 import { classHint, Skip, type Importer, type KT, type OpImporter, type OpImporters } from './importer';
 import { reduceAsGlobalPool } from './pooling';
 import { isIntInput } from './scaling';
 import { ONNX_ELEMENTWISE } from '../operationNames';
-import type { Attrs, onnx } from '../proto';
+import { DT, type Attrs, type onnx } from '../proto';
 
 
 /** Pow's constant exponents that are a Keras operation of their own. */
@@ -34,7 +36,16 @@ function applyOp(imp: Importer, n: onnx.INodeProto, cls: string, t: KT): void {
   imp.alias(n.output![0], { layer: imp.addLayer(cls, {}, [t.layer], n.name || n.output![0]!), axes: t.axes });
 }
 
+/** The element-wise functions on a constant, as ONNX computes them in float32 (Erf has no JavaScript function: refused). */
+const ON_CONSTANTS: Record<string, (v: number) => number> = {
+  Abs: Math.abs, Sqrt: Math.sqrt, Exp: Math.exp, Log: Math.log, Reciprocal: (v) => 1 / Math.fround(v), Floor: Math.floor, Ceil: Math.ceil,
+  Sign: Math.sign, Sin: Math.sin, Cos: Math.cos, Tan: Math.tan,
+};
+
 const elementwise: OpImporter = (imp, n) => {
+  const c = imp.constOf(n.input?.[0]);
+  const fold = ON_CONSTANTS[n.opType!];
+  if (c && fold) return void imp.consts.set(n.output![0]!, { dims: c.dims, data: Float64Array.from(c.data, (v) => Math.fround(fold(Math.fround(v)))) });
   // Our own export writes Activation('exponential') as Exp and names the class: it comes back as that layer.
   if (n.opType === 'Exp' && classHint(n)) return activation(imp, n, 'exponential');
   applyOp(imp, n, ONNX_ELEMENTWISE[n.opType!]!, floatInput(imp, n));
@@ -134,7 +145,54 @@ const argReduce: OpImporter = (imp, n, a) => {
   if (axis < 0 || axis >= r) throw new Skip(`${n.opType} ${hint}: axis ${k} out of range for rank ${r}`);
   if (axis === 0) throw new Skip(`${n.opType} ${hint}: along the batch axis (each sample needs its own result)`);
   const cls = n.opType === 'ArgMax' ? 'Argmax' : 'Argmin';
-  imp.alias(n.output![0], imp.identity(imp.addLayer(cls, { axis: axis === r - 1 ? -1 : axis, keepdims: a.int('keepdims', 1) !== 0 }, [x], hint)));
+  const layer = imp.addLayer(cls, { axis: axis === r - 1 ? -1 : axis, keepdims: a.int('keepdims', 1) !== 0 }, [x], hint);
+  // Integer data from here on: the importers that compute in float refuse it (isIntInput).
+  imp.integerInputs.add(layer);
+  imp.alias(n.output![0], imp.identity(layer));
+};
+
+/** What a Keras tensor holds, through the layers that only move values: booleans, integers or floats. */
+function valueKind(imp: Importer, t: KT): 'bool' | 'int' | 'float' {
+  let l = imp.layer(t.layer);
+  while (['Permute', 'Reshape', 'Flatten'].includes(l.className)) l = imp.layer(l.inbound[0]!);
+  if (BOOLEAN_OPERATIONS.has(l.className) || (l.className === 'Cast' && l.config.dtype === 'bool')) return 'bool';
+  if (INDEX_OPERATIONS.has(l.className) || (l.className === 'Cast' && l.config.dtype === 'int32') || (l.className === 'InputLayer' && l.config.dtype === 'int32')) return 'int';
+  return 'float';
+}
+
+/**
+ * Cast of a tensor: the same values where the type does not change them (float to float, int to int32 / int64,
+ * bool to bool), else Keras' Cast: to float32 (booleans and int32 indices are exact), to int32 (truncation toward
+ * zero, as ONNX) or to bool (non-zero is true). Constants and every other target type are core.ts' (refused).
+ */
+function castTensor(imp: Importer, n: onnx.INodeProto, a: Attrs, to = a.int('to', DT.FLOAT)): void {
+  const src = imp.constOf(n.input?.[0]) ? undefined : imp.tensors.get(n.input?.[0] ?? '');
+  if (!src) return cast(imp, n, a);
+  const kind = valueKind(imp, src);
+  const dtype = to === DT.FLOAT || to === DT.DOUBLE ? 'float32' : to === DT.BOOL ? 'bool' : to === DT.INT32 || (to === DT.INT64 && kind !== 'float') ? 'int32' : undefined;
+  if (!dtype) return cast(imp, n, a);
+  if ((dtype === 'float32' && kind === 'float') || (dtype === 'int32' && kind === 'int') || (dtype === 'bool' && kind === 'bool')) return imp.alias(n.output![0], src);
+  const hint = n.name || n.output![0]!;
+  const layer = imp.addLayer('Cast', { dtype }, [imp.plain(src, hint)], hint);
+  if (dtype === 'int32') imp.integerInputs.add(layer);
+  imp.alias(n.output![0], imp.identity(layer));
+}
+
+const TYPE_OF_KIND = { float: DT.FLOAT, int: DT.INT32, bool: DT.BOOL } as const;
+
+/**
+ * CastLike(x, like): Cast to the type of `like`, a tensor (a constant's type is not kept here). A constant `x`
+ * folds to a constant (float32 rounding, truncation toward zero, or non-zero as 1), as ONNX computes it.
+ */
+const castLike: OpImporter = (imp, n, a) => {
+  const hint = n.name || n.output![0]!;
+  const like = imp.tensors.get(n.input?.[1] ?? '');
+  if (!like) throw new Skip(`CastLike ${hint}: the type to cast to is a constant's or unknown (only a tensor's)`);
+  const kind = valueKind(imp, like);
+  const c = imp.constOf(n.input?.[0]);
+  if (!c) return castTensor(imp, n, a, TYPE_OF_KIND[kind]);
+  const conv = { float: (v: number) => Math.fround(v), int: Math.trunc, bool: (v: number) => (v !== 0 ? 1 : 0) }[kind];
+  imp.consts.set(n.output![0]!, { dims: c.dims, data: Float64Array.from(c.data, conv) });
 };
 
 export const operationImporters: OpImporters = {
@@ -145,4 +203,6 @@ export const operationImporters: OpImporters = {
   ...Object.fromEntries(Object.keys(SEVERAL).filter((op) => op !== 'Pow').map((op) => [op, severalTensors])),
   ArgMax: argReduce,
   ArgMin: argReduce,
+  Cast: castTensor,
+  CastLike: castLike,
 };
