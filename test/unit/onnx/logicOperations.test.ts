@@ -1,9 +1,10 @@
 /**
- * ONNX comparisons, logic, Where, Mod, Pow of two tensors and ArgMax / ArgMin as the Keras operations of the
- * catalog (import/operations.ts, export/operations.ts): they import and predict what ONNX Runtime computes
- * (booleans and indices exactly), export and run in ONNX Runtime as TF.js runs them, and what Keras cannot
- * compute the same way (a constant operand, other ranks, broadcasting over the batch axis, C's fmod, the last of
- * equal values, the batch axis, a malformed node) is refused with the reason.
+ * ONNX comparisons, logic, Where, Mod, Pow of two tensors, ArgMax / ArgMin and Cast as the Keras operations of
+ * the catalog (import/operations.ts, export/operations.ts), CastLike and constants folded, Split as Cropping2D:
+ * they import and predict what ONNX Runtime computes (booleans and indices exactly), export and run in ONNX
+ * Runtime as TF.js runs them, and what Keras cannot compute the same way (a constant operand, other ranks,
+ * broadcasting over the batch axis, C's fmod, the last of equal values, the batch axis, sizes known only at run
+ * time, a malformed node) is refused with the reason.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,11 +12,12 @@ import type { ModelFile } from '../../../src/core/types';
 import { verifyOnnxExport } from '../../../src/engine/tfjs/verify';
 import { exportOnnx } from '../../../src/formats/onnx/export';
 import { importOnnx } from '../../../src/formats/onnx/import';
-import { floatTensor, onnx } from '../../../src/formats/onnx/proto';
+import { floatTensor, int64Tensor, onnx } from '../../../src/formats/onnx/proto';
 import { graph } from '../core/helpers';
 import { input, model, refused } from './nodeGraphs';
 
 const INT32 = onnx.TensorProto.DataType.INT32;
+const int64 = (name: string, v: number[]) => int64Tensor(name, [v.length], v);
 
 /** Imports `bytes`, checks our prediction equals ONNX Runtime's exactly, returns the imported classes. */
 async function importsExactly(bytes: Uint8Array): Promise<string[]> {
@@ -154,4 +156,44 @@ test('Cast exports as ONNX Cast and runs in ONNX Runtime as TF.js runs it', asyn
     weights: [],
   };
   assert.deepEqual(await exportsExactly(file), ['Cast', 'Cast', 'Cast']);
+});
+
+/** `bytes` with `names` as its graph outputs (float). */
+function withOutputs(bytes: Uint8Array, names: string[]): Uint8Array {
+  const p = onnx.ModelProto.decode(bytes);
+  p.graph!.output = names.map((name) => ({ name, type: { tensorType: { elemType: 1 } } }));
+  return onnx.ModelProto.encode(p).finish();
+}
+
+test('Split along a known axis imports as Cropping2D of the tensor seen as (batch, before, axis, after) and gives ONNX Runtime\'s parts exactly', async () => {
+  const given = withOutputs(model([['x', ['N', 2, 5, 3]]], [['Split', ['x', 's'], 'a', { axis: 2 }]], [int64('s', [2, 3])]), ['a', 'b']);
+  const p = onnx.ModelProto.decode(given);
+  p.graph!.node![0]!.output = ['a', 'b'];
+  const bytes = onnx.ModelProto.encode(p).finish();
+  const m = importOnnx(bytes, 'm.onnx');
+  assert.deepEqual(m.graph.layers.slice(1).map((l) => [l.className, l.config.cropping ?? l.config.target_shape]), [['Cropping2D', [[0, 0], [0, 3]]], ['Cropping2D', [[0, 0], [2, 0]]]]);
+  const r = await verifyOnnxExport(m, bytes, { tolerance: 0 });
+  assert.ok(r.ok, r.text);
+  // Opset 18's num_outputs: equal parts, the last smaller; a rank-3 tensor is seen through a Reshape.
+  const q = onnx.ModelProto.decode(model([['x', ['N', 7, 2]]], [['Split', ['x'], 'a', { axis: -2, num_outputs: 3 }]]));
+  q.opsetImport = [{ domain: '', version: 18 }];
+  q.graph!.node![0]!.output = ['a', 'b', 'c'];
+  const three = withOutputs(onnx.ModelProto.encode(q).finish(), ['a', 'b', 'c']);
+  const m3 = importOnnx(three, 'm.onnx');
+  assert.deepEqual(m3.graph.layers.filter((l) => l.className === 'Cropping2D').map((l) => l.config.cropping), [[[0, 0], [0, 4]], [[0, 0], [3, 1]], [[0, 0], [6, 0]]]);
+  const r3 = await verifyOnnxExport(m3, three, { tolerance: 0 });
+  assert.ok(r3.ok, r3.text);
+});
+
+test('Split along the batch axis, of sizes known only at run time, or into parts that do not add up is refused with the reason', () => {
+  const two = (bytes: Uint8Array) => {
+    const p = onnx.ModelProto.decode(bytes);
+    p.graph!.node![0]!.output = ['a', 'b'];
+    return withOutputs(onnx.ModelProto.encode(p).finish(), ['a', 'b']);
+  };
+  refused(two(model([['x', ['N', 4]]], [['Split', ['x'], 'a']])), /Split n0: along the batch axis/);
+  refused(two(model([['x', ['N', 4]], ['s', ['N', 2]]], [['Split', ['x', 's'], 'a', { axis: 1 }]])), /Split n0: the sizes of the parts are computed at run time/);
+  refused(two(model([['x', ['N', 4]]], [['Split', ['x', 's'], 'a', { axis: 1 }]], [int64('s', [1, 2])])), /Split n0: parts \[1, 2\] do not cut 4 values into 2 non-empty outputs/);
+  refused(two(model([['x', ['N', 'T', 4]]], [['Split', ['x'], 'a', { axis: 2 }]])), /Split n0: of a tensor with sizes known only at run time/);
+  refused(two(model([['x', ['N', 5]]], [['Split', ['x'], 'a', { axis: 1 }]])), /Split n0: 2 equal parts of 5 values/);
 });

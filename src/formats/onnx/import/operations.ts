@@ -7,7 +7,8 @@
  * Operators of several tensors of one rank (so the batch axes line up) are Keras operations of them: Equal,
  * Less, LessOrEqual, Greater, GreaterOrEqual, And, Or, Xor, Not, Where, Mod (floor modulo, fmod=0) and Pow with
  * a tensor exponent; they compute in the inputs' own type, as ONNX. ArgMax / ArgMin along one axis that is not the
- * batch axis, first index of ties (select_last_index=0), are Argmax / Argmin.
+ * batch axis, first index of ties (select_last_index=0), are Argmax / Argmin. Cast is Keras' Cast where it changes
+ * values; CastLike casts to a tensor's type (a constant folds); Split along a known non-batch axis is Cropping2D.
  */
 import { BOOLEAN_OPERATIONS, INDEX_OPERATIONS } from '../../../core/layers/operations';
 import { activation } from './activations';
@@ -178,6 +179,56 @@ function castTensor(imp: Importer, n: onnx.INodeProto, a: Attrs, to = a.int('to'
   imp.alias(n.output![0], imp.identity(layer));
 }
 
+/** The sizes of Split's parts: given (input or attribute), or equal parts of `size`, the last smaller (opset 18's num_outputs). */
+function splitParts(imp: Importer, n: onnx.INodeProto, a: Attrs, size: number, hint: string): number[] {
+  if (n.input?.[1]) {
+    const given = imp.constOf(n.input[1]);
+    if (!given) throw new Skip(`Split ${hint}: the sizes of the parts are computed at run time (only constant sizes)`);
+    return Array.from(given.data, Number);
+  }
+  if (a.has('split')) return a.ints('split')!;
+  const m = a.has('num_outputs') ? a.int('num_outputs', 0) : (n.output ?? []).length;
+  if (!a.has('num_outputs') && size % m !== 0) throw new Skip(`Split ${hint}: ${m} equal parts of ${size} values`);
+  const each = Math.ceil(size / m);
+  return Array.from({ length: m }, (_, i) => Math.max(0, Math.min(each, size - i * each)));
+}
+
+/**
+ * Split along one axis (not the batch axis) of known sizes: each part a Cropping2D of the tensor seen as
+ * (batch, before, axis, after), reshaped back: the values only move, so nothing is computed differently.
+ */
+const split: OpImporter = (imp, n, a) => {
+  const hint = n.name || n.output![0]!;
+  const x = imp.plain(imp.kt(n.input![0]!, n), hint);
+  const shape = imp.shapes.get(x)!;
+  const r = shape.length;
+  const k = a.int('axis', 0);
+  const axis = k < 0 ? k + r : k;
+  if (axis < 0 || axis >= r) throw new Skip(`Split ${hint}: axis ${k} out of range for rank ${r}`);
+  if (axis === 0) throw new Skip(`Split ${hint}: along the batch axis (each sample keeps all its values)`);
+  if (shape.slice(1).some((d) => d === null)) throw new Skip(`Split ${hint}: of a tensor with sizes known only at run time`);
+  const size = shape[axis]!;
+  const parts = splitParts(imp, n, a, size, hint);
+  const outs = n.output ?? [];
+  if (parts.length !== outs.length || parts.reduce((p, q) => p + q, 0) !== size || parts.some((p) => p <= 0)) {
+    throw new Skip(`Split ${hint}: parts [${parts.join(', ')}] do not cut ${size} values into ${outs.length} non-empty outputs`);
+  }
+  const prod = (ds: (number | null)[]) => ds.reduce<number>((p, q) => p * q!, 1);
+  const seen = [prod(shape.slice(1, axis)), size, prod(shape.slice(axis + 1))];
+  const direct = r === 4 && axis === 2;
+  let base: string | undefined;
+  let start = 0;
+  parts.forEach((p, i) => {
+    const at = start;
+    start += p;
+    if (!outs[i]) return;
+    base ??= direct ? x : imp.addLayer('Reshape', { target_shape: seen }, [x], `${hint}_reshape`);
+    const crop = imp.addLayer('Cropping2D', { cropping: [[0, 0], [at, size - at - p]] }, [base], `${outs[i]}_crop`);
+    const back = direct ? crop : imp.addLayer('Reshape', { target_shape: shape.slice(1).map((d, j) => (j + 1 === axis ? p : d!)) }, [crop], outs[i]!);
+    imp.alias(outs[i], imp.identity(back));
+  });
+};
+
 const TYPE_OF_KIND = { float: DT.FLOAT, int: DT.INT32, bool: DT.BOOL } as const;
 
 /**
@@ -205,4 +256,5 @@ export const operationImporters: OpImporters = {
   ArgMin: argReduce,
   Cast: castTensor,
   CastLike: castLike,
+  Split: split,
 };
