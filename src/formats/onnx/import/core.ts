@@ -34,13 +34,13 @@ const constant: OpImporter = (imp, n, a) => {
   const hint = n.name || out || n.opType!;
   // The number forms (opset 12): one float or int is a scalar, a list is a vector.
   const one = a.has('value_float') ? a.float('value_float', 0) : a.has('value_int') ? a.int('value_int', 0) : undefined;
-  if (one !== undefined) return void imp.consts.set(out!, { dims: [], data: Float64Array.of(one) });
+  if (one !== undefined) return void imp.consts.set(out!, { dims: [], data: Float64Array.of(one), dataType: a.has('value_float') ? DT.FLOAT : DT.INT64 });
   const list = a.floats('value_floats') ?? a.ints('value_ints');
-  if (list) return void imp.consts.set(out!, { dims: [list.length], data: Float64Array.from(list) });
+  if (list) return void imp.consts.set(out!, { dims: [list.length], data: Float64Array.from(list), dataType: a.has('value_floats') ? DT.FLOAT : DT.INT64 });
   const v = (n.attribute ?? []).find((x) => x.name === 'value')?.t;
   if (!v) throw new Skip(`Constant ${hint}: only tensor and number values are supported (not strings or sparse tensors)`);
   const tv = tensorValues(v);
-  imp.consts.set(out!, { dims: tv.dims, data: tv.data });
+  imp.consts.set(out!, { dims: tv.dims, data: tv.data, dataType: tv.dataType });
 };
 
 /** A transpose is a new view of the same Keras tensor: no layer. */
