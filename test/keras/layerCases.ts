@@ -237,7 +237,7 @@ add('Softmax', [null, 3, 4], { axis: 1 }, 'axis=1');
 // Keras operations (keras.ops calls a functional model records): element-wise, then reductions over axes.
 for (const op of ['Absolute', 'Negative', 'Exp', 'Square', 'Floor', 'Ceil', 'Sign', 'Sin', 'Cos', 'Erf']) add(op, [null, 3, 4], {});
 for (const op of ['Sqrt', 'Log', 'Reciprocal', 'Tan']) cases.push({ id: op, input: [null, 3, 4], className: op, config: {}, positive: true });
-for (const op of ['Sum', 'Mean', 'Max', 'Min']) {
+for (const op of ['Sum', 'Mean', 'Max', 'Min', 'Prod', 'Logsumexp']) {
   add(op, [null, 3, 4, 2], { axis: -1 });
   add(op, [null, 3, 4, 2], { axis: [1, 2], keepdims: true }, 'axes,keepdims');
 }

@@ -46,6 +46,8 @@ const REDUCTIONS: Record<string, [fn: string, doc: string, initial: boolean]> = 
   Mean: ['mean', 'Mean over the given axes', false],
   Max: ['max', 'Maximum over the given axes', true],
   Min: ['min', 'Minimum over the given axes', true],
+  Prod: ['prod', 'Product over the given axes', false],
+  Logsumexp: ['logsumexp', 'log(sum(exp(x))) over the given axes, computed without overflow', false],
 };
 
 /** Operations of two tensors, called on them as separate arguments (`Divide()(x1, x2)`), broadcast as numpy does. */
@@ -72,7 +74,7 @@ export const KERAS_OPERATIONS: Readonly<Record<string, KerasOperation>> = Object
   ['Clip', { module: NUMPY, fn: 'clip' }],
   ...Object.entries(BINARY).map(([cls, [fn]]) => [cls, { module: NUMPY, fn }]),
   ...Object.entries(ELEMENTWISE).map(([cls, [fn]]) => [cls, { module: cls === 'Erf' ? 'keras.src.ops.math' : NUMPY, fn }]),
-  ...Object.entries(REDUCTIONS).map(([cls, [fn]]) => [cls, { module: NUMPY, fn }]),
+  ...Object.entries(REDUCTIONS).map(([cls, [fn]]) => [cls, { module: cls === 'Logsumexp' ? 'keras.src.ops.math' : NUMPY, fn }]),
   ['LogicalNot', { module: NUMPY, fn: 'logical_not' }],
   ['Where', { module: NUMPY, fn: 'where' }],
   ['Argmax', { module: NUMPY, fn: 'argmax' }],

@@ -41,6 +41,8 @@ export function operationLayers(tf: Tf, Layer: AnyClass): AnyClass[] {
     Mean: (x, a, k) => tf.mean(x, a, k),
     Max: (x, a, k) => tf.max(x, a, k),
     Min: (x, a, k) => tf.min(x, a, k),
+    Prod: (x, a, k) => tf.prod(x, a, k),
+    Logsumexp: (x, a, k) => tf.logSumExp(x, a, k),
   };
   const reduce = Object.entries(reductions).map(
     ([name, fn]) =>

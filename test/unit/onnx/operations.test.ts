@@ -124,3 +124,25 @@ test('Clip with bounds other than a ReLU\'s is Keras\' Clip operation; a missing
   refused(model([['x', ['N', 5]]], [['Clip', ['x', 'lo'], 'y']], [floatTensor('lo', [], [-0.5])]), /Clip n0: only with both bounds constant and finite, or a minimum of 0/);
   for (const opset of [13, 17]) assert.deepEqual(await exportsExactly(chain(`clip_${opset}`, [5], [['Clip', { x_min: -0.5, x_max: 0.25 }]]), opset), ['Clip']);
 });
+
+test('ReduceProd / ReduceLogSumExp are Prod / Logsumexp; ReduceL1, ReduceL2, ReduceSumSquare and ReduceLogSum chains of Keras operations; all export back', async () => {
+  const bytes = model(
+    [['x', ['N', 3, 4, 2]]],
+    [
+      ['ReduceL2', ['x'], 'a', { axes: [-1], keepdims: 1 }],
+      ['ReduceLogSumExp', ['a'], 'b', { axes: [2], keepdims: 1 }],
+      ['ReduceSumSquare', ['b'], 'c', { axes: [1], keepdims: 1 }],
+      ['ReduceL1', ['c'], 'd', { axes: [3], keepdims: 1 }],
+      ['ReduceLogSum', ['d'], 'e', { axes: [2], keepdims: 1 }],
+      ['ReduceProd', ['x'], 'p', { axes: [1, 2], keepdims: 1 }],
+      ['Add', ['e', 'p'], 'y'],
+    ],
+  );
+  const proto = onnx.ModelProto.decode(bytes);
+  proto.opsetImport = [{ domain: '', version: 13 }];
+  const file = onnx.ModelProto.encode(proto).finish();
+  assert.deepEqual(await importsExactly(file), ['Square', 'Sum', 'Sqrt', 'Logsumexp', 'Square', 'Sum', 'Absolute', 'Sum', 'Sum', 'Log', 'Prod', 'Add']);
+  const ops = await exportsExactly(importOnnx(file, 'm.onnx'), 18);
+  assert.deepEqual(ops.filter((o) => o.startsWith('Reduce')), ['ReduceSum', 'ReduceLogSumExp', 'ReduceSum', 'ReduceSum', 'ReduceSum', 'ReduceProd']);
+  refused(model([['x', ['N', 3]]], [['ReduceL1', ['x', 'ax'], 'y', { noop_with_empty_axes: 1 }]], [int64Tensor('ax', [0], [])]), /ReduceL1 n0: noop_with_empty_axes=1 without axes/);
+});

@@ -106,6 +106,8 @@ export const operationExporters: LayerExporters = {
   Mean: reduction('ReduceMean', 18),
   Max: reduction('ReduceMax', 18),
   Min: reduction('ReduceMin', 18),
+  Prod: reduction('ReduceProd', 18),
+  Logsumexp: reduction('ReduceLogSumExp', 18),
   Equal: comparison('Equal'),
   Less: comparison('Less'),
   LessEqual: comparison('LessOrEqual'),

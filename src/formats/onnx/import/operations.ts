@@ -80,12 +80,23 @@ function reduceAxes(imp: Importer, n: onnx.INodeProto, a: Attrs): number[] | und
   return Array.from(c.data, Number);
 }
 
-const REDUCTIONS: Record<string, string> = { ReduceSum: 'Sum', ReduceMean: 'Mean', ReduceMax: 'Max', ReduceMin: 'Min' };
+const REDUCTIONS: Record<string, string> = { ReduceSum: 'Sum', ReduceMean: 'Mean', ReduceMax: 'Max', ReduceMin: 'Min', ReduceProd: 'Prod', ReduceLogSumExp: 'Logsumexp' };
+/** The reductions Keras has no operation for, as a chain: element-wise operations before, the reduction, after. */
+const CHAINS: Record<string, [before: string[], reduction: string, after: string[]]> = {
+  ReduceL1: [['Absolute'], 'Sum', []],
+  ReduceL2: [['Square'], 'Sum', ['Sqrt']],
+  ReduceSumSquare: [['Square'], 'Sum', []],
+  ReduceLogSum: [[], 'Sum', ['Log']],
+};
 
 const reduce: OpImporter = (imp, n, a) => {
   const hint = n.name || n.output![0]!;
   const axes = reduceAxes(imp, n, a);
-  if ((axes === undefined || axes.length === 0) && a.int('noop_with_empty_axes', 0) === 1) return imp.alias(n.output![0], imp.kt(n.input![0]!, n));
+  const chain = CHAINS[n.opType!] ?? [[], REDUCTIONS[n.opType!]!, []];
+  if ((axes === undefined || axes.length === 0) && a.int('noop_with_empty_axes', 0) === 1) {
+    if (CHAINS[n.opType!]) throw new Skip(`${n.opType} ${hint}: noop_with_empty_axes=1 without axes`);
+    return imp.alias(n.output![0], imp.kt(n.input![0]!, n));
+  }
   if (n.opType === 'ReduceMean' || n.opType === 'ReduceMax') {
     try {
       return reduceAsGlobalPool(imp, n, a);
@@ -99,11 +110,15 @@ const reduce: OpImporter = (imp, n, a) => {
   const list = [...new Set(axes.map((x) => (x < 0 ? x + r : x)))].sort((p, q) => p - q);
   if (list.some((x) => x < 0 || x >= r)) throw new Skip(`${n.opType} ${hint}: axes [${axes.join(', ')}] out of range for rank ${r}`);
   if (list.includes(0)) throw new Skip(`${n.opType} ${hint}: over the batch axis`);
-  const x = imp.plain(t, hint);
+  let x = imp.plain(t, hint);
   const keepdims = a.int('keepdims', 1) !== 0;
   const last = imp.shapes.get(x)!.length - 1;
   const axis = list.length === 1 ? (list[0] === last ? -1 : list[0]!) : list;
-  imp.alias(n.output![0], imp.identity(imp.addLayer(REDUCTIONS[n.opType!]!, { axis, keepdims }, [x], hint)));
+  const [before, reduction, after] = chain;
+  for (const cls of before) x = imp.addLayer(cls, {}, [x], `${hint}_${cls.toLowerCase()}`);
+  x = imp.addLayer(reduction, { axis, keepdims }, [x], hint);
+  for (const cls of after) x = imp.addLayer(cls, {}, [x], `${hint}_${cls.toLowerCase()}`);
+  imp.alias(n.output![0], imp.identity(x));
 };
 
 /** ONNX operators of several tensors, by the Keras operation of the same tensors. */
@@ -250,7 +265,7 @@ export const operationImporters: OpImporters = {
   // Neg stays Rescaling(-1) (scaling.ts), which our files and Keras 2 express it as.
   ...Object.fromEntries(Object.keys(ONNX_ELEMENTWISE).filter((op) => op !== 'Neg').map((op) => [op, elementwise])),
   Pow: pow,
-  ...Object.fromEntries(Object.keys(REDUCTIONS).map((op) => [op, reduce])),
+  ...Object.fromEntries([...Object.keys(REDUCTIONS), ...Object.keys(CHAINS)].map((op) => [op, reduce])),
   ...Object.fromEntries(Object.keys(SEVERAL).filter((op) => op !== 'Pow').map((op) => [op, severalTensors])),
   ArgMax: argReduce,
   ArgMin: argReduce,
