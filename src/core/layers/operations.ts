@@ -209,8 +209,10 @@ const Cast: CatalogSpec = {
   className: 'Cast',
   category: 'Activation',
   doc: 'Converts the values to another element type: int32 truncates toward zero, bool is true where non-zero (Keras operation keras.ops.cast)',
-  fields: [f.enum('dtype', 'float32', CAST_DTYPES, 'The element type of the result')],
+  // Required, as in Keras (Cast(dtype)): keras.ops.cast has no default type.
+  fields: [required('dtype', 'enum', 'The element type of the result', { options: CAST_DTYPES })],
   inputs: { min: 1, max: 1 },
+  newConfig: { dtype: 'float32' },
   outputShape: ([x]) => [...x!],
   weights: () => [],
 };
