@@ -15,7 +15,7 @@
 import type { Json, JsonObject, ModelGraph, Shape } from '../core/types';
 import { analyze } from '../core/analysis';
 import { getSpec, withDefaults } from '../core/layers';
-import { isBinaryOperation, KERAS_OPERATIONS } from '../core/layers/operations';
+import { takesSeparateTensors, KERAS_OPERATIONS } from '../core/layers/operations';
 import { isJsonObject } from './format';
 import { kerasConfigFromGraph } from './keras-config-write';
 
@@ -138,8 +138,8 @@ export function keras3ModelConfig(g: ModelGraph): JsonObject {
         const o = layerObject(l.class_name as string, c, inShape(name));
         o.name = name;
         // Merge layers are called on one list of tensors; the others on one tensor; MultiHeadAttention on
-        // separate tensors, call(query, value, key), and so are Keras operations of two tensors, call(x1, x2).
-        const separate = l.class_name === 'MultiHeadAttention' || isBinaryOperation(l.class_name as string);
+        // separate tensors, call(query, value, key), and so are Keras operations of several tensors, call(x1, x2).
+        const separate = l.class_name === 'MultiHeadAttention' || takesSeparateTensors(l.class_name as string);
         const merge = !separate && (inbound.length > 1 || ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'Dot'].includes(l.class_name as string));
         o.inbound_nodes = inbound.length === 0 ? [] : [{ args: merge ? [tensors] : tensors, kwargs: {} }];
         return o;

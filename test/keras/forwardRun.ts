@@ -66,7 +66,7 @@ export function caseInput(c: LayerCase, seed: number): { shape: number[]; data: 
   const n = shape.reduce((a, b) => a * b, 1);
   const rand = rng(seed);
   // Positive inputs in [0.1, 1.1) keep sqrt, log, 1/x and tan finite and away from their poles.
-  const data = Float32Array.from({ length: n }, () => (c.intMax ? Math.floor(rand() * c.intMax) : c.positive ? rand() + 0.1 : (rand() - 0.5) * 4));
+  const data = Float32Array.from({ length: n }, () => (c.intMax ? Math.floor(rand() * c.intMax) : c.ties ? Math.floor(rand() * 3) - 1 : c.positive ? rand() + 0.1 : (rand() - 0.5) * 4));
   return { shape, data };
 }
 

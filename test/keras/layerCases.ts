@@ -15,6 +15,10 @@ export interface LayerCase {
   inputs?: number;
   /** Inputs in [0.1, 1.1) (sqrt, log, reciprocal, tan), instead of [-2, 2). */
   positive?: boolean;
+  /** Inputs among -1, 0 and 1 (float32), so comparisons meet ties and logic meets zeros. */
+  ties?: boolean;
+  /** Boolean or integer outputs: equal to Keras' exactly, not within a tolerance. */
+  exact?: boolean;
   /** A second layer after the first (e.g. a Dense after a Reshape with -1). */
   then?: [string, JsonObject];
   /** The InputLayer's dtype (int32: the integers of `intMax` are fed as int32 to both); float32 when absent. */
@@ -238,7 +242,7 @@ add('Softmax', [null, 3, 4], { axis: 1 }, 'axis=1');
 // Keras operations (keras.ops calls a functional model records): element-wise, then reductions over axes.
 for (const op of ['Absolute', 'Negative', 'Exp', 'Square', 'Floor', 'Ceil', 'Sign', 'Sin', 'Cos', 'Erf']) add(op, [null, 3, 4], {});
 for (const op of ['Sqrt', 'Log', 'Reciprocal', 'Tan']) cases.push({ id: op, input: [null, 3, 4], className: op, config: {}, positive: true });
-for (const op of ['Sum', 'Mean', 'Max', 'Min']) {
+for (const op of ['Sum', 'Mean', 'Max', 'Min', 'Prod', 'Logsumexp']) {
   add(op, [null, 3, 4, 2], { axis: -1 });
   add(op, [null, 3, 4, 2], { axis: [1, 2], keepdims: true }, 'axes,keepdims');
 }
@@ -246,6 +250,18 @@ add('Max', [null, 3, 4], { axis: 1, initial: 0.5 }, 'initial');
 add('Min', [null, 3, 4], { axis: [-1], initial: -0.5 }, 'initial');
 add('Clip', [null, 3, 4], { x_min: -0.5, x_max: 0.75 });
 cases.push({ id: 'Divide', input: [null, 3, 4], className: 'Divide', config: {}, inputs: 2, positive: true });
+for (const op of ['Equal', 'Less', 'LessEqual', 'Greater', 'GreaterEqual', 'LogicalAnd', 'LogicalOr', 'LogicalXor']) {
+  cases.push({ id: op, input: [null, 3, 4], className: op, config: {}, inputs: 2, ties: true, exact: true });
+}
+cases.push({ id: 'LogicalNot', input: [null, 3, 4], className: 'LogicalNot', config: {}, ties: true, exact: true });
+cases.push({ id: 'Where', input: [null, 3, 4], className: 'Where', config: {}, inputs: 3, ties: true });
+cases.push({ id: 'Mod', input: [null, 3, 4], className: 'Mod', config: {}, inputs: 2 });
+cases.push({ id: 'Power', input: [null, 3, 4], className: 'Power', config: {}, inputs: 2, positive: true });
+for (const dtype of ['int32', 'bool', 'float32']) cases.push({ id: `Cast[${dtype}]`, input: [null, 3, 4], className: 'Cast', config: { dtype }, ties: dtype === 'bool', exact: true });
+for (const op of ['Argmax', 'Argmin']) {
+  cases.push({ id: op, input: [null, 3, 4], className: op, config: { axis: -1 }, ties: true, exact: true });
+  cases.push({ id: `${op}[axis=1,keepdims]`, input: [null, 3, 4], className: op, config: { axis: 1, keepdims: true }, exact: true });
+}
 
 // A batch of scalars (Input(shape=()), batch_shape [null]) and integer inputs, as ONNX files bring them.
 add('Absolute', [null], {}, 'scalars');

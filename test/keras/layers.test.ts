@@ -42,7 +42,7 @@ test('forward pass: tfjs equals Keras 3 within 1e-5, or refuses with a diagnosti
       } else refused += 1;
       continue;
     }
-    if (!(r.maxDiff! <= TOLERANCE) || JSON.stringify(r.shapeOurs) !== JSON.stringify(r.shapeKeras)) {
+    if (!(r.maxDiff! <= (c.exact ? 0 : TOLERANCE)) || JSON.stringify(r.shapeOurs) !== JSON.stringify(r.shapeKeras)) {
       problems.push(`${r.id}: differs from Keras by ${r.maxDiff} (shapes ${JSON.stringify(r.shapeOurs)} vs ${JSON.stringify(r.shapeKeras)}) without a diagnostic`);
       continue;
     }

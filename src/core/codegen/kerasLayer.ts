@@ -30,6 +30,7 @@ const DROPPED = new Set(['implementation', 'input_length', 'time_major']);
 
 /** Arguments Keras' constructors take by position, in order (always written: some have no Keras 3 default). */
 const POSITIONAL: Record<string, readonly string[]> = {
+  Cast: ['dtype'],
   AveragePooling1D: ['pool_size'],
   AveragePooling2D: ['pool_size'],
   AveragePooling3D: ['pool_size'],

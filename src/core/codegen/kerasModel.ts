@@ -7,7 +7,7 @@ import { withDefaults } from '../layers';
 import { analyze } from '../analysis';
 import { topologicalOrder } from '../graph';
 import type { Json, LayerNode, ModelGraph } from '../types';
-import { isBinaryOperation, isKerasOperation } from '../layers/operations';
+import { takesSeparateTensors, isKerasOperation } from '../layers/operations';
 import { kerasLayerExpr, kerasOperationCall } from './kerasLayer';
 import { indent, pyClassName, pyStr, pyValue, uniqueIdents } from './python';
 
@@ -52,7 +52,7 @@ function ordered(g: ModelGraph): LayerNode[] {
 const listOrOne = (xs: readonly string[]) => (xs.length === 1 ? xs[0] : `[${xs.join(', ')}]`);
 /** A layer's call arguments: MultiHeadAttention (query, value, key) and operations of two tensors (x1, x2) take separate tensors, the others one list. */
 const callArgs = (l: LayerNode, vars: Map<string, string>) =>
-  l.className === 'MultiHeadAttention' || isBinaryOperation(l.className) ? l.inbound.map((i) => vars.get(i)!).join(', ') : listOrOne(l.inbound.map((i) => vars.get(i)!));
+  l.className === 'MultiHeadAttention' || takesSeparateTensors(l.className) ? l.inbound.map((i) => vars.get(i)!).join(', ') : listOrOne(l.inbound.map((i) => vars.get(i)!));
 
 export function sequentialBody(g: ModelGraph): string[] {
   const [input, ...rest] = ordered(g);

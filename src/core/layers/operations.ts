@@ -3,8 +3,8 @@
  * (keras/src/ops/numpy.py, math.py; module `keras.src.ops.numpy` / `keras.src.ops.math`, `registered_name` the
  * class name, a config of `name` plus the constructor's arguments, no trainable or dtype) and that
  * `keras.saving.load_model` reads back with safe_mode on. They have no Keras layer, so they are catalog
- * entries of their own, under Keras' class names: element-wise functions, reductions over axes and the
- * division of two tensors. Only a
+ * entries of their own, under Keras' class names: element-wise functions, reductions over axes, operations of
+ * two tensors (division, comparisons, logic, mod, power), where, argmax / argmin. Only a
  * functional model can hold them (keras.Sequential takes layers).
  */
 import type { JsonObject, Shape } from '../types';
@@ -46,18 +46,40 @@ const REDUCTIONS: Record<string, [fn: string, doc: string, initial: boolean]> = 
   Mean: ['mean', 'Mean over the given axes', false],
   Max: ['max', 'Maximum over the given axes', true],
   Min: ['min', 'Minimum over the given axes', true],
+  Prod: ['prod', 'Product over the given axes', false],
+  Logsumexp: ['logsumexp', 'log(sum(exp(x))) over the given axes, computed without overflow', false],
 };
 
 /** Operations of two tensors, called on them as separate arguments (`Divide()(x1, x2)`), broadcast as numpy does. */
 const BINARY: Record<string, [fn: string, doc: string]> = {
   Divide: ['divide', 'x1 / x2, element-wise (shapes broadcast)'],
+  Equal: ['equal', 'x1 == x2, element-wise, as booleans (shapes broadcast)'],
+  Less: ['less', 'x1 < x2, element-wise, as booleans (shapes broadcast)'],
+  LessEqual: ['less_equal', 'x1 <= x2, element-wise, as booleans (shapes broadcast)'],
+  Greater: ['greater', 'x1 > x2, element-wise, as booleans (shapes broadcast)'],
+  GreaterEqual: ['greater_equal', 'x1 >= x2, element-wise, as booleans (shapes broadcast)'],
+  LogicalAnd: ['logical_and', 'x1 and x2, element-wise (non-zero is true; shapes broadcast)'],
+  LogicalOr: ['logical_or', 'x1 or x2, element-wise (non-zero is true; shapes broadcast)'],
+  LogicalXor: ['logical_xor', 'x1 xor x2, element-wise (non-zero is true; shapes broadcast)'],
+  Mod: ['mod', 'x1 modulo x2, element-wise, with the sign of x2 (numpy mod; shapes broadcast)'],
+  Power: ['power', 'x1 to the power x2, element-wise (shapes broadcast)'],
 };
+
+/** The operations whose result is boolean (their tensors hold true / false, not numbers). */
+export const BOOLEAN_OPERATIONS: ReadonlySet<string> = new Set(['Equal', 'Less', 'LessEqual', 'Greater', 'GreaterEqual', 'LogicalAnd', 'LogicalOr', 'LogicalXor', 'LogicalNot']);
+/** The operations whose result is int32 indices. */
+export const INDEX_OPERATIONS: ReadonlySet<string> = new Set(['Argmax', 'Argmin']);
 
 export const KERAS_OPERATIONS: Readonly<Record<string, KerasOperation>> = Object.fromEntries([
   ['Clip', { module: NUMPY, fn: 'clip' }],
   ...Object.entries(BINARY).map(([cls, [fn]]) => [cls, { module: NUMPY, fn }]),
   ...Object.entries(ELEMENTWISE).map(([cls, [fn]]) => [cls, { module: cls === 'Erf' ? 'keras.src.ops.math' : NUMPY, fn }]),
-  ...Object.entries(REDUCTIONS).map(([cls, [fn]]) => [cls, { module: NUMPY, fn }]),
+  ...Object.entries(REDUCTIONS).map(([cls, [fn]]) => [cls, { module: cls === 'Logsumexp' ? 'keras.src.ops.math' : NUMPY, fn }]),
+  ['LogicalNot', { module: NUMPY, fn: 'logical_not' }],
+  ['Where', { module: NUMPY, fn: 'where' }],
+  ['Argmax', { module: NUMPY, fn: 'argmax' }],
+  ['Argmin', { module: NUMPY, fn: 'argmin' }],
+  ['Cast', { module: 'keras.src.ops.core', fn: 'cast' }],
 ]);
 
 /** Whether a catalog class is a Keras operation (not a layer). */
@@ -65,9 +87,9 @@ export function isKerasOperation(className: string): boolean {
   return Object.hasOwn(KERAS_OPERATIONS, className);
 }
 
-/** Whether a catalog class is a Keras operation of two tensors, called on them as separate arguments. */
-export function isBinaryOperation(className: string): boolean {
-  return Object.hasOwn(BINARY, className);
+/** Whether a catalog class is a Keras operation of several tensors, called on them as separate arguments (x1, x2; Where's condition, x1, x2). */
+export function takesSeparateTensors(className: string): boolean {
+  return Object.hasOwn(BINARY, className) || className === 'Where';
 }
 
 /** numpy's broadcast of two shapes, batch axis included (keras/src/ops/operation_utils.py broadcast_shapes). */
@@ -142,9 +164,67 @@ const Clip: CatalogSpec = {
   weights: () => [],
 };
 
+/** keras.ops.logical_not(x): true where x is zero (numpy.py LogicalNot); not an ELEMENTWISE entry, which compute in float. */
+const LogicalNot = elementwise(['LogicalNot', ['logical_not', 'not x, element-wise, as booleans (zero is false)']]);
+
+/** keras.ops.where(condition, x1, x2): x1 where the condition holds (non-zero), else x2; the three shapes broadcast. */
+const Where: CatalogSpec = {
+  className: 'Where',
+  category: 'Merge',
+  doc: 'x1 where the condition is true (non-zero), else x2, element-wise (Keras operation keras.ops.where; inputs: condition, x1, x2)',
+  fields: [],
+  inputs: { min: 3, max: 3 },
+  outputShape: ([c, a, b]) => broadcastShapes(broadcastShapes(c!, a!), b!),
+  weights: () => [],
+};
+
+/** The one axis an Argmax / Argmin config names, normalized; None (the flattened tensor, batch included) and the batch axis are refused. */
+export function argAxis(x: Shape, c: JsonObject): number {
+  if (c.axis === null || c.axis === undefined) throw new ShapeError('axis None looks over the flattened tensor, the batch axis too', 'name one axis, e.g. -1', 'axis');
+  const a = normAxis(Number(c.axis), x.length);
+  if (a === 0) throw new ShapeError('the batch axis (0) cannot be searched: every sample keeps its own result', 'name an axis of 1 and above', 'axis');
+  return a;
+}
+
+/** keras.ops.argmax / argmin(x, axis, keepdims): int32 indices of the first largest / smallest value along one axis. */
+const argReduction = (cls: string, what: string): CatalogSpec => ({
+  className: cls,
+  category: 'Pooling',
+  doc: `Index of the first ${what} value along one axis, as int32 (Keras operation keras.ops.${cls.toLowerCase()})`,
+  fields: [field('axis', 'int', null, 'The axis to search (batch axis excluded), e.g. -1', { nullable: true }), f.bool('keepdims', false, 'Keep the searched axis with size 1')],
+  inputs: { min: 1, max: 1 },
+  newConfig: { axis: -1 },
+  outputShape([x], c) {
+    const a = argAxis(x!, c);
+    return c.keepdims === true ? x!.map((d, i) => (i === a ? 1 : d)) : x!.filter((_, i) => i !== a);
+  },
+  weights: () => [],
+});
+
+/** The element types Cast converts to: float32, int32 (floats truncated toward zero) and bool (non-zero is true). */
+export const CAST_DTYPES = ['float32', 'int32', 'bool'] as const;
+
+/** keras.ops.cast(x, dtype) (core.py Cast). */
+const Cast: CatalogSpec = {
+  className: 'Cast',
+  category: 'Activation',
+  doc: 'Converts the values to another element type: int32 truncates toward zero, bool is true where non-zero (Keras operation keras.ops.cast)',
+  // Required, as in Keras (Cast(dtype)): keras.ops.cast has no default type.
+  fields: [required('dtype', 'enum', 'The element type of the result', { options: CAST_DTYPES })],
+  inputs: { min: 1, max: 1 },
+  newConfig: { dtype: 'float32' },
+  outputShape: ([x]) => [...x!],
+  weights: () => [],
+};
+
 export const operationLayers: CatalogSpec[] = [
   ...Object.entries(ELEMENTWISE).map(elementwise),
   Clip,
   ...Object.entries(REDUCTIONS).map(reduction),
   ...Object.entries(BINARY).map(binary),
+  LogicalNot,
+  Where,
+  argReduction('Argmax', 'largest'),
+  argReduction('Argmin', 'smallest'),
+  Cast,
 ];

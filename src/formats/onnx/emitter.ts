@@ -15,6 +15,8 @@ export interface Val {
   last?: string;
   /** ONNX name of the same tensor moved to channels-first; for rank <= 2 the two are one. */
   first?: string;
+  /** The element type when not float: Keras' comparisons and logic give booleans, Argmax and int inputs int32. */
+  dtype?: 'bool' | 'int32';
 }
 
 /** Keras (N, d1..dk, C) -> (N, C, d1..dk). */

@@ -13,6 +13,7 @@ import { analyze } from '../../../src/core/analysis';
 import type { Json, JsonObject } from '../../../src/core/types';
 import { graphFromKerasConfig } from '../../../src/formats/keras-config-read';
 import { readModel, writeModel } from '../../../src/formats/registry';
+import { functionalBody } from '../../../src/core/codegen/kerasModel';
 import { chain } from '../core/helpers';
 import { chain as modelChain } from '../onnx/models';
 import { tempDir } from './helpers';
@@ -89,4 +90,32 @@ test('Divide of shapes that do not broadcast, or of different ranks, is an error
   g.layers.push({ name: 'bad', className: 'Divide', config: {}, inbound: [g.layers[0]!.name, g.layers[1]!.name] });
   const d = analyze(g).diagnostics.filter((x) => x.severity === 'error' && x.layer === 'bad');
   assert.match(d[0]?.message ?? '', /inputs of ranks 3 and 2: the batch axes would not line up/);
+});
+
+test('Where, an operation of three tensors, and Cast are written as Keras writes them (separate arguments; dtype given), read back, and generate keras.ops calls with every argument Keras requires', async (t) => {
+  const model = modelChain('where', [3, 4], [['Exp', {}]]);
+  const g = model.graph;
+  g.layers.push(
+    { name: 'big', className: 'Greater', config: {}, inbound: ['l0', 'x'] },
+    { name: 'pick', className: 'Where', config: {}, inbound: ['big', 'l0', 'x'] },
+    { name: 'arg', className: 'Argmax', config: { axis: -1, keepdims: true }, inbound: ['pick'] },
+    { name: 'as_float', className: 'Cast', config: { dtype: 'float32' }, inbound: ['arg'] },
+  );
+  g.outputs = ['as_float'];
+  const file = path.join(tempDir(t), 'where.keras');
+  await writeModel(file, model);
+  const config = JSON.parse(strFromU8(unzipSync(new Uint8Array(readFileSync(file)))['config.json']!)) as JsonObject;
+  const layers = (config.config as JsonObject).layers as JsonObject[];
+  const entry = layers.find((l) => l.name === 'pick')!;
+  const args = ((entry.inbound_nodes as JsonObject[])[0]!.args as JsonObject[]).map((a) => ((a.config as JsonObject).keras_history as Json[])[0]);
+  assert.deepEqual(args, ['big', 'l0', 'x']);
+  assert.deepEqual(layers.find((l) => l.name === 'as_float')!.config, { name: 'as_float', dtype: 'float32' });
+  assert.equal(layers.find((l) => l.name === 'as_float')!.module, 'keras.src.ops.core');
+  const back = await readModel(file);
+  assert.deepEqual(back.graph.layers.find((l) => l.name === 'pick')?.inbound, ['big', 'l0', 'x']);
+  assert.deepEqual(analyze(back.graph).layers.get('as_float')?.outputShape, [null, 3, 1]);
+  const code = functionalBody(back.graph).join('\n');
+  assert.match(code, /= keras\.ops\.where\(\w+, \w+, \w+\)/);
+  assert.match(code, /= keras\.ops\.cast\(\w+, "float32"\)/);
+  assert.match(code, /= keras\.ops\.argmax\(\w+, axis=-1, keepdims=True\)/);
 });

@@ -19,9 +19,10 @@ test('an Add broadcasting over the batch axis ([2, 3] + [1, 3]) is refused at im
   refused(model([['a', [2, 3]], ['b', [1, 3]]], [['Add', ['a', 'b'], 'y']]), /Add n0: broadcasts over the batch axis \(batch sizes 2 and 1\)/);
 });
 
-test('Cast to float16 or an integer type of float data is refused (it rounds); to float it is the same tensor', () => {
+test('Cast to float16 or a narrow integer type of float data is refused (it rounds or saturates); to int32 it is Keras\' Cast; to float it is the same tensor', () => {
   refused(model([['x', ['N', 4]]], [['Cast', ['x'], 'y', { to: onnx.TensorProto.DataType.FLOAT16 }]]), /Cast n0 to FLOAT16: Keras layers compute in float32/);
-  refused(model([['x', ['N', 4]]], [['Cast', ['x'], 'y', { to: onnx.TensorProto.DataType.INT32 }]]), /Cast n0 to INT32/);
+  refused(model([['x', ['N', 4]]], [['Cast', ['x'], 'y', { to: onnx.TensorProto.DataType.INT16 }]]), /Cast n0 to INT16/);
+  assert.deepEqual(importOnnx(model([['x', ['N', 4]]], [['Cast', ['x'], 'y', { to: onnx.TensorProto.DataType.INT32 }]]), 'm.onnx').graph.layers[1]!.config, { dtype: 'int32' });
   const m = importOnnx(model([['x', ['N', 4]]], [['Cast', ['x'], 'c', { to: 1 }], ['Relu', ['c'], 'y']]), 'm.onnx');
   assert.deepEqual(m.graph.layers.map((l) => l.className), ['InputLayer', 'Activation']);
 });

@@ -139,7 +139,7 @@ function emitGraph(e: Emitter, model: ModelFile, plan: Plan, opts: OnnxExportOpt
         vals.set(n, { rank: shape.length, first: n });
       } else {
         inputs.push(valueInfo(n, shape, int ? DT.INT32 : DT.FLOAT));
-        vals.set(n, { rank: shape.length, last: n });
+        vals.set(n, { rank: shape.length, last: n, ...(int ? { dtype: 'int32' as const } : {}) });
       }
       continue;
     }
@@ -165,9 +165,8 @@ function emitGraph(e: Emitter, model: ModelFile, plan: Plan, opts: OnnxExportOpt
     // define each name once. Its values keep the input's type.
     const isInput = g.inputs.includes(n);
     const out = isInput ? e.unique(`${n}_output`) : n;
-    const int = isInput && ['int32', 'int64'].includes(String(configs.get(n)?.dtype));
     e.nodes.push({ name: e.unique(`${n}/Identity`), opType: 'Identity', input: [e.last(v, n)], output: [out] });
-    outputs.push(valueInfo(out, a.layers.get(n)!.outputShape!, int ? DT.INT32 : DT.FLOAT));
+    outputs.push(valueInfo(out, a.layers.get(n)!.outputShape!, v.dtype === 'bool' ? DT.BOOL : v.dtype === 'int32' ? DT.INT32 : DT.FLOAT));
   }
   return { inputs, outputs };
 }

@@ -15,7 +15,7 @@ const identity: OpImporter = (imp, n) => {
  * Cast: Keras tensors stay float32 (int32 for ids), so only a cast to float or double is the same values; a
  * cast to an integer, float16 or 8-bit type rounds, truncates or saturates, which no Keras layer does.
  */
-const cast: OpImporter = (imp, n, a) => {
+export const cast: OpImporter = (imp, n, a) => {
   const to = a.int('to', DT.FLOAT);
   const c = imp.constOf(n.input?.[0]);
   // Shape arithmetic on constants: an integer cast truncates, as ONNX's does.
@@ -29,13 +29,18 @@ const cast: OpImporter = (imp, n, a) => {
   identity(imp, n, a);
 };
 
-const constant: OpImporter = (imp, n) => {
+const constant: OpImporter = (imp, n, a) => {
   const out = n.output?.[0];
   const hint = n.name || out || n.opType!;
+  // The number forms (opset 12): one float or int is a scalar, a list is a vector.
+  const one = a.has('value_float') ? a.float('value_float', 0) : a.has('value_int') ? a.int('value_int', 0) : undefined;
+  if (one !== undefined) return void imp.consts.set(out!, { dims: [], data: Float64Array.of(one), dataType: a.has('value_float') ? DT.FLOAT : DT.INT64 });
+  const list = a.floats('value_floats') ?? a.ints('value_ints');
+  if (list) return void imp.consts.set(out!, { dims: [list.length], data: Float64Array.from(list), dataType: a.has('value_floats') ? DT.FLOAT : DT.INT64 });
   const v = (n.attribute ?? []).find((x) => x.name === 'value')?.t;
-  if (!v) throw new Skip(`Constant ${hint}: only tensor values are supported`);
+  if (!v) throw new Skip(`Constant ${hint}: only tensor and number values are supported (not strings or sparse tensors)`);
   const tv = tensorValues(v);
-  imp.consts.set(out!, { dims: tv.dims, data: tv.data });
+  imp.consts.set(out!, { dims: tv.dims, data: tv.data, dataType: tv.dataType });
 };
 
 /** A transpose is a new view of the same Keras tensor: no layer. */

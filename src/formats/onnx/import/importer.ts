@@ -19,6 +19,8 @@ export interface KT {
 interface Const {
   dims: number[];
   data: Float32Array | Float64Array;
+  /** The ONNX element type, where known (folding integer and float arithmetic apart). */
+  dataType?: number;
 }
 
 /** Turns one ONNX node into Keras layers (or views), or throws a Skip saying why it cannot. */
@@ -253,7 +255,7 @@ export class Importer {
     const g = this.model.graph!;
     for (const t of g.initializer ?? []) {
       const v = tensorValues(t);
-      this.consts.set(t.name!, { dims: v.dims, data: v.data });
+      this.consts.set(t.name!, { dims: v.dims, data: v.data, dataType: v.dataType });
     }
     // Constant nodes are known up front: the pattern pass below reads their values.
     for (const n of g.node ?? []) {
@@ -328,8 +330,10 @@ export class Importer {
     if (out) this.tensors.set(out, t);
   }
 
+  /** A constant's values; not one that holds NaN, the batch size folded shape arithmetic cannot know (shapes.ts). */
   constOf(name: string | undefined): Const | undefined {
-    return name ? this.consts.get(name) : undefined;
+    const c = name ? this.consts.get(name) : undefined;
+    return c && !c.data.some((v) => Number.isNaN(v)) ? c : undefined;
   }
 
   /** The single-use Keras layer that produced `t` in plain form, to fuse a bias or activation into. */

@@ -35,12 +35,13 @@ import { poolingImporters } from './pooling';
 import { recurrentImporters } from './recurrent';
 import { reshapingImporters } from './reshaping';
 import { scalingImporters } from './scaling';
+import { withConstantFolding } from './shapes';
 import { validateOnnx } from './validate';
 import { withViewerGraph } from './viewer';
 
 /** The operator importers, one family module each: an operator is importable exactly when it is here. */
 const OPS = new Map<string, OpImporter>(
-  Object.entries({
+  Object.entries(withConstantFolding({
     ...coreImporters,
     ...activationImporters,
     ...convolutionImporters,
@@ -52,7 +53,7 @@ const OPS = new Map<string, OpImporter>(
     ...scalingImporters,
     // After the families: Exp, ReduceMean and ReduceMax defer to the activation and global pooling importers.
     ...operationImporters,
-  }),
+  })),
 );
 
 export function importOnnx(bytes: Uint8Array, fileName: string): ModelFile {

@@ -30,9 +30,11 @@ function reshape(imp: Importer, n: onnx.INodeProto, a: Attrs): void {
       target = Array.from({ length: r }, (_, i) => (norm.includes(i) ? 1 : rest.shift()!));
     }
   } else {
-    const s = imp.constOf(n.input![1]);
+    // Index 0 may be the batch size folded from Shape (NaN): the batch axis, as -1 would be.
+    const s = imp.consts.get(n.input![1] ?? '');
     if (!s) throw new Skip(`Reshape ${hint}: the shape must be a constant`);
-    const raw = Array.from(s.data).map(Number);
+    const raw = Array.from(s.data, (d, i) => (i === 0 && Number.isNaN(d) ? -1 : Number(d)));
+    if (raw.some((d) => Number.isNaN(d))) throw new Skip(`Reshape ${hint}: a shape that moves the batch size to another axis`);
     target = raw.map((d, i) => (d === 0 ? inShape[i]! : d === -1 ? -1 : d));
     const known = inShape.slice(1).every((d) => d !== null);
     const total = known ? inShape.slice(1).reduce<number>((p, q) => p * q!, 1) : null;
