@@ -5,6 +5,7 @@
 import type { JsonObject } from '../types';
 import { activationLayers } from './activations';
 import { attentionLayers } from './attention';
+import { attentionOperationLayers } from './attentionOps';
 import { convLstmLayers } from './convLstm';
 import { convolutionLayers } from './convolution';
 import { coreLayers } from './core';
@@ -36,6 +37,7 @@ registerSpecs([
   ...attentionLayers,
   ...activationLayers,
   ...operationLayers,
+  ...attentionOperationLayers,
 ]);
 
 export type { CatalogSpec } from './define';

@@ -10,6 +10,7 @@
 import type { JsonObject, Shape } from '../types';
 import type { CatalogSpec } from './define';
 import { f, field, required } from './fields';
+import { ATTENTION_OPERATIONS } from './attentionOps';
 import { normAxis } from './shapeMath';
 import { ShapeError } from './spec';
 
@@ -18,6 +19,10 @@ export interface KerasOperation {
   module: string;
   /** The `keras.ops` function that records it (codegen). */
   fn: string;
+  /** Config fields Keras records as call keyword arguments (the node's kwargs), not in the config. */
+  callArgs?: readonly string[];
+  /** The call's tensor arguments in inbound order, the first three positional, later ones keywords. */
+  tensorArgs?: readonly string[];
 }
 
 const NUMPY = 'keras.src.ops.numpy';
@@ -58,6 +63,7 @@ export const KERAS_OPERATIONS: Readonly<Record<string, KerasOperation>> = Object
   ...Object.entries(BINARY).map(([cls, [fn]]) => [cls, { module: NUMPY, fn }]),
   ...Object.entries(ELEMENTWISE).map(([cls, [fn]]) => [cls, { module: cls === 'Erf' ? 'keras.src.ops.math' : NUMPY, fn }]),
   ...Object.entries(REDUCTIONS).map(([cls, [fn]]) => [cls, { module: NUMPY, fn }]),
+  ...Object.entries(ATTENTION_OPERATIONS),
 ]);
 
 /** Whether a catalog class is a Keras operation (not a layer). */
@@ -65,9 +71,9 @@ export function isKerasOperation(className: string): boolean {
   return Object.hasOwn(KERAS_OPERATIONS, className);
 }
 
-/** Whether a catalog class is a Keras operation of two tensors, called on them as separate arguments. */
+/** Whether a catalog class is a Keras operation called on several tensors as separate arguments (x1, x2). */
 export function isBinaryOperation(className: string): boolean {
-  return Object.hasOwn(BINARY, className);
+  return Object.hasOwn(BINARY, className) || KERAS_OPERATIONS[className]?.tensorArgs !== undefined;
 }
 
 /** numpy's broadcast of two shapes, batch axis included (keras/src/ops/operation_utils.py broadcast_shapes). */

@@ -326,6 +326,11 @@ export class Importer {
     if (out) this.tensors.set(out, t);
   }
 
+  /** The element type (DT) the file declares for graph input `name`; undefined for any other tensor. */
+  inputType(name: string): number | undefined {
+    return (this.model.graph?.input ?? []).find((i) => i.name === name)?.type?.tensorType?.elemType ?? undefined;
+  }
+
   constOf(name: string | undefined): Const | undefined {
     return name ? this.consts.get(name) : undefined;
   }

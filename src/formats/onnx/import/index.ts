@@ -25,6 +25,7 @@
 import type { ModelFile } from '../../../core/types';
 import { decodeModel } from '../proto';
 import { activationImporters } from './activations';
+import { attentionImporters } from './attention';
 import { convolutionImporters } from './convolution';
 import { coreImporters } from './core';
 import { Importer, type OpImporter } from './importer';
@@ -50,6 +51,7 @@ const OPS = new Map<string, OpImporter>(
     ...reshapingImporters,
     ...recurrentImporters,
     ...scalingImporters,
+    ...attentionImporters,
     // After the families: Exp, ReduceMean and ReduceMax defer to the activation and global pooling importers.
     ...operationImporters,
   }),
