@@ -5,6 +5,7 @@
 import type { JsonObject, LayerNode, Shape } from '../../../core/types';
 import { activationExporters } from './activations';
 import { attentionExporters } from './attention';
+import { attentionOperationExporters } from './attentionOps';
 import { ACTIVATIONS, activationOf, type LayerExporter } from './context';
 import { convolutionExporters } from './convolution';
 import { coreExporters } from './core';
@@ -27,6 +28,7 @@ const EXPORTERS = new Map<string, LayerExporter>(
     ...recurrentExporters,
     ...attentionExporters,
     ...operationExporters,
+    ...attentionOperationExporters,
   }),
 );
 
