@@ -27,6 +27,7 @@ import { decodeModel } from '../proto';
 import { activationImporters } from './activations';
 import { attentionImporters } from './attention';
 import { convolutionImporters } from './convolution';
+import { groupNormalizationImporters } from './groupNormalization';
 import { coreImporters } from './core';
 import { Importer, type OpImporter } from './importer';
 import { mergeImporters } from './merge';
@@ -47,6 +48,7 @@ const OPS = new Map<string, OpImporter>(
     ...convolutionImporters,
     ...poolingImporters,
     ...normalizationImporters,
+    ...groupNormalizationImporters,
     ...mergeImporters,
     ...reshapingImporters,
     ...recurrentImporters,
