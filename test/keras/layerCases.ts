@@ -230,6 +230,9 @@ add('ELU', [null, 8], { alpha: 0.5 }, 'alpha=0.5');
 add('Softmax', [null, 8], {});
 add('Softmax', [null, 3, 4], { axis: 1 }, 'axis=1');
 
+add('RMSNormalization', [null, 3, 5], {});
+add('RMSNormalization', [null, 2, 3, 4], { axis: [-2, -1], epsilon: 0.1 }, 'axes,epsilon');
+
 // Keras operations (keras.ops calls a functional model records): element-wise, then reductions over axes.
 for (const op of ['Absolute', 'Negative', 'Exp', 'Square', 'Floor', 'Ceil', 'Sign', 'Sin', 'Cos', 'Erf']) add(op, [null, 3, 4], {});
 for (const op of ['Sqrt', 'Log', 'Reciprocal', 'Tan']) cases.push({ id: op, input: [null, 3, 4], className: op, config: {}, positive: true });

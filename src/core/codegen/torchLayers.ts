@@ -7,6 +7,7 @@
  */
 import { withDefaults } from '../layers';
 import { reductionAxes } from '../layers/operations';
+import { rmsAxes } from '../layers/rmsNormalization';
 import type { LayerInfo } from '../analysis';
 import type { Json, JsonObject } from '../types';
 import { pyNum, pyValue } from './python';
@@ -253,6 +254,11 @@ export function torchLayer(info: LayerInfo, config: JsonObject): TorchResult {
     return dense(withDefaults('Dense', (inner.config ?? {}) as JsonObject), info);
   }
   if (cls === 'BatchNormalization' || cls === 'LayerNormalization') return normalization(cls, c, info);
+  if (cls === 'RMSNormalization') {
+    // torch's RMSNorm (2.4+): x * rsqrt(mean(x²) + eps) * weight over the trailing normalized_shape, as Keras.
+    const dims = rmsAxes(info.inputShapes[0]!, c).dims;
+    return { init: `nn.RMSNorm((${dims.join(', ')},), eps=${pyNum(Number(c.epsilon ?? 1e-6), true)})`, call: (x, m) => `${m}(${x[0]})`, load: (m, w) => [`${m}.weight.copy_(torch.from_numpy(${w(0)}))`] };
+  }
   if (cls === 'Dropout') return { init: `nn.Dropout(${pyNum(Number(c.rate), true)})`, call: (x, m) => `${m}(${x[0]})` };
   if (cls === 'Embedding') {
     return { init: `nn.Embedding(${c.input_dim}, ${c.output_dim})`, call: (x, m) => `${m}(${x[0]}.long())`, load: (m, w) => [`${m}.weight.copy_(torch.from_numpy(${w(0)}))`] };

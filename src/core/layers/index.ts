@@ -19,6 +19,7 @@ import { preprocessingLayers } from './preprocessing';
 import { recurrentLayers } from './recurrent';
 import { fillDefaults, lookupSpec, registerSpecs, registeredSpecs } from './registry';
 import { regularizationLayers } from './regularization';
+import { rmsNormalizationLayers } from './rmsNormalization';
 import { reshapingLayers } from './reshaping';
 import type { LayerSpec } from './spec';
 
@@ -28,6 +29,7 @@ registerSpecs([
   ...poolingLayers,
   ...reshapingLayers,
   ...normalizationLayers,
+  ...rmsNormalizationLayers,
   ...regularizationLayers,
   ...preprocessingLayers,
   ...embeddingLayers,

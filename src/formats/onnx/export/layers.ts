@@ -15,6 +15,7 @@ import { operationExporters } from './operations';
 import { poolingExporters } from './pooling';
 import { recurrentExporters } from './recurrent';
 import { reshapingExporters } from './reshaping';
+import { rmsNormalizationExporters } from './rmsNormalization';
 
 const EXPORTERS = new Map<string, LayerExporter>(
   Object.entries({
@@ -29,6 +30,7 @@ const EXPORTERS = new Map<string, LayerExporter>(
     ...attentionExporters,
     ...operationExporters,
     ...attentionOperationExporters,
+    ...rmsNormalizationExporters,
   }),
 );
 

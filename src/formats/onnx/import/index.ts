@@ -36,6 +36,7 @@ import { operationImporters } from './operations';
 import { poolingImporters } from './pooling';
 import { recurrentImporters } from './recurrent';
 import { reshapingImporters } from './reshaping';
+import { rmsNormalizationImporters } from './rmsNormalization';
 import { scalingImporters } from './scaling';
 import { validateOnnx } from './validate';
 import { withViewerGraph } from './viewer';
@@ -49,6 +50,7 @@ const OPS = new Map<string, OpImporter>(
     ...poolingImporters,
     ...normalizationImporters,
     ...groupNormalizationImporters,
+    ...rmsNormalizationImporters,
     ...mergeImporters,
     ...reshapingImporters,
     ...recurrentImporters,
