@@ -244,6 +244,11 @@ add('Max', [null, 3, 4], { axis: 1, initial: 0.5 }, 'initial');
 add('Min', [null, 3, 4], { axis: [-1], initial: -0.5 }, 'initial');
 add('Clip', [null, 3, 4], { x_min: -0.5, x_max: 0.75 });
 cases.push({ id: 'Divide', input: [null, 3, 4], className: 'Divide', config: {}, inputs: 2, positive: true });
+for (const op of ['Tril', 'Triu']) {
+  add(op, [null, 3, 4], {});
+  add(op, [null, 2, 3, 4], { k: -1 }, 'k=-1');
+  add(op, [null, 3, 4], { k: 2 }, 'k=2');
+}
 // keras.ops.dot_product_attention on (batch, steps, heads, depth) query, key and value; scale is a call argument
 // (the node's kwargs); the fourth input, of shape (batch, heads, query steps, key steps) here, is the bias.
 cases.push({ id: 'DotProductAttention', input: [null, 4, 2, 3], className: 'DotProductAttention', config: {}, inputs: 3 });

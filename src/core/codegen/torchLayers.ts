@@ -254,6 +254,7 @@ export function torchLayer(info: LayerInfo, config: JsonObject): TorchResult {
     return dense(withDefaults('Dense', (inner.config ?? {}) as JsonObject), info);
   }
   if (cls === 'BatchNormalization' || cls === 'LayerNormalization') return normalization(cls, c, info);
+  if (cls === 'Tril' || cls === 'Triu') return { call: (x) => `torch.${cls.toLowerCase()}(${x[0]}, diagonal=${Number(c.k ?? 0)})` };
   if (cls === 'RMSNormalization') {
     // torch's RMSNorm (2.4+): x * rsqrt(mean(x²) + eps) * weight over the trailing normalized_shape, as Keras.
     const dims = rmsAxes(info.inputShapes[0]!, c).dims;

@@ -11,6 +11,7 @@ import { convolutionLayers } from './convolution';
 import { coreLayers } from './core';
 import type { CatalogSpec } from './define';
 import { embeddingLayers } from './embedding';
+import { matrixOperationLayers } from './matrixOps';
 import { mergeLayers } from './merge';
 import { normalizationLayers } from './normalization';
 import { operationLayers } from './operations';
@@ -40,6 +41,7 @@ registerSpecs([
   ...activationLayers,
   ...operationLayers,
   ...attentionOperationLayers,
+  ...matrixOperationLayers,
 ]);
 
 export type { CatalogSpec } from './define';

@@ -11,6 +11,7 @@ import type { JsonObject, Shape } from '../types';
 import type { CatalogSpec } from './define';
 import { f, field, required } from './fields';
 import { ATTENTION_OPERATIONS } from './attentionOps';
+import { MATRIX_OPERATIONS } from './matrixOps';
 import { normAxis } from './shapeMath';
 import { ShapeError } from './spec';
 
@@ -64,6 +65,7 @@ export const KERAS_OPERATIONS: Readonly<Record<string, KerasOperation>> = Object
   ...Object.entries(ELEMENTWISE).map(([cls, [fn]]) => [cls, { module: cls === 'Erf' ? 'keras.src.ops.math' : NUMPY, fn }]),
   ...Object.entries(REDUCTIONS).map(([cls, [fn]]) => [cls, { module: NUMPY, fn }]),
   ...Object.entries(ATTENTION_OPERATIONS),
+  ...Object.entries(MATRIX_OPERATIONS),
 ]);
 
 /** Whether a catalog class is a Keras operation (not a layer). */

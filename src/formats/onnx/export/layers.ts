@@ -9,6 +9,7 @@ import { attentionOperationExporters } from './attentionOps';
 import { ACTIVATIONS, activationOf, type LayerExporter } from './context';
 import { convolutionExporters } from './convolution';
 import { coreExporters } from './core';
+import { matrixOperationExporters } from './matrixOps';
 import { mergeExporters } from './merge';
 import { normalizationExporters } from './normalization';
 import { operationExporters } from './operations';
@@ -31,6 +32,7 @@ const EXPORTERS = new Map<string, LayerExporter>(
     ...operationExporters,
     ...attentionOperationExporters,
     ...rmsNormalizationExporters,
+    ...matrixOperationExporters,
   }),
 );
 

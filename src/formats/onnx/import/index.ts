@@ -30,6 +30,7 @@ import { convolutionImporters } from './convolution';
 import { groupNormalizationImporters } from './groupNormalization';
 import { coreImporters } from './core';
 import { Importer, type OpImporter } from './importer';
+import { matrixImporters } from './matrix';
 import { mergeImporters } from './merge';
 import { normalizationImporters } from './normalization';
 import { operationImporters } from './operations';
@@ -51,6 +52,7 @@ const OPS = new Map<string, OpImporter>(
     ...normalizationImporters,
     ...groupNormalizationImporters,
     ...rmsNormalizationImporters,
+    ...matrixImporters,
     ...mergeImporters,
     ...reshapingImporters,
     ...recurrentImporters,
