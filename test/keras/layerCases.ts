@@ -249,6 +249,9 @@ for (const op of ['Tril', 'Triu']) {
   add(op, [null, 2, 3, 4], { k: -1 }, 'k=-1');
   add(op, [null, 3, 4], { k: 2 }, 'k=2');
 }
+add('Normalize', [null, 3, 4], {});
+add('Normalize', [null, 3, 4], { axis: 1, order: 1 }, 'axis=1,order=1');
+add('Normalize', [null, 3, 4], { order: 3, epsilon: 0.01 }, 'order=3,epsilon');
 // keras.ops.dot_product_attention on (batch, steps, heads, depth) query, key and value; scale is a call argument
 // (the node's kwargs); the fourth input, of shape (batch, heads, query steps, key steps) here, is the bias.
 cases.push({ id: 'DotProductAttention', input: [null, 4, 2, 3], className: 'DotProductAttention', config: {}, inputs: 3 });

@@ -14,6 +14,7 @@ import { embeddingLayers } from './embedding';
 import { matrixOperationLayers } from './matrixOps';
 import { mergeLayers } from './merge';
 import { normalizationLayers } from './normalization';
+import { normalizeOperationLayers } from './normalizeOps';
 import { operationLayers } from './operations';
 import { poolingLayers } from './pooling';
 import { preprocessingLayers } from './preprocessing';
@@ -42,6 +43,7 @@ registerSpecs([
   ...operationLayers,
   ...attentionOperationLayers,
   ...matrixOperationLayers,
+  ...normalizeOperationLayers,
 ]);
 
 export type { CatalogSpec } from './define';

@@ -12,6 +12,7 @@ import type { CatalogSpec } from './define';
 import { f, field, required } from './fields';
 import { ATTENTION_OPERATIONS } from './attentionOps';
 import { MATRIX_OPERATIONS } from './matrixOps';
+import { NORMALIZE_OPERATIONS } from './normalizeOps';
 import { normAxis } from './shapeMath';
 import { ShapeError } from './spec';
 
@@ -66,6 +67,7 @@ export const KERAS_OPERATIONS: Readonly<Record<string, KerasOperation>> = Object
   ...Object.entries(REDUCTIONS).map(([cls, [fn]]) => [cls, { module: NUMPY, fn }]),
   ...Object.entries(ATTENTION_OPERATIONS),
   ...Object.entries(MATRIX_OPERATIONS),
+  ...Object.entries(NORMALIZE_OPERATIONS),
 ]);
 
 /** Whether a catalog class is a Keras operation (not a layer). */

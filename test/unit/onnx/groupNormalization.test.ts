@@ -1,13 +1,17 @@
 /**
  * InstanceNormalization and GroupNormalization with constant scale and bias as Keras' GroupNormalization,
- * LpNormalization p 2 as UnitNormalization (import/groupNormalization.ts): they predict what ONNX Runtime
- * computes; run-time scale and bias, p 1, the batch axis and mismatched sizes are refused with the reason.
+ * LpNormalization p 2 as UnitNormalization and p 1 as Normalize (import/groupNormalization.ts): they predict what ONNX Runtime
+ * computes; run-time scale and bias, p 3, the batch axis and mismatched sizes are refused with the reason.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { analyze } from '../../../src/core/analysis';
+import type { JsonObject } from '../../../src/core/types';
 import { verifyOnnxExport } from '../../../src/engine/tfjs/verify';
+import { exportOnnx } from '../../../src/formats/onnx/export';
 import { importOnnx } from '../../../src/formats/onnx/import';
 import { floatTensor, onnx } from '../../../src/formats/onnx/proto';
+import { chain } from './models';
 import { importVerified, model, refused } from './nodeGraphs';
 
 const ramp = (n: number, k: number) => Array.from({ length: n }, (_, i) => 0.5 + ((i * k) % 7) / 5);
@@ -38,9 +42,10 @@ test('GroupNormalization: per-channel scale (opset 21) and per-group scale (opse
   assert.deepEqual(Array.from(m.weights.find((w) => w.name.endsWith('/gamma'))!.data), [0.5, 0.5, 1.5, 1.5, 2, 2]);
 });
 
-test('LpNormalization with p 2 over a non-batch axis is UnitNormalization', async () => {
+test('LpNormalization over a non-batch axis: p 2 is UnitNormalization, p 1 Keras\' Normalize operation of order 1', async () => {
   assert.deepEqual(await importsExactly(model([['x', ['N', 3, 4]]], [['LpNormalization', ['x'], 'y', { axis: 1 }]])), ['UnitNormalization']);
   assert.deepEqual(await importsExactly(model([['x', ['N', 3, 4]]], [['LpNormalization', ['x'], 'y']])), ['UnitNormalization']);
+  assert.deepEqual(await importsExactly(model([['x', ['N', 3, 4]]], [['LpNormalization', ['x'], 'y', { p: 1, axis: 1 }]])), ['Normalize']);
 });
 
 test('what these Keras layers do not compute is refused with the reason, nothing imported', () => {
@@ -48,6 +53,16 @@ test('what these Keras layers do not compute is refused with the reason, nothing
   refused(model([['x', ['N', 4, 5]]], [['InstanceNormalization', ['x', 's', 'b'], 'y']], [floatTensor('s', [3], ramp(3, 1)), floatTensor('b', [3], ramp(3, 1))]), /InstanceNormalization n0: 3 scale values for 4 channels/);
   refused(model([['x', ['N', 4, 5]]], [['InstanceNormalization', ['x', 's', 'b'], 'y']], [floatTensor('s', [4], ramp(4, 1)), floatTensor('b', [2], ramp(2, 1))]), /InstanceNormalization n0: scale and bias of different sizes/);
   refused(atOpset(model([['x', ['N', 6, 5]]], [['GroupNormalization', ['x', 's', 'b'], 'y']], [floatTensor('s', [6], ramp(6, 1)), floatTensor('b', [6], ramp(6, 1))]), 21), /GroupNormalization n0: num_groups 0/);
-  refused(model([['x', ['N', 3]]], [['LpNormalization', ['x'], 'y', { p: 1 }]]), /LpNormalization n0: p 1 \(only 2/);
+  refused(model([['x', ['N', 3]]], [['LpNormalization', ['x'], 'y', { p: 3 }]]), /LpNormalization n0: p 3 \(only 1 and 2\)/);
   refused(model([['x', ['N', 3]]], [['LpNormalization', ['x'], 'y', { axis: 0 }]]), /LpNormalization n0: axis 0 is the batch axis/);
+});
+
+test('Keras\' Normalize operation exports to ONNX (orders 1 and 2; opsets 13 and 18) and runs in ONNX Runtime as TF.js runs it', async () => {
+  const cases: [number, JsonObject][] = [[13, { order: 1, axis: 1 }], [18, { order: 1 }], [13, {}], [18, { order: 2, epsilon: 0.5 }]];
+  for (const [opset, config] of cases) {
+    const file = chain(`normalize_${opset}`, [3, 4], [['Normalize', config]]);
+    const r = await verifyOnnxExport(file, exportOnnx(file, { opset }), { tolerance: 1e-5 });
+    assert.ok(r.ok, `${JSON.stringify(config)} ${opset}: ${r.text}`);
+  }
+  assert.match(analyze(chain('normalize_batch', [3], [['Normalize', { axis: 0 }]]).graph).diagnostics.map((d) => d.message).join('; '), /cannot normalize along the batch axis/);
 });

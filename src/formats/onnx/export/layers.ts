@@ -11,6 +11,7 @@ import { convolutionExporters } from './convolution';
 import { coreExporters } from './core';
 import { matrixOperationExporters } from './matrixOps';
 import { mergeExporters } from './merge';
+import { normalizeOperationExporters } from './normalizeOps';
 import { normalizationExporters } from './normalization';
 import { operationExporters } from './operations';
 import { poolingExporters } from './pooling';
@@ -33,6 +34,7 @@ const EXPORTERS = new Map<string, LayerExporter>(
     ...attentionOperationExporters,
     ...rmsNormalizationExporters,
     ...matrixOperationExporters,
+    ...normalizeOperationExporters,
   }),
 );
 

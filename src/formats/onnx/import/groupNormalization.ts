@@ -3,8 +3,8 @@
  * channel, ONNX GroupNormalization is GroupNormalization (scale and bias per channel from opset 21, per group
  * before it: repeated over each group's channels), both with constant scale and bias on the channels axis 1,
  * moved last (one Permute) as Keras' channels_last layers need; LpNormalization with p 2 is UnitNormalization
- * (x / max(|x|, 1e-12): a vector of norm below 1e-12, 0 / 0 = NaN in ONNX, is 0 in Keras). p 1 has no Keras
- * layer. Scale and bias given as graph inputs without an initializer are values at run time: refused.
+ * (x / max(|x|, 1e-12): a vector of norm below 1e-12, 0 / 0 = NaN in ONNX, is 0 in Keras); p 1 is Keras'
+ * Normalize operation of order 1 (x / max(sum |x|, 1e-7): likewise below 1e-7). Scale and bias given as graph inputs without an initializer are values at run time: refused.
  */
 import type { Attrs, onnx } from '../proto';
 import { Skip, type Importer, type OpImporter, type OpImporters } from './importer';
@@ -56,12 +56,14 @@ const onnxGroupNorm: OpImporter = (imp, n, a: Attrs) => {
 const lpNorm: OpImporter = (imp, n, a) => {
   const hint = n.name || n.output![0]!;
   const p = a.int('p', 2);
-  if (p !== 2) throw new Skip(`LpNormalization ${hint}: p ${p} (only 2, Keras' UnitNormalization)`);
+  if (p !== 1 && p !== 2) throw new Skip(`LpNormalization ${hint}: p ${p} (only 1 and 2)`);
   const x = imp.plain(imp.kt(n.input![0]!, n), hint);
   const rank = imp.shapes.get(x)!.length;
   const axis = a.int('axis', -1) < 0 ? a.int('axis', -1) + rank : a.int('axis', -1);
   if (axis <= 0 || axis >= rank) throw new Skip(`LpNormalization ${hint}: axis ${a.int('axis', -1)} ${axis === 0 ? 'is the batch axis' : `out of range for rank ${rank}`}`);
-  imp.alias(n.output![0], imp.identity(imp.addLayer('UnitNormalization', { axis: axis === rank - 1 ? -1 : axis }, [x], hint)));
+  const keras = axis === rank - 1 ? -1 : axis;
+  const layer = p === 2 ? imp.addLayer('UnitNormalization', { axis: keras }, [x], hint) : imp.addLayer('Normalize', { axis: keras, order: 1, epsilon: null }, [x], hint);
+  imp.alias(n.output![0], imp.identity(layer));
 };
 
 export const groupNormalizationImporters: OpImporters = {
