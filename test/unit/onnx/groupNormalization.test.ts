@@ -55,6 +55,7 @@ test('what these Keras layers do not compute is refused with the reason, nothing
   refused(atOpset(model([['x', ['N', 6, 5]]], [['GroupNormalization', ['x', 's', 'b'], 'y']], [floatTensor('s', [6], ramp(6, 1)), floatTensor('b', [6], ramp(6, 1))]), 21), /GroupNormalization n0: num_groups 0/);
   refused(model([['x', ['N', 3]]], [['LpNormalization', ['x'], 'y', { p: 3 }]]), /LpNormalization n0: p 3 \(only 1 and 2\)/);
   refused(model([['x', ['N', 3]]], [['LpNormalization', ['x'], 'y', { axis: 0 }]]), /LpNormalization n0: axis 0 is the batch axis/);
+  refused(model([['x', ['N', 3]]], [['LayerNormalization', ['x', 's'], 'y', { axis: 0 }]], [floatTensor('s', [3], ramp(3, 1))]), /LayerNormalization n0: axis 0 takes in the batch axis/);
 });
 
 test('Keras\' Normalize operation exports to ONNX (orders 1 and 2; opsets 13 and 18) and runs in ONNX Runtime as TF.js runs it', async () => {
