@@ -5,7 +5,8 @@
  * change what a layer computes, which the graph cannot hold and which are therefore refused by name rather
  * than dropped silently.
  */
-import { UserError, type Json } from '../core/types';
+import { KERAS_OPERATIONS } from '../core/layers/operations';
+import { UserError, type Json, type JsonObject } from '../core/types';
 
 /** Layers whose inputs are separate call arguments, in the graph's input order. */
 const NAMED_TENSOR_ARGS: Record<string, readonly string[]> = { MultiHeadAttention: ['query', 'value', 'key'] };
@@ -18,7 +19,12 @@ const UNSUPPORTED_CALL_OPTIONS: Record<string, readonly string[]> = {
 };
 
 export function namedTensorArgs(className: string): readonly string[] | undefined {
-  return NAMED_TENSOR_ARGS[className];
+  return NAMED_TENSOR_ARGS[className] ?? KERAS_OPERATIONS[className]?.tensorArgs;
+}
+
+/** An operation's call arguments that are values, not tensors (DotProductAttention's scale), into its config. */
+export function readCallArgs(className: string, config: JsonObject, kwargs: Record<string, Json>): void {
+  for (const name of KERAS_OPERATIONS[className]?.callArgs ?? []) if (kwargs[name] !== undefined) config[name] = kwargs[name]!;
 }
 
 /** A UserError naming the first call option set on this node that Model Studio cannot represent. */
@@ -34,9 +40,13 @@ export function refuseCallOptions(className: string, layer: string, kwargs: Reco
   }
 }
 
-/** Positional tensors then named ones, in the order `names` gives; a key equal to the value is dropped. */
+/**
+ * Positional tensors then named ones, in the order `names` gives; MultiHeadAttention's key equal to its value
+ * is dropped, an operation's absent optional tensor (DotProductAttention's bias) is left out.
+ */
 export function orderNamedTensors<T>(positional: T[], named: Map<string, T[]>, names: readonly string[], same: (a: T, b: T) => boolean): T[] {
   const slots: (T | undefined)[] = names.map((n, i) => positional[i] ?? named.get(n)?.[0]);
+  if (names !== NAMED_TENSOR_ARGS.MultiHeadAttention) return slots.filter((x): x is T => x !== undefined);
   const [query, value, key] = slots;
   const out = [query, value].filter((x): x is T => x !== undefined);
   if (key !== undefined && !(value !== undefined && same(key, value))) out.push(key);

@@ -17,7 +17,7 @@
 import { UserError, type Json, type JsonObject, type LayerNode, type ModelGraph } from '../core/types';
 import { isJsonObject } from './format';
 import { parseLayerEntry } from './keras-config-layer';
-import { namedTensorArgs, orderNamedTensors, refuseCallOptions } from './keras-call-args';
+import { namedTensorArgs, orderNamedTensors, readCallArgs, refuseCallOptions } from './keras-call-args';
 import { isRecordedMask, maskOperationNames } from './keras-mask-ops';
 
 /**
@@ -205,6 +205,7 @@ function parseCallNode(node: Json, owner: LayerNode, maskOps: ReadonlySet<string
     collectKerasTensors(node.args ?? [], refs);
     const kwargs = isJsonObject(node.kwargs) ? node.kwargs : {};
     refuseCallOptions(owner.className, layer, kwargs);
+    readCallArgs(owner.className, owner.config, kwargs);
     const names = namedTensorArgs(owner.className);
     const named = new Map<string, TensorRef[]>();
     const kwRefs: TensorRef[] = [];

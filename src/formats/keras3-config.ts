@@ -75,8 +75,23 @@ function layerObject(className: string, config: JsonObject, inputShape?: Json): 
  */
 function operationObject(className: string, module: string, config: JsonObject): JsonObject {
   const filled = withDefaults(className, config);
-  const args = Object.fromEntries((getSpec(className)?.fields ?? []).map((f) => [f.name, filled[f.name] ?? null] as [string, Json]));
+  const callArgs = KERAS_OPERATIONS[className]?.callArgs ?? [];
+  const args = Object.fromEntries((getSpec(className)?.fields ?? []).filter((f) => !callArgs.includes(f.name)).map((f) => [f.name, filled[f.name] ?? null] as [string, Json]));
   return { module, class_name: className, config: { name: config.name as Json, ...args }, registered_name: className };
+}
+
+/**
+ * The call of an operation with keyword arguments as Keras records it: query, key and value positional, the
+ * later tensors (DotProductAttention's bias) and the call arguments (its scale) as kwargs.
+ */
+function operationCall(className: string, config: JsonObject, tensors: JsonObject[]): JsonObject | undefined {
+  const op = KERAS_OPERATIONS[className];
+  if (!op?.tensorArgs) return undefined;
+  const kwargs: JsonObject = {};
+  op.tensorArgs.slice(3).forEach((name, i) => (kwargs[name] = tensors[3 + i] ?? null));
+  const filled = withDefaults(className, config);
+  for (const name of op.callArgs ?? []) kwargs[name] = filled[name] ?? null;
+  return { args: tensors.slice(0, 3), kwargs };
 }
 
 /** Keras' `get_build_config`: `input_shape`, or a `shapes_dict` for a build() of several named shapes. */
@@ -141,7 +156,7 @@ export function keras3ModelConfig(g: ModelGraph): JsonObject {
         // separate tensors, call(query, value, key), and so are Keras operations of several tensors, call(x1, x2).
         const separate = l.class_name === 'MultiHeadAttention' || takesSeparateTensors(l.class_name as string);
         const merge = !separate && (inbound.length > 1 || ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'Dot'].includes(l.class_name as string));
-        o.inbound_nodes = inbound.length === 0 ? [] : [{ args: merge ? [tensors] : tensors, kwargs: {} }];
+        o.inbound_nodes = inbound.length === 0 ? [] : [operationCall(l.class_name as string, c, tensors) ?? { args: merge ? [tensors] : tensors, kwargs: {} }];
         return o;
       }),
       input_layers: cfg.input_layers as Json,

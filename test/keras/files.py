@@ -51,7 +51,8 @@ def keras3_layer(class_name, config):
 def case_layer(c, name):
     """The case's layer, or its Keras operation (module given: keras.src.ops.numpy...) as Keras 3 serializes it."""
     if c.get("module"):
-        entry = {"module": c["module"], "class_name": c["className"], "config": {**c["config"], "name": name}, "registered_name": c["className"]}
+        config = {k: v for k, v in c["config"].items() if k not in c.get("callArgs", [])}
+        entry = {"module": c["module"], "class_name": c["className"], "config": {**config, "name": name}, "registered_name": c["className"]}
         return keras.saving.deserialize_keras_object(entry)
     return keras.layers.deserialize(keras3_layer(c["className"], {**c["config"], "name": name}))
 
@@ -63,7 +64,9 @@ def layer_model(job):
     layer = case_layer(c, "layer")
     # MultiHeadAttention and Keras operations of two tensors (Divide) are called on separate tensors.
     separate = c["className"] == "MultiHeadAttention" or (c.get("module") and n > 1)
-    y = layer(*inputs) if separate else layer(inputs if n > 1 else inputs[0])
+    # An operation's call arguments (DotProductAttention's scale) are keywords of the call, not its config.
+    kwargs = {k: c["config"][k] for k in c.get("callArgs", []) if k in c["config"]}
+    y = layer(*inputs, **kwargs) if separate else layer(inputs if n > 1 else inputs[0])
     if c.get("then"):
         cls, cfg = c["then"]
         y = keras.layers.deserialize(keras3_layer(cls, {**cfg, "name": "then"}))(y)

@@ -43,8 +43,9 @@ test('models Keras saved, one per layer case, load in Model Studio and predict a
     // Keras 3's pooling constructors require pool_size, which Keras 2 and the catalog default.
     const poolSize = /^AveragePooling|^MaxPooling/.test(c.className) && c.config.pool_size === undefined ? { pool_size: withDefaults(c.className, {}).pool_size } : {};
     // A Keras operation is built from its module (keras.src.ops.numpy...), not keras.layers.
-    const module = KERAS_OPERATIONS[c.className]?.module;
-    return { kind: 'save_layer', case: { ...c, config: { ...poolSize, ...c.config }, ...(module ? { module } : {}) }, seed: 100 + i, x, y: join(d, 'y.npy'), keras: join(d, 'm.keras'), h5: join(d, 'm.h5') };
+    const op = KERAS_OPERATIONS[c.className];
+    const module = op ? { module: op.module, callArgs: op.callArgs ?? [] } : {};
+    return { kind: 'save_layer', case: { ...c, config: { ...poolSize, ...c.config }, ...module }, seed: 100 + i, x, y: join(d, 'y.npy'), keras: join(d, 'm.keras'), h5: join(d, 'm.h5') };
   });
   const { results } = runPython<{ results: { ok: boolean; error?: string; h5Error?: string }[] }>('files.py', { jobs });
   const problems: string[] = [];

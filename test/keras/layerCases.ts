@@ -239,6 +239,9 @@ add('ELU', [null, 8], { alpha: 0.5 }, 'alpha=0.5');
 add('Softmax', [null, 8], {});
 add('Softmax', [null, 3, 4], { axis: 1 }, 'axis=1');
 
+add('RMSNormalization', [null, 3, 5], {});
+add('RMSNormalization', [null, 2, 3, 4], { axis: [-2, -1], epsilon: 0.1 }, 'axes,epsilon');
+
 // Keras operations (keras.ops calls a functional model records): element-wise, then reductions over axes.
 for (const op of ['Absolute', 'Negative', 'Exp', 'Square', 'Floor', 'Ceil', 'Sign', 'Sin', 'Cos', 'Erf']) add(op, [null, 3, 4], {});
 for (const op of ['Sqrt', 'Log', 'Reciprocal', 'Tan']) cases.push({ id: op, input: [null, 3, 4], className: op, config: {}, positive: true });
@@ -269,6 +272,20 @@ add('Activation', [null], { activation: 'tanh' }, 'tanh,scalars');
 cases.push({ id: 'Add[scalars]', input: [null], className: 'Add', config: {}, inputs: 2 });
 cases.push({ id: 'Negative[int32]', input: [null, 3], className: 'Negative', config: {}, intMax: 10, dtype: 'int32' });
 cases.push({ id: 'Maximum[int32,scalars]', input: [null], className: 'Maximum', config: {}, inputs: 2, intMax: 10, dtype: 'int32' });
+
+for (const op of ['Tril', 'Triu']) {
+  add(op, [null, 3, 4], {});
+  add(op, [null, 2, 3, 4], { k: -1 }, 'k=-1');
+  add(op, [null, 3, 4], { k: 2 }, 'k=2');
+}
+add('Normalize', [null, 3, 4], {});
+add('Normalize', [null, 3, 4], { axis: 1, order: 1 }, 'axis=1,order=1');
+add('Normalize', [null, 3, 4], { order: 3, epsilon: 0.01 }, 'order=3,epsilon');
+// keras.ops.dot_product_attention on (batch, steps, heads, depth) query, key and value; scale is a call argument
+// (the node's kwargs); the fourth input, of shape (batch, heads, query steps, key steps) here, is the bias.
+cases.push({ id: 'DotProductAttention', input: [null, 4, 2, 3], className: 'DotProductAttention', config: {}, inputs: 3 });
+cases.push({ id: 'DotProductAttention[causal,scale]', input: [null, 4, 2, 3], className: 'DotProductAttention', config: { is_causal: true, scale: 0.3 }, inputs: 3 });
+cases.push({ id: 'DotProductAttention[bias,causal]', input: [null, 4, 4, 4], className: 'DotProductAttention', config: { is_causal: true }, inputs: 4 });
 
 export const LAYER_CASES: readonly LayerCase[] = cases;
 

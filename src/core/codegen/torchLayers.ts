@@ -7,6 +7,8 @@
  */
 import { withDefaults } from '../layers';
 import { reductionAxes } from '../layers/operations';
+import { KERAS_EPSILON } from '../layers/normalizeOps';
+import { rmsAxes } from '../layers/rmsNormalization';
 import type { LayerInfo } from '../analysis';
 import type { Json, JsonObject } from '../types';
 import { pyNum, pyValue } from './python';
@@ -253,6 +255,14 @@ export function torchLayer(info: LayerInfo, config: JsonObject): TorchResult {
     return dense(withDefaults('Dense', (inner.config ?? {}) as JsonObject), info);
   }
   if (cls === 'BatchNormalization' || cls === 'LayerNormalization') return normalization(cls, c, info);
+  // F.normalize is x / max(|x|_p, eps), which Keras' order-2 form x * min(rsqrt(sum(x²)), 1 / eps) equals.
+  if (cls === 'Normalize') return { call: (x) => `F.normalize(${x[0]}, p=${Number(c.order)}, dim=${Number(c.axis)}, eps=${pyNum(typeof c.epsilon === 'number' ? c.epsilon : KERAS_EPSILON, true)})` };
+  if (cls === 'Tril' || cls === 'Triu') return { call: (x) => `torch.${cls.toLowerCase()}(${x[0]}, diagonal=${Number(c.k ?? 0)})` };
+  if (cls === 'RMSNormalization') {
+    // torch's RMSNorm (2.4+): x * rsqrt(mean(x²) + eps) * weight over the trailing normalized_shape, as Keras.
+    const dims = rmsAxes(info.inputShapes[0]!, c).dims;
+    return { init: `nn.RMSNorm((${dims.join(', ')},), eps=${pyNum(Number(c.epsilon ?? 1e-6), true)})`, call: (x, m) => `${m}(${x[0]})`, load: (m, w) => [`${m}.weight.copy_(torch.from_numpy(${w(0)}))`] };
+  }
   if (cls === 'Dropout') return { init: `nn.Dropout(${pyNum(Number(c.rate), true)})`, call: (x, m) => `${m}(${x[0]})` };
   if (cls === 'Embedding') {
     return { init: `nn.Embedding(${c.input_dim}, ${c.output_dim})`, call: (x, m) => `${m}(${x[0]}.long())`, load: (m, w) => [`${m}.weight.copy_(torch.from_numpy(${w(0)}))`] };

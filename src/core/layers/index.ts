@@ -5,19 +5,23 @@
 import type { JsonObject } from '../types';
 import { activationLayers } from './activations';
 import { attentionLayers } from './attention';
+import { attentionOperationLayers } from './attentionOps';
 import { convLstmLayers } from './convLstm';
 import { convolutionLayers } from './convolution';
 import { coreLayers } from './core';
 import type { CatalogSpec } from './define';
 import { embeddingLayers } from './embedding';
+import { matrixOperationLayers } from './matrixOps';
 import { mergeLayers } from './merge';
 import { normalizationLayers } from './normalization';
+import { normalizeOperationLayers } from './normalizeOps';
 import { operationLayers } from './operations';
 import { poolingLayers } from './pooling';
 import { preprocessingLayers } from './preprocessing';
 import { recurrentLayers } from './recurrent';
 import { fillDefaults, lookupSpec, registerSpecs, registeredSpecs } from './registry';
 import { regularizationLayers } from './regularization';
+import { rmsNormalizationLayers } from './rmsNormalization';
 import { reshapingLayers } from './reshaping';
 import type { LayerSpec } from './spec';
 
@@ -27,6 +31,7 @@ registerSpecs([
   ...poolingLayers,
   ...reshapingLayers,
   ...normalizationLayers,
+  ...rmsNormalizationLayers,
   ...regularizationLayers,
   ...preprocessingLayers,
   ...embeddingLayers,
@@ -36,6 +41,9 @@ registerSpecs([
   ...attentionLayers,
   ...activationLayers,
   ...operationLayers,
+  ...attentionOperationLayers,
+  ...matrixOperationLayers,
+  ...normalizeOperationLayers,
 ]);
 
 export type { CatalogSpec } from './define';

@@ -10,6 +10,9 @@
 import type { JsonObject, Shape } from '../types';
 import type { CatalogSpec } from './define';
 import { f, field, required } from './fields';
+import { ATTENTION_OPERATIONS } from './attentionOps';
+import { MATRIX_OPERATIONS } from './matrixOps';
+import { NORMALIZE_OPERATIONS } from './normalizeOps';
 import { normAxis } from './shapeMath';
 import { ShapeError } from './spec';
 
@@ -18,6 +21,10 @@ export interface KerasOperation {
   module: string;
   /** The `keras.ops` function that records it (codegen). */
   fn: string;
+  /** Config fields Keras records as call keyword arguments (the node's kwargs), not in the config. */
+  callArgs?: readonly string[];
+  /** The call's tensor arguments in inbound order, the first three positional, later ones keywords. */
+  tensorArgs?: readonly string[];
 }
 
 const NUMPY = 'keras.src.ops.numpy';
@@ -80,6 +87,9 @@ export const KERAS_OPERATIONS: Readonly<Record<string, KerasOperation>> = Object
   ['Argmax', { module: NUMPY, fn: 'argmax' }],
   ['Argmin', { module: NUMPY, fn: 'argmin' }],
   ['Cast', { module: 'keras.src.ops.core', fn: 'cast' }],
+  ...Object.entries(ATTENTION_OPERATIONS),
+  ...Object.entries(MATRIX_OPERATIONS),
+  ...Object.entries(NORMALIZE_OPERATIONS),
 ]);
 
 /** Whether a catalog class is a Keras operation (not a layer). */
@@ -87,9 +97,9 @@ export function isKerasOperation(className: string): boolean {
   return Object.hasOwn(KERAS_OPERATIONS, className);
 }
 
-/** Whether a catalog class is a Keras operation of several tensors, called on them as separate arguments (x1, x2; Where's condition, x1, x2). */
+/** Whether a catalog class is a Keras operation of several tensors, called on them as separate arguments (x1, x2; Where's condition, x1, x2; attention's query, key, value). */
 export function takesSeparateTensors(className: string): boolean {
-  return Object.hasOwn(BINARY, className) || className === 'Where';
+  return Object.hasOwn(BINARY, className) || className === 'Where' || KERAS_OPERATIONS[className]?.tensorArgs !== undefined;
 }
 
 /** numpy's broadcast of two shapes, batch axis included (keras/src/ops/operation_utils.py broadcast_shapes). */

@@ -16,6 +16,10 @@ import { attentionLayers } from './kerasAttention';
 import { multiHeadAttentionLayer } from './kerasMultiHeadAttention';
 import { normalizationLayer } from './kerasNormalization';
 import { operationLayers } from './kerasOperations';
+import { attentionOperationLayers } from './attentionOps';
+import { rmsNormalizationLayer } from './kerasRmsNormalization';
+import { matrixOperationLayers } from './matrixOps';
+import { normalizeOperationLayer } from './normalizeOps';
 import { conv1dLayers } from './kerasConv1d';
 import { groupNormalizationLayer } from './kerasGroupNorm';
 import { convLayers } from './kerasConv';
@@ -85,6 +89,6 @@ export function registerKerasLayers(tf: Tf): void {
       }
     };
 
-  const classes = [Identity, ...imageLayers(tf, Layer), UnitNormalization, spatialDropout(2), spatialDropout(3), ...spatial3dLayers(tf, Layer), groupNormalizationLayer(tf, Layer), ...conv1dLayers(tf, Layer), ...convLayers(tf), ...attentionLayers(tf, Layer), multiHeadAttentionLayer(tf, Layer), normalizationLayer(tf, Layer), ...operationLayers(tf, Layer)];
+  const classes = [Identity, ...imageLayers(tf, Layer), UnitNormalization, spatialDropout(2), spatialDropout(3), ...spatial3dLayers(tf, Layer), groupNormalizationLayer(tf, Layer), ...conv1dLayers(tf, Layer), ...convLayers(tf), ...attentionLayers(tf, Layer), multiHeadAttentionLayer(tf, Layer), normalizationLayer(tf, Layer), rmsNormalizationLayer(tf, Layer), ...operationLayers(tf, Layer), ...attentionOperationLayers(tf, Layer), ...matrixOperationLayers(tf, Layer), normalizeOperationLayer(tf, Layer)];
   for (const cls of classes) tf.serialization.registerClass(cls as any);
 }

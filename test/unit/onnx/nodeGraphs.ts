@@ -1,6 +1,7 @@
 /** Small ONNX graphs built node by node for import tests, and the assertion that an import is refused. */
 import assert from 'node:assert/strict';
-import { isUserError } from '../../../src/core/types';
+import { isUserError, type ModelFile } from '../../../src/core/types';
+import { verifyOnnxExport } from '../../../src/engine/tfjs/verify';
 import { importOnnx } from '../../../src/formats/onnx/import';
 import { attr, onnx, type AttrValue } from '../../../src/formats/onnx/proto';
 
@@ -26,3 +27,11 @@ export function model(inputs: [string, Dim[]][], nodes: [string, string[], strin
 /** The import throws a UserError whose message matches `re`. */
 export const refused = (bytes: Uint8Array, re: RegExp) =>
   assert.throws(() => importOnnx(bytes, 'm.onnx'), (e: unknown) => isUserError(e) && re.test((e as Error).message));
+
+/** The import of `bytes`, after checking that it predicts what ONNX Runtime computes on the file (1e-5). */
+export async function importVerified(bytes: Uint8Array): Promise<ModelFile> {
+  const m = importOnnx(bytes, 'm.onnx');
+  const r = await verifyOnnxExport(m, bytes, { tolerance: 1e-5 });
+  assert.ok(r.ok, r.text);
+  return m;
+}

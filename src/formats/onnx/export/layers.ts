@@ -5,15 +5,19 @@
 import type { JsonObject, LayerNode, Shape } from '../../../core/types';
 import { activationExporters } from './activations';
 import { attentionExporters } from './attention';
+import { attentionOperationExporters } from './attentionOps';
 import { ACTIVATIONS, activationOf, type LayerExporter } from './context';
 import { convolutionExporters } from './convolution';
 import { coreExporters } from './core';
+import { matrixOperationExporters } from './matrixOps';
 import { mergeExporters } from './merge';
+import { normalizeOperationExporters } from './normalizeOps';
 import { normalizationExporters } from './normalization';
 import { operationExporters } from './operations';
 import { poolingExporters } from './pooling';
 import { recurrentExporters } from './recurrent';
 import { reshapingExporters } from './reshaping';
+import { rmsNormalizationExporters } from './rmsNormalization';
 
 const EXPORTERS = new Map<string, LayerExporter>(
   Object.entries({
@@ -27,6 +31,10 @@ const EXPORTERS = new Map<string, LayerExporter>(
     ...recurrentExporters,
     ...attentionExporters,
     ...operationExporters,
+    ...attentionOperationExporters,
+    ...rmsNormalizationExporters,
+    ...matrixOperationExporters,
+    ...normalizeOperationExporters,
   }),
 );
 

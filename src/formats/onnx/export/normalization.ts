@@ -56,7 +56,7 @@ function layerNorm(ctx: LayerContext, x: Val): Val {
 }
 
 /** ReduceMean over `axes` (kept): an attribute before opset 18, an input from it. */
-function reduceMean(ctx: LayerContext, x: string, axes: number[]): string {
+export function reduceMean(ctx: LayerContext, x: string, axes: number[]): string {
   if (ctx.e.opset >= 18) return ctx.op('ReduceMean', [x, ctx.i64('axes', axes)], { keepdims: 1 });
   return ctx.op('ReduceMean', [x], { axes, keepdims: 1 });
 }

@@ -330,6 +330,11 @@ export class Importer {
     if (out) this.tensors.set(out, t);
   }
 
+  /** The element type (DT) the file declares for graph input `name`; undefined for any other tensor. */
+  inputType(name: string): number | undefined {
+    return (this.model.graph?.input ?? []).find((i) => i.name === name)?.type?.tensorType?.elemType ?? undefined;
+  }
+
   /** A constant's values; not one that holds NaN, the batch size folded shape arithmetic cannot know (shapes.ts). */
   constOf(name: string | undefined): Const | undefined {
     const c = name ? this.consts.get(name) : undefined;

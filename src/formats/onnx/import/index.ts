@@ -25,15 +25,19 @@
 import type { ModelFile } from '../../../core/types';
 import { decodeModel } from '../proto';
 import { activationImporters } from './activations';
+import { attentionImporters } from './attention';
 import { convolutionImporters } from './convolution';
+import { groupNormalizationImporters } from './groupNormalization';
 import { coreImporters } from './core';
 import { Importer, type OpImporter } from './importer';
+import { matrixImporters } from './matrix';
 import { mergeImporters } from './merge';
 import { normalizationImporters } from './normalization';
 import { operationImporters } from './operations';
 import { poolingImporters } from './pooling';
 import { recurrentImporters } from './recurrent';
 import { reshapingImporters } from './reshaping';
+import { rmsNormalizationImporters } from './rmsNormalization';
 import { scalingImporters } from './scaling';
 import { withConstantFolding } from './shapes';
 import { validateOnnx } from './validate';
@@ -47,10 +51,14 @@ const OPS = new Map<string, OpImporter>(
     ...convolutionImporters,
     ...poolingImporters,
     ...normalizationImporters,
+    ...groupNormalizationImporters,
+    ...rmsNormalizationImporters,
+    ...matrixImporters,
     ...mergeImporters,
     ...reshapingImporters,
     ...recurrentImporters,
     ...scalingImporters,
+    ...attentionImporters,
     // After the families: Exp, ReduceMean and ReduceMax defer to the activation and global pooling importers.
     ...operationImporters,
   })),

@@ -31,6 +31,8 @@ function layerNorm(imp: Importer, n: onnx.INodeProto, a: Attrs): void {
   let t = imp.kt(n.input![0]!, n);
   const R = t.axes.length;
   const first = a.int('axis', -1) < 0 ? a.int('axis', -1) + R : a.int('axis', -1);
+  // Axis 0 normalizes each value with the other samples': no per-sample Keras layer does.
+  if (first === 0) throw new Skip(`LayerNormalization ${hint}: axis ${a.int('axis', -1)} takes in the batch axis`);
   const onnxAxes = Array.from({ length: R - first }, (_, i) => first + i);
   const declared = a.ints('ms_axes');
   if (declared && declared.join() !== onnxAxes.join()) throw new Skip(`ReduceMean ${hint}: normalization over axes ${declared.join(', ')}, not the trailing ones`);
