@@ -259,3 +259,9 @@ test("MaxPool and AveragePool (count_include_pad=0) whose pads or ceil_mode over
   // Pads plus an overhang that are not the 'same' split (6 wide, kernel 2, stride 2, one pad before) stay refused for the average.
   refused(model([['x', ['N', 2, 6, 6]]], [['AveragePool', ['x'], 'y', { kernel_shape: [2, 2], strides: [2, 2], pads: [1, 1, 0, 0], ceil_mode: 1 }]]), /AveragePool n0: ceil_mode=1 with a partial last window/);
 });
+
+test('CastLike to a FLOAT16 graph input (read as float32) is refused: ONNX would round to half precision', () => {
+  const m = onnx.ModelProto.decode(model([['x', ['N', 4]], ['like', ['N', 4]]], [['CastLike', ['x', 'like'], 'y']]));
+  m.graph!.input![1]!.type!.tensorType!.elemType = onnx.TensorProto.DataType.FLOAT16;
+  refused(onnx.ModelProto.encode(m).finish(), /CastLike n0: casts to FLOAT16 \(the type of like\), which Keras layers do not compute in/);
+});

@@ -246,6 +246,9 @@ const split: OpImporter = (imp, n, a) => {
 
 const TYPE_OF_KIND = { float: DT.FLOAT, int: DT.INT32, bool: DT.BOOL } as const;
 
+/** Narrower float types a graph input may declare but is read as float32 in: a cast to them rounds. */
+const OTHER_FLOATS: Record<number, string> = { [DT.FLOAT16]: 'FLOAT16', [DT.BFLOAT16]: 'BFLOAT16' };
+
 /**
  * CastLike(x, like): Cast to the type of `like`, a tensor (a constant's type is not kept here). A constant `x`
  * folds to a constant (float32 rounding, truncation toward zero, or non-zero as 1), as ONNX computes it.
@@ -254,6 +257,9 @@ const castLike: OpImporter = (imp, n, a) => {
   const hint = n.name || n.output![0]!;
   const like = imp.tensors.get(n.input?.[1] ?? '');
   if (!like) throw new Skip(`CastLike ${hint}: the type to cast to is a constant's or unknown (only a tensor's)`);
+  // A graph input read as float32 may be declared narrower or wider (FLOAT16, DOUBLE): ONNX would round to that.
+  const declared = OTHER_FLOATS[imp.inputType(n.input![1]!) ?? DT.FLOAT];
+  if (declared) throw new Skip(`CastLike ${hint}: casts to ${declared} (the type of ${n.input![1]}), which Keras layers do not compute in`);
   const kind = valueKind(imp, like);
   const c = imp.constOf(n.input?.[0]);
   if (!c) return castTensor(imp, n, a, TYPE_OF_KIND[kind]);
