@@ -2,14 +2,15 @@
 import type { ModelFile } from '../../src/core/types';
 import { readFileSync } from 'node:fs';
 import { readNpy, type NpyArray } from '../../src/engine/datasets/npy';
-import { buildTfModel } from '../../src/engine/tfjs/model';
+import { buildTfModel, predictModel } from '../../src/engine/tfjs/model';
 import type { Tensor, Tf } from '../../src/engine/tfjs/tf';
 
 export async function predictFile(tf: Tf, file: ModelFile, xs: NpyArray[]): Promise<{ data: Float32Array; shape: number[] }> {
   const model = await buildTfModel(tf, file, { strict: true });
   try {
     const ts = xs.map((x) => tf.tensor(x.data as Float32Array, x.shape, x.data instanceof Int32Array ? 'int32' : 'float32'));
-    const y = model.predict(ts.length === 1 ? ts[0] : ts) as Tensor;
+    // As the engine predicts: a batch of scalars (Input(shape=())) stays [N] (tfjs' own predict makes it [N, 1]).
+    const y = predictModel(model, ts.length === 1 ? ts[0]! : ts) as Tensor;
     const out = { data: Float32Array.from((await y.data()) as Float32Array), shape: [...y.shape] };
     tf.dispose([...ts, y]);
     return out;

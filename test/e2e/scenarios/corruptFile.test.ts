@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { loadCases } from '../../onnx-backend/backend';
+import { gluOnBatchAxis } from '../../unit/onnx/nodeGraphs';
 import { startSession, type Session } from '../harness/session';
 
 describe('e2e: a corrupt model file opens to a clear error view', { timeout: 180_000 }, () => {
@@ -16,8 +16,8 @@ describe('e2e: a corrupt model file opens to a clear error view', { timeout: 180
     // A .keras that is not a zip, and a model.json cut off in the middle.
     writeFileSync(join(s.workspace, 'broken.keras'), Buffer.from('this is not a zip archive, just text\n'.repeat(20)));
     writeFileSync(join(s.workspace, 'truncated.model.json'), '{"format": "layers-model", "modelTopology": {"class_name": "Sequ');
-    // torch's GLU: a Split (no Keras layer) with a Sigmoid and a Mul after it.
-    writeFileSync(join(s.workspace, 'glu.onnx'), loadCases(/pytorch-converted\/test_GLU$/)[0]!.model!);
+    // torch's GLU with its Split on the batch axis (no Keras layer splits there), a Sigmoid and a Mul after it.
+    writeFileSync(join(s.workspace, 'glu.onnx'), gluOnBatchAxis());
   });
   after(async () => {
     await s?.close();
@@ -46,10 +46,10 @@ describe('e2e: a corrupt model file opens to a clear error view', { timeout: 180
     const f = await s.wb.webview('[data-testid="viewer"]', 60_000);
     await f.locator('.ms-onnx-node').nth(3).waitFor();
     assert.equal(await f.locator('.ms-onnx-node[data-state="unsupported"]').count(), 1);
-    assert.match((await f.locator('[data-testid="readonly-notice"]').textContent()) ?? '', /Read-only\. Split: no Keras layer computes this ONNX operator \(and 2 more\)/);
+    assert.match((await f.locator('[data-testid="readonly-notice"]').textContent()) ?? '', /Read-only\. Split 1: along the batch axis \(each sample keeps all its values\) \(and 2 more\)/);
     const items = f.locator('[data-testid="unsupported-list"] button');
     assert.equal(await items.count(), 3);
-    assert.match((await items.first().textContent()) ?? '', /Split.*no Keras layer computes this ONNX operator/);
+    assert.match((await items.first().textContent()) ?? '', /Split.*along the batch axis/);
     await items.first().focus();
     await items.first().press('Enter');
     await f.locator('.react-flow__node.selected[data-id="Split_0"]').waitFor();

@@ -4,6 +4,7 @@ import { isUserError, type ModelFile } from '../../../src/core/types';
 import { verifyOnnxExport } from '../../../src/engine/tfjs/verify';
 import { importOnnx } from '../../../src/formats/onnx/import';
 import { attr, onnx, type AttrValue } from '../../../src/formats/onnx/proto';
+import { loadCases } from '../../onnx-backend/backend';
 
 export type Dim = number | string;
 const dim = (d: Dim) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d });
@@ -34,4 +35,12 @@ export async function importVerified(bytes: Uint8Array): Promise<ModelFile> {
   const r = await verifyOnnxExport(m, bytes, { tolerance: 1e-5 });
   assert.ok(r.ok, r.text);
   return m;
+}
+
+/** torch's GLU file (backend suite) with its Split moved to the batch axis, which no Keras layer splits (along its own axis, Split imports): a file the import refuses, for the read-only viewer. */
+export function gluOnBatchAxis(): Uint8Array {
+  const m = onnx.ModelProto.decode(new Uint8Array(loadCases(/pytorch-converted\/test_GLU$/)[0]!.model!));
+  const split = m.graph!.node!.find((n) => n.opType === 'Split')!;
+  split.attribute = split.attribute!.map((a) => (a.name === 'axis' ? { ...a, i: 0 } : a));
+  return onnx.ModelProto.encode(m).finish();
 }

@@ -15,8 +15,7 @@ import { onnx } from '../../../src/formats/onnx/proto';
 import { cliRefuses } from '../../helpers/assertions';
 import { runCli } from '../../helpers/cli';
 import { tempDir } from '../../helpers/paths';
-import { loadCases } from '../../onnx-backend/backend';
-import { model } from './nodeGraphs';
+import { gluOnBatchAxis, model } from './nodeGraphs';
 
 function refusal(bytes: Uint8Array): RefusedGraphError {
   try {
@@ -29,16 +28,7 @@ function refusal(bytes: Uint8Array): RefusedGraphError {
   assert.fail('the import was not refused');
 }
 
-const CASES = new Map(loadCases(/test_GLU$/).map((c) => [c.id.split('/')[1]!, new Uint8Array(c.model!)]));
 const byId = (v: ViewerGraph, id: string) => v.nodes.find((n) => n.id === id)!;
-
-/** torch's GLU file with its Split moved to the batch axis, which no Keras layer splits (along its own axis, Split imports). */
-function gluOnBatchAxis(): Uint8Array {
-  const m = onnx.ModelProto.decode(CASES.get('test_GLU')!);
-  const split = m.graph!.node!.find((n) => n.opType === 'Split')!;
-  split.attribute = split.attribute!.map((a) => (a.name === 'axis' ? { ...a, i: 0 } : a));
-  return onnx.ModelProto.encode(m).finish();
-}
 
 test('GLU (torch) split along the batch axis: Split is refused; Sigmoid and Mul after it depend on it', () => {
   const e = refusal(gluOnBatchAxis());
