@@ -16,7 +16,9 @@ export interface KT {
   layer: string;
   axes: Axis[];
 }
-interface Const {
+
+/** A constant tensor the import knows: an initializer, a Constant node, or a folded value. */
+export interface Const {
   dims: number[];
   data: Float32Array | Float64Array;
   /** The ONNX element type, where known (folding integer and float arithmetic apart). */

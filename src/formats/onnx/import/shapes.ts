@@ -7,13 +7,7 @@
  * size becomes a layer setting; Reshape reads it as the batch axis (reshaping.ts).
  */
 import { DT, tensorValues, type Attrs, type onnx } from '../proto';
-import { Skip, type Importer, type OpImporter, type OpImporters } from './importer';
-
-interface Const {
-  dims: number[];
-  data: Float32Array | Float64Array;
-  dataType?: number;
-}
+import { Skip, type Const, type Importer, type OpImporter, type OpImporters } from './importer';
 
 const FLOATS = new Set<number>([DT.FLOAT, DT.DOUBLE, DT.FLOAT16]);
 const INTEGERS = new Set<number>([DT.INT64, DT.INT32, DT.INT16, DT.INT8, DT.UINT8]);
