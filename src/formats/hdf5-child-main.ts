@@ -4,7 +4,7 @@
  * replaces; it never takes the editor or the CLI with it.
  */
 import { isUserError } from '../core/types';
-import { loadHdf5Library, readHdf5InProcess } from './hdf5';
+import { readHdf5InProcess } from './hdf5';
 import { applyLimitsEnv } from './limits';
 import type { H5Reply, H5Request } from './hdf5-isolate';
 
@@ -22,5 +22,3 @@ process.on('message', (m: H5Request) => {
   );
 });
 process.on('disconnect', () => process.exit(0));
-// Ready before the first file arrives; a library that fails to load fails that read with its reason.
-loadHdf5Library().catch(() => undefined);

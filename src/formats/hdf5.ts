@@ -118,11 +118,6 @@ export async function readHdf5(bytes: Uint8Array, label: string, skip: string[] 
   return readHdf5InProcess(bytes, label, skip);
 }
 
-/** Loads the HDF5 library now (the reading child does so as it starts, before its first file arrives). */
-export async function loadHdf5Library(): Promise<void> {
-  await loadH5wasm();
-}
-
 /** readHdf5 in this process: for the child, and where no child can be started. */
 export async function readHdf5InProcess(bytes: Uint8Array, label: string, skip: string[] = []): Promise<H5GroupNode> {
   if (!isHdf5(bytes)) {

@@ -83,8 +83,10 @@ function cpuTf(): Promise<Tf> {
   return cpu;
 }
 
-/** The model's outputs on `feeds` in TF.js (cpu backend, float32), each with its shape. */
-/** The outputs, int32 ones as a Float64Array (every int32 exact; float32 rounds those beyond 2^24). */
+/**
+ * The model's outputs on `feeds` in TF.js (cpu backend, float32), each with its shape; int32 outputs as a
+ * Float64Array (every int32 exact; float32 rounds those beyond 2^24).
+ */
 export async function predictTfjs(model: ModelFile, feeds: Feed[]): Promise<{ shape: number[]; data: Float32Array | Float64Array }[]> {
   const tf = await cpuTf();
   // Strict: every weight must come from the file (a model without weights, e.g. only pooling, has none to miss).
@@ -182,7 +184,7 @@ async function onnxPredict(onnxBytes: Uint8Array, feeds: Feed[]): Promise<{ data
   }
 }
 
-/** `ref` is TF.js; `ours` ONNX Runtime's, whose integer and bool outputs must be equal, the others within `tolerance`. */
+/** `ref` is TF.js's outputs, `onnxOut` ONNX Runtime's: integer and bool outputs must be equal, the others within `tolerance`. */
 function compare(label: string, onnxOut: { data: Float32Array | Float64Array; exact: boolean }[], ref: (Float32Array | Float64Array)[], tolerance: number, feeds: Feed[], seed: number): VerifyReport {
   const ours = onnxOut.map((o) => o.data);
   let inexact = false;
