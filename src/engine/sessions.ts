@@ -101,9 +101,10 @@ export class TrainingSession extends EventEmitter<Events> {
   private onMessage(m: WorkerToHost, job: StartJob): void {
     switch (m.type) {
       case 'ready':
-        this.child.send({ type: 'start', job });
+        // The watching state rides with the job: a run short enough to end before a separate message is read
+        // (the trainer need not yield to the event loop) would otherwise never be watched.
+        this.child.send({ type: 'start', job, watching: this.watching });
         this.jobSent = true;
-        if (this.watching) this.child.send({ type: 'frames', on: true });
         break;
       case 'engine':
         this.engine = m.engine;

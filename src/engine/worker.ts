@@ -30,6 +30,7 @@ process.on('message', (raw) => {
     case 'start':
       if (started) return;
       started = true;
+      control.watching = msg.watching === true;
       runJob(msg.job, send, control).then(
         (done) => finish(done, 0),
         (e) => finish(failure(e), 1),

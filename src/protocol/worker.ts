@@ -62,7 +62,8 @@ export interface StartJob {
 }
 
 export type HostToWorker =
-  | { type: 'start'; job: StartJob }
+  /** `watching`: whether someone watches the animation from the start (later changes come as `frames`). */
+  | { type: 'start'; job: StartJob; watching?: boolean }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop'; keep?: StopKeeps }
@@ -133,7 +134,7 @@ function isStartJob(v: unknown): v is StartJob {
 
 /** Validate a message arriving in the worker. */
 export const parseHostToWorker = protocol<HostToWorker>({
-  start: (m) => (isStartJob(m.job) ? { type: 'start', job: m.job } : undefined),
+  start: (m) => (isStartJob(m.job) && (m.watching === undefined || typeof m.watching === 'boolean') ? { type: 'start', job: m.job, watching: m.watching === true } : undefined),
   pause: command(),
   resume: command(),
   stop: (m) => (m.keep === undefined || isOneOf(STOP_KEEPS, m.keep) ? { type: 'stop', keep: m.keep } : undefined),

@@ -45,6 +45,9 @@ describe('train on several machines: flags', () => {
     assert.ok(parseHostToWorker({ type: 'start', job: { ...job, cluster: { coordinator: 'h:1', processes: 2, processId: 1 }, devices: 'all' } }));
     assert.equal(parseHostToWorker({ type: 'start', job: { ...job, cluster: { coordinator: 'h:1', processes: 2, processId: 2 } } }), undefined);
     assert.equal(parseHostToWorker({ type: 'start', job: { ...job, devices: 0 } }), undefined);
+    // Whether the animation is watched rides with the job: a boolean or nothing.
+    assert.equal((parseHostToWorker({ type: 'start', job, watching: true }) as { watching?: boolean }).watching, true);
+    assert.equal(parseHostToWorker({ type: 'start', job, watching: 'yes' }), undefined);
   });
 
   test("process 0's command lines: the same train command with each other --process-id, read back by a shell", () => {
