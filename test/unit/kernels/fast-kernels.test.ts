@@ -12,7 +12,20 @@ import { registerFastKernels, restoreStockKernels } from '../../../src/engine/tf
 import { assertClose } from '../../helpers/assertions';
 import { commonConvCases, type ConvCase } from './convCases';
 
-const convCases: ConvCase[] = [...commonConvCases, { x: [4, 13, 13, 8], w: [3, 3, 8, 16], strides: [1, 1], pad: 'valid' }];
+const convCases: ConvCase[] = [
+  ...commonConvCases,
+  { x: [4, 13, 13, 8], w: [3, 3, 8, 16], strides: [1, 1], pad: 'valid' },
+  // Stride 1 (wasm's input gradient is then a forward convolution with the flipped filter): 'same' with odd
+  // and even filters, uneven explicit padding, and padding beyond kernel - 1 (which takes the im2col path).
+  { x: [2, 9, 8, 3], w: [3, 3, 3, 4], strides: [1, 1], pad: 'same' },
+  { x: [2, 6, 7, 2], w: [4, 2, 2, 3], strides: [1, 1], pad: 'same' },
+  { x: [2, 6, 7, 3], w: [3, 3, 3, 2], strides: [1, 1], pad: [[0, 0], [2, 0], [0, 1], [0, 0]] },
+  { x: [1, 5, 6, 2], w: [3, 3, 2, 3], strides: [1, 1], pad: [[0, 0], [3, 1], [1, 4], [0, 0]] },
+  // Filter counts that are multiples of 8 take wasm's own filter-gradient kernel, large enough to be split
+  // over threads (K = 27 is not a multiple of its 4-row blocks; M = 2,592 spans several 256-row chunks).
+  { x: [8, 20, 20, 3], w: [3, 3, 3, 16], strides: [1, 1], pad: 'valid' },
+  { x: [4, 16, 16, 8], w: [3, 3, 8, 32], strides: [2, 2], pad: 'same' },
+];
 
 interface PoolCase { x: number[]; size: [number, number]; strides: [number, number]; pad: 'same' | 'valid'; relu: boolean }
 const poolCases: PoolCase[] = [
@@ -21,6 +34,9 @@ const poolCases: PoolCase[] = [
   { x: [3, 6, 6, 2], size: [2, 2], strides: [1, 1], pad: 'valid', relu: false },
   { x: [2, 11, 11, 5], size: [2, 2], strides: [2, 2], pad: 'valid', relu: true },
   { x: [2, 5, 7, 3], size: [3, 2], strides: [2, 1], pad: 'same', relu: true },
+  // Disjoint 2x2 windows with gaps between them, and ones that tile the height but not the width.
+  { x: [2, 8, 9, 3], size: [2, 2], strides: [3, 3], pad: 'valid', relu: true },
+  { x: [3, 6, 7, 4], size: [2, 2], strides: [2, 2], pad: 'valid', relu: false },
 ];
 
 const matmulCases: [number[], number[], boolean, boolean][] = [
@@ -29,6 +45,16 @@ const matmulCases: [number[], number[], boolean, boolean][] = [
   [[5, 7], [9, 5], true, true],
   [[3, 4, 6], [3, 4, 5], true, false],
   [[2, 6, 4], [2, 5, 4], false, true],
+];
+
+/** Bias gradients (all axes but the last, in any spelling) and reductions the fast Sum leaves to the stock one. */
+const sumCases: [number[], number | number[] | undefined, boolean][] = [
+  [[4, 7, 5, 6], [0, 1, 2], false],
+  [[4, 7, 5, 6], [2, -4, 1], true],
+  [[300, 3], 0, false],
+  [[3, 4, 5], [0, 2], false],
+  [[3, 4, 5], undefined, false],
+  [[6], 0, false],
 ];
 
 /** Deterministic pseudo-random values so a failure reproduces. */
@@ -65,6 +91,23 @@ async function runAll(): Promise<Map<string, Float32Array>> {
       keep(`pool${i}/dx`, tf.grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, c.size, c.strides, c.pad).mul(dy).sum())(x));
     });
   });
+  sumCases.forEach(([shape, axis, keepDims], i) => {
+    tf.tidy(() => {
+      const x = rand(shape, 90 + i);
+      const y = tf.sum(x, axis, keepDims);
+      out.set(`sum${i}/shape`, Float32Array.from(y.shape));
+      keep(`sum${i}`, y);
+    });
+  });
+  tf.tidy(() => {
+    // A clone (what tfjs saves for the backward pass) outlives its source and stays equal to it.
+    const x = rand([3, 5], 99);
+    const copy = tf.clone(x);
+    const want = x.dataSync().slice() as Float32Array;
+    x.dispose();
+    keep('clone', copy);
+    out.set('clone/source', want);
+  });
   matmulCases.forEach(([as, bs, ta, tb], i) => {
     tf.tidy(() => {
       keep(`matmul${i}`, tf.matMul(rand(as, 60 + i), rand(bs, 70 + i), ta, tb));
@@ -98,7 +141,7 @@ describe('fast kernels match the stock cpu kernels', () => {
   test('cpu: replaced kernels agree to 1e-4 and leak no tensors', async () => {
     await tf.setBackend('cpu');
     const names = registerFastKernels(tf, 'cpu');
-    assert.deepEqual(names.sort(), ['BatchMatMul', 'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', '_FusedMatMul']);
+    assert.deepEqual(names.sort(), ['BatchMatMul', 'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum', '_FusedMatMul']);
     assert.deepEqual(registerFastKernels(tf, 'cpu').sort(), names, 'idempotent');
     const before = { tensors: tf.memory().numTensors, buffers: tf.engine().backend.numDataIds() };
     const got = await runAll();

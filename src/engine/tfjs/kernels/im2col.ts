@@ -44,6 +44,43 @@ export function im2col(x: Float32Array, g: WindowGeometry, cols: Float32Array): 
   }
 }
 
+/**
+ * The im2col matrix transposed, `colsT[KH*KW*Cin, N*OH*OW]`, written directly (no transpose pass: the backend's
+ * Transpose of a 70 MB matrix took longer than the product). The filter gradient is then the untransposed
+ * product dW = colsT x dy, the fast path of every matmul. Image by image, so one image's pixels stay in cache
+ * while its rows of every tap are written.
+ */
+export function im2colTransposed(x: Float32Array, g: WindowGeometry, colsT: Float32Array): void {
+  const { batch, inH, inW, inC, outH, outW, kH, kW, strideH, strideW, padTop, padLeft } = g;
+  const rows = batch * outH * outW;
+  for (let n = 0; n < batch; n++) {
+    const xBatch = n * inH * inW * inC;
+    const r0 = n * outH * outW;
+    for (let kh = 0; kh < kH; kh++) {
+      for (let kw = 0; kw < kW; kw++) {
+        // Output columns whose tap lands inside the image: iw = ow*strideW - padLeft + kw in [0, inW).
+        const owStart = Math.min(outW, Math.max(0, Math.ceil((padLeft - kw) / strideW)));
+        const owEnd = Math.max(owStart, Math.min(outW, Math.floor((inW - 1 + padLeft - kw) / strideW) + 1));
+        for (let ci = 0; ci < inC; ci++) {
+          let dst = ((kh * kW + kw) * inC + ci) * rows + r0;
+          for (let oh = 0; oh < outH; oh++, dst += outW) {
+            const ih = oh * strideH - padTop + kh;
+            if (ih < 0 || ih >= inH) {
+              colsT.fill(0, dst, dst + outW);
+              continue;
+            }
+            if (owStart > 0) colsT.fill(0, dst, dst + owStart);
+            if (owEnd < outW) colsT.fill(0, dst + owEnd, dst + outW);
+            const step = strideW * inC;
+            let src = xBatch + (ih * inW + owStart * strideW - padLeft + kw) * inC + ci;
+            for (let ow = owStart; ow < owEnd; ow++, src += step) colsT[dst + ow] = x[src];
+          }
+        }
+      }
+    }
+  }
+}
+
 /** Scatter-add `cols` back into `dx` (NHWC). `dx` must be zeroed by the caller; padding taps are dropped. */
 export function col2imAdd(cols: Float32Array, g: WindowGeometry, dx: Float32Array): void {
   const { batch, inH, inW, inC, outH, outW, kH, kW, strideH, strideW, padTop, padLeft } = g;

@@ -4,6 +4,8 @@
  * - cpu: Conv2D / Conv2DBackpropFilter / Conv2DBackpropInput as im2col + a register-blocked JS GEMM, MaxPoolGrad
  *   as a flat loop (the stock kernels read TensorBuffer.get per element: ~1 sample/s), and BatchMatMul /
  *   _FusedMatMul on the same GEMM (2-4x the stock blocked loop).
+ * - cpu and wasm: Sum over every axis but the last (bias gradients) in one pass (sum_kernels.ts); wasm's
+ *   Identity shares the buffer instead of copying it, as cpu's does (identity_kernel.ts).
  * - wasm: the missing Conv2DBackpropFilter (without it CNNs cannot train on wasm at all), Conv2DBackpropInput
  *   (stock: a naive loop, 163 ms) and MaxPoolGrad (65 ms) on XNNPACK matmul + flat loops, and BatchMatMul /
  *   _FusedMatMul with transposed operands (stock: a slow loop 10-20x behind XNNPACK). Kernels wasm lacks
@@ -13,16 +15,42 @@
  *   over batch x H x W) and Conv2DBackpropInput on the backend's tiled matmul program, see webgpu/index.ts.
  * Configurations the fast paths do not cover (channels_first, dilation, non-float32) go to the stock kernel.
  */
-import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { Tf } from '../tf';
 import { cpuBatchMatMul, cpuFusedMatMul } from './cpu_matmul';
 import { conv2dBackpropFilterKernel, conv2dBackpropInputKernel, conv2dKernel } from './conv_kernels';
 import { depthwiseBackpropFilterKernel, depthwiseBackpropInputKernel } from './depthwise_kernels';
 import { maxPoolGradKernel } from './pool_kernels';
 import { unsortedSegmentSumKernel } from './segment_kernels';
+import { sumKernel } from './sum_kernels';
+import { sharingIdentityKernel } from './identity_kernel';
 import { cpuAccess, wasmAccess, type TensorAccess } from './tensor_access';
 import { untransposingMatMul } from './wasm_matmul';
 import { webgpuKernels } from './webgpu';
+import { heapKernelsFor, type HeapKernels } from './wasm/heapKernels';
+import { wasmThreadsWanted } from '../wasmThreads';
+
+interface WasmBackendHeap {
+  // The threaded build keeps its (shared) heap on the module, the single-threaded one exports it.
+  wasm?: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+}
+
+/** Our own wasm kernels on the wasm backend's heap, with tensor addresses; undefined if they cannot start. */
+function wasmHeap(tf: Tf): { kernels: HeapKernels; pointer(t: TensorInfo): number } | undefined {
+  const backend = tf.findBackend('wasm') as unknown as WasmBackendHeap | null;
+  const memory = backend?.wasm?.wasmMemory ?? backend?.wasm?.asm?.memory;
+  const kernels = memory ? heapKernelsFor(memory, wasmThreadsWanted()) : null;
+  if (!backend || !kernels) return undefined;
+  return {
+    kernels,
+    pointer(t) {
+      const data = backend.dataIdMap.get(t.dataId);
+      if (!data) throw new Error('wasm kernel: a tensor is not in the wasm heap.');
+      return data.memoryOffset;
+    },
+  };
+}
 
 /** Stock configs of replaced kernels, per backend, so they can be restored (and used as fallbacks). */
 const stockConfigs = new Map<string, Map<string, KernelConfig | null>>();
@@ -48,6 +76,7 @@ function plan(tf: Tf, backendName: string): Map<string, KernelFunc> | null {
     kernels.set('Conv2DBackpropFilter', conv2dBackpropFilterKernel(conv('Conv2DBackpropFilter')));
     kernels.set('Conv2DBackpropInput', conv2dBackpropInputKernel(conv('Conv2DBackpropInput')));
     kernels.set('MaxPoolGrad', maxPoolGradKernel(conv('MaxPoolGrad')));
+    kernels.set('Sum', sumKernel({ access, stock: stockFunc('Sum') }));
     const batchMatMul = stockFunc('BatchMatMul');
     kernels.set('BatchMatMul', cpuBatchMatMul(batchMatMul));
     kernels.set('_FusedMatMul', cpuFusedMatMul(stockFunc('_FusedMatMul'), stockFunc));
@@ -59,11 +88,15 @@ function plan(tf: Tf, backendName: string): Map<string, KernelFunc> | null {
     // The conv kernels call the stock (untransposed, XNNPACK) matmul directly.
     const deps = { batchMatMul, transpose };
     const access = (b: object): TensorAccess => wasmAccess(b, deps);
-    const conv = (name: string) => ({ backendUtil: tf.backend_util, access, stock: stock(name)?.kernelFunc ?? null, name });
-    // Conv2D forward stays stock: XNNPACK's convolution is already as fast as im2col + matmul here.
+    const heap = wasmHeap(tf);
+    const conv = (name: string) => ({ backendUtil: tf.backend_util, access, stock: stock(name)?.kernelFunc ?? null, name, ...(heap ? { heap } : {}) });
+    // Conv2D forward stays stock: XNNPACK's convolution is faster than im2col + matmul here; the input gradient
+    // of a stride-1 convolution uses it too (a forward convolution with the flipped filter).
     kernels.set('Conv2DBackpropFilter', conv2dBackpropFilterKernel(conv('Conv2DBackpropFilter')));
-    kernels.set('Conv2DBackpropInput', conv2dBackpropInputKernel(conv('Conv2DBackpropInput')));
+    kernels.set('Conv2DBackpropInput', conv2dBackpropInputKernel({ ...conv('Conv2DBackpropInput'), forwardConv: stockFunc('Conv2D') }));
     kernels.set('MaxPoolGrad', maxPoolGradKernel(conv('MaxPoolGrad')));
+    kernels.set('Sum', sumKernel({ access, stock: stockFunc('Sum') }));
+    kernels.set('Identity', sharingIdentityKernel(stockFunc('Identity')));
     kernels.set('BatchMatMul', untransposingMatMul(batchMatMul, transpose));
     const fused = stock('_FusedMatMul');
     if (fused) kernels.set('_FusedMatMul', untransposingMatMul(fused.kernelFunc, transpose));

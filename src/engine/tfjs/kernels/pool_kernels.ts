@@ -36,9 +36,6 @@ export function maxPoolGradKernel(deps: PoolDeps): KernelFunc {
       throw new Error('MaxPoolGrad: channels-last without dilation only on this backend.');
     }
     const a = deps.access(args.backend);
-    return a.output([...input.shape], (dx) => {
-      dx.fill(0);
-      maxPoolGradNHWC(a.read(input), a.read(dy), g, dx);
-    });
+    return a.output([...input.shape], (dx) => maxPoolGradNHWC(a.read(input), a.read(dy), g, dx));
   };
 }

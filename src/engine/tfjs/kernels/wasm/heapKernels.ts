@@ -1,0 +1,85 @@
+/**
+ * Our wasm kernels for tfjs-backend-wasm, bound to its heap: built once per backend (the module is emitted by
+ * ./encoder, so nothing is compiled or downloaded), with relaxed-SIMD FMA when the runtime validates it
+ * (Node 20 needs V8's --experimental-wasm-relaxed-simd, set here before compiling; newer runtimes have it on),
+ * and run on every core when the heap is shared (./heapThreads). MODEL_STUDIO_WASM_KERNELS=0 turns them off
+ * (the stock XNNPACK path is used), MODEL_STUDIO_WASM_RELAXED_SIMD=0 keeps plain SIMD.
+ */
+import * as v8 from 'node:v8';
+import { moduleBytes } from './encoder';
+import { HeapThreads } from './heapThreads';
+import { rowsProductFunction } from './rowsProduct';
+
+export interface HeapKernels {
+  /** Shares a call is split into (this thread and the worker threads). */
+  readonly threads: number;
+  /** Whether the module uses relaxed-SIMD FMA. */
+  readonly relaxedSimd: boolean;
+  /**
+   * C[K,N] = A[K,M] x B[M,N], float32 row-major at heap byte addresses, N a multiple of 8. `scratch` has room for
+   * (threads - 1) * K * N floats (the other threads' partial products, added into C here).
+   */
+  rowsProduct(a: number, b: number, c: number, k: number, m: number, n: number, scratch: number): void;
+}
+
+const ROWS_PRODUCT = 0;
+/** Below this many multiply-adds a call stays on one thread (waking a worker costs tens of microseconds). */
+const THREADED_MIN_MACS = 1 << 20;
+
+/** Whether this runtime validates relaxed SIMD, after asking V8 for it if it is off by default. */
+export function relaxedSimdAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.MODEL_STUDIO_WASM_RELAXED_SIMD === '0') return false;
+  const probe = moduleBytes([rowsProductFunction(true)], false);
+  if (WebAssembly.validate(probe)) return true;
+  try {
+    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  } catch {
+    return false;
+  }
+  return WebAssembly.validate(probe);
+}
+
+const made = new WeakMap<WebAssembly.Memory, HeapKernels | null>();
+
+/** One set of kernels (and worker threads) per heap, made on first use. */
+export function heapKernelsFor(memory: WebAssembly.Memory, threads: number): HeapKernels | null {
+  if (!made.has(memory)) made.set(memory, createHeapKernels(memory, threads));
+  return made.get(memory) ?? null;
+}
+
+/** The kernels on `memory` with `threads` shares (1: this thread only), or null when the module does not start. */
+export function createHeapKernels(memory: WebAssembly.Memory, threads: number, env: NodeJS.ProcessEnv = process.env): HeapKernels | null {
+  if (env.MODEL_STUDIO_WASM_KERNELS === '0') return null;
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const relaxedSimd = relaxedSimdAvailable(env);
+  let pool: HeapThreads;
+  try {
+    const module = new WebAssembly.Module(moduleBytes([rowsProductFunction(relaxedSimd)], shared));
+    pool = new HeapThreads(module, memory, ['rowsProduct'], shared ? threads : 1);
+  } catch {
+    return null;
+  }
+  return {
+    get threads() {
+      return pool.threads;
+    },
+    relaxedSimd,
+    rowsProduct(a, b, c, k, m, n, scratch) {
+      const shares = k * m * n < THREADED_MIN_MACS ? 1 : Math.min(pool.threads, Math.max(1, Math.floor(m / 64)));
+      const args: number[][] = [];
+      for (let s = 0; s < shares; s++) {
+        const out = s === 0 ? c : scratch + (s - 1) * k * n * 4;
+        args.push([a, b, out, k, m, n, Math.floor((m * s) / shares), Math.floor((m * (s + 1)) / shares)]);
+      }
+      pool.run(ROWS_PRODUCT, args);
+      if (shares > 1) {
+        const heap = new Float32Array(memory.buffer);
+        const size = k * n;
+        for (let s = 1; s < shares; s++) {
+          const part = (scratch >> 2) + (s - 1) * size;
+          for (let i = 0, o = c >> 2; i < size; i++) heap[o + i] += heap[part + i];
+        }
+      }
+    },
+  };
+}
