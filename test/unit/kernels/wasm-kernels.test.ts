@@ -1,13 +1,15 @@
 /**
  * Our own wasm kernel (src/engine/tfjs/kernels/wasm): the emitted module validates, and rowsProduct equals a
  * float64 reference on a heap of its own, shared or not, with and without relaxed-SIMD FMA, on 1 to 3 threads
- * (the shares' partial products added), for K not a multiple of its 4-row blocks and M across its 256-row chunks.
+ * (the shares' partial products added), for K not a multiple of its 4-row blocks and M across its 256-row chunks;
+ * adamStep equals the JS step bit for bit.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { moduleBytes } from '../../../src/engine/tfjs/kernels/wasm/encoder';
 import { createHeapKernels, relaxedSimdAvailable } from '../../../src/engine/tfjs/kernels/wasm/heapKernels';
 import { rowsProductFunction } from '../../../src/engine/tfjs/kernels/wasm/rowsProduct';
+import { adamStep } from '../../../src/engine/tfjs/kernels/adam_kernel';
 
 function reference(heap: Float32Array, a: number, b: number, k: number, m: number, n: number): Float64Array {
   const c = new Float64Array(k * n);
@@ -54,6 +56,28 @@ test('rowsProduct equals the float64 reference (1e-4), every heap kind, FMA or n
         const worst = check(shared, relaxed, threads);
         assert.ok(worst < 1e-4, `shared ${shared}, relaxed ${relaxed}, threads ${threads}: relative error ${worst}`);
       }
+});
+
+test('adamStep: bit for bit the JS step (float32 roundings), split over 1-3 threads, with a 1-3 float tail', () => {
+  const attrs = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7, alpha: 0.00123 };
+  for (const threads of [1, 2, 3]) {
+    const memory = new WebAssembly.Memory({ initial: 160, maximum: 1024, shared: true });
+    const kernels = createHeapKernels(memory, threads, {});
+    assert.ok(kernels);
+    for (const count of [70_003, 6, 1]) {
+      const heap = new Float32Array(memory.buffer);
+      const [g, w, m, v, wOut, mOut, vOut] = Array.from({ length: 7 }, (_, i) => 16 + i * count);
+      let seed = count + threads;
+      for (let i = g; i < wOut; i++) heap[i] = ((seed = (seed * 16807) % 2147483647) / 2147483647) * (i >= v ? 1 : 2) - (i >= v ? 0 : 1);
+      kernels.adamStep({ g: g * 4, w: w * 4, m: m * 4, v: v * 4, wOut: wOut * 4, mOut: mOut * 4, vOut: vOut * 4 }, count, attrs);
+      const want = { w: new Float32Array(count), m: new Float32Array(count), v: new Float32Array(count) };
+      const view = (at: number) => heap.slice(at, at + count);
+      adamStep(view(g), view(w), view(m), view(v), want, attrs);
+      assert.deepEqual(view(wOut), want.w, `threads ${threads}, count ${count}: w`);
+      assert.deepEqual(view(mOut), want.m);
+      assert.deepEqual(view(vOut), want.v);
+    }
+  }
 });
 
 test('MODEL_STUDIO_WASM_KERNELS=0 turns the kernels off', () => {

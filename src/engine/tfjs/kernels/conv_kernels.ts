@@ -8,7 +8,7 @@ import type { backend_util as BackendUtil, KernelFunc, NamedAttrMap, TensorInfo 
 import { colCols, colRows, nhwcGeometry, type WindowGeometry } from './geometry';
 import { col2imAdd, im2col, im2colTransposed } from './im2col';
 import { as2d, type TensorAccess } from './tensor_access';
-import type { HeapKernels } from './wasm/heapKernels';
+import type { HeapAccess } from './wasm/heapKernels';
 
 type Rank4 = [number, number, number, number];
 type KernelArgs = Parameters<KernelFunc>[0];
@@ -23,7 +23,7 @@ export interface ConvDeps {
    * convolution is then one forward convolution of dy with the flipped filter. */
   forwardConv?: KernelFunc;
   /** Our own wasm kernels on the backend's heap (wasm only), and where a tensor lies in that heap. */
-  heap?: { kernels: HeapKernels; pointer(t: TensorInfo): number };
+  heap?: HeapAccess;
 }
 
 function geometry(deps: ConvDeps, inShape: number[], filterShape: number[], attrs: NamedAttrMap, dilations: unknown): WindowGeometry | null {
@@ -153,7 +153,7 @@ function flippedConvolution(conv: KernelFunc, a: TensorAccess, backend: object, 
  * dW = colsT x dy with our own wasm kernel (./wasm/rowsProduct: no packing of dy, every core): XNNPACK packs all
  * of dy as weights on every call (conv1's dW at batch 512: 57-99 ms against ~5 here).
  */
-function heapProduct(heap: NonNullable<ConvDeps['heap']>, a: TensorAccess, colsT: TensorInfo, dy: TensorInfo, g: WindowGeometry): TensorInfo {
+function heapProduct(heap: HeapAccess, a: TensorAccess, colsT: TensorInfo, dy: TensorInfo, g: WindowGeometry): TensorInfo {
   const k = colCols(g);
   const dw = a.output([k, g.outC], () => {});
   const threads = heap.kernels.threads;

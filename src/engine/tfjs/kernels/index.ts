@@ -5,7 +5,8 @@
  *   as a flat loop (the stock kernels read TensorBuffer.get per element: ~1 sample/s), and BatchMatMul /
  *   _FusedMatMul on the same GEMM (2-4x the stock blocked loop).
  * - cpu and wasm: Sum over every axis but the last (bias gradients) in one pass (sum_kernels.ts); wasm's
- *   Identity shares the buffer instead of copying it, as cpu's does (identity_kernel.ts).
+ *   Identity shares the buffer instead of copying it, as cpu's does (identity_kernel.ts); Keras' Adam step in
+ *   one pass per variable (adam_kernel.ts, a kernel of our own that the optimizer uses where it is registered).
  * - wasm: the missing Conv2DBackpropFilter (without it CNNs cannot train on wasm at all), Conv2DBackpropInput
  *   (stock: a naive loop, 163 ms) and MaxPoolGrad (65 ms) on XNNPACK matmul + flat loops, and BatchMatMul /
  *   _FusedMatMul with transposed operands (stock: a slow loop 10-20x behind XNNPACK). Kernels wasm lacks
@@ -23,11 +24,12 @@ import { depthwiseBackpropFilterKernel, depthwiseBackpropInputKernel } from './d
 import { maxPoolGradKernel } from './pool_kernels';
 import { unsortedSegmentSumKernel } from './segment_kernels';
 import { sumKernel } from './sum_kernels';
+import { ADAM_STEP, adamStepKernel } from './adam_kernel';
 import { sharingIdentityKernel } from './identity_kernel';
 import { cpuAccess, wasmAccess, type TensorAccess } from './tensor_access';
 import { untransposingMatMul } from './wasm_matmul';
 import { webgpuKernels } from './webgpu';
-import { heapKernelsFor, type HeapKernels } from './wasm/heapKernels';
+import { heapKernelsFor, type HeapAccess } from './wasm/heapKernels';
 import { wasmThreadsWanted } from '../wasmThreads';
 
 interface WasmBackendHeap {
@@ -37,7 +39,7 @@ interface WasmBackendHeap {
 }
 
 /** Our own wasm kernels on the wasm backend's heap, with tensor addresses; undefined if they cannot start. */
-function wasmHeap(tf: Tf): { kernels: HeapKernels; pointer(t: TensorInfo): number } | undefined {
+function wasmHeap(tf: Tf): HeapAccess | undefined {
   const backend = tf.findBackend('wasm') as unknown as WasmBackendHeap | null;
   const memory = backend?.wasm?.wasmMemory ?? backend?.wasm?.asm?.memory;
   const kernels = memory ? heapKernelsFor(memory, wasmThreadsWanted()) : null;
@@ -77,6 +79,7 @@ function plan(tf: Tf, backendName: string): Map<string, KernelFunc> | null {
     kernels.set('Conv2DBackpropInput', conv2dBackpropInputKernel(conv('Conv2DBackpropInput')));
     kernels.set('MaxPoolGrad', maxPoolGradKernel(conv('MaxPoolGrad')));
     kernels.set('Sum', sumKernel({ access, stock: stockFunc('Sum') }));
+    kernels.set(ADAM_STEP, adamStepKernel(access));
     const batchMatMul = stockFunc('BatchMatMul');
     kernels.set('BatchMatMul', cpuBatchMatMul(batchMatMul));
     kernels.set('_FusedMatMul', cpuFusedMatMul(stockFunc('_FusedMatMul'), stockFunc));
@@ -97,6 +100,7 @@ function plan(tf: Tf, backendName: string): Map<string, KernelFunc> | null {
     kernels.set('MaxPoolGrad', maxPoolGradKernel(conv('MaxPoolGrad')));
     kernels.set('Sum', sumKernel({ access, stock: stockFunc('Sum') }));
     kernels.set('Identity', sharingIdentityKernel(stockFunc('Identity')));
+    kernels.set(ADAM_STEP, adamStepKernel(access, heap));
     kernels.set('BatchMatMul', untransposingMatMul(batchMatMul, transpose));
     const fused = stock('_FusedMatMul');
     if (fused) kernels.set('_FusedMatMul', untransposingMatMul(fused.kernelFunc, transpose));

@@ -6,7 +6,7 @@
  * Each step is one tf.tidy that assigns every weight and its optimizer variables in place, once.
  */
 import type { Tensor, Tf } from '../tf';
-import { opsOf, type UpdateRule } from './optimizerRules';
+import { opsOf, type Coefficients, type UpdateRule } from './optimizerRules';
 
 type Variable = import('@tensorflow/tfjs').Variable;
 type Scalar = import('@tensorflow/tfjs').Scalar;
@@ -30,6 +30,8 @@ export class KerasOptimizer {
   learningRate: number;
   private readonly slots = new Map<string, Variable[]>();
   private constraints = new Map<string, WeightConstraint>();
+  /** Tests compare the one-kernel update with the op-by-op rule by turning it off. */
+  fusedOff = false;
 
   constructor(
     private readonly tf: Tf,
@@ -68,19 +70,34 @@ export class KerasOptimizer {
     });
     const slots = vars.map((v) => this.slotsOf(v));
     const c = this.rule.coefficients(this.iterations + 1, this.learningRate);
+    const fused = this.fusedStep(c);
     this.tf.tidy(() => {
       const o = opsOf(this.tf);
       const clipped = this.clip(names.map((k) => grads[k]));
       const wd = this.settings.weightDecay;
       vars.forEach((v, i) => {
-        const w = wd === undefined ? v : o.sub(v, o.mul(v, wd * this.learningRate));
-        const out = this.rule.update(o, clipped[i], w, slots[i], c);
         const constraint = this.constraints.get(names[i]);
+        let out: { w: Tensor; s: Tensor[] };
+        if (fused && wd === undefined && !constraint) {
+          const inputs = Object.fromEntries([['g', clipped[i]], ['w', v], ...fused.slots.map((name, j) => [name, slots[i][j]])]);
+          const [w, ...s] = this.tf.engine().runKernel(fused.kernel, inputs, fused.attrs) as Tensor[];
+          out = { w, s };
+        } else {
+          const w = wd === undefined ? v : o.sub(v, o.mul(v, wd * this.learningRate));
+          out = this.rule.update(o, clipped[i], w, slots[i], c);
+        }
         v.assign(constraint ? constraint(out.w) : out.w);
         out.s.forEach((s, j) => slots[i][j].assign(s));
       });
     });
     this.iterations += 1;
+  }
+
+  /** The rule's one-kernel form for this step, if it has one and the current backend has that kernel. */
+  private fusedStep(c: Coefficients): ReturnType<NonNullable<UpdateRule['fused']>> {
+    const fused = this.rule.fused?.(c);
+    if (!fused || this.fusedOff) return undefined;
+    return this.tf.getKernel(fused.kernel, this.tf.getBackend()) ? fused : undefined;
   }
 
   /** The constraints of the weights, by variable name: applied after each update, as Keras' `apply` does. */

@@ -6,6 +6,7 @@
  * (kerasOptimizer.ts) assigns them in place.
  */
 import type { Tensor, Tf } from '../tf';
+import { ADAM_STEP } from '../kernels/adam_kernel';
 
 /** Scalars of one step, shared by every variable: the learning rate and the rule's own coefficients. */
 export type Coefficients = { lr: number } & Record<string, number>;
@@ -33,6 +34,11 @@ export interface UpdateRule {
   coefficients(step: number, lr: number): Coefficients;
   /** The new weight and the new slot values (same order as `slots`). */
   update(o: Ops, g: Tensor, w: Tensor, s: Tensor[], c: Coefficients): { w: Tensor; s: Tensor[] };
+  /**
+   * The same update as one kernel of our own (inputs {g, w} and the slots by their kernel names; outputs the
+   * weight then the slots), where the backend has it: one pass over memory instead of a kernel per operation.
+   */
+  fused?(c: Coefficients): { kernel: string; slots: string[]; attrs: Record<string, number> } | undefined;
 }
 
 /** Ops over tfjs, with every number turned into a scalar once (`scalars` lives as long as one step's tidy). */
@@ -126,6 +132,8 @@ export function adam(p: P): UpdateRule {
       const next = o.sub(w, o.div(o.mul(m, c.alpha), o.add(o.sqrt(vHat ?? v), epsilon)));
       return { w: next, s: vHat ? [m, v, vHat] : [m, v] };
     },
+    // kernels/adam_kernel.ts: this update, element by element, rounded as these ops round.
+    fused: (c) => (amsgrad ? undefined : { kernel: ADAM_STEP, slots: ['m', 'v'], attrs: { beta1, beta2, epsilon, alpha: c.alpha } }),
   };
 }
 

@@ -56,8 +56,12 @@ export const op = {
   v128Store: (offset = 0): Bytes => [0xfd, ...u32(0x0b), 0, ...u32(offset)],
   v128Zero: [0xfd, ...u32(0x0c), ...new Array<number>(16).fill(0)],
   f32x4Splat: [0xfd, ...u32(0x13)],
+  f32x4Sqrt: [0xfd, ...u32(0xe3)],
   f32x4Add: [0xfd, ...u32(0xe4)],
+  f32x4Sub: [0xfd, ...u32(0xe5)],
   f32x4Mul: [0xfd, ...u32(0xe6)],
+  f32x4Div: [0xfd, ...u32(0xe7)],
+  f32ReinterpretI32: [0xbe],
   /** a * b + c, fused where the hardware has FMA (relaxed SIMD). */
   f32x4RelaxedMadd: [0xfd, ...u32(0x105)],
   block: [0x02, 0x40],

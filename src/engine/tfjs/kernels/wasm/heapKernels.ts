@@ -6,9 +6,12 @@
  * (the stock XNNPACK path is used), MODEL_STUDIO_WASM_RELAXED_SIMD=0 keeps plain SIMD.
  */
 import * as v8 from 'node:v8';
+import type { TensorInfo } from '@tensorflow/tfjs';
 import { moduleBytes } from './encoder';
 import { HeapThreads } from './heapThreads';
 import { rowsProductFunction } from './rowsProduct';
+import { adamStepFunction } from './adamStep';
+import { adamStep, type AdamStepAttrs } from '../adam_kernel';
 
 export interface HeapKernels {
   /** Shares a call is split into (this thread and the worker threads). */
@@ -20,9 +23,30 @@ export interface HeapKernels {
    * (threads - 1) * K * N floats (the other threads' partial products, added into C here).
    */
   rowsProduct(a: number, b: number, c: number, k: number, m: number, n: number, scratch: number): void;
+  /** Keras' Adam step over `count` floats at these heap byte addresses (../adam_kernel.ts), outputs apart from inputs. */
+  adamStep(at: AdamAddresses, count: number, attrs: AdamStepAttrs): void;
 }
 
-const ROWS_PRODUCT = 0;
+/** The kernels bound to a backend, and where a tensor lies in its heap. */
+export interface HeapAccess {
+  kernels: HeapKernels;
+  pointer(t: TensorInfo): number;
+}
+
+export interface AdamAddresses {
+  g: number;
+  w: number;
+  m: number;
+  v: number;
+  wOut: number;
+  mOut: number;
+  vOut: number;
+}
+
+const [ROWS_PRODUCT, ADAM_STEP] = [0, 1];
+const FUNCTIONS = ['rowsProduct', 'adamStep'];
+/** Below this many floats an Adam step stays on one thread. */
+const THREADED_MIN_ELEMENTS = 1 << 16;
 /** Below this many multiply-adds a call stays on one thread (waking a worker costs tens of microseconds). */
 const THREADED_MIN_MACS = 1 << 20;
 
@@ -54,8 +78,8 @@ export function createHeapKernels(memory: WebAssembly.Memory, threads: number, e
   const relaxedSimd = relaxedSimdAvailable(env);
   let pool: HeapThreads;
   try {
-    const module = new WebAssembly.Module(moduleBytes([rowsProductFunction(relaxedSimd)], shared));
-    pool = new HeapThreads(module, memory, ['rowsProduct'], shared ? threads : 1);
+    const module = new WebAssembly.Module(moduleBytes([rowsProductFunction(relaxedSimd), adamStepFunction()], shared));
+    pool = new HeapThreads(module, memory, FUNCTIONS, shared ? threads : 1);
   } catch {
     return null;
   }
@@ -80,6 +104,24 @@ export function createHeapKernels(memory: WebAssembly.Memory, threads: number, e
           for (let i = 0, o = c >> 2; i < size; i++) heap[o + i] += heap[part + i];
         }
       }
+    },
+    adamStep(at, count, attrs) {
+      const lanes = count - (count % 4);
+      const shares = lanes < THREADED_MIN_ELEMENTS ? 1 : pool.threads;
+      const bits = new Int32Array(Float32Array.from([1 - attrs.beta1, 1 - attrs.beta2, attrs.alpha, attrs.epsilon]).buffer);
+      const args: number[][] = [];
+      for (let s = 0; s < shares; s++) {
+        const start = 4 * Math.floor((lanes * s) / shares / 4);
+        const end = s === shares - 1 ? lanes : 4 * Math.floor((lanes * (s + 1)) / shares / 4);
+        const addresses = [at.g, at.w, at.m, at.v, at.wOut, at.mOut, at.vOut].map((p) => p + start * 4);
+        args.push([...addresses, end - start, ...bits]);
+      }
+      pool.run(ADAM_STEP, args);
+      if (lanes === count) return;
+      // The last 1-3 floats, in JS with the same roundings.
+      const heap = new Float32Array(memory.buffer);
+      const view = (p: number) => heap.subarray((p >> 2) + lanes, (p >> 2) + count);
+      adamStep(view(at.g), view(at.w), view(at.m), view(at.v), { w: view(at.wOut), m: view(at.mOut), v: view(at.vOut) }, attrs);
     },
   };
 }
