@@ -27,7 +27,7 @@ const convCases: ConvCase[] = [
   { x: [4, 16, 16, 8], w: [3, 3, 8, 32], strides: [2, 2], pad: 'same' },
 ];
 
-interface PoolCase { x: number[]; size: [number, number]; strides: [number, number]; pad: 'same' | 'valid'; relu: boolean }
+interface PoolCase { x: number[]; size: [number, number]; strides: [number, number]; pad: 'same' | 'valid'; relu: boolean; specials?: boolean }
 const poolCases: PoolCase[] = [
   { x: [2, 8, 8, 3], size: [2, 2], strides: [2, 2], pad: 'valid', relu: false },
   { x: [2, 7, 9, 4], size: [3, 3], strides: [2, 2], pad: 'same', relu: false },
@@ -37,6 +37,9 @@ const poolCases: PoolCase[] = [
   // Disjoint 2x2 windows with gaps between them, and ones that tile the height but not the width.
   { x: [2, 8, 9, 3], size: [2, 2], strides: [3, 3], pad: 'valid', relu: true },
   { x: [3, 6, 7, 4], size: [2, 2], strides: [2, 2], pad: 'valid', relu: false },
+  // Channels in fours take wasm's own kernel: tiling, and with NaN / -Infinity (its scan fallback).
+  { x: [3, 8, 6, 8], size: [2, 2], strides: [2, 2], pad: 'valid', relu: true },
+  { x: [2, 6, 6, 4], size: [2, 2], strides: [2, 2], pad: 'valid', relu: false, specials: true },
 ];
 
 const matmulCases: [number[], number[], boolean, boolean][] = [
@@ -55,6 +58,9 @@ const sumCases: [number[], number | number[] | undefined, boolean][] = [
   [[3, 4, 5], [0, 2], false],
   [[3, 4, 5], undefined, false],
   [[6], 0, false],
+  // Channel counts that are multiples of 4 take wasm's own kernel (16 at a time, then 4).
+  [[4, 7, 5, 20], [0, 1, 2], false],
+  [[700, 8], [0], true],
 ];
 
 /** Deterministic pseudo-random values so a failure reproduces. */
@@ -86,6 +92,7 @@ async function runAll(): Promise<Map<string, Float32Array>> {
     tf.tidy(() => {
       let x = rand(c.x, 40 + i) as tf.Tensor4D;
       if (c.relu) x = tf.relu(x);
+      if (c.specials) x = tf.where(tf.less(x, -1), tf.fill(x.shape, NaN), tf.where(tf.greater(x, 1), tf.fill(x.shape, -Infinity), x)) as tf.Tensor4D;
       const y = tf.maxPool(x, c.size, c.strides, c.pad);
       const dy = rand(y.shape, 50 + i);
       keep(`pool${i}/dx`, tf.grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, c.size, c.strides, c.pad).mul(dy).sum())(x));

@@ -10,6 +10,7 @@ import { moduleBytes } from '../../../src/engine/tfjs/kernels/wasm/encoder';
 import { createHeapKernels, relaxedSimdAvailable } from '../../../src/engine/tfjs/kernels/wasm/heapKernels';
 import { rowsProductFunction } from '../../../src/engine/tfjs/kernels/wasm/rowsProduct';
 import { adamStep } from '../../../src/engine/tfjs/kernels/adam_kernel';
+import { maxPoolGradNHWC } from '../../../src/engine/tfjs/kernels/pooling';
 
 function reference(heap: Float32Array, a: number, b: number, k: number, m: number, n: number): Float64Array {
   const c = new Float64Array(k * n);
@@ -76,6 +77,63 @@ test('adamStep: bit for bit the JS step (float32 roundings), split over 1-3 thre
       assert.deepEqual(view(wOut), want.w, `threads ${threads}, count ${count}: w`);
       assert.deepEqual(view(mOut), want.m);
       assert.deepEqual(view(vOut), want.v);
+    }
+  }
+});
+
+test('sumRows: the float64 column sums (1e-5 relative), 1-3 threads, 4 to 68 channels', () => {
+  for (const threads of [1, 2, 3]) {
+    const memory = new WebAssembly.Memory({ initial: 160, maximum: 1024, shared: true });
+    const kernels = createHeapKernels(memory, threads, {});
+    assert.ok(kernels);
+    for (const [rows, channels] of [[70_000, 4], [3_001, 20], [600, 68], [1, 8]]) {
+      const heap = new Float32Array(memory.buffer);
+      const x = 16;
+      const out = x + rows * channels;
+      const scratch = out + channels;
+      let seed = rows + channels;
+      for (let i = x; i < out; i++) heap[i] = ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 0.9;
+      heap.fill(5, out, scratch + 2 * channels);
+      kernels.sumRows(x * 4, out * 4, rows, channels, scratch * 4);
+      for (let c = 0; c < channels; c++) {
+        let want = 0;
+        for (let r = 0; r < rows; r++) want += heap[x + r * channels + c];
+        assert.ok(Math.abs(heap[out + c] - want) <= 1e-5 * Math.max(1, Math.abs(want)) + 1e-4, `threads ${threads}, ${rows}x${channels}, channel ${c}: ${heap[out + c]} vs ${want}`);
+      }
+    }
+  }
+});
+
+test('maxPoolGrad2x2: the JS gradient exactly, 1-3 threads; NaN or -Infinity windows are handed back', () => {
+  for (const threads of [1, 2, 3]) {
+    const memory = new WebAssembly.Memory({ initial: 160, maximum: 1024, shared: true });
+    const kernels = createHeapKernels(memory, threads, {});
+    assert.ok(kernels);
+    // special: 0 none; 1 NaN trailing a row (the tournament agrees); 2 NaN leading a row; 3 a window all -Infinity
+    for (const [batch, side, inC, special] of [[40, 26, 32, 0], [3, 6, 4, 0], [2, 4, 8, 1], [2, 4, 8, 2], [2, 4, 8, 3]]) {
+      const g = { batch, inH: side, inW: side, inC, outH: side / 2, outW: side / 2, outC: inC, kH: 2, kW: 2, strideH: 2, strideW: 2, padTop: 0, padLeft: 0 };
+      const size = batch * side * side * inC;
+      const dySize = size / 4;
+      const heap = new Float32Array(memory.buffer);
+      const [x, dy, dx, flags] = [16, 16 + size, 16 + size + dySize, 16 + 2 * size + dySize];
+      let seed = size + threads;
+      // Few distinct values (ties, as after ReLU).
+      for (let i = x; i < dx; i++) heap[i] = Math.floor(((seed = (seed * 16807) % 2147483647) / 2147483647) * 4) - 1;
+      // pixel (h, w) channel 1 of image 0; the window at (0, 1) covers w = 2, 3 of rows 0 and 1
+      const at = (h: number, w: number) => x + (h * side + w) * inC + 1;
+      if (special === 1) heap[at(0, 3)] = NaN;
+      if (special === 2) heap[at(1, 2)] = NaN;
+      if (special === 3) for (const [h, w] of [[0, 2], [0, 3], [1, 2], [1, 3]]) heap[at(h, w)] = -Infinity;
+      heap.fill(7, dx, dx + size);
+      const whole = kernels.maxPoolGrad2x2(x * 4, dy * 4, dx * 4, g, flags * 4);
+      if (special >= 2) {
+        assert.equal(whole, false, `case ${special} is handed back`);
+        continue;
+      }
+      assert.equal(whole, true);
+      const want = new Float32Array(size);
+      maxPoolGradNHWC(heap.slice(x, x + size), heap.slice(dy, dy + dySize), g, want);
+      assert.deepEqual(heap.slice(dx, dx + size), want, `threads ${threads}, ${batch}x${side}x${side}x${inC}`);
     }
   }
 });

@@ -98,7 +98,7 @@ function plan(tf: Tf, backendName: string): Map<string, KernelFunc> | null {
     kernels.set('Conv2DBackpropFilter', conv2dBackpropFilterKernel(conv('Conv2DBackpropFilter')));
     kernels.set('Conv2DBackpropInput', conv2dBackpropInputKernel({ ...conv('Conv2DBackpropInput'), forwardConv: stockFunc('Conv2D') }));
     kernels.set('MaxPoolGrad', maxPoolGradKernel(conv('MaxPoolGrad')));
-    kernels.set('Sum', sumKernel({ access, stock: stockFunc('Sum') }));
+    kernels.set('Sum', sumKernel({ access, stock: stockFunc('Sum'), ...(heap ? { heap } : {}) }));
     kernels.set('Identity', sharingIdentityKernel(stockFunc('Identity')));
     kernels.set(ADAM_STEP, adamStepKernel(access, heap));
     kernels.set('BatchMatMul', untransposingMatMul(batchMatMul, transpose));

@@ -62,6 +62,19 @@ export const op = {
   f32x4Mul: [0xfd, ...u32(0xe6)],
   f32x4Div: [0xfd, ...u32(0xe7)],
   f32ReinterpretI32: [0xbe],
+  f32Const: (v: number): Bytes => [0x43, ...new Uint8Array(Float32Array.from([v]).buffer)],
+  i32Or: [0x72],
+  i32Store: (offset = 0): Bytes => [0x36, 2, ...u32(offset)],
+  f32x4Ne: [0xfd, ...u32(0x42)],
+  f32x4Gt: [0xfd, ...u32(0x44)],
+  v128Not: [0xfd, ...u32(0x4d)],
+  v128And: [0xfd, ...u32(0x4e)],
+  /** a & ~b */
+  v128AndNot: [0xfd, ...u32(0x4f)],
+  v128Or: [0xfd, ...u32(0x50)],
+  /** (a & mask) | (b & ~mask), operands a, b, mask */
+  v128Bitselect: [0xfd, ...u32(0x52)],
+  v128AnyTrue: [0xfd, ...u32(0x53)],
   /** a * b + c, fused where the hardware has FMA (relaxed SIMD). */
   f32x4RelaxedMadd: [0xfd, ...u32(0x105)],
   block: [0x02, 0x40],

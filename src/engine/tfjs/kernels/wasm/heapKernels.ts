@@ -11,6 +11,9 @@ import { moduleBytes } from './encoder';
 import { HeapThreads } from './heapThreads';
 import { rowsProductFunction } from './rowsProduct';
 import { adamStepFunction } from './adamStep';
+import { sumRowsFunction } from './sumRows';
+import { maxPoolGradFunction } from './maxPoolGrad';
+import type { WindowGeometry } from '../geometry';
 import { adamStep, type AdamStepAttrs } from '../adam_kernel';
 
 export interface HeapKernels {
@@ -25,6 +28,17 @@ export interface HeapKernels {
   rowsProduct(a: number, b: number, c: number, k: number, m: number, n: number, scratch: number): void;
   /** Keras' Adam step over `count` floats at these heap byte addresses (../adam_kernel.ts), outputs apart from inputs. */
   adamStep(at: AdamAddresses, count: number, attrs: AdamStepAttrs): void;
+  /**
+   * out[C] = the sum over the rows of x[rows, C] (C a multiple of 4). `scratch` has room for (threads - 1) * C
+   * floats (the other threads' partial sums).
+   */
+  sumRows(x: number, out: number, rows: number, channels: number, scratch: number): void;
+  /**
+   * The gradient of 2x2, stride-2, unpadded max pooling (../pooling.ts semantics) over NHWC with inC a multiple
+   * of 4; `flags` has room for `threads` int32. False when some window needs tfjs' sequential scan (NaN or
+   * -Infinity in it): the caller then computes the gradient itself.
+   */
+  maxPoolGrad2x2(x: number, dy: number, dx: number, g: WindowGeometry, flags: number): boolean;
 }
 
 /** The kernels bound to a backend, and where a tensor lies in its heap. */
@@ -43,8 +57,8 @@ export interface AdamAddresses {
   vOut: number;
 }
 
-const [ROWS_PRODUCT, ADAM_STEP] = [0, 1];
-const FUNCTIONS = ['rowsProduct', 'adamStep'];
+const [ROWS_PRODUCT, ADAM_STEP, SUM_ROWS, MAX_POOL_GRAD] = [0, 1, 2, 3];
+const FUNCTIONS = ['rowsProduct', 'adamStep', 'sumRows', 'maxPoolGrad2x2'];
 /** Below this many floats an Adam step stays on one thread. */
 const THREADED_MIN_ELEMENTS = 1 << 16;
 /** Below this many multiply-adds a call stays on one thread (waking a worker costs tens of microseconds). */
@@ -63,6 +77,16 @@ export function relaxedSimdAvailable(env: NodeJS.ProcessEnv = process.env): bool
   return WebAssembly.validate(probe);
 }
 
+/** out += each of the shares' partial results after the first (they lie one after another in scratch). */
+function addPartials(memory: WebAssembly.Memory, out: number, scratch: number, size: number, shares: number): void {
+  if (shares < 2) return;
+  const heap = new Float32Array(memory.buffer);
+  for (let s = 1; s < shares; s++) {
+    const part = (scratch >> 2) + (s - 1) * size;
+    for (let i = 0, o = out >> 2; i < size; i++) heap[o + i] += heap[part + i];
+  }
+}
+
 const made = new WeakMap<WebAssembly.Memory, HeapKernels | null>();
 
 /** One set of kernels (and worker threads) per heap, made on first use. */
@@ -78,7 +102,7 @@ export function createHeapKernels(memory: WebAssembly.Memory, threads: number, e
   const relaxedSimd = relaxedSimdAvailable(env);
   let pool: HeapThreads;
   try {
-    const module = new WebAssembly.Module(moduleBytes([rowsProductFunction(relaxedSimd), adamStepFunction()], shared));
+    const module = new WebAssembly.Module(moduleBytes([rowsProductFunction(relaxedSimd), adamStepFunction(), sumRowsFunction(), maxPoolGradFunction()], shared));
     pool = new HeapThreads(module, memory, FUNCTIONS, shared ? threads : 1);
   } catch {
     return null;
@@ -96,14 +120,32 @@ export function createHeapKernels(memory: WebAssembly.Memory, threads: number, e
         args.push([a, b, out, k, m, n, Math.floor((m * s) / shares), Math.floor((m * (s + 1)) / shares)]);
       }
       pool.run(ROWS_PRODUCT, args);
-      if (shares > 1) {
-        const heap = new Float32Array(memory.buffer);
-        const size = k * n;
-        for (let s = 1; s < shares; s++) {
-          const part = (scratch >> 2) + (s - 1) * size;
-          for (let i = 0, o = c >> 2; i < size; i++) heap[o + i] += heap[part + i];
-        }
+      addPartials(memory, c, scratch, k * n, shares);
+    },
+    sumRows(x, out, rows, channels, scratch) {
+      const shares = rows * channels < THREADED_MIN_ELEMENTS ? 1 : Math.min(pool.threads, Math.max(1, Math.floor(rows / 256)));
+      const args: number[][] = [];
+      for (let s = 0; s < shares; s++) {
+        const r0 = Math.floor((rows * s) / shares);
+        const r1 = Math.floor((rows * (s + 1)) / shares);
+        args.push([x + r0 * channels * 4, s === 0 ? out : scratch + (s - 1) * channels * 4, r1 - r0, channels]);
       }
+      pool.run(SUM_ROWS, args);
+      addPartials(memory, out, scratch, channels, shares);
+    },
+    maxPoolGrad2x2(x, dy, dx, g, flags) {
+      const image = g.inH * g.inW * g.inC * 4;
+      const dyImage = g.outH * g.outW * g.inC * 4;
+      const shares = g.batch * g.inH * g.inW * g.inC < THREADED_MIN_ELEMENTS ? 1 : Math.min(pool.threads, g.batch);
+      const args: number[][] = [];
+      for (let s = 0; s < shares; s++) {
+        const n0 = Math.floor((g.batch * s) / shares);
+        const n1 = Math.floor((g.batch * (s + 1)) / shares);
+        args.push([x + n0 * image, dy + n0 * dyImage, dx + n0 * image, n1 - n0, g.inH, g.inW, g.inC, g.outH, g.outW, flags + 4 * s]);
+      }
+      pool.run(MAX_POOL_GRAD, args);
+      const flagged = new Int32Array(memory.buffer, flags, shares);
+      return flagged.every((f) => f === 0);
     },
     adamStep(at, count, attrs) {
       const lanes = count - (count % 4);
