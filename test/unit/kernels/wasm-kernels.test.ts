@@ -11,6 +11,7 @@ import { createHeapKernels, relaxedSimdAvailable } from '../../../src/engine/tfj
 import { rowsProductFunction } from '../../../src/engine/tfjs/kernels/wasm/rowsProduct';
 import { adamStep } from '../../../src/engine/tfjs/kernels/adam_kernel';
 import { maxPoolGradNHWC } from '../../../src/engine/tfjs/kernels/pooling';
+import { im2colTransposed } from '../../../src/engine/tfjs/kernels/im2col';
 
 function reference(heap: Float32Array, a: number, b: number, k: number, m: number, n: number): Float64Array {
   const c = new Float64Array(k * n);
@@ -134,6 +135,31 @@ test('maxPoolGrad2x2: the JS gradient exactly, 1-3 threads; NaN or -Infinity win
       const want = new Float32Array(size);
       maxPoolGradNHWC(heap.slice(x, x + size), heap.slice(dy, dy + dySize), g, want);
       assert.deepEqual(heap.slice(dx, dx + size), want, `threads ${threads}, ${batch}x${side}x${side}x${inC}`);
+    }
+  }
+});
+
+test('im2colTransposed: the JS matrix exactly, 1-3 threads, padding and strides', () => {
+  const geometries = [
+    { batch: 40, inH: 13, inW: 13, inC: 32, outH: 11, outW: 11, outC: 64, kH: 3, kW: 3, strideH: 1, strideW: 1, padTop: 0, padLeft: 0 },
+    { batch: 5, inH: 9, inW: 8, inC: 3, outH: 5, outW: 4, outC: 8, kH: 3, kW: 2, strideH: 2, strideW: 2, padTop: 1, padLeft: 0 },
+    { batch: 3, inH: 6, inW: 7, inC: 1, outH: 6, outW: 7, outC: 8, kH: 5, kW: 3, strideH: 1, strideW: 1, padTop: 2, padLeft: 1 },
+  ];
+  for (const threads of [1, 2, 3]) {
+    const memory = new WebAssembly.Memory({ initial: 160, maximum: 1024, shared: true });
+    const kernels = createHeapKernels(memory, threads, {});
+    assert.ok(kernels);
+    for (const g of geometries) {
+      const size = g.batch * g.inH * g.inW * g.inC;
+      const colsSize = g.batch * g.outH * g.outW * g.kH * g.kW * g.inC;
+      const heap = new Float32Array(memory.buffer);
+      const [x, cols] = [16, 16 + size];
+      for (let i = 0; i < size; i++) heap[x + i] = i + 1;
+      heap.fill(NaN, cols, cols + colsSize);
+      kernels.im2colTransposed(x * 4, cols * 4, g);
+      const want = new Float32Array(colsSize);
+      im2colTransposed(heap.slice(x, x + size), g, want);
+      assert.deepEqual(heap.slice(cols, cols + colsSize), want, `threads ${threads}, ${JSON.stringify(g)}`);
     }
   }
 });

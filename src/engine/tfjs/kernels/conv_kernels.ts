@@ -79,7 +79,10 @@ export function conv2dBackpropFilterKernel(deps: ConvDeps): KernelFunc {
     const a = deps.access(args.backend);
     // dW[K,Cout] = cols^T x dy, with cols^T built directly: the product is untransposed (fast on every backend)
     // and its result is already the HWIO filter, so there is no transpose at all.
-    const colsT = a.output([colCols(g), colRows(g)], (out) => im2colTransposed(a.read(x), g, out));
+    const colsT = a.output([colCols(g), colRows(g)], (out) => {
+      if (!deps.heap) im2colTransposed(a.read(x), g, out);
+    });
+    if (deps.heap) deps.heap.kernels.im2colTransposed(deps.heap.pointer(x), deps.heap.pointer(colsT), g);
     const dw = deps.heap && g.outC % 8 === 0 ? heapProduct(deps.heap, a, colsT, dy, g) : a.matmul(colsT, as2d(dy, colRows(g), g.outC));
     a.dispose(colsT);
     dw.shape = [...filterShape];

@@ -48,6 +48,9 @@ export const op = {
   i32Mul: [0x6c],
   i32GeS: [0x4e],
   i32GeU: [0x4f],
+  i32LtU: [0x49],
+  i32And: [0x71],
+  f32Store: (offset = 0): Bytes => [0x38, 2, ...u32(offset)],
   i32GtS: [0x4a],
   select: [0x1b],
   /** f32.load with a byte offset (alignment hint 4). */

@@ -13,6 +13,7 @@ import { rowsProductFunction } from './rowsProduct';
 import { adamStepFunction } from './adamStep';
 import { sumRowsFunction } from './sumRows';
 import { maxPoolGradFunction } from './maxPoolGrad';
+import { im2colTransposedFunction } from './im2colTransposed';
 import type { WindowGeometry } from '../geometry';
 import { adamStep, type AdamStepAttrs } from '../adam_kernel';
 
@@ -39,6 +40,8 @@ export interface HeapKernels {
    * -Infinity in it): the caller then computes the gradient itself.
    */
   maxPoolGrad2x2(x: number, dy: number, dx: number, g: WindowGeometry, flags: number): boolean;
+  /** colsT[KH*KW*Cin, N*OH*OW] of x (NHWC) for the convolution `g` (../im2col.ts `im2colTransposed`). */
+  im2colTransposed(x: number, colsT: number, g: WindowGeometry): void;
 }
 
 /** The kernels bound to a backend, and where a tensor lies in its heap. */
@@ -57,8 +60,8 @@ export interface AdamAddresses {
   vOut: number;
 }
 
-const [ROWS_PRODUCT, ADAM_STEP, SUM_ROWS, MAX_POOL_GRAD] = [0, 1, 2, 3];
-const FUNCTIONS = ['rowsProduct', 'adamStep', 'sumRows', 'maxPoolGrad2x2'];
+const [ROWS_PRODUCT, ADAM_STEP, SUM_ROWS, MAX_POOL_GRAD, IM2COL_T] = [0, 1, 2, 3, 4];
+const FUNCTIONS = ['rowsProduct', 'adamStep', 'sumRows', 'maxPoolGrad2x2', 'im2colT'];
 /** Below this many floats an Adam step stays on one thread. */
 const THREADED_MIN_ELEMENTS = 1 << 16;
 /** Below this many multiply-adds a call stays on one thread (waking a worker costs tens of microseconds). */
@@ -102,7 +105,7 @@ export function createHeapKernels(memory: WebAssembly.Memory, threads: number, e
   const relaxedSimd = relaxedSimdAvailable(env);
   let pool: HeapThreads;
   try {
-    const module = new WebAssembly.Module(moduleBytes([rowsProductFunction(relaxedSimd), adamStepFunction(), sumRowsFunction(), maxPoolGradFunction()], shared));
+    const module = new WebAssembly.Module(moduleBytes([rowsProductFunction(relaxedSimd), adamStepFunction(), sumRowsFunction(), maxPoolGradFunction(), im2colTransposedFunction()], shared));
     pool = new HeapThreads(module, memory, FUNCTIONS, shared ? threads : 1);
   } catch {
     return null;
@@ -146,6 +149,18 @@ export function createHeapKernels(memory: WebAssembly.Memory, threads: number, e
       pool.run(MAX_POOL_GRAD, args);
       const flagged = new Int32Array(memory.buffer, flags, shares);
       return flagged.every((f) => f === 0);
+    },
+    im2colTransposed(x, colsT, g) {
+      const rows = g.batch * g.outH * g.outW;
+      const image = g.inH * g.inW * g.inC * 4;
+      const shares = rows * g.kH * g.kW * g.inC < THREADED_MIN_ELEMENTS ? 1 : Math.min(pool.threads, g.batch);
+      const args: number[][] = [];
+      for (let s = 0; s < shares; s++) {
+        const n0 = Math.floor((g.batch * s) / shares);
+        const n1 = Math.floor((g.batch * (s + 1)) / shares);
+        args.push([x + n0 * image, colsT, n1 - n0, n0 * g.outH * g.outW, rows, g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft]);
+      }
+      pool.run(IM2COL_T, args);
     },
     adamStep(at, count, attrs) {
       const lanes = count - (count % 4);

@@ -10,7 +10,7 @@
 import { Worker } from 'node:worker_threads';
 
 /** Per worker: [seq, done, failed, fn, args...]. seq -1 asks the worker to leave. */
-const SLOT = 16;
+const SLOT = 24;
 const [SEQ, DONE, FAILED, FN, ARGS] = [0, 1, 2, 3, 4];
 const START_TIMEOUT_MS = 10_000;
 const CALL_TIMEOUT_MS = 120_000;
