@@ -10,8 +10,11 @@
  *   zeros), and pad/reshape/slice carry the gradient back to the taps. Inference keeps the native dilation.
  * Gradients come from the tfjs ops (split, conv, concat, pad, reshape, slice). SeparableConv2D's depthwise
  * step takes the same zero-spread kernel in training.
+ * And a speed path: a plain Conv2D with a bias and ReLU trains as one fused forward kernel with its own gradient
+ * on cpu and wasm (./fusedConv2d.ts).
  */
 import { first, isChannelsFirst } from './kerasLayerArgs';
+import { canFuseConv, fusedConv2dRelu } from './fusedConv2d';
 import type { Tensor, Tf } from './tf';
 
 type AnyClass = new (...args: any[]) => any;
@@ -54,6 +57,12 @@ function kerasConv(tf: Tf, rank: Rank): AnyClass {
     }
     call(inputs: Tensor | Tensor[], kwargs: any): Tensor {
       const dilateKernel = kwargs?.training === true && this.dilations().some((d) => d > 1);
+      if (this.fusesInTraining(kwargs)) {
+        return tf.tidy(() => fusedConv2dRelu(tf, first(inputs), this.kernel.read(), this.bias.read(), {
+          strides: this.strides as [number, number],
+          padding: this.padding,
+        }));
+      }
       if (this.groups === 1 && !dilateKernel) return super.call(inputs, kwargs);
       return tf.tidy(() => {
         const cf = isChannelsFirst(this.dataFormat);
@@ -72,6 +81,13 @@ function kerasConv(tf: Tf, rank: Rank): AnyClass {
         y = this.activation.apply(y) as Tensor;
         return cf ? tf.transpose(y, toFirst) : y;
       });
+    }
+    /** A plain channels-last Conv2D with a bias and ReLU, training on cpu or wasm (./fusedConv2d.ts). */
+    fusesInTraining(kwargs: any): boolean {
+      return (
+        kwargs?.training === true && rank === 2 && this.groups === 1 && this.bias != null && !isChannelsFirst(this.dataFormat) &&
+        this.dilations().every((d) => d === 1) && this.activation.getClassName() === 'relu' && canFuseConv(tf)
+      );
     }
     /** One group's convolution, channels last. */
     convolve(x: Tensor, kernel: Tensor, dilations: number[]): Tensor {

@@ -12,6 +12,7 @@ import { rowsProductFunction } from '../../../src/engine/tfjs/kernels/wasm/rowsP
 import { adamStep } from '../../../src/engine/tfjs/kernels/adam_kernel';
 import { maxPoolGradNHWC } from '../../../src/engine/tfjs/kernels/pooling';
 import { im2colTransposed } from '../../../src/engine/tfjs/kernels/im2col';
+import { reluBackprop } from '../../../src/engine/tfjs/kernels/relu_backprop_kernel';
 
 function reference(heap: Float32Array, a: number, b: number, k: number, m: number, n: number): Float64Array {
   const c = new Float64Array(k * n);
@@ -160,6 +161,27 @@ test('im2colTransposed: the JS matrix exactly, 1-3 threads, padding and strides'
       const want = new Float32Array(colsSize);
       im2colTransposed(heap.slice(x, x + size), g, want);
       assert.deepEqual(heap.slice(cols, cols + colsSize), want, `threads ${threads}, ${JSON.stringify(g)}`);
+    }
+  }
+});
+
+test('reluBackprop: the JS mask exactly (0, -0, NaN, negatives), 1-3 threads, with a 1-3 float tail', () => {
+  for (const threads of [1, 2, 3]) {
+    const memory = new WebAssembly.Memory({ initial: 64, maximum: 1024, shared: true });
+    const kernels = createHeapKernels(memory, threads, {});
+    assert.ok(kernels);
+    for (const count of [100_003, 7, 2]) {
+      const heap = new Float32Array(memory.buffer);
+      const [dy, y, out] = [16, 16 + count, 16 + 2 * count];
+      const special = [0, -0, NaN, -1, 2, Infinity, -Infinity, 1e-40];
+      for (let i = 0; i < count; i++) {
+        heap[dy + i] = i % 5 === 0 ? NaN : i - 3;
+        heap[y + i] = special[i % special.length];
+      }
+      kernels.reluBackprop(dy * 4, y * 4, out * 4, count);
+      const want = new Float32Array(count);
+      reluBackprop(heap.slice(dy, dy + count), heap.slice(y, y + count), want);
+      assert.deepEqual(heap.slice(out, out + count), want, `threads ${threads}, count ${count}`);
     }
   }
 });

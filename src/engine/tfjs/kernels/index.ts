@@ -25,6 +25,7 @@ import { maxPoolGradKernel } from './pool_kernels';
 import { unsortedSegmentSumKernel } from './segment_kernels';
 import { sumKernel } from './sum_kernels';
 import { ADAM_STEP, adamStepKernel } from './adam_kernel';
+import { RELU_BACKPROP, reluBackpropKernel } from './relu_backprop_kernel';
 import { sharingIdentityKernel } from './identity_kernel';
 import { cpuAccess, wasmAccess, type TensorAccess } from './tensor_access';
 import { untransposingMatMul } from './wasm_matmul';
@@ -80,6 +81,7 @@ function plan(tf: Tf, backendName: string): Map<string, KernelFunc> | null {
     kernels.set('MaxPoolGrad', maxPoolGradKernel(conv('MaxPoolGrad')));
     kernels.set('Sum', sumKernel({ access, stock: stockFunc('Sum') }));
     kernels.set(ADAM_STEP, adamStepKernel(access));
+    kernels.set(RELU_BACKPROP, reluBackpropKernel(access));
     const batchMatMul = stockFunc('BatchMatMul');
     kernels.set('BatchMatMul', cpuBatchMatMul(batchMatMul));
     kernels.set('_FusedMatMul', cpuFusedMatMul(stockFunc('_FusedMatMul'), stockFunc));
@@ -101,6 +103,7 @@ function plan(tf: Tf, backendName: string): Map<string, KernelFunc> | null {
     kernels.set('Sum', sumKernel({ access, stock: stockFunc('Sum'), ...(heap ? { heap } : {}) }));
     kernels.set('Identity', sharingIdentityKernel(stockFunc('Identity')));
     kernels.set(ADAM_STEP, adamStepKernel(access, heap));
+    kernels.set(RELU_BACKPROP, reluBackpropKernel(access, heap));
     kernels.set('BatchMatMul', untransposingMatMul(batchMatMul, transpose));
     const fused = stock('_FusedMatMul');
     if (fused) kernels.set('_FusedMatMul', untransposingMatMul(fused.kernelFunc, transpose));

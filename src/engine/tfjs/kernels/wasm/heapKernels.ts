@@ -14,6 +14,8 @@ import { adamStepFunction } from './adamStep';
 import { sumRowsFunction } from './sumRows';
 import { maxPoolGradFunction } from './maxPoolGrad';
 import { im2colTransposedFunction } from './im2colTransposed';
+import { reluBackpropFunction } from './reluBackprop';
+import { reluBackprop } from '../relu_backprop_kernel';
 import type { WindowGeometry } from '../geometry';
 import { adamStep, type AdamStepAttrs } from '../adam_kernel';
 
@@ -42,6 +44,8 @@ export interface HeapKernels {
   maxPoolGrad2x2(x: number, dy: number, dx: number, g: WindowGeometry, flags: number): boolean;
   /** colsT[KH*KW*Cin, N*OH*OW] of x (NHWC) for the convolution `g` (../im2col.ts `im2colTransposed`). */
   im2colTransposed(x: number, colsT: number, g: WindowGeometry): void;
+  /** out = dy where y > 0, else 0, over `count` floats (../relu_backprop_kernel.ts). */
+  reluBackprop(dy: number, y: number, out: number, count: number): void;
 }
 
 /** The kernels bound to a backend, and where a tensor lies in its heap. */
@@ -60,8 +64,8 @@ export interface AdamAddresses {
   vOut: number;
 }
 
-const [ROWS_PRODUCT, ADAM_STEP, SUM_ROWS, MAX_POOL_GRAD, IM2COL_T] = [0, 1, 2, 3, 4];
-const FUNCTIONS = ['rowsProduct', 'adamStep', 'sumRows', 'maxPoolGrad2x2', 'im2colT'];
+const [ROWS_PRODUCT, ADAM_STEP, SUM_ROWS, MAX_POOL_GRAD, IM2COL_T, RELU_BACKPROP] = [0, 1, 2, 3, 4, 5];
+const FUNCTIONS = ['rowsProduct', 'adamStep', 'sumRows', 'maxPoolGrad2x2', 'im2colT', 'reluBackprop'];
 /** Below this many floats an Adam step stays on one thread. */
 const THREADED_MIN_ELEMENTS = 1 << 16;
 /** Below this many multiply-adds a call stays on one thread (waking a worker costs tens of microseconds). */
@@ -78,6 +82,24 @@ export function relaxedSimdAvailable(env: NodeJS.ProcessEnv = process.env): bool
     return false;
   }
   return WebAssembly.validate(probe);
+}
+
+/**
+ * An element-wise kernel's shares: [start, end) ranges of whole f32x4 lanes (one range below
+ * THREADED_MIN_ELEMENTS), and the 0-3 floats after them that the caller does in JS.
+ */
+function laneRanges(count: number, threads: number): { ranges: [number, number][]; end: number; tail: number } {
+  const end = count - (count % 4);
+  const shares = end < THREADED_MIN_ELEMENTS ? 1 : threads;
+  const cut = (s: number) => (s === shares ? end : 4 * Math.floor((end * s) / shares / 4));
+  const ranges = Array.from({ length: shares }, (_, s): [number, number] => [cut(s), cut(s + 1)]);
+  return { ranges, end, tail: count - end };
+}
+
+/** A view of floats [from, to) of the array at heap byte address p. */
+function tailView(memory: WebAssembly.Memory, from: number, to: number): (p: number) => Float32Array {
+  const heap = new Float32Array(memory.buffer);
+  return (p) => heap.subarray((p >> 2) + from, (p >> 2) + to);
 }
 
 /** out += each of the shares' partial results after the first (they lie one after another in scratch). */
@@ -105,7 +127,7 @@ export function createHeapKernels(memory: WebAssembly.Memory, threads: number, e
   const relaxedSimd = relaxedSimdAvailable(env);
   let pool: HeapThreads;
   try {
-    const module = new WebAssembly.Module(moduleBytes([rowsProductFunction(relaxedSimd), adamStepFunction(), sumRowsFunction(), maxPoolGradFunction(), im2colTransposedFunction()], shared));
+    const module = new WebAssembly.Module(moduleBytes([rowsProductFunction(relaxedSimd), adamStepFunction(), sumRowsFunction(), maxPoolGradFunction(), im2colTransposedFunction(), reluBackpropFunction()], shared));
     pool = new HeapThreads(module, memory, FUNCTIONS, shared ? threads : 1);
   } catch {
     return null;
@@ -162,22 +184,20 @@ export function createHeapKernels(memory: WebAssembly.Memory, threads: number, e
       }
       pool.run(IM2COL_T, args);
     },
+    reluBackprop(dy, y, out, count) {
+      const lanes = laneRanges(count, pool.threads);
+      pool.run(RELU_BACKPROP, lanes.ranges.map(([start, end]) => [dy + start * 4, y + start * 4, out + start * 4, end - start]));
+      if (lanes.tail === 0) return;
+      const view = tailView(memory, lanes.end, count);
+      reluBackprop(view(dy), view(y), view(out));
+    },
     adamStep(at, count, attrs) {
-      const lanes = count - (count % 4);
-      const shares = lanes < THREADED_MIN_ELEMENTS ? 1 : pool.threads;
       const bits = new Int32Array(Float32Array.from([1 - attrs.beta1, 1 - attrs.beta2, attrs.alpha, attrs.epsilon]).buffer);
-      const args: number[][] = [];
-      for (let s = 0; s < shares; s++) {
-        const start = 4 * Math.floor((lanes * s) / shares / 4);
-        const end = s === shares - 1 ? lanes : 4 * Math.floor((lanes * (s + 1)) / shares / 4);
-        const addresses = [at.g, at.w, at.m, at.v, at.wOut, at.mOut, at.vOut].map((p) => p + start * 4);
-        args.push([...addresses, end - start, ...bits]);
-      }
-      pool.run(ADAM_STEP, args);
-      if (lanes === count) return;
+      const lanes = laneRanges(count, pool.threads);
+      pool.run(ADAM_STEP, lanes.ranges.map(([start, end]) => [...[at.g, at.w, at.m, at.v, at.wOut, at.mOut, at.vOut].map((p) => p + start * 4), end - start, ...bits]));
+      if (lanes.tail === 0) return;
       // The last 1-3 floats, in JS with the same roundings.
-      const heap = new Float32Array(memory.buffer);
-      const view = (p: number) => heap.subarray((p >> 2) + lanes, (p >> 2) + count);
+      const view = tailView(memory, lanes.end, count);
       adamStep(view(at.g), view(at.w), view(at.m), view(at.v), { w: view(at.wOut), m: view(at.mOut), v: view(at.vOut) }, attrs);
     },
   };
