@@ -48,6 +48,9 @@ const matmulCases: [number[], number[], boolean, boolean][] = [
   [[5, 7], [9, 5], true, true],
   [[3, 4, 6], [3, 4, 5], true, false],
   [[2, 6, 4], [2, 5, 4], false, true],
+  // A transposed left operand with a multiple of 8 columns on the right: wasm's own kernel (x^T dy).
+  [[300, 5], [300, 16], true, false],
+  [[1, 6, 4], [1, 6, 8], true, false],
 ];
 
 /** Bias gradients (all axes but the last, in any spelling) and reductions the fast Sum leaves to the stock one. */
@@ -148,7 +151,7 @@ describe('fast kernels match the stock cpu kernels', () => {
   test('cpu: replaced kernels agree to 1e-4 and leak no tensors', async () => {
     await tf.setBackend('cpu');
     const names = registerFastKernels(tf, 'cpu');
-    assert.deepEqual(names.sort(), ['BatchMatMul', 'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'ModelStudioAdamStep', 'Sum', '_FusedMatMul']);
+    assert.deepEqual(names.sort(), ['BatchMatMul', 'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'ModelStudioAdamStep', 'ModelStudioReluBackprop', 'Sum', '_FusedMatMul']);
     assert.deepEqual(registerFastKernels(tf, 'cpu').sort(), names, 'idempotent');
     const before = { tensors: tf.memory().numTensors, buffers: tf.engine().backend.numDataIds() };
     const got = await runAll();

@@ -40,6 +40,12 @@ function check(shared: boolean, relaxed: boolean, threads: number): number {
     kernels.rowsProduct(a * 4, b * 4, c * 4, k, m, n, scratch * 4);
     const want = reference(heap, a, b, k, m, n);
     for (let i = 0; i < k * n; i++) worst = Math.max(worst, Math.abs(heap[c + i] - want[i]) / (1 + Math.abs(want[i])));
+    // The same A stored as [M, K] and read transposed.
+    const at = scratch + (threads - 1) * k * n;
+    for (let i = 0; i < k; i++) for (let r = 0; r < m; r++) heap[at + r * k + i] = heap[a + i * m + r];
+    heap.fill(99, c, c + k * n);
+    kernels.rowsProduct(at * 4, b * 4, c * 4, k, m, n, scratch * 4, true);
+    for (let i = 0; i < k * n; i++) worst = Math.max(worst, Math.abs(heap[c + i] - want[i]) / (1 + Math.abs(want[i])));
   }
   return worst;
 }
@@ -52,7 +58,7 @@ test('the emitted module validates, plain and (where the runtime has it) relaxed
   assert.ok(WebAssembly.validate(moduleBytes([rowsProductFunction(true)], true)));
 });
 
-test('rowsProduct equals the float64 reference (1e-4), every heap kind, FMA or not, 1-3 threads', () => {
+test('rowsProduct equals the float64 reference (1e-4), A as [K, M] or [M, K], every heap kind, FMA or not, 1-3 threads', () => {
   for (const shared of [false, true])
     for (const relaxed of [false, true])
       for (const threads of shared ? [1, 2, 3] : [1]) {

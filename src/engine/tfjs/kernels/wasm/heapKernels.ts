@@ -25,10 +25,11 @@ export interface HeapKernels {
   /** Whether the module uses relaxed-SIMD FMA. */
   readonly relaxedSimd: boolean;
   /**
-   * C[K,N] = A[K,M] x B[M,N], float32 row-major at heap byte addresses, N a multiple of 8. `scratch` has room for
-   * (threads - 1) * K * N floats (the other threads' partial products, added into C here).
+   * C[K,N] = A[K,M] x B[M,N], float32 at heap byte addresses, B and C row-major, N a multiple of 8; A row-major
+   * [K, M], or [M, K] read transposed when `aTransposed`. `scratch` has room for (threads - 1) * K * N floats (the
+   * other threads' partial products, added into C here).
    */
-  rowsProduct(a: number, b: number, c: number, k: number, m: number, n: number, scratch: number): void;
+  rowsProduct(a: number, b: number, c: number, k: number, m: number, n: number, scratch: number, aTransposed?: boolean): void;
   /** Keras' Adam step over `count` floats at these heap byte addresses (../adam_kernel.ts), outputs apart from inputs. */
   adamStep(at: AdamAddresses, count: number, attrs: AdamStepAttrs): void;
   /**
@@ -137,12 +138,13 @@ export function createHeapKernels(memory: WebAssembly.Memory, threads: number, e
       return pool.threads;
     },
     relaxedSimd,
-    rowsProduct(a, b, c, k, m, n, scratch) {
+    rowsProduct(a, b, c, k, m, n, scratch, aTransposed = false) {
+      const [sk, sm] = aTransposed ? [4, 4 * k] : [4 * m, 4];
       const shares = k * m * n < THREADED_MIN_MACS ? 1 : Math.min(pool.threads, Math.max(1, Math.floor(m / 64)));
       const args: number[][] = [];
       for (let s = 0; s < shares; s++) {
         const out = s === 0 ? c : scratch + (s - 1) * k * n * 4;
-        args.push([a, b, out, k, m, n, Math.floor((m * s) / shares), Math.floor((m * (s + 1)) / shares)]);
+        args.push([a, b, out, k, sk, n, Math.floor((m * s) / shares), Math.floor((m * (s + 1)) / shares), sm]);
       }
       pool.run(ROWS_PRODUCT, args);
       addPartials(memory, c, scratch, k * n, shares);

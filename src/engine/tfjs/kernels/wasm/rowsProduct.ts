@@ -1,6 +1,8 @@
 /**
- * `rowsProduct(a, b, c, K, M, N, m0, m1)`: C[K,N] = A[K, m0:m1] x B[m0:m1, N] for row-major float32 matrices
- * in the heap (byte addresses; A's rows are M long, B's and C's N long; N a multiple of 8). This is the shape of
+ * `rowsProduct(a, b, c, K, SK, N, m0, m1, SM)`: C[K,N] = A[K, m0:m1] x B[m0:m1, N] for float32 matrices in the
+ * heap (byte addresses; B and C row-major with rows N long, N a multiple of 8; A[k, m] at a + k*SK + m*SM, so A
+ * is either row-major [K, M] (SK = 4M, SM = 4) or a row-major [M, K] read transposed (SK = 4, SM = 4K): the
+ * Dense layer's weight gradient x^T dy without transposing x). This is the shape of
  * a convolution's filter gradient, dW = im2col(x)^T x dy: a contraction over every output pixel of the batch
  * (M = N*OH*OW, up to hundreds of thousands) into a small K x N result. XNNPACK handles it badly: it packs B
  * (all of dy, tens of MB) as GEMM weights on every call, and its row tiles waste most of a 9-row A. Here nothing
@@ -12,9 +14,9 @@ import { I32, V128, op, whileNot, type Bytes, type FunctionSpec } from './encode
 
 const MC = 256;
 
-// Locals: the 8 params, then these.
-const [A, B, C, K, M, N, M0, M1] = [0, 1, 2, 3, 4, 5, 6, 7];
-const [MC0, MC1, NB, KB, ROW, P0, P1, P2, P3, PB, M4, N4, PC] = [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
+// Locals: the 9 params (SK, SM: A's strides in bytes between rows k and between rows m), then these.
+const [A, B, C, K, SK, N, M0, M1, SM] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+const [MC0, MC1, NB, KB, ROW, P0, P1, P2, P3, PB, N4, PC] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
 const ACC = 21; // 8 v128 accumulators: ACC + 2*row + half
 const [B0, B1, X] = [29, 30, 31];
 
@@ -40,9 +42,9 @@ function rowBlock(rows: number, relaxed: boolean): Bytes {
   const setup: Bytes = [
     // pc = c + (kb*N + nb)*4
     ...get(C), ...get(KB), ...get(N), ...op.i32Mul, ...get(NB), ...op.i32Add, ...i32(4), ...op.i32Mul, ...op.i32Add, ...set(PC),
-    // p0 = a + (kb*M + mc0)*4, p(r+1) = p(r) + M*4
-    ...get(A), ...get(KB), ...get(M), ...op.i32Mul, ...get(MC0), ...op.i32Add, ...i32(4), ...op.i32Mul, ...op.i32Add, ...set(P0),
-    ...ptrs.slice(1).flatMap((p, r) => [...get(ptrs[r]), ...get(M4), ...op.i32Add, ...set(p)]),
+    // p0 = a + kb*SK + mc0*SM, p(r+1) = p(r) + SK
+    ...get(A), ...get(KB), ...get(SK), ...op.i32Mul, ...op.i32Add, ...get(MC0), ...get(SM), ...op.i32Mul, ...op.i32Add, ...set(P0),
+    ...ptrs.slice(1).flatMap((p, r) => [...get(ptrs[r]), ...get(SK), ...op.i32Add, ...set(p)]),
     // pb = b + (mc0*N + nb)*4
     ...get(B), ...get(MC0), ...get(N), ...op.i32Mul, ...get(NB), ...op.i32Add, ...i32(4), ...op.i32Mul, ...op.i32Add, ...set(PB),
     ...get(MC0), ...set(ROW),
@@ -56,7 +58,7 @@ function rowBlock(rows: number, relaxed: boolean): Bytes {
       ...fma(ACC + 2 * r, X, B0, relaxed),
       ...fma(ACC + 2 * r + 1, X, B1, relaxed),
     ]),
-    ...ptrs.flatMap((p) => addTo(p, i32(4))),
+    ...ptrs.flatMap((p) => addTo(p, get(SM))),
     ...addTo(PB, get(N4)),
     ...addTo(ROW, i32(1)),
   ];
@@ -87,10 +89,9 @@ export function rowsProductFunction(relaxed: boolean): FunctionSpec {
     ...get(C), ...set(PC),
     ...get(C), ...get(K), ...get(N), ...op.i32Mul, ...i32(4), ...op.i32Mul, ...op.i32Add, ...set(PB),
     ...whileNot([...get(PC), ...get(PB), ...op.i32GeU], [...get(PC), ...op.v128Zero, ...op.v128Store(0), ...addTo(PC, i32(16))]),
-    ...get(M), ...i32(4), ...op.i32Mul, ...set(M4),
     ...get(N), ...i32(4), ...op.i32Mul, ...set(N4),
     ...get(M0), ...set(MC0),
     ...whileNot([...get(MC0), ...get(M1), ...op.i32GeS], chunk),
   ];
-  return { exportName: 'rowsProduct', params: new Array<number>(8).fill(I32), locals: [[13, I32], [11, V128]], body };
+  return { exportName: 'rowsProduct', params: new Array<number>(9).fill(I32), locals: [[12, I32], [11, V128]], body };
 }
