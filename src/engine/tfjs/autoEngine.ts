@@ -15,6 +15,7 @@ import type { ModelFile } from '../../core/types';
 import { PRODUCT_VERSION } from '../../core/version';
 import { writeFilesAtomic } from '../../formats/atomic';
 import { fastestEngine, formatRate, probeEngines, type ProbeResult, type ProbeRow } from './benchmark';
+import { KERNELS_REVISION } from './kernels';
 
 /** The engines `auto` measures against each other. */
 export const CPU_ENGINES: readonly EngineId[] = ['tensorflow', 'wasm', 'cpu'];
@@ -92,7 +93,7 @@ export async function fastestCpuEngine(file: ModelFile, batch: number, opts: Aut
   return { choice, remembered: false };
 }
 
-/** Versions that change the kernels: ours, tfjs-core's and the wasm backend's. */
+/** Versions that change the kernels: ours (the product and the kernels' revision), tfjs-core's and the wasm backend's. */
 export function engineVersions(): Record<string, string> {
   const v = (pkg: string) => {
     try {
@@ -101,5 +102,5 @@ export function engineVersions(): Record<string, string> {
       return 'none';
     }
   };
-  return { modelStudio: PRODUCT_VERSION, tfjs: v('@tensorflow/tfjs-core'), wasm: v('@tensorflow/tfjs-backend-wasm') };
+  return { modelStudio: PRODUCT_VERSION, kernels: KERNELS_REVISION, tfjs: v('@tensorflow/tfjs-core'), wasm: v('@tensorflow/tfjs-backend-wasm') };
 }

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { TFJS_ENGINE_IDS, type EngineChoice, type EngineId, type SkippedEngine } from '../../core/training';
 import { UserError } from '../../core/types';
-import { registerFastKernels } from './kernels';
+import { ownKernelsNote, registerFastKernels } from './kernels';
 import { startThreaded, wasmThreadsWanted } from './wasmThreads';
 import type { Tf } from './tf';
 
@@ -93,9 +93,11 @@ export async function loadEngine(preference: EnginePreference = 'auto', opts: En
     try {
       const { tf, device } = await loader();
       // Our faster kernels go in before the smoke test, so the test checks what training will run.
-      if (opts.fastKernels !== false && !opts.loaders?.[engine]) registerFastKernels(tf, tf.getBackend());
+      const fast = opts.fastKernels !== false && !opts.loaders?.[engine];
+      if (fast) registerFastKernels(tf, tf.getBackend());
       if (opts.smokeTest !== false) await smokeTest(tf, engine);
-      return { tf, engine, device, skipped };
+      const note = fast ? ownKernelsNote(tf) : undefined;
+      return { tf, engine, device: note ? `${device} · ${note}` : device, skipped };
     } catch (e) {
       skipped.push({ engine, reason: reasonOf(engine, e) });
     }

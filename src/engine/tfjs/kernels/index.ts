@@ -55,6 +55,21 @@ function wasmHeap(tf: Tf): HeapAccess | undefined {
   };
 }
 
+/**
+ * Changes whenever a kernel here changes what it computes or how fast: part of the key under which `auto`
+ * remembers the fastest CPU engine for a model (../autoEngine.ts), so a build with other kernels measures again.
+ */
+export const KERNELS_REVISION = '2026-12-01';
+
+/** What our own wasm kernels run with, for the engine's device line ("own kernels: FMA, 2 threads"); undefined off wasm. */
+export function ownKernelsNote(tf: Tf): string | undefined {
+  if (tf.getBackend() !== 'wasm') return undefined;
+  const heap = wasmHeap(tf);
+  if (!heap) return 'own kernels off';
+  const threads = heap.kernels.threads;
+  return `own kernels: ${heap.kernels.relaxedSimd ? 'FMA' : 'SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}`;
+}
+
 /** Stock configs of replaced kernels, per backend, so they can be restored (and used as fallbacks). */
 const stockConfigs = new Map<string, Map<string, KernelConfig | null>>();
 
@@ -104,7 +119,7 @@ function plan(tf: Tf, backendName: string): Map<string, KernelFunc> | null {
     kernels.set('Identity', sharingIdentityKernel(stockFunc('Identity')));
     kernels.set(ADAM_STEP, adamStepKernel(access, heap));
     kernels.set(RELU_BACKPROP, reluBackpropKernel(access, heap));
-    kernels.set('BatchMatMul', untransposingMatMul(batchMatMul, transpose));
+    kernels.set('BatchMatMul', untransposingMatMul(batchMatMul, transpose, heap));
     const fused = stock('_FusedMatMul');
     if (fused) kernels.set('_FusedMatMul', untransposingMatMul(fused.kernelFunc, transpose));
     // Kernels the stock backend lacks (training would stop with "Kernel '...' not registered"). Only added
