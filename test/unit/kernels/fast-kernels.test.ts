@@ -172,6 +172,19 @@ describe('fast kernels match the stock cpu kernels', () => {
     assertClose(got, reference, 'wasm');
   });
 
+  test('wasm with our wasm kernels off (MODEL_STUDIO_WASM_KERNELS=0): the JS and XNNPACK paths agree too', async () => {
+    assert.ok(await tf.setBackend('wasm'));
+    restoreStockKernels(tf, 'wasm');
+    process.env.MODEL_STUDIO_WASM_KERNELS = '0';
+    try {
+      registerFastKernels(tf, 'wasm');
+      assertClose(await runAll(), reference, 'wasm, own kernels off');
+    } finally {
+      delete process.env.MODEL_STUDIO_WASM_KERNELS;
+      restoreStockKernels(tf, 'wasm');
+    }
+  });
+
   test('unsupported configurations fall back to the stock kernel (cpu: NCHW, dilation)', async () => {
     await tf.setBackend('cpu');
     const compute = () =>

@@ -115,9 +115,10 @@ function addPartials(memory: WebAssembly.Memory, out: number, scratch: number, s
 
 const made = new WeakMap<WebAssembly.Memory, HeapKernels | null>();
 
-/** One set of kernels (and worker threads) per heap, made on first use. */
-export function heapKernelsFor(memory: WebAssembly.Memory, threads: number): HeapKernels | null {
-  if (!made.has(memory)) made.set(memory, createHeapKernels(memory, threads));
+/** One set of kernels (and worker threads) per heap, made on first use; none while MODEL_STUDIO_WASM_KERNELS=0. */
+export function heapKernelsFor(memory: WebAssembly.Memory, threads: number, env: NodeJS.ProcessEnv = process.env): HeapKernels | null {
+  if (env.MODEL_STUDIO_WASM_KERNELS === '0') return null;
+  if (!made.has(memory)) made.set(memory, createHeapKernels(memory, threads, env));
   return made.get(memory) ?? null;
 }
 
