@@ -1,8 +1,9 @@
 /**
  * Conv2D, Conv2DBackpropFilter and Conv2DBackpropInput as im2col + ONE matrix product on the backend's own
- * matmul (XNNPACK on wasm, tfjs' blocked JS matmul on cpu). The stock cpu kernels walk TensorBuffer.get per
- * element (Conv2DBackpropFilter: ~2.4 s for one 8-sample mnist-cnn step), and wasm has no
- * Conv2DBackpropFilter at all and a naive Conv2DBackpropInput loop.
+ * matmul (tfjs' blocked JS matmul on cpu; on wasm our own product kernel for the filter gradient and XNNPACK's
+ * forward convolution for a stride-1 input gradient). The stock cpu kernels walk TensorBuffer.get per element
+ * (Conv2DBackpropFilter: ~2.4 s for one 8-sample mnist-cnn step), and wasm has no Conv2DBackpropFilter at all
+ * and a naive Conv2DBackpropInput loop.
  */
 import type { backend_util as BackendUtil, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { colCols, colRows, nhwcGeometry, type WindowGeometry } from './geometry';

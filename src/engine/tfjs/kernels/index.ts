@@ -5,11 +5,14 @@
  *   as a flat loop (the stock kernels read TensorBuffer.get per element: ~1 sample/s), and BatchMatMul /
  *   _FusedMatMul on the same GEMM (2-4x the stock blocked loop).
  * - cpu and wasm: Sum over every axis but the last (bias gradients) in one pass (sum_kernels.ts); wasm's
- *   Identity shares the buffer instead of copying it, as cpu's does (identity_kernel.ts); Keras' Adam step in
- *   one pass per variable (adam_kernel.ts, a kernel of our own that the optimizer uses where it is registered).
+ *   Identity shares the buffer instead of copying it, as cpu's does (identity_kernel.ts); two kernels of our
+ *   own that other code uses where they are registered: Keras' Adam step in one pass per variable
+ *   (adam_kernel.ts, for the optimizer) and the ReLU mask of the fused Conv2D (relu_backprop_kernel.ts).
  * - wasm: the missing Conv2DBackpropFilter (without it CNNs cannot train on wasm at all), Conv2DBackpropInput
- *   (stock: a naive loop, 163 ms) and MaxPoolGrad (65 ms) on XNNPACK matmul + flat loops, and BatchMatMul /
- *   _FusedMatMul with transposed operands (stock: a slow loop 10-20x behind XNNPACK). Kernels wasm lacks
+ *   (stock: a naive loop, 163 ms; stride 1: XNNPACK's forward conv with the flipped filter) and MaxPoolGrad
+ *   (65 ms), and BatchMatMul / _FusedMatMul with transposed operands (stock: a slow loop 10-20x behind
+ *   XNNPACK). Where our own wasm kernels start (./wasm: on tfjs' heap, every core), the filter gradient, the
+ *   Dense weight gradient, bias sums, 2x2 max-pool gradients, Adam and the ReLU mask run on them. Kernels wasm lacks
  *   altogether, added only while the backend has none: UnsortedSegmentSum (Embedding's gradient) and
  *   DepthwiseConv2dNativeBackpropFilter / -Input (DepthwiseConv2D, SeparableConv2D), as flat typed-array loops.
  * - webgpu: Conv2DBackpropFilter as a split-K implicit GEMM (stock: one thread per filter element looping
