@@ -5,8 +5,9 @@
  * a CNN. Here the forward is the backend's FusedConv2D (XNNPACK adds the bias and clamps in its output loop) and
  * the gradient is the ReLU mask from the output (kernels/relu_backprop_kernel.ts: jax.nn.relu's derivative, 0 at
  * 0), then the bias sum and the two convolution gradients, the kernels tfjs would run. Used where the backend
- * has the mask kernel (cpu and wasm with our kernels); elsewhere, and for other activations, the layer takes
- * tfjs' own path (which already fuses a bias without activation).
+ * has the mask kernel (wasm with our kernels; on cpu the stock FusedConv2D bypasses our faster im2col Conv2D,
+ * so it is not registered there); elsewhere, and for other activations, the layer takes tfjs' own path (which
+ * already fuses a bias without activation).
  */
 import { RELU_BACKPROP } from './kernels/relu_backprop_kernel';
 import type { Tensor, Tf } from './tf';

@@ -11,7 +11,7 @@
  * Gradients come from the tfjs ops (split, conv, concat, pad, reshape, slice). SeparableConv2D's depthwise
  * step takes the same zero-spread kernel in training.
  * And a speed path: a plain Conv2D with a bias and ReLU trains as one fused forward kernel with its own gradient
- * on cpu and wasm (./fusedConv2d.ts).
+ * on wasm (./fusedConv2d.ts).
  */
 import { first, isChannelsFirst } from './kerasLayerArgs';
 import { canFuseConv, fusedConv2dRelu } from './fusedConv2d';
@@ -82,7 +82,7 @@ function kerasConv(tf: Tf, rank: Rank): AnyClass {
         return cf ? tf.transpose(y, toFirst) : y;
       });
     }
-    /** A plain channels-last Conv2D with a bias and ReLU, training on cpu or wasm (./fusedConv2d.ts). */
+    /** A plain channels-last Conv2D with a bias and ReLU, training on wasm (./fusedConv2d.ts). */
     fusesInTraining(kwargs: any): boolean {
       return (
         kwargs?.training === true && rank === 2 && this.groups === 1 && this.bias != null && !isChannelsFirst(this.dataFormat) &&

@@ -58,6 +58,16 @@ test('2x2 max-pool gradient: the same pixel as the sequential scan, NaN and -Inf
   }
 });
 
+test("stride 3 with 'same' padding: the last window reaching into the padding takes the general path", () => {
+  // tfjs' computePool2DInfo([1, 4, 4, 1], 2, 3, 1, 'same'): 2x2 outputs, padding only below and to the right.
+  const g: WindowGeometry = { batch: 1, inH: 4, inW: 4, inC: 1, outH: 2, outW: 2, outC: 1, kH: 2, kW: 2, strideH: 3, strideW: 3, padTop: 0, padLeft: 0 };
+  const x = Float32Array.from([5, 1, 2, 3, 9, 0, 1, 2, 3, 4, 5, 6, 1, 2, 3, 4]);
+  const dy = Float32Array.from([10, 20, 30, 40]);
+  const dx = new Float32Array(16).fill(7);
+  maxPoolGradNHWC(x, dy, g, dx);
+  assert.deepEqual(dx, reference(x, dy, g));
+});
+
 test('all-NaN and all -Infinity windows pass nothing', () => {
   const g = geometry(1, 2, 4, 1, 2);
   const x = Float32Array.from([NaN, NaN, -Infinity, -Infinity, NaN, NaN, -Infinity, -Infinity]);

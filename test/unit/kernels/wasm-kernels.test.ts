@@ -118,7 +118,8 @@ test('maxPoolGrad2x2: the JS gradient exactly, 1-3 threads; NaN or -Infinity win
     const kernels = createHeapKernels(memory, threads, {});
     assert.ok(kernels);
     // special: 0 none; 1 NaN trailing a row (the tournament agrees); 2 NaN leading a row; 3 a window all -Infinity
-    for (const [batch, side, inC, special] of [[40, 26, 32, 0], [3, 6, 4, 0], [2, 4, 8, 1], [2, 4, 8, 2], [2, 4, 8, 3]]) {
+    // (40 images of 26x26x32 are split over the threads; a special there sits in the last image, the last share)
+    for (const [batch, side, inC, special] of [[40, 26, 32, 0], [3, 6, 4, 0], [2, 4, 8, 1], [2, 4, 8, 2], [2, 4, 8, 3], [40, 26, 32, 2]]) {
       const g = { batch, inH: side, inW: side, inC, outH: side / 2, outW: side / 2, outC: inC, kH: 2, kW: 2, strideH: 2, strideW: 2, padTop: 0, padLeft: 0 };
       const size = batch * side * side * inC;
       const dySize = size / 4;
@@ -127,8 +128,8 @@ test('maxPoolGrad2x2: the JS gradient exactly, 1-3 threads; NaN or -Infinity win
       let seed = size + threads;
       // Few distinct values (ties, as after ReLU).
       for (let i = x; i < dx; i++) heap[i] = Math.floor(((seed = (seed * 16807) % 2147483647) / 2147483647) * 4) - 1;
-      // pixel (h, w) channel 1 of image 0; the window at (0, 1) covers w = 2, 3 of rows 0 and 1
-      const at = (h: number, w: number) => x + (h * side + w) * inC + 1;
+      // pixel (h, w) channel 1 of the last image; the window at (0, 1) covers w = 2, 3 of rows 0 and 1
+      const at = (h: number, w: number) => x + (((batch - 1) * side + h) * side + w) * inC + 1;
       if (special === 1) heap[at(0, 3)] = NaN;
       if (special === 2) heap[at(1, 2)] = NaN;
       if (special === 3) for (const [h, w] of [[0, 2], [0, 3], [1, 2], [1, 3]]) heap[at(h, w)] = -Infinity;
@@ -190,6 +191,26 @@ test('reluBackprop: the JS mask exactly (0, -0, NaN, negatives), 1-3 threads, wi
       assert.deepEqual(heap.slice(out, out + count), want, `threads ${threads}, count ${count}`);
     }
   }
+});
+
+test('heap addresses past 2 GiB: the JS tails and the threads\' partial sums land where they should', () => {
+  const memory = new WebAssembly.Memory({ initial: 32_800, maximum: 65_536, shared: true });
+  const kernels = createHeapKernels(memory, 2, {});
+  assert.ok(kernels && kernels.threads === 2);
+  const base = 2 ** 31 + 4096; // bytes
+  const heap = new Float32Array(memory.buffer);
+  const f = base / 4;
+  // reluBackprop over 7 floats: 4 in wasm, a tail of 3 in JS
+  for (let i = 0; i < 7; i++) [heap[f + i], heap[f + 8 + i]] = [i + 1, 1];
+  heap.fill(99, f + 16, f + 23);
+  kernels.reluBackprop(base, base + 32, base + 64, 7);
+  assert.deepEqual([...heap.subarray(f + 16, f + 23)], [1, 2, 3, 4, 5, 6, 7]);
+  // sumRows split over two threads: the second share's partial is added from scratch
+  const rows = 40_000;
+  const x = f + 64;
+  heap.fill(0.5, x, x + rows * 4);
+  kernels.sumRows(x * 4, (x + rows * 4) * 4, rows, 4, (x + rows * 4 + 4) * 4);
+  assert.deepEqual([...heap.subarray(x + rows * 4, x + rows * 4 + 4)], [20_000, 20_000, 20_000, 20_000]);
 });
 
 test('MODEL_STUDIO_WASM_KERNELS=0 turns the kernels off', () => {

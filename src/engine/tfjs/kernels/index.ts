@@ -5,9 +5,10 @@
  *   as a flat loop (the stock kernels read TensorBuffer.get per element: ~1 sample/s), and BatchMatMul /
  *   _FusedMatMul on the same GEMM (2-4x the stock blocked loop).
  * - cpu and wasm: Sum over every axis but the last (bias gradients) in one pass (sum_kernels.ts); wasm's
- *   Identity shares the buffer instead of copying it, as cpu's does (identity_kernel.ts); two kernels of our
- *   own that other code uses where they are registered: Keras' Adam step in one pass per variable
- *   (adam_kernel.ts, for the optimizer) and the ReLU mask of the fused Conv2D (relu_backprop_kernel.ts).
+ *   Identity shares the buffer instead of copying it, as cpu's does (identity_kernel.ts); Keras' Adam step in
+ *   one pass per variable (adam_kernel.ts, a kernel of our own that the optimizer uses where it is registered).
+ *   wasm only: the ReLU mask of the fused Conv2D (relu_backprop_kernel.ts; cpu's stock FusedConv2D bypasses
+ *   our im2col Conv2D and would be slower than the unfused layer there).
  * - wasm: the missing Conv2DBackpropFilter (without it CNNs cannot train on wasm at all), Conv2DBackpropInput
  *   (stock: a naive loop, 163 ms; stride 1: XNNPACK's forward conv with the flipped filter) and MaxPoolGrad
  *   (65 ms), and BatchMatMul / _FusedMatMul with transposed operands (stock: a slow loop 10-20x behind
@@ -99,7 +100,6 @@ function plan(tf: Tf, backendName: string): Map<string, KernelFunc> | null {
     kernels.set('MaxPoolGrad', maxPoolGradKernel(conv('MaxPoolGrad')));
     kernels.set('Sum', sumKernel({ access, stock: stockFunc('Sum') }));
     kernels.set(ADAM_STEP, adamStepKernel(access));
-    kernels.set(RELU_BACKPROP, reluBackpropKernel(access));
     const batchMatMul = stockFunc('BatchMatMul');
     kernels.set('BatchMatMul', cpuBatchMatMul(batchMatMul));
     kernels.set('_FusedMatMul', cpuFusedMatMul(stockFunc('_FusedMatMul'), stockFunc));

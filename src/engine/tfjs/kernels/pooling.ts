@@ -9,7 +9,8 @@ import type { WindowGeometry } from './geometry';
 
 /** dx (x's shape, any contents) = the routed dy. */
 export function maxPoolGradNHWC(x: Float32Array, dy: Float32Array, g: WindowGeometry, dx: Float32Array): void {
-  if (g.kH === 2 && g.kW === 2 && g.strideH >= 2 && g.strideW >= 2 && g.padTop === 0 && g.padLeft === 0 && 2 * g.outH <= g.inH && 2 * g.outW <= g.inW) {
+  if (g.kH === 2 && g.kW === 2 && g.strideH >= 2 && g.strideW >= 2 && g.padTop === 0 && g.padLeft === 0 && (g.outH - 1) * g.strideH + 2 <= g.inH && (g.outW - 1) * g.strideW + 2 <= g.inW) {
+    // (The last window ends inside the image: with 'same' padding it may reach into the bottom/right padding.)
     // Disjoint windows (Keras' default MaxPooling2D): every pixel gets exactly one value, written once.
     if (g.strideH !== 2 || g.strideW !== 2 || 2 * g.outH !== g.inH || 2 * g.outW !== g.inW) dx.fill(0);
     maxPoolGrad2x2Disjoint(x, dy, g, dx);

@@ -1,8 +1,8 @@
 /**
  * The gradient through a ReLU from its output y: dx = dy where y > 0, else 0 (jax.nn.relu's derivative, which
- * Keras trains with: 0 at 0 and for NaN). A kernel of our own on cpu (JS) and wasm (f32x4 on every core,
- * ./wasm/reluBackprop.ts) for the fused Conv2D + bias + ReLU (../fusedConv2d.ts): one pass where tfjs runs Step,
- * Cast and Multiply. Inputs {dy, y}, float32, same shape.
+ * Keras trains with: 0 at 0 and for NaN). A kernel of our own on wasm (f32x4 on every core, ./wasm/reluBackprop.ts;
+ * the JS loop where our wasm kernels are off) for the fused Conv2D + bias + ReLU (../fusedConv2d.ts): one pass
+ * where tfjs runs Step, Cast and Multiply. Inputs {dy, y}, float32, same shape.
  */
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { TensorAccess } from './tensor_access';

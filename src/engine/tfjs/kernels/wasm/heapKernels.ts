@@ -97,10 +97,10 @@ function laneRanges(count: number, threads: number): { ranges: [number, number][
   return { ranges, end, tail: count - end };
 }
 
-/** A view of floats [from, to) of the array at heap byte address p. */
+/** A view of floats [from, to) of the array at heap byte address p (addresses may pass 2 GiB: unsigned shifts). */
 function tailView(memory: WebAssembly.Memory, from: number, to: number): (p: number) => Float32Array {
   const heap = new Float32Array(memory.buffer);
-  return (p) => heap.subarray((p >> 2) + from, (p >> 2) + to);
+  return (p) => heap.subarray((p >>> 2) + from, (p >>> 2) + to);
 }
 
 /** out += each of the shares' partial results after the first (they lie one after another in scratch). */
@@ -108,8 +108,8 @@ function addPartials(memory: WebAssembly.Memory, out: number, scratch: number, s
   if (shares < 2) return;
   const heap = new Float32Array(memory.buffer);
   for (let s = 1; s < shares; s++) {
-    const part = (scratch >> 2) + (s - 1) * size;
-    for (let i = 0, o = out >> 2; i < size; i++) heap[o + i] += heap[part + i];
+    const part = (scratch >>> 2) + (s - 1) * size;
+    for (let i = 0, o = out >>> 2; i < size; i++) heap[o + i] += heap[part + i];
   }
 }
 

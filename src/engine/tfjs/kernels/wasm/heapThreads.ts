@@ -27,6 +27,7 @@ try {
   Atomics.store(ctl, ${DONE}, 0);
 } catch (e) {
   Atomics.store(ctl, ${FAILED}, 1);
+  Atomics.store(ctl, ${DONE}, -3);
 }
 Atomics.notify(ctl, ${DONE});
 let seen = 0;
@@ -84,10 +85,15 @@ export class HeapThreads {
     return this.broken ? 1 : this.workers.length + 1;
   }
 
-  /** Run `names[fn]` once per share: shares[0] here, shares[i] in worker i-1 (all at once). */
+  /**
+   * Run `names[fn]` once per share: shares[0] here, shares[i] in worker i-1 (all at once). Returns (or throws this
+   * thread's error) only after every worker has finished, so the caller may free what the shares wrote into.
+   */
   run(fn: number, shares: number[][]): void {
     if (shares.length > this.threads) throw new Error(`HeapThreads: ${shares.length} shares for ${this.threads} threads.`);
-    const seq = ++this.seq;
+    // Int32 slots: wrap long before 2^31 (-1 means leave, 0 is the workers' start).
+    this.seq = this.seq >= 0x3fffffff ? 1 : this.seq + 1;
+    const seq = this.seq;
     for (let w = 1; w < shares.length; w++) {
       const at = (w - 1) * SLOT;
       this.control[at + FN] = fn;
@@ -95,7 +101,12 @@ export class HeapThreads {
       Atomics.store(this.control, at + SEQ, seq);
       Atomics.notify(this.control, at + SEQ);
     }
-    this.local[fn](...shares[0]);
+    let failure: unknown;
+    try {
+      this.local[fn](...shares[0]);
+    } catch (e) {
+      failure = e;
+    }
     for (let w = 1; w < shares.length; w++) {
       const at = (w - 1) * SLOT;
       const deadline = Date.now() + CALL_TIMEOUT_MS;
@@ -105,19 +116,22 @@ export class HeapThreads {
         done = Atomics.load(this.control, at + DONE);
       }
       if (done !== seq || Atomics.load(this.control, at + FAILED) !== 0) {
-        // The kernels overwrite their share's output, so this thread can redo it; no more workers after this.
+        // The kernels overwrite their share's output, so this thread can redo it; no more workers after this
+        // (close() also terminates a worker that stalled, so it cannot write later).
         this.broken = true;
-        this.local[fn](...shares[w]);
+        if (failure === undefined) this.local[fn](...shares[w]);
       }
     }
     if (this.broken) this.close();
+    if (failure !== undefined) throw failure;
   }
 
   close(): void {
-    for (let w = 0; w < this.workers.length; w++) {
+    this.workers.forEach((worker, w) => {
       Atomics.store(this.control, w * SLOT + SEQ, -1);
       Atomics.notify(this.control, w * SLOT + SEQ);
-    }
+      void worker.terminate().catch(() => undefined);
+    });
     this.workers.length = 0;
   }
 }
