@@ -160,12 +160,6 @@ function flippedConvolution(conv: KernelFunc, a: TensorAccess, backend: object, 
 function heapProduct(heap: HeapAccess, a: TensorAccess, colsT: TensorInfo, dy: TensorInfo, g: WindowGeometry): TensorInfo {
   const k = colCols(g);
   const dw = a.output([k, g.outC], () => {});
-  const threads = heap.kernels.threads;
-  const scratch = threads > 1 ? a.output([(threads - 1) * k * g.outC], () => {}) : null;
-  try {
-    heap.kernels.rowsProduct(heap.pointer(colsT), heap.pointer(dy), heap.pointer(dw), k, colRows(g), g.outC, scratch ? heap.pointer(scratch) : 0);
-  } finally {
-    if (scratch) a.dispose(scratch);
-  }
+  heap.withScratch(k * g.outC, (scratch) => heap.kernels.rowsProduct(heap.pointer(colsT), heap.pointer(dy), heap.pointer(dw), k, colRows(g), g.outC, scratch));
   return dw;
 }

@@ -41,6 +41,8 @@ interface WasmBackendHeap {
   // The threaded build keeps its (shared) heap on the module, the single-threaded one exports it.
   wasm?: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  disposeData(dataId: object): boolean;
 }
 
 /** Our own wasm kernels on the wasm backend's heap, with tensor addresses; undefined if they cannot start. */
@@ -49,12 +51,22 @@ function wasmHeap(tf: Tf): HeapAccess | undefined {
   const memory = backend?.wasm?.wasmMemory ?? backend?.wasm?.asm?.memory;
   const kernels = memory ? heapKernelsFor(memory, wasmThreadsWanted()) : null;
   if (!backend || !kernels) return undefined;
+  const pointer = (t: TensorInfo): number => {
+    const data = backend.dataIdMap.get(t.dataId);
+    if (!data) throw new Error('wasm kernel: a tensor is not in the wasm heap.');
+    return data.memoryOffset;
+  };
   return {
     kernels,
-    pointer(t) {
-      const data = backend.dataIdMap.get(t.dataId);
-      if (!data) throw new Error('wasm kernel: a tensor is not in the wasm heap.');
-      return data.memoryOffset;
+    pointer,
+    withScratch(floatsPerShare, run) {
+      const others = kernels.threads - 1;
+      const scratch = others > 0 ? backend.makeOutput([others * floatsPerShare], 'float32') : null;
+      try {
+        return run(scratch ? pointer(scratch) : 0);
+      } finally {
+        if (scratch) backend.disposeData(scratch.dataId);
+      }
     },
   };
 }

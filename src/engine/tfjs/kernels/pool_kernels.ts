@@ -21,7 +21,7 @@ function isDefault2x2(g: WindowGeometry): boolean {
   return g.kH === 2 && g.kW === 2 && g.strideH === 2 && g.strideW === 2 && g.padTop === 0 && g.padLeft === 0 && 2 * g.outH <= g.inH && 2 * g.outW <= g.inW;
 }
 
-/** The gradient with our wasm kernel; null when a window needs the sequential scan (then dx is recomputed in JS). */
+/** The gradient with our wasm kernel; where a window needs the sequential scan, dx is recomputed in JS. */
 function heapMaxPoolGrad(heap: HeapAccess, a: TensorAccess, input: TensorInfo, dy: TensorInfo, g: WindowGeometry): TensorInfo {
   const dx = a.output([...input.shape], (out) => {
     if (2 * g.outH !== g.inH || 2 * g.outW !== g.inW) out.fill(0);

@@ -47,14 +47,8 @@ export function sumKernel(deps: SumDeps): KernelFunc {
     const heap = deps.heap;
     if (!heap || channels % 4 !== 0) return a.output(shape, (out) => sumRows(a.read(x), channels, out));
     const out = a.output(shape, () => {});
-    const threads = heap.kernels.threads;
-    const scratch = threads > 1 ? a.output([(threads - 1) * channels], () => {}) : null;
-    try {
-      const rows = x.shape.slice(0, -1).reduce((p, d) => p * d, 1);
-      heap.kernels.sumRows(heap.pointer(x), heap.pointer(out), rows, channels, scratch ? heap.pointer(scratch) : 0);
-    } finally {
-      if (scratch) a.dispose(scratch);
-    }
+    const rows = x.shape.slice(0, -1).reduce((p, d) => p * d, 1);
+    heap.withScratch(channels, (scratch) => heap.kernels.sumRows(heap.pointer(x), heap.pointer(out), rows, channels, scratch));
     return out;
   };
 }

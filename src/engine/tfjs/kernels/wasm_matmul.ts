@@ -61,12 +61,6 @@ function transposedAProduct(heap: HeapAccess, backend: { disposeData(dataId: obj
   const [mb, n] = b.shape.slice(-2);
   if (m !== mb || n % 8 !== 0 || k === 0 || m === 0) return null;
   const out = backend.makeOutput(a.shape.length === 3 ? [1, k, n] : [k, n], 'float32');
-  const threads = heap.kernels.threads;
-  const scratch = threads > 1 ? backend.makeOutput([(threads - 1) * k * n], 'float32') : null;
-  try {
-    heap.kernels.rowsProduct(heap.pointer(a), heap.pointer(b), heap.pointer(out), k, m, n, scratch ? heap.pointer(scratch) : 0, true);
-  } finally {
-    if (scratch) backend.disposeData(scratch.dataId);
-  }
+  heap.withScratch(k * n, (scratch) => heap.kernels.rowsProduct(heap.pointer(a), heap.pointer(b), heap.pointer(out), k, m, n, scratch, true));
   return out;
 }

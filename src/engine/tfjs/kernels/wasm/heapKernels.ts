@@ -53,6 +53,11 @@ export interface HeapKernels {
 export interface HeapAccess {
   kernels: HeapKernels;
   pointer(t: TensorInfo): number;
+  /**
+   * Runs `run` with the heap address of a scratch buffer of `floatsPerShare` floats for each thread but this one
+   * (the threads' partial results; 0 when there is one thread), freed afterwards.
+   */
+  withScratch<T>(floatsPerShare: number, run: (scratch: number) => T): T;
 }
 
 export interface AdamAddresses {
@@ -85,6 +90,11 @@ export function relaxedSimdAvailable(env: NodeJS.ProcessEnv = process.env): bool
   return WebAssembly.validate(probe);
 }
 
+/** [0, total) cut into `shares` consecutive [start, end) ranges of near-equal length. */
+function splitRange(total: number, shares: number): [number, number][] {
+  return Array.from({ length: shares }, (_, s): [number, number] => [Math.floor((total * s) / shares), Math.floor((total * (s + 1)) / shares)]);
+}
+
 /**
  * An element-wise kernel's shares: [start, end) ranges of whole f32x4 lanes (one range below
  * THREADED_MIN_ELEMENTS), and the 0-3 floats after them that the caller does in JS.
@@ -92,8 +102,7 @@ export function relaxedSimdAvailable(env: NodeJS.ProcessEnv = process.env): bool
 function laneRanges(count: number, threads: number): { ranges: [number, number][]; end: number; tail: number } {
   const end = count - (count % 4);
   const shares = end < THREADED_MIN_ELEMENTS ? 1 : threads;
-  const cut = (s: number) => (s === shares ? end : 4 * Math.floor((end * s) / shares / 4));
-  const ranges = Array.from({ length: shares }, (_, s): [number, number] => [cut(s), cut(s + 1)]);
+  const ranges = splitRange(end / 4, shares).map(([a, b]): [number, number] => [4 * a, 4 * b]);
   return { ranges, end, tail: count - end };
 }
 
@@ -142,36 +151,19 @@ export function createHeapKernels(memory: WebAssembly.Memory, threads: number, e
     rowsProduct(a, b, c, k, m, n, scratch, aTransposed = false) {
       const [sk, sm] = aTransposed ? [4, 4 * k] : [4 * m, 4];
       const shares = k * m * n < THREADED_MIN_MACS ? 1 : Math.min(pool.threads, Math.max(1, Math.floor(m / 64)));
-      const args: number[][] = [];
-      for (let s = 0; s < shares; s++) {
-        const out = s === 0 ? c : scratch + (s - 1) * k * n * 4;
-        args.push([a, b, out, k, sk, n, Math.floor((m * s) / shares), Math.floor((m * (s + 1)) / shares), sm]);
-      }
-      pool.run(ROWS_PRODUCT, args);
+      pool.run(ROWS_PRODUCT, splitRange(m, shares).map(([m0, m1], s) => [a, b, s === 0 ? c : scratch + (s - 1) * k * n * 4, k, sk, n, m0, m1, sm]));
       addPartials(memory, c, scratch, k * n, shares);
     },
     sumRows(x, out, rows, channels, scratch) {
       const shares = rows * channels < THREADED_MIN_ELEMENTS ? 1 : Math.min(pool.threads, Math.max(1, Math.floor(rows / 256)));
-      const args: number[][] = [];
-      for (let s = 0; s < shares; s++) {
-        const r0 = Math.floor((rows * s) / shares);
-        const r1 = Math.floor((rows * (s + 1)) / shares);
-        args.push([x + r0 * channels * 4, s === 0 ? out : scratch + (s - 1) * channels * 4, r1 - r0, channels]);
-      }
-      pool.run(SUM_ROWS, args);
+      pool.run(SUM_ROWS, splitRange(rows, shares).map(([r0, r1], s) => [x + r0 * channels * 4, s === 0 ? out : scratch + (s - 1) * channels * 4, r1 - r0, channels]));
       addPartials(memory, out, scratch, channels, shares);
     },
     maxPoolGrad2x2(x, dy, dx, g, flags) {
       const image = g.inH * g.inW * g.inC * 4;
       const dyImage = g.outH * g.outW * g.inC * 4;
       const shares = g.batch * g.inH * g.inW * g.inC < THREADED_MIN_ELEMENTS ? 1 : Math.min(pool.threads, g.batch);
-      const args: number[][] = [];
-      for (let s = 0; s < shares; s++) {
-        const n0 = Math.floor((g.batch * s) / shares);
-        const n1 = Math.floor((g.batch * (s + 1)) / shares);
-        args.push([x + n0 * image, dy + n0 * dyImage, dx + n0 * image, n1 - n0, g.inH, g.inW, g.inC, g.outH, g.outW, flags + 4 * s]);
-      }
-      pool.run(MAX_POOL_GRAD, args);
+      pool.run(MAX_POOL_GRAD, splitRange(g.batch, shares).map(([n0, n1], s) => [x + n0 * image, dy + n0 * dyImage, dx + n0 * image, n1 - n0, g.inH, g.inW, g.inC, g.outH, g.outW, flags + 4 * s]));
       const flagged = new Int32Array(memory.buffer, flags, shares);
       return flagged.every((f) => f === 0);
     },
@@ -179,13 +171,8 @@ export function createHeapKernels(memory: WebAssembly.Memory, threads: number, e
       const rows = g.batch * g.outH * g.outW;
       const image = g.inH * g.inW * g.inC * 4;
       const shares = rows * g.kH * g.kW * g.inC < THREADED_MIN_ELEMENTS ? 1 : Math.min(pool.threads, g.batch);
-      const args: number[][] = [];
-      for (let s = 0; s < shares; s++) {
-        const n0 = Math.floor((g.batch * s) / shares);
-        const n1 = Math.floor((g.batch * (s + 1)) / shares);
-        args.push([x + n0 * image, colsT, n1 - n0, n0 * g.outH * g.outW, rows, g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft]);
-      }
-      pool.run(IM2COL_T, args);
+      const geometry = [rows, g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft];
+      pool.run(IM2COL_T, splitRange(g.batch, shares).map(([n0, n1]) => [x + n0 * image, colsT, n1 - n0, n0 * g.outH * g.outW, ...geometry]));
     },
     reluBackprop(dy, y, out, count) {
       const lanes = laneRanges(count, pool.threads);
