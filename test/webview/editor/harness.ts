@@ -50,12 +50,28 @@ export class TestHost {
     readonly fileName = 'model.json',
   ) {
     this.model = new EditableModel(file, { seed: 7 });
-    this.model.onDidChange(() => void this.pushState());
+    this.model.onDidChange(() => this.post(this.pushState()));
   }
 
+  /**
+   * Posts to the page as the extension posts to its webview. A page closed meanwhile (the next test's fresh
+   * page, the browser closed after the last test) has nowhere to take it: the message is dropped, as VS Code
+   * drops posts to a disposed webview. Any other failure is thrown.
+   */
   async send(msg: HostMessage): Promise<void> {
     this.sent.push(msg);
-    await this.page.evaluate((m) => window.postMessage(m, '*'), msg as unknown as Record<string, unknown>);
+    if (this.page.isClosed()) return;
+    try {
+      await this.page.evaluate((m) => window.postMessage(m, '*'), msg as unknown as Record<string, unknown>);
+    } catch (e) {
+      if (this.page.isClosed() || isClosedError(e)) return;
+      throw e;
+    }
+  }
+
+  /** A push nobody awaits (an edit's new state, a rejection) reports its failure with the page's errors. */
+  private post(pending: Promise<void>): void {
+    pending.catch((e: unknown) => pageErrors(this.page).push(`host post failed: ${errorText(e).message}`));
   }
 
   pushState(): Promise<void> {
@@ -70,7 +86,7 @@ export class TestHost {
       return;
     }
     this.received.push(msg);
-    const reject = (e: unknown) => void this.send({ type: 'editRejected', ...errorText(e) });
+    const reject = (e: unknown) => this.post(this.send({ type: 'editRejected', ...errorText(e) }));
     switch (msg.type) {
       case 'ready':
         await this.pushState();
@@ -159,7 +175,14 @@ export async function setTheme(page: Page, theme: Theme): Promise<void> {
 }
 
 export function pageErrors(page: Page): string[] {
-  return (page as Page & { __errors?: string[] }).__errors ?? [];
+  const p = page as Page & { __errors?: string[] };
+  p.__errors ??= [];
+  return p.__errors;
+}
+
+/** Playwright's error for a call on a page, context or browser that has been closed. */
+function isClosedError(e: unknown): boolean {
+  return e instanceof Error && /Target page, context or browser has been closed/.test(e.message);
 }
 
 /** Polls `fn` until it returns a truthy value. */
