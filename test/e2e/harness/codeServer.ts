@@ -90,21 +90,26 @@ function readTree(dir: string, base = dir, out: Record<string, string> = {}): Re
   return out;
 }
 
-/** Descendants of `root` (Linux /proc), to find this server's extension hosts among other sessions'. */
-function descendants(root: number): number[] {
-  const children = new Map<number, number[]>();
+/** Every process's state, parent and group (Linux /proc/<pid>/stat: the fields after the command's ")"). */
+function processes(): { pid: number; state: string; ppid: number; pgrp: number }[] {
+  const out: { pid: number; state: string; ppid: number; pgrp: number }[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const list = children.get(ppid) ?? [];
-      list.push(Number(name));
-      children.set(ppid, list);
+      const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.push({ pid: Number(name), state, ppid: Number(ppid), pgrp: Number(pgrp) });
     } catch {
       /* process ended */
     }
   }
+  return out;
+}
+
+/** Descendants of `root`, to find this server's extension hosts among other sessions'. */
+function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const { pid, ppid } of processes()) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
   const out: number[] = [];
   const stack = [root];
   while (stack.length) {
@@ -210,11 +215,18 @@ export async function startCodeServer(opts: {
         const deadline = Date.now() + 5000;
         while (proc.exitCode === null && proc.signalCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
         killGroup(proc, 'SIGKILL');
-        rmSync(root, { recursive: true, force: true });
+        // A process of the group still writing its logs would make the removal fail (ENOTEMPTY).
+        for (const end = Date.now() + 5000; groupAlive(proc) && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+        rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
       },
     };
   }
   throw lastError;
+}
+
+/** Whether a process of the server's group still runs (a zombie writes nothing; this machine's init may never reap it). */
+function groupAlive(proc: ChildProcess): boolean {
+  return proc.pid !== undefined && processes().some((p) => p.pgrp === proc.pid && p.state !== 'Z');
 }
 
 function killGroup(proc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): void {

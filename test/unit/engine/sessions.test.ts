@@ -1,4 +1,4 @@
-import { test, describe } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +14,8 @@ import { parseHostToWorker, parseWorkerToHost } from '../../../src/protocol/work
 import { tempDir } from '../../helpers/paths';
 
 const manager = new SessionManager();
+// A test that fails mid-run must not leave its 100,000-epoch worker (and this file's process) running.
+after(() => manager.disposeAll());
 
 function start(file: ModelFile, training: TrainingConfig, workspaceDir: string, runLabel?: string): TrainingSession {
   return manager.start({ model: file, training, engine: 'cpu', baseDir: workspaceDir, workspaceDir, runLabel, seed: 1 });

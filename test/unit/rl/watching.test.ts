@@ -119,7 +119,7 @@ test('through a real worker process: frames arrive only for the watched session'
     assert.equal(r.status, 'done', r.message);
     return frames;
   };
-  const [watched, unwatched] = await Promise.all([run(true), run(false)]);
+  const [watched, unwatched] = await Promise.all([run(true), run(false)]).finally(() => manager.disposeAll());
   assert.ok(watched.length >= 1 && watched.every((f) => f.scene === 'cartpole'), `${watched.length} frames`);
   assert.equal(unwatched.length, 0);
 });

@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { until } from './harness';
 
 export type CanvasActions = ReturnType<typeof canvasActions>;
+export type Box = { x: number; y: number; width: number; height: number };
 
 export function canvasActions(page: Page) {
   const node = (name: string) => page.locator(`.react-flow__node[data-id="${name}"]`);
@@ -27,6 +28,22 @@ export function canvasActions(page: Page) {
         async () => (await nameField().count()) === 1 && (await nameField().evaluate((el) => (el as HTMLElement & { value: string }).value)) === name,
         `properties of ${name}`,
       );
+    },
+
+    /** Every layer's box once the canvas stops moving (a new state, a layout or a fit can still be drawing). */
+    async settledBoxes(): Promise<Record<string, Box>> {
+      const read = () =>
+        page.locator('.react-flow__node').evaluateAll((els) =>
+          Object.fromEntries(els.map((e) => [e.getAttribute('data-id'), (({ x, y, width, height }) => ({ x, y, width, height }))(e.getBoundingClientRect())])),
+        );
+      let last = JSON.stringify(await read());
+      for (let i = 0; i < 40; i++) {
+        await page.waitForTimeout(100);
+        const now = JSON.stringify(await read());
+        if (now === last) return JSON.parse(now) as Record<string, Box>;
+        last = now;
+      }
+      throw new Error('the canvas did not settle');
     },
 
     async paletteShowAll(): Promise<void> {

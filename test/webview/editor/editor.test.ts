@@ -18,13 +18,13 @@ let browser: Browser;
 let page: Page;
 let host: TestHost;
 
-let { node, nodeText, setField, selectNode, paletteShowAll, paletteEnter, connectNodes, chooseOption } = {} as CanvasActions;
+let { node, nodeText, setField, selectNode, paletteShowAll, paletteEnter, connectNodes, chooseOption, settledBoxes } = {} as CanvasActions;
 
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
   browser = await launch();
   ({ page, host } = await openEditor(browser, { graph: emptyGraph('xor'), weights: [] }, 'dark'));
-  ({ node, nodeText, setField, selectNode, paletteShowAll, paletteEnter, connectNodes, chooseOption } = canvasActions(page));
+  ({ node, nodeText, setField, selectNode, paletteShowAll, paletteEnter, connectNodes, chooseOption, settledBoxes } = canvasActions(page));
   await page.waitForSelector('.ms-empty-canvas');
 });
 
@@ -128,7 +128,8 @@ describe('graph editor webview', () => {
     const relayout = host.edits().at(-1);
     assert.equal(relayout?.op, 'relayout');
     assert.ok(host.model.graph.layers.every((l) => l.position), 'every layer has a saved position');
-    await page.waitForTimeout(300);
+    await host.delivered();
+    await settledBoxes();
     await connectNodes('dense', 'concatenate');
     await until(() => findLayer(host.model.graph, 'concatenate')?.inbound.length === 1, 'dense -> concatenate');
     await connectNodes('input_layer_1', 'concatenate');

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { addLayer, appendLayer, emptyGraph, findLayer } from '../../../src/core/graph';
 import type { ModelGraph } from '../../../src/core/types';
+import { canvasActions, type Box } from './actions';
 import { launch, openEditor, pageErrors, repoRoot, setTheme, until, type TestHost } from './harness';
 
 const artifacts = join(repoRoot, 'test-artifacts');
@@ -21,7 +22,6 @@ let browser: Browser;
 let page: Page;
 let host: TestHost;
 
-type Box = { x: number; y: number; width: number; height: number };
 
 /** input_layer (784) -> dense (64, relu) -> dense_1 (10, softmax), drawn as a saved file has it: one column. */
 function mlp(): ModelGraph {
@@ -48,20 +48,7 @@ async function select(name: string): Promise<void> {
 }
 
 /** The node boxes on screen, once two reads agree (the layout joined to the edit has been drawn). */
-async function settledBoxes(): Promise<Record<string, Box>> {
-  const read = () =>
-    page.locator('.react-flow__node').evaluateAll((els) =>
-      Object.fromEntries(els.map((e) => [e.getAttribute('data-id'), (({ x, y, width, height }) => ({ x, y, width, height }))(e.getBoundingClientRect())])),
-    );
-  let last = JSON.stringify(await read());
-  for (let i = 0; i < 40; i++) {
-    await page.waitForTimeout(100);
-    const now = JSON.stringify(await read());
-    if (now === last) return JSON.parse(now) as Record<string, Box>;
-    last = now;
-  }
-  throw new Error('the canvas did not settle');
-}
+const settledBoxes = () => canvasActions(page).settledBoxes();
 
 /**
  * Palette search + Enter with the current selection; then the layout that joins the edit, if one comes

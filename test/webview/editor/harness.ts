@@ -43,6 +43,7 @@ export class TestHost {
   readonly sent: HostMessage[] = [];
   clipboard = '';
   model: EditableModel;
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly page: Page,
@@ -61,12 +62,21 @@ export class TestHost {
   async send(msg: HostMessage): Promise<void> {
     this.sent.push(msg);
     if (this.page.isClosed()) return;
+    const posting = this.page.evaluate((m) => window.postMessage(m, '*'), msg as unknown as Record<string, unknown>);
+    this.inFlight.add(posting);
     try {
-      await this.page.evaluate((m) => window.postMessage(m, '*'), msg as unknown as Record<string, unknown>);
+      await posting;
     } catch (e) {
       if (this.page.isClosed() || isClosedError(e)) return;
       throw e;
+    } finally {
+      this.inFlight.delete(posting);
     }
+  }
+
+  /** Resolves once every message posted so far has reached the page (an edit's new state is pushed unawaited). */
+  async delivered(): Promise<void> {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 
   /** A push nobody awaits (an edit's new state, a rejection) reports its failure with the page's errors. */
