@@ -22,7 +22,6 @@ let browser: Browser;
 let page: Page;
 let host: TestHost;
 
-
 /** input_layer (784) -> dense (64, relu) -> dense_1 (10, softmax), drawn as a saved file has it: one column. */
 function mlp(): ModelGraph {
   const at = (i: number) => ({ position: { x: 0, y: 140 * i } });

@@ -41,7 +41,9 @@ test('a state pushed while the page closes is dropped: no unhandled rejection, n
     host.model.apply({ op: 'setField', layer: 'dense', field: 'units', value: 5 });
     await closing;
     await host.send({ type: 'state', state: host.model.state('model.json') });
-    await new Promise((r) => setTimeout(r, 200));
+    // Every post has settled; a rejection nobody handled is reported once the microtasks have run.
+    await host.delivered();
+    await new Promise((r) => setImmediate(r));
     assert.ok(host.sent.length >= pushedBefore + 3, 'the host did push');
     assert.deepEqual(rejections, []);
     assert.deepEqual(pageErrors(page), []);
