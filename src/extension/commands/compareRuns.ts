@@ -7,6 +7,7 @@ import { shortRunName, type RunInfo } from '../../core/training/runs';
 import { tensorboardRunInfo } from '../../engine/tensorboard/reader';
 import { errorMessage } from '../errors';
 import type { CommandContext } from './context';
+import { PICK_OPTIONS } from './pickOptions';
 
 const IMPORT = 'Import a TensorBoard log folder...';
 
@@ -28,7 +29,7 @@ export async function compareRuns(ctx: CommandContext, arg?: unknown): Promise<v
   const runs = view.runsFor(uri);
   const items: { label: string; description?: string; detail?: string; run?: RunInfo }[] = runs.map((r) => ({ label: shortRunName(r), description: `${r.model} · ${r.state ?? ''} · ${r.name}`, detail: Object.entries(r.final).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(' · '), run: r }));
   items.push({ label: IMPORT, detail: "Overlay a run logged by Keras' TensorBoard callback (or any TensorBoard log folder)" });
-  const picked = await vscode.window.showQuickPick(items, { title: 'Compare runs', canPickMany: true });
+  const picked = await vscode.window.showQuickPick(items, { ...PICK_OPTIONS, title: 'Compare runs', canPickMany: true });
   if (!picked?.length) return;
   const chosen = picked.flatMap((p) => (p.run ? [p.run] : []));
   if (picked.some((p) => p.label === IMPORT)) {

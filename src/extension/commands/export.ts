@@ -12,6 +12,7 @@ import { settings, workspaceDirOf } from '../settings';
 import { MODEL_EDITOR_VIEW_TYPE } from '../editor/editorRegistry';
 import { editorHoldsRunWeights, modelToExport, runsWithWeights, weightsChoices } from '../training/exportWeights';
 import type { CommandContext } from './context';
+import { PICK_OPTIONS } from './pickOptions';
 
 export async function exportModel(ctx: CommandContext, arg?: unknown): Promise<void> {
   const uri = ctx.editors.activeModelUri(arg);
@@ -29,7 +30,7 @@ export async function exportModel(ctx: CommandContext, arg?: unknown): Promise<v
   const formats = allFormats();
   const chosen = await vscode.window.showQuickPick(
     formats.map((f) => ({ label: f.label, description: f.extensions.join(', '), format: f })),
-    { title: 'Export model as' },
+    { ...PICK_OPTIONS, title: 'Export model as' },
   );
   if (!chosen) return;
   let model: ModelFile;
@@ -77,7 +78,7 @@ async function pickWeights(uri: vscode.Uri, editor: ModelFile): Promise<ModelFil
   const runs = runsWithWeights(workspaceDirOf(uri), editor.graph.name, settings().runsFolder);
   if (runs.length === 0) return editor;
   const trained = await editorHoldsRunWeights(editor.weights, runs, readModel);
-  const choice = await vscode.window.showQuickPick(weightsChoices(runs, trained), { title: 'Export which weights?', matchOnDescription: true });
+  const choice = await vscode.window.showQuickPick(weightsChoices(runs, trained), { ...PICK_OPTIONS, title: 'Export which weights?', matchOnDescription: true });
   if (!choice) return undefined;
   if (choice.source.kind === 'editor' && !trained) {
     const go = await vscode.window.showWarningMessage(

@@ -9,6 +9,7 @@ import { generateCode, type CodeStyle } from '../../core/codegen';
 import { readModel } from '../../formats/registry';
 import { errorMessage } from '../errors';
 import type { CommandContext } from './context';
+import { PICK_OPTIONS } from './pickOptions';
 
 /** The Keras styles as quick-pick items (shared with "Export as Notebook..."). */
 export const KERAS_STYLE_ITEMS: { style: CodeStyle; label: string; detail: string }[] = [
@@ -50,7 +51,7 @@ export async function exportCode(ctx: CommandContext, arg?: unknown): Promise<vo
     const file = ctx.editors.documentFor(uri)?.model?.toFile() ?? (await readModel(uri.fsPath));
     const chain = notSequentialReason(file.graph) === null;
     const items = STYLES.filter((s) => chain || s.style !== 'sequential').map((s) => ({ label: s.label, detail: s.detail, style: s.style }));
-    const chosen = await vscode.window.showQuickPick(items, { title: 'Export as Python code' });
+    const chosen = await vscode.window.showQuickPick(items, { ...PICK_OPTIONS, title: 'Export as Python code' });
     if (!chosen) return;
     const generated = generateCode(file, { style: chosen.style, modelPath: uri.fsPath });
     const doc = await vscode.workspace.openTextDocument({ language: 'python', content: generated.code });

@@ -10,6 +10,7 @@ import { readModel } from '../../formats/registry';
 import { errorMessage } from '../errors';
 import type { CommandContext } from './context';
 import { KERAS_STYLE_ITEMS } from './exportCode';
+import { PICK_OPTIONS } from './pickOptions';
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
   try {
@@ -30,7 +31,7 @@ export async function exportNotebook(ctx: CommandContext, arg?: unknown): Promis
     const file = ctx.editors.documentFor(uri)?.model?.toFile() ?? (await readModel(uri.fsPath));
     const chain = notSequentialReason(file.graph) === null;
     const items = KERAS_STYLE_ITEMS.filter((s) => chain || s.style !== 'sequential');
-    const chosen = await vscode.window.showQuickPick(items, { title: 'Export as notebook: the style of the model code' });
+    const chosen = await vscode.window.showQuickPick(items, { ...PICK_OPTIONS, title: 'Export as notebook: the style of the model code' });
     if (!chosen) return;
     const generated = kerasNotebook(file, chosen.style as KerasStyle, uri.fsPath);
     const base = uri.fsPath.replace(/(\.model)?\.(json|h5|keras|onnx)$/i, '');

@@ -4,6 +4,7 @@ import { probeEngine } from '../training/engineProbe';
 import { errorMessage } from '../errors';
 import { settings } from '../settings';
 import type { CommandContext } from './context';
+import { PICK_OPTIONS } from './pickOptions';
 
 export async function installEngine(ctx: CommandContext): Promise<void> {
   const { log } = ctx;
@@ -12,7 +13,7 @@ export async function installEngine(ctx: CommandContext): Promise<void> {
       { label: '@tensorflow/tfjs-node-gpu' as const, detail: 'CUDA GPUs (needs CUDA 11.2 and cuDNN 8.1); downloads libtensorflow' },
       { label: '@tensorflow/tfjs-node' as const, detail: 'CPU with libtensorflow; downloads libtensorflow' },
     ],
-    { title: 'Install TensorFlow Engine' },
+    { ...PICK_OPTIONS, title: 'Install TensorFlow Engine' },
   );
   if (!pkg) return;
   const { installEngine: install } = await import('../../engine/tfjs/install');

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { dirname, join } from 'node:path';
 import { errorMessage } from '../errors';
 import type { CommandContext } from './context';
+import { PICK_OPTIONS } from './pickOptions';
 
 export async function installKerasEngine(ctx: CommandContext): Promise<void> {
   const { log } = ctx;
@@ -15,7 +16,7 @@ export async function installKerasEngine(ctx: CommandContext): Promise<void> {
       { label: 'torch' as const, detail: 'PyTorch' },
       { label: 'tensorflow' as const, detail: 'TensorFlow' },
     ],
-    { title: 'Install Keras Engine: choose the backend' },
+    { ...PICK_OPTIONS, title: 'Install Keras Engine: choose the backend' },
   );
   if (!pick) return;
   const dir = join(dirname(ctx.engineDirs[0]), 'keras-env');

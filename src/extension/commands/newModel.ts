@@ -5,13 +5,14 @@ import { reconcileWeights } from '../../core/initializers';
 import { isUserError } from '../../core/types';
 import { writeModel } from '../../formats/registry';
 import { MODEL_EDITOR_VIEW_TYPE } from '../editor/editorRegistry';
+import { PICK_OPTIONS } from './pickOptions';
 
 export async function newModel(templateId?: string, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
   let template = templates.find((t) => t.id === templateId);
   if (!template) {
     const pick = await vscode.window.showQuickPick(
       templates.map((t) => ({ label: t.title, description: t.id, detail: t.description, template: t })),
-      { title: 'New Model', placeHolder: 'Choose a template', matchOnDescription: true, matchOnDetail: true },
+      { ...PICK_OPTIONS, title: 'New Model', placeHolder: 'Choose a template', matchOnDescription: true, matchOnDetail: true },
     );
     if (!pick) return undefined;
     template = pick.template;

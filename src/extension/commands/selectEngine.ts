@@ -12,6 +12,7 @@ import { ENGINE_CHOICES, type EngineChoice } from '../../core/training';
 import { readModel } from '../../formats/registry';
 import { settings } from '../settings';
 import type { CommandContext } from './context';
+import { PICK_OPTIONS } from './pickOptions';
 
 type SpeedReport = Awaited<ReturnType<PredictClient['probeSpeed']>>;
 /** A speed measurement of one model, shown beside each engine. */
@@ -23,7 +24,7 @@ type Item = vscode.QuickPickItem & { engine?: EngineChoice; measure?: boolean };
 
 export async function selectEngine(ctx: CommandContext, measured?: Measured): Promise<void> {
   const title = measured ? `Training engine: samples/s for ${measured.model} at batch ${measured.report.batch}` : 'Training engine';
-  const chosen = await vscode.window.showQuickPick(engineItems(settings().engine, measured), { title });
+  const chosen = await vscode.window.showQuickPick(engineItems(settings().engine, measured), { ...PICK_OPTIONS, title });
   if (!chosen) return;
   if (chosen.measure) {
     const uri = ctx.editors.activeModelUri();

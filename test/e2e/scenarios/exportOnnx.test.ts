@@ -20,6 +20,13 @@ describe('e2e: export to ONNX', { timeout: 240_000 }, () => {
     const { path } = await s.wb.answerFileDialog();
     await s.wb.webview('.ms-node', 60_000);
     await s.wb.runCommand('Model Studio: Export Model...');
+    // The format pick is the first of three steps: it stays open when focus moves (here to the editor's tab). Run
+    // from the palette while a webview had focus, VS Code may give the webview its focus back as the pick opens,
+    // which closed the pick in a CI run.
+    await s.wb.quickInput().locator('.quick-input-title', { hasText: 'Export model as' }).waitFor({ state: 'visible', timeout: 20_000 });
+    await s.wb.focusEditorGroup();
+    assert.ok(await s.page.evaluate(() => !document.activeElement?.closest('.quick-input-widget')), 'focus left the pick');
+    assert.ok(await s.wb.quickInput().isVisible(), 'the format pick is still open after focus moved');
     await s.wb.pick('ONNX');
     const target = join(path, '..', 'xor.onnx');
     await s.wb.answerFileDialog(target);
