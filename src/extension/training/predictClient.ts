@@ -29,36 +29,52 @@ export function predictWorkerLaunch(): ChildEntry {
 /** Omit over each member of a union (plain Omit merges the union first). */
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
-type Pending = { resolve: (m: FromPredictWorker) => void; reject: (e: Error) => void; progress?: (m: FromPredictWorker) => void };
+/** A request waiting for its answer, from the worker it was sent to (an old worker's exit must not fail a new one's). */
+type Pending = { child: ChildProcess; resolve: (m: FromPredictWorker) => void; reject: (e: Error) => void; progress?: (m: FromPredictWorker) => void };
 
 /** A probeSpeed progress message: the report so far and, before an engine runs, its name. */
 export type SpeedProgress = { done: number; total: number; measuring?: string; report: SpeedReport };
 
+/** How to start the worker; `execPath` (default: this Node) only for tests of a worker that cannot start. */
+type Launch = ChildEntry & { execPath?: string };
+
 export class PredictClient {
   private child: ChildProcess | undefined;
-  private ready: Promise<void> | undefined;
+  private ready: Promise<ChildProcess> | undefined;
   private nextId = 1;
   private pending = new Map<number, Pending>();
   private idleTimer: NodeJS.Timeout | undefined;
 
-  constructor(
-    private readonly opts: { launch?: { modulePath: string; execArgv: string[] }; idleMs?: number } = {},
-  ) {}
+  constructor(private readonly opts: { launch?: Launch; idleMs?: number } = {}) {}
 
-  private start(): Promise<void> {
+  /** The running worker once it said it is ready, started first if there is none (or its channel closed). */
+  private start(): Promise<ChildProcess> {
     if (this.ready && this.child && this.child.connected) return this.ready;
-    const launch = this.opts.launch ?? predictWorkerLaunch();
-    const child = fork(launch.modulePath, [], { execArgv: launch.execArgv, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    // A worker that cut its channel but still runs would hold its model in memory for nothing.
+    this.dispose();
+    const launch: Launch = this.opts.launch ?? predictWorkerLaunch();
+    const child = fork(launch.modulePath, [], { execArgv: launch.execArgv, execPath: launch.execPath, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     this.child = child;
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     this.ready = new Promise((res, rej) => {
+      /** This worker answers nothing more: what waits on it fails with why, and the next request starts another. */
+      const end = (why: string) => {
+        const last = withoutDawnNoise(stderr).split('\n').pop()?.trim();
+        const err = new UserError(`The model worker ${why}.${last ? ` ${last}` : ''}`, 'Try again; it restarts on the next request.', 'predict-worker');
+        rej(err);
+        this.failAll(child, err);
+        if (this.child === child) {
+          this.child = undefined;
+          this.ready = undefined;
+        }
+      };
       child.on('message', (raw) => {
         const m = parseFromPredictWorker(raw);
         if (!m) return;
-        if (m.type === 'ready') return res();
+        if (m.type === 'ready') return res(child);
         const p = this.pending.get(m.id);
-        if (!p) return;
+        if (!p || p.child !== child) return;
         // Progress is not the answer: the request stays pending.
         if (m.type === 'speedProgress') {
           this.touch();
@@ -68,19 +84,31 @@ export class PredictClient {
         this.pending.delete(m.id);
         p.resolve(m);
       });
-      child.on('exit', (code, signal) => {
-        const err = new UserError(`The model worker ended (${signal ?? `code ${code}`}).${withoutDawnNoise(stderr) ? ` ${withoutDawnNoise(stderr).split('\n').pop()?.trim()}` : ''}`, 'Try again; it restarts on the next request.', 'predict-worker');
-        rej(err);
-        for (const p of this.pending.values()) p.reject(err);
-        this.pending.clear();
-        if (this.child === child) {
-          this.child = undefined;
-          this.ready = undefined;
-        }
+      child.on('exit', (code, signal) => end(`ended (${signal ?? `code ${code}`})`));
+      // The channel closes just before a worker exits; one that cut it and runs on can answer nothing more.
+      child.on('disconnect', () => {
+        setTimeout(() => {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          end('closed its channel');
+          child.kill();
+        }, 2000).unref();
+      });
+      // No process (Node could not be run): no 'exit' follows. A failed kill needs nothing; a failed send is
+      // answered by its callback in request().
+      child.on('error', (e) => {
+        if (child.pid === undefined) end(`could not start (${e.message})`);
       });
     });
     this.ready.catch(() => undefined);
     return this.ready;
+  }
+
+  private failAll(child: ChildProcess, err: Error): void {
+    for (const [id, p] of this.pending) {
+      if (p.child !== child) continue;
+      this.pending.delete(id);
+      p.reject(err);
+    }
   }
 
   /** Sends a request and resolves with its answer (typed by PREDICT_ANSWERS); an `error` answer rejects. */
@@ -88,11 +116,20 @@ export class PredictClient {
     m: Extract<DistributiveOmit<ToPredictWorker, 'id'>, { type: K }>,
     progress?: Pending['progress'],
   ): Promise<PredictAnswer<K>> {
-    await this.start();
+    const child = await this.start();
     const id = this.nextId++;
     this.touch();
-    const answer = new Promise<FromPredictWorker>((resolve, reject) => this.pending.set(id, { resolve, reject, progress }));
-    this.child?.send({ ...m, id, limits: limitsEnv() } as ToPredictWorker);
+    const answer = new Promise<FromPredictWorker>((resolve, reject) => this.pending.set(id, { child, resolve, reject, progress }));
+    // A worker whose channel closed (it exited, or cut it) cannot take the request: it fails now instead of
+    // waiting forever, and that worker is ended so the next request starts a fresh one.
+    child.send({ ...m, id, limits: limitsEnv() } as ToPredictWorker, (e) => {
+      if (!e) return;
+      const p = this.pending.get(id);
+      this.pending.delete(id);
+      p?.reject(new UserError(`The model worker did not take the request (${e.message}).`, 'Try again; it restarts on the next request.', 'predict-worker'));
+      if (this.child === child) this.dispose();
+      else if (child.exitCode === null && child.signalCode === null) child.kill();
+    });
     const r = await answer;
     this.touch();
     if (r.type === 'error') throw new UserError(r.message, r.hint, 'predict');
@@ -155,6 +192,6 @@ export class PredictClient {
     const c = this.child;
     this.child = undefined;
     this.ready = undefined;
-    if (c && c.exitCode === null) c.kill();
+    if (c && c.exitCode === null && c.signalCode === null) c.kill();
   }
 }
