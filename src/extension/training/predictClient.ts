@@ -26,6 +26,11 @@ export function predictWorkerLaunch(): ChildEntry {
   return childEntry('predictProbeWorker.js', 'src/engine/predict/predictProbeWorker.ts');
 }
 
+/** Why a request got no answer from the worker (a crash, a closed channel, no Node); the next request restarts it. */
+function workerGone(text: string): UserError {
+  return new UserError(text, 'Try again; it restarts on the next request.', 'predict-worker');
+}
+
 /** Omit over each member of a union (plain Omit merges the union first). */
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
@@ -61,7 +66,7 @@ export class PredictClient {
       /** This worker answers nothing more: what waits on it fails with why, and the next request starts another. */
       const end = (why: string) => {
         const last = withoutDawnNoise(stderr).split('\n').pop()?.trim();
-        const err = new UserError(`The model worker ${why}.${last ? ` ${last}` : ''}`, 'Try again; it restarts on the next request.', 'predict-worker');
+        const err = workerGone(`The model worker ${why}.${last ? ` ${last}` : ''}`);
         rej(err);
         this.failAll(child, err);
         if (this.child === child) {
@@ -126,7 +131,7 @@ export class PredictClient {
       if (!e) return;
       const p = this.pending.get(id);
       this.pending.delete(id);
-      p?.reject(new UserError(`The model worker did not take the request (${e.message}).`, 'Try again; it restarts on the next request.', 'predict-worker'));
+      p?.reject(workerGone(`The model worker did not take the request (${e.message}).`));
       if (this.child === child) this.dispose();
       else if (child.exitCode === null && child.signalCode === null) child.kill();
     });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { PredictClient, predictWorkerLaunch } from '../../../src/extension/training/predictClient';
 import { isUserError } from '../../../src/core/types';
 import { tempDir } from '../../helpers/paths';
+import { eventually } from '../../helpers/wait';
 
 const input = { kind: 'tabular' as const, values: [0, 1] };
 
@@ -65,8 +66,7 @@ if (!existsSync(first)) {
     assert.ok(existsSync(first));
     const pid = Number(readFileSync(first, 'utf8'));
     // Ended by the client, not left holding memory (it would otherwise run for two minutes).
-    for (let i = 0; alive(pid) && i < 100; i++) await new Promise((r) => setTimeout(r, 50));
-    assert.equal(alive(pid), false, `the first worker (${pid}) was ended`);
+    await eventually(`the first worker (${pid}) to be ended`, () => !alive(pid), 5000, 50);
     await assert.rejects(c.predict(input), (e: Error) => {
       assert.match(e.message, /^answered by worker \d+$/);
       assert.notEqual(e.message, `answered by worker ${pid}`);
